@@ -1,0 +1,14 @@
+import type { Migration, MigrationProvider } from "kysely/migration";
+import * as m001 from "./2026_11_25_001_media_assets";
+
+/**
+ * Every migration, by its date-prefixed name. A static record (not a folder scan) so a bundled
+ * server carries its migrations with it.
+ */
+export const migrations: Record<string, Migration> = {
+  "2026_11_25_001_media_assets": m001,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};

@@ -1,0 +1,131 @@
+import type { Kysely, Transaction } from "kysely";
+import type {
+  Database,
+  MediaAsset,
+  MediaAssetUpdate,
+  MediaStatus,
+  MediaType,
+  NewMediaAsset,
+} from "../schema";
+
+/** Query functions take the database (or a transaction) first, so callers compose them in one transaction. */
+export type Executor = Kysely<Database> | Transaction<Database>;
+
+export async function insertMediaAsset(db: Executor, values: NewMediaAsset): Promise<MediaAsset> {
+  return db.insertInto("media_assets").values(values).returningAll().executeTakeFirstOrThrow();
+}
+
+/**
+ * Inserts unless the user already used this idempotency key; either way returns the row and
+ * whether this call created it. One statement decides, so two racing requests cannot both insert.
+ */
+export async function insertMediaAssetOnce(
+  db: Executor,
+  values: NewMediaAsset & { idempotency_key: string },
+): Promise<{ asset: MediaAsset; created: boolean }> {
+  const inserted = await db
+    .insertInto("media_assets")
+    .values(values)
+    .onConflict((oc) => oc.columns(["user_id", "idempotency_key"]).doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  if (inserted) return { asset: inserted, created: true };
+  const existing = await db
+    .selectFrom("media_assets")
+    .selectAll()
+    .where("user_id", "=", values.user_id)
+    .where("idempotency_key", "=", values.idempotency_key)
+    .executeTakeFirstOrThrow();
+  return { asset: existing, created: false };
+}
+
+/** A user's asset, or undefined when it does not exist, is someone else's, or was deleted. */
+export async function findMediaAsset(
+  db: Executor,
+  where: { id: string; userId: string },
+): Promise<MediaAsset | undefined> {
+  return db
+    .selectFrom("media_assets")
+    .selectAll()
+    .where("id", "=", where.id)
+    .where("user_id", "=", where.userId)
+    .where("deleted_at", "is", null)
+    .executeTakeFirst();
+}
+
+export async function updateMediaAsset(
+  db: Executor,
+  id: string,
+  patch: MediaAssetUpdate,
+): Promise<MediaAsset | undefined> {
+  return db
+    .updateTable("media_assets")
+    .set({ ...patch, updated_at: new Date() })
+    .where("id", "=", id)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Position in a newest-first listing: the last row a page returned. */
+export type MediaAssetCursor = { createdAt: Date; id: string };
+
+export type ListMediaAssetsOptions = {
+  userId: string;
+  limit: number;
+  cursor?: MediaAssetCursor | null | undefined;
+  type?: MediaType | undefined;
+  model?: string | undefined;
+  status?: MediaStatus | readonly MediaStatus[] | undefined;
+};
+
+/**
+ * One page of a user's assets, newest first, by keyset on (created_at, id): stable while new rows
+ * arrive (they sort before the cursor) and as fast on page 100 as on page 1.
+ */
+export async function listMediaAssets(
+  db: Executor,
+  options: ListMediaAssetsOptions,
+): Promise<{ items: MediaAsset[]; nextCursor: MediaAssetCursor | null }> {
+  let query = db
+    .selectFrom("media_assets")
+    .selectAll()
+    .where("user_id", "=", options.userId)
+    .where("deleted_at", "is", null);
+  if (options.type) query = query.where("type", "=", options.type);
+  if (options.model) query = query.where("model", "=", options.model);
+  if (options.status) {
+    const statuses = typeof options.status === "string" ? [options.status] : [...options.status];
+    query = query.where("status", "in", statuses);
+  }
+  const cursor = options.cursor;
+  if (cursor) {
+    query = query.where((eb) =>
+      eb.or([
+        eb("created_at", "<", cursor.createdAt),
+        eb.and([eb("created_at", "=", cursor.createdAt), eb("id", "<", cursor.id)]),
+      ]),
+    );
+  }
+  const rows = await query
+    .orderBy("created_at", "desc")
+    .orderBy("id", "desc")
+    .limit(options.limit + 1)
+    .execute();
+  const items = rows.slice(0, options.limit);
+  const last = items.at(-1);
+  const nextCursor =
+    rows.length > options.limit && last ? { createdAt: last.created_at, id: last.id } : null;
+  return { items, nextCursor };
+}
+
+/** Cursors travel to the browser as opaque strings. */
+export function encodeCursor(cursor: MediaAssetCursor): string {
+  return Buffer.from(`${cursor.createdAt.toISOString()}|${cursor.id}`).toString("base64url");
+}
+
+export function decodeCursor(value: string): MediaAssetCursor | null {
+  const [iso, id] = Buffer.from(value, "base64url").toString("utf8").split("|");
+  if (!iso || !id) return null;
+  const createdAt = new Date(iso);
+  return Number.isNaN(createdAt.getTime()) ? null : { createdAt, id };
+}
