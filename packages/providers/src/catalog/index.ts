@@ -1,0 +1,78 @@
+// The model catalog: the single source of truth for which models exist, what they accept, what they
+// cost and where they are in their lifecycle. Validation, the worker and the UI all read it.
+import type { MediaType, ModelOptionValues, ProviderId } from "../types";
+import { googleModels } from "./google";
+import { openaiModels } from "./openai";
+import type { ModelSpec } from "./types";
+
+export * from "./types";
+
+export const MODEL_CATALOG: readonly ModelSpec[] = [...openaiModels, ...googleModels];
+
+export function findModelSpec(id: string): ModelSpec | undefined {
+  return MODEL_CATALOG.find((m) => m.id === id);
+}
+
+/** Default model per provider and media type, when the environment does not override it. */
+export const DEFAULT_MODELS: Readonly<Record<ProviderId, Partial<Record<MediaType, string>>>> = {
+  openai: { image: "gpt-image-2", video: "sora-2" },
+  google: { image: "gemini-3.1-flash-image", video: "gemini-omni-1.1-flash" },
+};
+
+export type ModelAvailability =
+  | { available: true }
+  | { available: false; reason: "retired"; replacement?: string | undefined; message: string }
+  | { available: false; reason: "unknown"; message: string };
+
+/**
+ * Whether a model may be chosen. Retired models stay listed (old assets still make sense) but are
+ * refused unless the operator re-enabled them for a gateway that still serves them.
+ */
+export function modelAvailability(
+  id: string,
+  enabledRetired: ReadonlySet<string> = new Set(),
+): ModelAvailability {
+  const spec = findModelSpec(id);
+  if (!spec) return { available: false, reason: "unknown", message: `Unknown model "${id}".` };
+  if (spec.lifecycle.stage === "retired" && !enabledRetired.has(id)) {
+    const { replacement, shutdownOn } = spec.lifecycle;
+    const when = shutdownOn ? ` on ${shutdownOn}` : "";
+    const instead = replacement ? ` Use ${replacement} instead.` : "";
+    return {
+      available: false,
+      reason: "retired",
+      replacement,
+      message: `${spec.label} (${id}) was shut down by ${spec.provider}${when}.${instead}`,
+    };
+  }
+  return { available: true };
+}
+
+/** The options a generation will use: the catalog defaults overlaid with what the user chose. */
+export function resolveOptions(spec: ModelSpec, chosen: ModelOptionValues = {}): ModelOptionValues {
+  const resolved: ModelOptionValues = {};
+  for (const [name, option] of Object.entries(spec.options)) {
+    resolved[name] = chosen[name] ?? option.default;
+  }
+  return resolved;
+}
+
+/** Which chosen options the model does not accept, as `{ option: message }` (empty when valid). */
+export function invalidOptions(spec: ModelSpec, chosen: ModelOptionValues): Record<string, string> {
+  const problems: Record<string, string> = {};
+  for (const [name, value] of Object.entries(chosen)) {
+    const option = spec.options[name];
+    if (!option) problems[name] = `${spec.label} has no option "${name}".`;
+    else if (!option.values.includes(value))
+      problems[name] =
+        `${option.label} must be one of ${option.values.join(", ")} for ${spec.label}.`;
+  }
+  return problems;
+}
+
+/** Estimated cost in US dollars of one generation with these (resolved) options. */
+export function estimateCostUsd(spec: ModelSpec, options: ModelOptionValues): number {
+  if (spec.pricing.unit === "image") return spec.pricing.usd;
+  const seconds = Number(options.seconds ?? options.durationSeconds ?? spec.typicalSeconds);
+  return Math.round(spec.pricing.usd * seconds * 10_000) / 10_000;
+}

@@ -1,0 +1,8 @@
+export * from "./catalog";
+export * from "./errors";
+export { createGoogle, type GoogleProviderSettings } from "./google";
+export { createOpenAI } from "./openai";
+export * from "./poll";
+export * from "./registry";
+export * from "./retry";
+export * from "./types";

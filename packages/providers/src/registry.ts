@@ -1,0 +1,83 @@
+import type { ModelSpec } from "./catalog";
+import { findModelSpec, modelAvailability } from "./catalog";
+import { MediaGenError } from "./errors";
+import { createGoogle, type GoogleProviderSettings } from "./google";
+import { createOpenAI } from "./openai";
+import type { MediaModel, ProviderId, ProviderSettings } from "./types";
+
+export interface MediaProvidersConfig {
+  openai?: ProviderSettings | undefined;
+  google?: GoogleProviderSettings | undefined;
+  /** Retired model ids the operator re-enabled (MEDIA_ENABLE_MODELS), for a gateway still serving them. */
+  enabledModels?: Iterable<string> | undefined;
+}
+
+const PROVIDER_NAMES: Record<ProviderId, { label: string; keyVariable: string }> = {
+  openai: { label: "OpenAI", keyVariable: "OPENAI_API_KEY" },
+  google: { label: "Google Gemini", keyVariable: "GEMINI_API_KEY" },
+};
+
+export interface MediaProviders {
+  /** Whether the provider has an API key. */
+  isConfigured(provider: ProviderId): boolean;
+  /** Why a provider cannot be used ("OpenAI is not configured — add OPENAI_API_KEY"), or undefined. */
+  unconfiguredReason(provider: ProviderId): string | undefined;
+  readonly enabledModels: ReadonlySet<string>;
+  /**
+   * The model behind a catalog id, ready to call. Throws before any provider request:
+   * MODEL_UNAVAILABLE for an unknown or retired id (naming the replacement), PROVIDER_AUTH when
+   * its provider has no key.
+   */
+  getModel(id: string): MediaModel;
+}
+
+function keyOf(settings: ProviderSettings | undefined): string | undefined {
+  const key = typeof settings?.apiKey === "function" ? settings.apiKey() : settings?.apiKey;
+  return key?.trim() || undefined;
+}
+
+export function createMediaProviders(config: MediaProvidersConfig): MediaProviders {
+  const enabledModels = new Set(config.enabledModels ?? []);
+  const openai = config.openai && keyOf(config.openai) ? createOpenAI(config.openai) : undefined;
+  const google = config.google && keyOf(config.google) ? createGoogle(config.google) : undefined;
+  const factories: Record<ProviderId, { model(spec: ModelSpec): MediaModel } | undefined> = {
+    openai,
+    google,
+  };
+  const cache = new Map<string, MediaModel>();
+
+  const unconfiguredReason = (provider: ProviderId) => {
+    if (factories[provider]) return undefined;
+    const { label, keyVariable } = PROVIDER_NAMES[provider];
+    return `${label} is not configured — add ${keyVariable}`;
+  };
+
+  return {
+    enabledModels,
+    isConfigured: (provider) => factories[provider] !== undefined,
+    unconfiguredReason,
+    getModel(id) {
+      const availability = modelAvailability(id, enabledModels);
+      if (!availability.available) {
+        throw new MediaGenError("MODEL_UNAVAILABLE", availability.message, {
+          model: id,
+          provider: findModelSpec(id)?.provider,
+        });
+      }
+      const spec = findModelSpec(id) as ModelSpec;
+      const factory = factories[spec.provider];
+      if (!factory) {
+        throw new MediaGenError("PROVIDER_AUTH", `${unconfiguredReason(spec.provider)}.`, {
+          provider: spec.provider,
+          model: id,
+        });
+      }
+      let model = cache.get(id);
+      if (!model) {
+        model = factory.model(spec);
+        cache.set(id, model);
+      }
+      return model;
+    },
+  };
+}

@@ -1,0 +1,70 @@
+import pRetry from "p-retry";
+import { MediaGenError } from "./errors";
+
+export interface RetryPolicy {
+  /** Total attempts per provider call, the first included. We promise 3. */
+  attempts: number;
+  minDelayMs: number;
+  maxDelayMs: number;
+  factor: number;
+  /** A retry-after longer than this is not waited for: the error is returned instead. */
+  maxRetryAfterMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  attempts: 3,
+  minDelayMs: 1_000,
+  maxDelayMs: 8_000,
+  factor: 2,
+  maxRetryAfterMs: 60_000,
+};
+
+/**
+ * Runs one provider call with up to `attempts` tries: exponential backoff with jitter between them
+ * (p-retry), and at least the provider's `retry-after` when it sent one. Only errors marked
+ * `retryable` are tried again; anything else, or the last failure, is thrown as is.
+ */
+export async function withRetry<T>(
+  call: (attempt: number) => Promise<T>,
+  options: {
+    policy?: Partial<RetryPolicy> | undefined;
+    signal?: AbortSignal | undefined;
+    onRetry?: ((error: MediaGenError, attempt: number) => void) | undefined;
+  } = {},
+): Promise<T> {
+  const policy = { ...DEFAULT_RETRY_POLICY, ...options.policy };
+  return pRetry(call, {
+    retries: Math.max(0, policy.attempts - 1),
+    minTimeout: policy.minDelayMs,
+    maxTimeout: policy.maxDelayMs,
+    factor: policy.factor,
+    randomize: true,
+    signal: options.signal,
+    shouldRetry: ({ error }) =>
+      error instanceof MediaGenError &&
+      error.retryable &&
+      (error.retryAfterMs ?? 0) <= policy.maxRetryAfterMs,
+    onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
+      if (!(error instanceof MediaGenError) || !error.retryable || retriesLeft === 0) return;
+      options.onRetry?.(error, attemptNumber);
+      // p-retry adds its own backoff after this; waiting out retry-after first honours the
+      // provider's instruction without ever retrying sooner than it asked.
+      if (error.retryAfterMs) await sleep(error.retryAfterMs, options.signal);
+    },
+  });
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}

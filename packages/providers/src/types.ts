@@ -1,0 +1,93 @@
+// The one interface every media model implements. It is split into start → status → fetchResult so
+// that a job survives a crash: `start` returns a serializable operation id that the caller persists
+// before anything else, and any process can later ask for its status and fetch its result.
+
+export type ProviderId = "openai" | "google";
+export type MediaType = "image" | "video";
+
+export type ImageMimeType = "image/png" | "image/jpeg" | "image/webp";
+
+/** A reference photo whose real type and dimensions were already checked (see reference-image.ts). */
+export interface ReferenceImage {
+  data: Uint8Array;
+  mimeType: ImageMimeType;
+  width: number;
+  height: number;
+}
+
+/** Option values a model accepts, keyed by option name (size, seconds, aspectRatio, quality …). */
+export type ModelOptionValues = Record<string, string | number>;
+
+export interface GenerationInput {
+  prompt: string;
+  /** Already validated against the model's catalog entry; missing options take the catalog default. */
+  options: ModelOptionValues;
+  referenceImage?: ReferenceImage | undefined;
+  /** For log lines only. */
+  assetId?: string | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/** Something the model produced. Synchronous APIs hand the bytes over at once; others a locator. */
+export interface MediaOutput {
+  mimeType: string;
+  /** Bytes in hand (synchronous image APIs). Never stored in the database. */
+  data?: Uint8Array | undefined;
+  /** Provider-specific locator `fetchResult` understands: a download URI, a video id … */
+  locator?: string | undefined;
+  width?: number | undefined;
+  height?: number | undefined;
+  durationSeconds?: number | undefined;
+  /** Whether the provider can also hand back a poster frame for this output. */
+  hasThumbnail?: boolean | undefined;
+}
+
+export type OperationStatus =
+  | {
+      state: "queued" | "running";
+      /** 0–100 when the provider reports it; undefined when it does not (callers estimate). */
+      progress?: number | undefined;
+    }
+  | { state: "succeeded"; output: MediaOutput }
+  | { state: "failed"; error: import("./errors").MediaGenError };
+
+export interface StartedOperation {
+  /** The provider's job / operation / interaction id: persist it before anything else. */
+  operationId: string;
+  /** Set when the provider answered synchronously (image APIs): no polling needed. */
+  status?: OperationStatus | undefined;
+}
+
+export interface MediaStream {
+  body: ReadableStream<Uint8Array>;
+  mimeType: string;
+  contentLength?: number | undefined;
+}
+
+export interface MediaModel {
+  readonly id: string;
+  readonly provider: ProviderId;
+  readonly type: MediaType;
+  start(input: GenerationInput): Promise<StartedOperation>;
+  status(
+    operationId: string,
+    options?: { signal?: AbortSignal | undefined },
+  ): Promise<OperationStatus>;
+  /** Streams an output's bytes (or its poster frame); null when that variant does not exist. */
+  fetchResult(
+    output: MediaOutput,
+    options?: { variant?: "media" | "thumbnail"; signal?: AbortSignal | undefined },
+  ): Promise<MediaStream | null>;
+}
+
+/** What every provider factory takes. The API key is read lazily, when a request is made. */
+export interface ProviderSettings {
+  apiKey?: string | (() => string | undefined) | undefined;
+  baseURL?: string | undefined;
+  /** Injected fetch (tests, gateways, proxies). */
+  fetch?: typeof globalThis.fetch | undefined;
+  /** Retry policy for each provider call (tests shorten the delays). */
+  retry?: Partial<import("./retry").RetryPolicy> | undefined;
+  /** Where log lines go; defaults to console.error. */
+  logger?: ((line: string) => void) | undefined;
+}
