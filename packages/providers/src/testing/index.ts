@@ -1,3 +1,3 @@
 // msw handlers that reproduce the providers' documented APIs, shared by the providers' own tests,
 // the server's tests, the e2e suite and the offline demo mode.
-export {};
+export * from "./fixtures";
