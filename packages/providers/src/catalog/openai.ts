@@ -1,7 +1,8 @@
 import type { ModelOptionSpec, ModelSpec } from "./types";
 
 // Facts from the openai SDK 7.57 `ImageModel` type and ImageGenerateParams doc comments
-// (resources/images.d.ts), developers.openai.com/api/docs/models and shared/PROVIDERS.md.
+// (resources/images.d.ts), developers.openai.com/api/docs/models, /api/docs/deprecations (read
+// 2026-11-25), the Sora video generation guide and shared/PROVIDERS.md.
 const SDK_IMAGES = "openai-node 7.57 resources/images.d.ts (ImageModel, ImageGenerateParams)";
 const STANDARD_SIZES = ["1024x1024", "1536x1024", "1024x1536", "auto"] as const;
 const WIDE_SIZES = [
@@ -12,6 +13,8 @@ const WIDE_SIZES = [
   "2560x1440",
   "1440x2560",
 ];
+
+const SORA_720P = ["720x1280", "1280x720"];
 
 const size = (values: readonly string[]): ModelOptionSpec => ({
   label: "Size",
@@ -52,6 +55,8 @@ function gptImage(
   };
 }
 
+const DEPRECATIONS = "developers.openai.com/api/docs/deprecations (notice 2026-06-02)";
+
 const imagePrice = (usd: number) => ({
   unit: "image" as const,
   usd,
@@ -64,7 +69,8 @@ export const openaiModels: readonly ModelSpec[] = [
     options: {
       size: size(WIDE_SIZES),
       quality: quality(["auto", "low", "medium", "high"]),
-      background: background(["auto", "opaque", "transparent"]),
+      // The SDK doc calls transparent backgrounds on gpt-image-2 a preview: not offered until GA.
+      background: background(["auto", "opaque"]),
     },
   }),
   gptImage("gpt-image-2.6-sunburst", "GPT Image 2.6 Sunburst", {
@@ -99,10 +105,24 @@ export const openaiModels: readonly ModelSpec[] = [
       background: background(["auto", "opaque", "transparent"]),
     },
   }),
-  gptImage("gpt-image-1.5", "GPT Image 1.5", { pricing: imagePrice(0.034) }),
+  gptImage("gpt-image-1.5", "GPT Image 1.5", {
+    pricing: imagePrice(0.034),
+    lifecycle: {
+      stage: "deprecated",
+      shutdownOn: "2026-12-01",
+      replacement: "gpt-image-2.6-sunburst",
+      source: DEPRECATIONS,
+    },
+  }),
   gptImage("gpt-image-1-mini", "GPT Image 1 Mini", {
     pricing: imagePrice(0.011),
     typicalSeconds: 15,
+    lifecycle: {
+      stage: "deprecated",
+      shutdownOn: "2026-12-01",
+      replacement: "gpt-image-2.6-flare",
+      source: DEPRECATIONS,
+    },
   }),
   gptImage("gpt-image-1", "GPT Image 1", {
     pricing: imagePrice(0.042),
@@ -113,11 +133,17 @@ export const openaiModels: readonly ModelSpec[] = [
       source: `${SDK_IMAGES}: "gpt-image-1 was shut down on October 23, 2026"`,
     },
   }),
-  soraModel("sora-2", "Sora 2", 0.1),
-  soraModel("sora-2-pro", "Sora 2 Pro", 0.3),
+  // sora-2 renders 720p only; sora-2-pro adds the taller/wider 1024x1792 and 1792x1024.
+  soraModel("sora-2", "Sora 2", 0.1, SORA_720P),
+  soraModel("sora-2-pro", "Sora 2 Pro", 0.3, [...SORA_720P, "1024x1792", "1792x1024"]),
 ];
 
-function soraModel(id: string, label: string, usdPerSecond: number): ModelSpec {
+function soraModel(
+  id: string,
+  label: string,
+  usdPerSecond: number,
+  sizes: readonly string[],
+): ModelSpec {
   return {
     id,
     label,
@@ -134,16 +160,13 @@ function soraModel(id: string, label: string, usdPerSecond: number): ModelSpec {
     referenceImage: true,
     options: {
       seconds: { label: "Duration (s)", values: [4, 8, 12], default: 8 },
-      size: {
-        label: "Size",
-        values: ["720x1280", "1280x720", "1024x1792", "1792x1024"],
-        default: "720x1280",
-      },
+      size: { label: "Size", values: sizes, default: "720x1280" },
     },
     pricing: {
       unit: "second",
       usd: usdPerSecond,
-      source: "developers.openai.com/api/docs/pricing",
+      // One rate per model: sora-2-pro at 1024x1792 / 1792x1024 cost $0.50/s, so estimates there run low.
+      source: "developers.openai.com/api/docs/pricing (720p rate)",
     },
     typicalSeconds: id === "sora-2-pro" ? 240 : 120,
   };
