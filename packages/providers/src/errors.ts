@@ -103,8 +103,19 @@ export function redact(text: string): string {
     .replace(/[A-Za-z0-9+/]{200,}={0,2}/g, "[base64 omitted]");
 }
 
-/** The one log line a provider failure gets: `[MediaGen] Error: <provider> <model> <code> <message>`. */
+const loggedFailures = new WeakSet<MediaGenError>();
+
+/** Whether a failure's line was already written (adapters log their own; the worker logs the rest). */
+export function wasFailureLogged(error: MediaGenError): boolean {
+  return loggedFailures.has(error);
+}
+
+/**
+ * The one log line a provider failure gets: `[MediaGen] Error: <provider> <model> <code> <message>`.
+ * Formatting it marks the failure as logged, so it is never written twice.
+ */
 export function formatFailureLine(error: MediaGenError, assetId?: string): string {
+  loggedFailures.add(error);
   const line = `[MediaGen] Error: ${error.provider ?? "unknown"} ${error.model ?? "unknown"} ${error.code} ${error.message}`;
   return redact(assetId ? `${line} (asset ${assetId})` : line);
 }

@@ -29,6 +29,8 @@ export async function pollUntilDone(
     policy?: Partial<PollPolicy> | undefined;
     signal?: AbortSignal | undefined;
     startedAt?: number | undefined;
+    /** For log lines. */
+    assetId?: string | undefined;
     onStatus?: ((status: OperationStatus) => void | Promise<void>) | undefined;
   } = {},
 ): Promise<MediaOutput> {
@@ -38,7 +40,10 @@ export async function pollUntilDone(
   let interval = policy.minIntervalMs;
   for (;;) {
     options.signal?.throwIfAborted();
-    const status = await model.status(operationId, { signal: options.signal });
+    const status = await model.status(operationId, {
+      signal: options.signal,
+      assetId: options.assetId,
+    });
     await options.onStatus?.(status);
     if (status.state === "succeeded") return status.output;
     if (status.state === "failed") throw status.error;

@@ -71,12 +71,16 @@ export interface MediaModel {
   start(input: GenerationInput): Promise<StartedOperation>;
   status(
     operationId: string,
-    options?: { signal?: AbortSignal | undefined },
+    options?: { signal?: AbortSignal | undefined; assetId?: string | undefined },
   ): Promise<OperationStatus>;
   /** Streams an output's bytes (or its poster frame); null when that variant does not exist. */
   fetchResult(
     output: MediaOutput,
-    options?: { variant?: "media" | "thumbnail"; signal?: AbortSignal | undefined },
+    options?: {
+      variant?: "media" | "thumbnail";
+      signal?: AbortSignal | undefined;
+      assetId?: string | undefined;
+    },
   ): Promise<MediaStream | null>;
 }
 

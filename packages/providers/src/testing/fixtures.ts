@@ -30,7 +30,7 @@ export function gradientPng(
   height: number,
   from: [number, number, number] = [64, 90, 200],
   to: [number, number, number] = [240, 140, 60],
-): Uint8Array {
+): Uint8Array<ArrayBuffer> {
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);

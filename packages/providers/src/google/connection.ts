@@ -1,0 +1,228 @@
+// What every Google model shares: the key (read lazily), one SDK client per key, the base URL and
+// API version, retries around each request, error normalization and the one log line per failure.
+import { GoogleGenAI } from "@google/genai";
+import { formatFailureLine, MediaGenError } from "../errors";
+import { withRetry } from "../retry";
+import type { MediaStream, ProviderSettings } from "../types";
+import { GoogleHttpError, isAbortError, toGoogleError } from "./errors";
+
+export interface GoogleProviderSettings extends ProviderSettings {
+  /**
+   * API version path segment. The Gemini API reference's REST examples for image generation,
+   * Interactions (Omni) and Veo all use `v1beta`; @google/genai 3.x would otherwise send `v1`.
+   */
+  apiVersion?: string | undefined;
+}
+
+export const GEMINI_API_BASE_URL = "https://generativelanguage.googleapis.com";
+export const GEMINI_API_VERSION = "v1beta";
+
+/** Keeps the last response the SDK saw, because its ApiError drops the headers (retry-after). */
+export interface ResponseProbe {
+  fetch: typeof globalThis.fetch;
+  last?: Response | undefined;
+}
+
+export interface RequestOptions {
+  signal?: AbortSignal | undefined;
+  missing?: "model" | "operation" | undefined;
+}
+
+export interface GoogleConnection {
+  readonly baseURL: string;
+  readonly apiVersion: string;
+  sdk(): GoogleGenAI;
+  /** One provider request: up to `retry.attempts` tries, errors normalized to MediaGenError. */
+  request<T>(
+    model: string,
+    send: (probe: ResponseProbe) => Promise<T>,
+    options?: RequestOptions,
+  ): Promise<T>;
+  /** POSTs JSON to `{base}/{version}/{path}` with the key header; answers the parsed body. */
+  postJson(
+    path: string,
+    body: unknown,
+    probe: ResponseProbe,
+    signal?: AbortSignal,
+  ): Promise<unknown>;
+  /** Streams a file the API handed out (video URI), with the key only for the API's own origin. */
+  download(model: string, uri: string, signal?: AbortSignal): Promise<MediaStream>;
+  /** Logs a final failure once and returns what to throw (a cancellation passes through untouched). */
+  fail(
+    error: unknown,
+    context: { model: string; assetId?: string | undefined; signal?: AbortSignal | undefined },
+  ): unknown;
+  /** Logs a failure the provider reported (a failed job) without throwing it. */
+  report(error: MediaGenError, assetId?: string): MediaGenError;
+}
+
+export function createGoogleConnection(settings: GoogleProviderSettings): GoogleConnection {
+  const baseURL = (settings.baseURL ?? GEMINI_API_BASE_URL).replace(/\/+$/, "");
+  const apiVersion = settings.apiVersion ?? GEMINI_API_VERSION;
+  const baseFetch = settings.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const log = settings.logger ?? ((line: string) => console.error(line));
+  const clients = new Map<string, GoogleGenAI>();
+
+  const apiKey = (): string => {
+    const key = (
+      typeof settings.apiKey === "function" ? settings.apiKey() : settings.apiKey
+    )?.trim();
+    if (!key) {
+      const message = "Google Gemini is not configured — add GEMINI_API_KEY.";
+      throw new MediaGenError("PROVIDER_AUTH", message, { provider: "google" });
+    }
+    return key;
+  };
+  const currentKey = () => {
+    try {
+      return apiKey();
+    } catch {
+      return undefined;
+    }
+  };
+
+  const sdk = (): GoogleGenAI => {
+    const key = apiKey();
+    let client = clients.get(key);
+    if (!client) {
+      client = new GoogleGenAI({
+        vertexai: false, // never let GOOGLE_GENAI_USE_VERTEXAI in the environment switch backends
+        apiKey: key,
+        apiVersion,
+        // No retryOptions: the SDK then sends each request once and withRetry owns the count.
+        httpOptions: { baseUrl: baseURL, ...(settings.fetch ? { fetch: settings.fetch } : {}) },
+      });
+      clients.set(key, client);
+    }
+    return client;
+  };
+
+  const probe = (): ResponseProbe => {
+    const state: ResponseProbe = {
+      fetch: async (input, init) => {
+        const response = await baseFetch(input, init);
+        state.last = response;
+        return response;
+      },
+    };
+    return state;
+  };
+
+  const request: GoogleConnection["request"] = (model, send, options = {}) =>
+    withRetry(
+      async () => {
+        const attempt = probe();
+        try {
+          return await send(attempt);
+        } catch (error) {
+          if (isAbortError(error, options.signal)) throw options.signal?.reason ?? error;
+          throw toGoogleError(error, {
+            model,
+            apiKey: currentKey(),
+            headers: attempt.last?.headers,
+            missing: options.missing,
+          });
+        }
+      },
+      { policy: settings.retry, signal: options.signal },
+    );
+
+  const report = (error: MediaGenError, assetId?: string) => {
+    log(formatFailureLine(error, assetId));
+    return error;
+  };
+
+  return {
+    baseURL,
+    apiVersion,
+    sdk,
+    request,
+    report,
+    async postJson(path, body, attempt, signal) {
+      const response = await attempt.fetch(`${baseURL}/${apiVersion}/${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-goog-api-key": apiKey() },
+        body: JSON.stringify(body),
+        signal,
+      });
+      const parsed = await readBody(response);
+      if (!response.ok) throw new GoogleHttpError(response.status, response.headers, parsed);
+      return parsed;
+    },
+    async download(model, uri, signal) {
+      const response = await request(
+        model,
+        async () => {
+          const url = downloadUrl(uri, baseURL, apiVersion);
+          // Only the API's own origin gets the key; a redirect to storage is followed without it.
+          const sameOrigin = url.origin === new URL(baseURL).origin;
+          const headers: Record<string, string> = sameOrigin ? { "x-goog-api-key": apiKey() } : {};
+          let answer = await baseFetch(url, { headers, redirect: "manual", signal });
+          const location = answer.headers.get("location");
+          if (answer.status >= 300 && answer.status < 400 && location) {
+            await answer.body?.cancel();
+            answer = await baseFetch(new URL(location, url), { signal });
+          }
+          if (!answer.ok)
+            throw new GoogleHttpError(answer.status, answer.headers, await readBody(answer));
+          if (!answer.body)
+            throw new MediaGenError("PROVIDER_ERROR", "Google sent an empty video file.");
+          return answer;
+        },
+        { signal, missing: "operation" },
+      );
+      const length = Number(response.headers.get("content-length"));
+      return {
+        body: response.body as ReadableStream<Uint8Array>,
+        mimeType: response.headers.get("content-type")?.split(";")[0] || "video/mp4",
+        contentLength: Number.isFinite(length) && length > 0 ? length : undefined,
+      };
+    },
+    fail(error, { model, assetId, signal }) {
+      if (!(error instanceof MediaGenError) && isAbortError(error, signal)) return error;
+      return report(toGoogleError(error, { model, apiKey: currentKey() }), assetId);
+    },
+  };
+}
+
+/** The asset a status or download call serves, for log lines (when the caller passes it). */
+export function assetIdOf(options: object | undefined): string | undefined {
+  const assetId = (options as { assetId?: unknown } | undefined)?.assetId;
+  return typeof assetId === "string" ? assetId : undefined;
+}
+
+/** Google hands out file URIs (`…/files/abc:download?alt=media`) or bare names (`files/abc`). */
+export function downloadUrl(uri: string, baseURL: string, apiVersion: string): URL {
+  const url = /^https?:\/\//i.test(uri)
+    ? new URL(uri)
+    : new URL(
+        `${baseURL}/${apiVersion}/${uri.replace(/^\/+/, "")}${uri.includes(":download") ? "" : ":download"}`,
+      );
+  // Without alt=media the files endpoint answers the file's metadata, not its bytes.
+  if (url.pathname.endsWith(":download") && !url.searchParams.has("alt"))
+    url.searchParams.set("alt", "media");
+  return url;
+}
+
+async function readBody(response: Response): Promise<unknown> {
+  const text = await response.text();
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return text;
+  }
+}
+
+/** Bytes already in hand (inline image or video data) as the stream fetchResult promises. */
+export function streamOf(data: Uint8Array, mimeType: string): MediaStream {
+  return {
+    body: new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(data);
+        controller.close();
+      },
+    }),
+    mimeType,
+    contentLength: data.byteLength,
+  };
+}

@@ -1,0 +1,154 @@
+import { describe, expect, it } from "vitest";
+import { pollUntilDone } from "../poll";
+import { GOOGLE_MOCK_MARKERS, gradientPng, sampleVideoMp4 } from "../testing";
+import type { OperationStatus } from "../types";
+import { BASE_URL, bytesOf, FAST_POLL, failureOf, googleHarness, spec } from "./test-harness";
+
+const { mock, logs, model, provider } = googleHarness({ videoPollsToComplete: 2 });
+const OMNI = "gemini-omni-1.1-flash";
+const reference = {
+  data: gradientPng(32, 64),
+  mimeType: "image/png" as const,
+  width: 32,
+  height: 64,
+};
+
+describe("Gemini Omni Flash (Interactions API)", () => {
+  it("creates a background interaction, polls it to completion and downloads the video", async () => {
+    const omni = model(OMNI);
+    const started = await omni.start({
+      prompt: "A paper boat on a rainy street",
+      options: { aspectRatio: "9:16", durationSeconds: 6, resolution: "720p" },
+      referenceImage: reference,
+    });
+    const [sent] = mock.requestsTo("interactions.create");
+    expect(sent?.path).toBe("/v1beta/interactions");
+    expect(sent?.headers["x-goog-api-key"]).toBe("[redacted]");
+    expect(sent?.json).toEqual({
+      model: OMNI,
+      background: true,
+      input: [
+        {
+          type: "image",
+          data: Buffer.from(reference.data).toString("base64"),
+          mime_type: "image/png",
+        },
+        { type: "text", text: "A paper boat on a rainy street" },
+      ],
+      response_format: {
+        type: "video",
+        delivery: "uri",
+        aspect_ratio: "9:16",
+        duration: "6s",
+        resolution: "720p",
+      },
+    });
+
+    const seen: OperationStatus["state"][] = [];
+    const output = await pollUntilDone(omni, started.operationId, {
+      policy: FAST_POLL,
+      onStatus: (status) => {
+        seen.push(status.state);
+      },
+    });
+    expect(seen).toEqual(["running", "succeeded"]);
+    expect(mock.requestsTo("interactions.get")[0]?.path).toBe(
+      `/v1beta/interactions/${started.operationId}`,
+    );
+    expect(output).toMatchObject({
+      mimeType: "video/mp4",
+      durationSeconds: 6,
+      width: 720,
+      height: 1280,
+    });
+    expect(output.locator).toMatch(
+      new RegExp(`^${BASE_URL}/v1beta/files/.+:download\\?alt=media$`),
+    );
+
+    const stream = await omni.fetchResult(output);
+    expect(stream?.mimeType).toBe("video/mp4");
+    expect(await bytesOf(stream?.body as never)).toEqual(sampleVideoMp4);
+    expect(mock.requestsTo("files.download")[0]?.headers["x-goog-api-key"]).toBe("[redacted]");
+    expect(await omni.fetchResult(output, { variant: "thumbnail" })).toBeNull();
+    expect(logs).toEqual([]);
+  });
+
+  it("reports an interaction that failed at Google, logged once", async () => {
+    const omni = model(OMNI);
+    const { operationId } = await omni.start({ prompt: GOOGLE_MOCK_MARKERS.jobFails, options: {} });
+    const error = await failureOf(pollUntilDone(omni, operationId, { policy: FAST_POLL }));
+    expect(error.code).toBe("PROVIDER_UNAVAILABLE"); // google.rpc INTERNAL: worth another job
+    expect(error.message).toContain("internal error");
+    expect(logs).toHaveLength(1);
+    expect(logs[0]).toMatch(
+      /^\[MediaGen\] Error: google gemini-omni-1.1-flash PROVIDER_UNAVAILABLE /,
+    );
+  });
+
+  it("reports a text-only refusal as CONTENT_REJECTED", async () => {
+    const omni = model(OMNI);
+    const { operationId } = await omni.start({
+      prompt: `something ${GOOGLE_MOCK_MARKERS.safetyBlock}`,
+      options: {},
+    });
+    const error = await failureOf(pollUntilDone(omni, operationId, { policy: FAST_POLL }));
+    expect(error.code).toBe("CONTENT_REJECTED");
+    expect(error.message).toContain("Prohibited Use policy");
+  });
+
+  it("honours retry-after on a 429 when creating the interaction", async () => {
+    mock.failNext("interactions.create", {
+      status: 429,
+      headers: { "retry-after": "0.05" },
+      error: { message: "Quota exceeded for video generation." },
+    });
+    const startedAt = Date.now();
+    const { operationId } = await model(OMNI).start({ prompt: "x", options: {} });
+    expect(operationId).toBeTruthy();
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(50);
+    expect(mock.requestsTo("interactions.create")).toHaveLength(2);
+  });
+
+  it("retries a 5xx on a status poll, and stops after exactly three attempts", async () => {
+    const omni = model(OMNI);
+    const { operationId } = await omni.start({ prompt: "x", options: {} });
+    mock.failNext("interactions.get", { status: 503 });
+    expect((await omni.status(operationId)).state).toBe("running");
+    expect(mock.requestsTo("interactions.get")).toHaveLength(2);
+
+    mock.failNext("interactions.get", { status: 500 }, { status: 502 }, { status: 503 });
+    const error = await failureOf(omni.status(operationId));
+    expect(error.code).toBe("PROVIDER_UNAVAILABLE");
+    expect(mock.requestsTo("interactions.get")).toHaveLength(5);
+    expect(logs).toHaveLength(1);
+  });
+
+  it("times out a job that outlives its deadline", async () => {
+    const omni = model(OMNI);
+    const { operationId } = await omni.start({ prompt: "x", options: {} });
+    const error = await failureOf(
+      pollUntilDone(omni, operationId, {
+        policy: { ...FAST_POLL, timeoutMs: { image: 5, video: 5 } },
+        startedAt: Date.now() - 10, // a resumed job keeps its original deadline
+      }),
+    );
+    expect(error.code).toBe("TIMEOUT");
+    expect(mock.requestsTo("interactions.get")).toHaveLength(1);
+  });
+
+  it("maps a wrong key to PROVIDER_AUTH and an unknown model to MODEL_UNAVAILABLE", async () => {
+    const badKey = await failureOf(
+      model(OMNI, { apiKey: "wrong-key" }).start({ prompt: "x", options: {} }),
+    );
+    expect(badKey.code).toBe("PROVIDER_AUTH");
+    const missing = await failureOf(
+      provider()
+        .model(spec(OMNI, { id: "gemini-omni-9-flash" }))
+        .start({ prompt: "x", options: {} }),
+    );
+    expect(missing.code).toBe("MODEL_UNAVAILABLE");
+    expect(mock.requestsTo("interactions.create")).toHaveLength(2);
+    expect(logs).toHaveLength(2);
+    expect(logs.join("\n")).not.toContain("wrong-key");
+  });
+});

@@ -1,0 +1,150 @@
+// Veo 3.1 on the Gemini REST shape (ai.google.dev/gemini-api/docs/video, REST tab):
+//   POST {base}/v1beta/models/{model}:predictLongRunning
+//        { instances: [{ prompt, image?: { bytesBase64Encoded, mimeType } }],
+//          parameters: { aspectRatio, durationSeconds, resolution } }          → { name: "models/…/operations/…" }
+//   GET  {base}/v1beta/{name} → { done, error?, response: { generateVideoResponse: { generatedSamples: [{ video: { uri } }] } } }
+//   GET  {uri} with x-goog-api-key                                            → the MP4
+// @google/genai 3.x refuses `models.generateVideos` with an API key ("only supported by the Gemini
+// Enterprise Agent Platform"), so the start request is sent here with the SDK's base URL, version and
+// key header; polling stays on the SDK (`operations.getVideosOperation`), which still supports it.
+import { GenerateVideosOperation } from "@google/genai";
+import type { ModelSpec } from "../catalog";
+import { MediaGenError } from "../errors";
+import type { GenerationInput, MediaModel, OperationStatus } from "../types";
+import { assetIdOf, type GoogleConnection, streamOf } from "./connection";
+import { operationError } from "./errors";
+
+export function veoVideoModel(connection: GoogleConnection, spec: ModelSpec): MediaModel {
+  return {
+    id: spec.id,
+    provider: "google",
+    type: "video",
+
+    async start(input) {
+      try {
+        const operation = await connection.request(
+          spec.id,
+          (probe) =>
+            connection.postJson(
+              `models/${spec.id}:predictLongRunning`,
+              requestBody(input),
+              probe,
+              input.signal,
+            ),
+          { signal: input.signal },
+        );
+        const name = (operation as { name?: unknown } | undefined)?.name;
+        if (typeof name !== "string" || !name)
+          throw new MediaGenError("PROVIDER_ERROR", "Google returned no operation name.");
+        return { operationId: name };
+      } catch (error) {
+        throw connection.fail(error, {
+          model: spec.id,
+          assetId: input.assetId,
+          signal: input.signal,
+        });
+      }
+    },
+
+    async status(operationId, options) {
+      try {
+        const pending = new GenerateVideosOperation();
+        pending.name = operationId;
+        const operation = await connection.request(
+          spec.id,
+          (probe) =>
+            connection.sdk().operations.getVideosOperation({
+              operation: pending,
+              config: { abortSignal: options?.signal, httpOptions: { fetch: probe.fetch } },
+            }),
+          { signal: options?.signal, missing: "operation" },
+        );
+        const status = statusOf(operation, spec.id);
+        if (status.state === "failed") connection.report(status.error, assetIdOf(options));
+        return status;
+      } catch (error) {
+        throw connection.fail(error, {
+          model: spec.id,
+          assetId: assetIdOf(options),
+          signal: options?.signal,
+        });
+      }
+    },
+
+    async fetchResult(output, options) {
+      if (options?.variant === "thumbnail") return null; // Veo hands out no poster frame
+      try {
+        if (output.data) return streamOf(output.data, output.mimeType);
+        if (!output.locator)
+          throw new MediaGenError("PROVIDER_ERROR", "This video has no download address.");
+        return await connection.download(spec.id, output.locator, options?.signal);
+      } catch (error) {
+        throw connection.fail(error, {
+          model: spec.id,
+          assetId: assetIdOf(options),
+          signal: options?.signal,
+        });
+      }
+    },
+  };
+}
+
+function requestBody(input: GenerationInput) {
+  const { aspectRatio, durationSeconds, resolution } = input.options;
+  const reference = input.referenceImage;
+  const image = reference
+    ? {
+        bytesBase64Encoded: Buffer.from(reference.data).toString("base64"),
+        mimeType: reference.mimeType,
+      }
+    : undefined;
+  return {
+    instances: [{ prompt: input.prompt, ...(image ? { image } : {}) }],
+    parameters: {
+      ...(aspectRatio !== undefined ? { aspectRatio: String(aspectRatio) } : {}),
+      ...(durationSeconds !== undefined ? { durationSeconds: Number(durationSeconds) } : {}),
+      ...(resolution !== undefined ? { resolution: String(resolution) } : {}),
+    },
+  };
+}
+
+export function statusOf(operation: GenerateVideosOperation, model: string): OperationStatus {
+  // An operation that is not done carries no progress figure; callers estimate from typicalSeconds.
+  if (!operation.done) return { state: "running" };
+  if (operation.error) return { state: "failed", error: operationError(operation.error, model) };
+  const response = operation.response;
+  const video = response?.generatedVideos?.find(
+    (sample) => sample.video?.uri || sample.video?.videoBytes,
+  )?.video;
+  if (!video) {
+    const reasons = response?.raiMediaFilteredReasons?.join(" ");
+    const filtered = (response?.raiMediaFilteredCount ?? 0) > 0 || Boolean(reasons);
+    const error = filtered
+      ? new MediaGenError(
+          "CONTENT_REJECTED",
+          `Google filtered the video${reasons ? `: ${reasons}` : "."}`,
+          {
+            provider: "google",
+            model,
+          },
+        )
+      : new MediaGenError("PROVIDER_ERROR", "Google finished the job without a video.", {
+          provider: "google",
+          model,
+          retryable: false,
+        });
+    return { state: "failed", error };
+  }
+  const bytes = video.videoBytes
+    ? new Uint8Array(Buffer.from(video.videoBytes, "base64"))
+    : undefined;
+  return {
+    state: "succeeded",
+    output: {
+      mimeType: video.mimeType ?? "video/mp4",
+      locator: video.uri,
+      data: video.uri ? undefined : bytes,
+      hasThumbnail: false,
+    },
+  };
+}
