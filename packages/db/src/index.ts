@@ -7,7 +7,9 @@ export {
   describeTarget,
   workspaceRoot,
 } from "./client";
+export { createMediaEventListener, type MediaEventListener } from "./listen";
 export { migrateToLatest } from "./migrate";
 export { migrations } from "./migrations";
 export * from "./queries/media-assets";
+export * from "./queries/media-events";
 export * from "./schema";

@@ -48,10 +48,22 @@ export interface MediaAssetsTable {
   deleted_at: Timestamp | null;
 }
 
+/** One published change to an asset; `id` orders a user's events and is the subscription's event id. */
+export interface MediaEventsTable {
+  /** bigserial; read back as a number (2^53 events is far off). */
+  id: ColumnType<number, never, never>;
+  asset_id: string;
+  user_id: string;
+  payload: JsonObject;
+  created_at: GeneratedTimestamp;
+}
+
 export interface Database {
   media_assets: MediaAssetsTable;
+  media_events: MediaEventsTable;
 }
 
 export type MediaAsset = Selectable<MediaAssetsTable>;
 export type NewMediaAsset = Insertable<MediaAssetsTable>;
 export type MediaAssetUpdate = Updateable<MediaAssetsTable>;
+export type MediaEventRow = Selectable<MediaEventsTable>;

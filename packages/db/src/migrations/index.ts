@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from "kysely/migration";
 import * as m001 from "./2026_11_25_001_media_assets";
+import * as m002 from "./2026_11_25_002_media_events";
 
 /**
  * Every migration, by its date-prefixed name. A static record (not a folder scan) so a bundled
@@ -7,6 +8,7 @@ import * as m001 from "./2026_11_25_001_media_assets";
  */
 export const migrations: Record<string, Migration> = {
   "2026_11_25_001_media_assets": m001,
+  "2026_11_25_002_media_events": m002,
 };
 
 export const migrationProvider: MigrationProvider = {

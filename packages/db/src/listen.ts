@@ -1,0 +1,93 @@
+import pg from "pg";
+import type { DbHandle } from "./client";
+import {
+  findMediaEvent,
+  MEDIA_EVENTS_CHANNEL,
+  type MediaEventRecord,
+} from "./queries/media-events";
+
+export interface MediaEventListener {
+  /** Calls `onEvent` for every event any process publishes from now on. Returns the unsubscribe. */
+  subscribe(onEvent: (event: MediaEventRecord) => void): () => void;
+  /** Resolves once LISTEN is in place (events published after this are heard). */
+  ready: Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * One LISTEN per process, fanned out to every subscriber in it. On PostgreSQL it holds a dedicated
+ * connection outside the pool (a pooled or PgBouncer connection would drop the subscription) and
+ * reconnects with backoff; on embedded PGlite it uses PGlite's in-process LISTEN, so both run the
+ * same publish path (INSERT + pg_notify).
+ */
+export function createMediaEventListener(handle: DbHandle): MediaEventListener {
+  const subscribers = new Set<(event: MediaEventRecord) => void>();
+  let closed = false;
+  let stop: (() => Promise<void>) | undefined;
+
+  const deliver = async (payload: string | undefined) => {
+    if (!payload) return;
+    let event: MediaEventRecord | undefined;
+    try {
+      const parsed = JSON.parse(payload) as Partial<MediaEventRecord> & { id: number };
+      event = parsed.payload
+        ? ({
+            ...parsed,
+            createdAt: new Date(parsed.createdAt as unknown as string),
+          } as MediaEventRecord)
+        : await findMediaEvent(handle.db, Number(parsed.id));
+    } catch {
+      return;
+    }
+    if (!event) return;
+    for (const subscriber of subscribers) subscriber(event);
+  };
+
+  const listenPglite = async () => {
+    if (handle.kind !== "pglite") return;
+    // LISTEN goes through Kysely's connection queue so it never lands inside someone's transaction.
+    const unlisten = await handle.db
+      .connection()
+      .execute(() => handle.pglite.listen(MEDIA_EVENTS_CHANNEL, (p) => void deliver(p)));
+    stop = unlisten;
+  };
+
+  const listenPostgres = async (attempt = 0): Promise<void> => {
+    if (handle.kind !== "postgres" || closed) return;
+    const client = new pg.Client(handle.pool.options);
+    try {
+      await client.connect();
+      client.on("notification", (message) => void deliver(message.payload));
+      client.on("error", () => {
+        void client.end().catch(() => {});
+        if (!closed) setTimeout(() => void listenPostgres(attempt + 1), backoff(attempt));
+      });
+      await client.query(`listen ${MEDIA_EVENTS_CHANNEL}`);
+      stop = () => client.end();
+    } catch (error) {
+      await client.end().catch(() => {});
+      if (attempt === 0) throw error;
+      if (!closed) setTimeout(() => void listenPostgres(attempt + 1), backoff(attempt));
+    }
+  };
+
+  const ready = handle.kind === "pglite" ? listenPglite() : listenPostgres();
+
+  return {
+    ready,
+    subscribe(onEvent) {
+      subscribers.add(onEvent);
+      return () => subscribers.delete(onEvent);
+    },
+    async close() {
+      closed = true;
+      subscribers.clear();
+      await ready.catch(() => {});
+      await stop?.().catch(() => {});
+    },
+  };
+}
+
+function backoff(attempt: number): number {
+  return Math.min(30_000, 500 * 2 ** attempt);
+}
