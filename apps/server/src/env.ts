@@ -1,0 +1,85 @@
+// All configuration the server and the worker read, parsed and validated once at start-up.
+import { createEnv } from "@t3-oss/env-core";
+import { z } from "zod";
+
+const optional = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v ? v : undefined));
+const list = z
+  .string()
+  .optional()
+  .transform((v) =>
+    (v ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+const bool = z
+  .enum(["0", "1", "true", "false", ""])
+  .optional()
+  .transform((v) => v === "1" || v === "true");
+
+export function loadEnv(runtimeEnv: NodeJS.ProcessEnv = process.env) {
+  return createEnv({
+    server: {
+      NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+      PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+      HOST: z.string().default("127.0.0.1"),
+      /** The studio's public origin (CORS/CSRF checks, absolute links). */
+      APP_ORIGIN: optional,
+      DATABASE_URL: optional,
+      PGLITE_DATA_DIR: optional,
+      OPENAI_API_KEY: optional,
+      OPENAI_BASE_URL: optional,
+      OPENAI_IMAGE_MODEL: z.string().default("gpt-image-2"),
+      OPENAI_VIDEO_MODEL: z.string().default("sora-2"),
+      GEMINI_API_KEY: optional,
+      GEMINI_BASE_URL: optional,
+      GEMINI_IMAGE_MODEL: z.string().default("gemini-3.1-flash-image"),
+      GEMINI_VIDEO_MODEL: z.string().default("gemini-omni-1.1-flash"),
+      MEDIA_ENABLE_MODELS: list,
+      MEDIA_DIR: optional,
+      S3_BUCKET: optional,
+      S3_REGION: optional,
+      S3_ENDPOINT: optional,
+      S3_FORCE_PATH_STYLE: bool,
+      S3_ACCESS_KEY_ID: optional,
+      S3_SECRET_ACCESS_KEY: optional,
+      S3_PUBLIC_BASE_URL: optional,
+      /** Run the generation worker inside the server process (default) or only in `start:worker`. */
+      WORKER_IN_PROCESS: z
+        .enum(["0", "1", "true", "false"])
+        .default("1")
+        .transform((v) => v === "1" || v === "true"),
+      WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+      MEDIA_MAX_CONCURRENT_PER_USER: z.coerce.number().int().min(1).default(3),
+      MEDIA_DAILY_SPEND_USD: z.coerce.number().min(0).default(10),
+      MEDIA_REFERENCE_MAX_BYTES: z.coerce
+        .number()
+        .int()
+        .min(1)
+        .default(10 * 1024 * 1024),
+      /** Overall limits per generation, seconds. */
+      MEDIA_IMAGE_TIMEOUT_SECONDS: z.coerce.number().positive().default(120),
+      MEDIA_VIDEO_TIMEOUT_SECONDS: z.coerce.number().positive().default(1_200),
+      /** Poll interval bounds, milliseconds (tests shorten them). */
+      MEDIA_POLL_MIN_MS: z.coerce.number().int().min(10).default(2_000),
+      MEDIA_POLL_MAX_MS: z.coerce.number().int().min(10).default(10_000),
+      /** First pause before retrying a provider call (doubles, with jitter, up to 3 attempts). */
+      PROVIDER_RETRY_MIN_DELAY_MS: z.coerce.number().int().min(0).default(1_000),
+      /** Seconds without a worker heartbeat before a job is taken over (pg-boss minimum 10). */
+      JOB_HEARTBEAT_SECONDS: z.coerce.number().int().min(10).default(30),
+      JOB_SUPERVISE_SECONDS: z.coerce.number().int().min(1).default(30),
+      /** First delay before a job abandoned by a dead worker is tried again (then backs off). */
+      JOB_RETRY_DELAY_SECONDS: z.coerce.number().int().min(0).default(5),
+      /** Development sign-in: the user id taken from the `x-streamline-user` header, else this one. */
+      DEV_USER_ID: z.string().default("dev-user"),
+    },
+    runtimeEnv,
+    emptyStringAsUndefined: true,
+  });
+}
+
+export type Env = ReturnType<typeof loadEnv>;

@@ -1,0 +1,219 @@
+import {
+  findMediaAsset,
+  insertMediaAsset,
+  insertMediaAssetOnce,
+  type MediaAsset,
+} from "@streamline/db";
+import { changeAsset } from "@streamline/jobs";
+import {
+  estimateCostUsd,
+  findModelSpec,
+  isMediaGenError,
+  type ModelSpec,
+  modelAvailability,
+  type ReferenceImage,
+  ReferenceImageError,
+  resolveOptions,
+} from "@streamline/providers";
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { type ApiContext, InputFieldError, type SessionUser } from "../trpc";
+import { assertWithinQuota } from "./quota";
+import { type GenerateInput, generateInput } from "./schemas";
+
+/** A BAD_REQUEST whose flattened Zod error names the field, like input validation does. */
+export function fieldError(field: string, message: string): TRPCError {
+  return new TRPCError({
+    code: "BAD_REQUEST",
+    message,
+    cause: new InputFieldError(message, { [field]: [message] }),
+  });
+}
+
+/** A multipart upload carries the JSON input in `input` and the photo in `referenceImage`. */
+export async function parseGenerateFormData(
+  form: FormData,
+): Promise<{ input: GenerateInput; upload: File | undefined }> {
+  const raw = form.get("input");
+  let json: unknown;
+  try {
+    json = typeof raw === "string" ? JSON.parse(raw) : undefined;
+  } catch {
+    throw fieldError("input", "The input field must be JSON.");
+  }
+  const parsed = generateInput.safeParse(json ?? {});
+  if (!parsed.success) {
+    const { fieldErrors } = z.flattenError(parsed.error);
+    throw new TRPCError({
+      code: "BAD_REQUEST",
+      message: parsed.error.issues[0]?.message ?? "Invalid input",
+      cause: new InputFieldError("Invalid input", fieldErrors as Record<string, string[]>),
+    });
+  }
+  const file = form.get("referenceImage");
+  return { input: parsed.data, upload: file instanceof File && file.size > 0 ? file : undefined };
+}
+
+/**
+ * media.generate: validate, check the model and the user's quota, then in ONE transaction write the
+ * `queued` asset row and enqueue its job. The same idempotency key returns the same asset.
+ */
+export async function generateMedia(
+  ctx: ApiContext & { user: SessionUser },
+  input: GenerateInput,
+  upload: File | undefined,
+): Promise<{ asset: MediaAsset; created: boolean }> {
+  const spec = findModelSpec(input.model) as ModelSpec;
+  if (input.idempotencyKey) {
+    const existing = await ctx.db
+      .selectFrom("media_assets")
+      .selectAll()
+      .where("user_id", "=", ctx.user.id)
+      .where("idempotency_key", "=", input.idempotencyKey)
+      .executeTakeFirst();
+    if (existing) return { asset: existing, created: false };
+  }
+  const availability = modelAvailability(spec.id, ctx.providers.enabledModels);
+  if (!availability.available) throw fieldError("model", availability.message);
+  const unconfigured = ctx.providers.unconfiguredReason(spec.provider);
+  if (unconfigured)
+    throw new TRPCError({ code: "PRECONDITION_FAILED", message: `${unconfigured}.` });
+
+  const reference = await checkReferenceImage(ctx, spec, input, upload);
+  const options = resolveOptions(spec, input.options);
+  const estimate = estimateCostUsd(spec, options);
+  // The reference photo is stored before the transaction (storage is not transactional); if the
+  // transaction fails it is removed again, so nothing is left half-written.
+  const storedReference = reference
+    ? await ctx.storage.putObject({
+        body: reference.data,
+        contentType: reference.mimeType,
+        prefix: "ref",
+      })
+    : undefined;
+  try {
+    return await ctx.db
+      .transaction()
+      .execute(async (tx) => {
+        await assertWithinQuota(tx, ctx.user.id, estimate, ctx.limits);
+        const values = {
+          user_id: ctx.user.id,
+          provider: spec.provider,
+          type: spec.type,
+          model: spec.id,
+          prompt: input.prompt,
+          params: options,
+          cost_usd: estimate,
+          reference_image_url: storedReference?.url ?? null,
+          metadata: {
+            storage: { referenceKey: storedReference?.key ?? null },
+            ...(input.referenceImageUrl ? { referenceSourceUrl: input.referenceImageUrl } : {}),
+            ...(reference
+              ? {
+                  reference: {
+                    width: reference.width,
+                    height: reference.height,
+                    mimeType: reference.mimeType,
+                  },
+                }
+              : {}),
+          },
+        };
+        const result = input.idempotencyKey
+          ? await insertMediaAssetOnce(tx, { ...values, idempotency_key: input.idempotencyKey })
+          : { asset: await insertMediaAsset(tx, values), created: true };
+        if (result.created) await ctx.queue.enqueue(tx, result.asset.id);
+        return result;
+      })
+      .then(async (result) => {
+        if (!result.created && storedReference) await ctx.storage.deleteObject(storedReference.key);
+        return result;
+      });
+  } catch (error) {
+    if (storedReference) await ctx.storage.deleteObject(storedReference.key).catch(() => {});
+    throw error;
+  }
+}
+
+async function checkReferenceImage(
+  ctx: ApiContext,
+  spec: ModelSpec,
+  input: GenerateInput,
+  upload: File | undefined,
+): Promise<ReferenceImage | undefined> {
+  if (!upload && !input.referenceImageUrl) return undefined;
+  if (!spec.referenceImage) {
+    throw fieldError("referenceImage", `${spec.label} does not take a reference image.`);
+  }
+  if (upload && upload.size > ctx.limits.referenceImageMaxBytes) {
+    throw fieldError(
+      "referenceImage",
+      `The reference image is larger than ${Math.round(ctx.limits.referenceImageMaxBytes / 1_048_576)} MB.`,
+    );
+  }
+  try {
+    return await ctx.loadReferenceImage(
+      upload
+        ? {
+            bytes: new Uint8Array(await upload.arrayBuffer()),
+            filename: upload.name,
+            declaredType: upload.type,
+          }
+        : { url: input.referenceImageUrl as string },
+    );
+  } catch (error) {
+    if (error instanceof ReferenceImageError) throw fieldError("referenceImage", error.message);
+    if (isMediaGenError(error)) throw fieldError("referenceImage", error.message);
+    throw error;
+  }
+}
+
+/** media.retry: a failed or canceled asset goes again on the same row, keeping its earlier errors. */
+export async function retryMedia(ctx: ApiContext & { user: SessionUser }, id: string) {
+  const asset = await findMediaAsset(ctx.db, { id, userId: ctx.user.id });
+  if (!asset) throw new TRPCError({ code: "NOT_FOUND", message: "No such asset." });
+  if (asset.status !== "failed" && asset.status !== "canceled") {
+    throw new TRPCError({
+      code: "CONFLICT",
+      message: `Only failed or canceled generations can be retried (this one is ${asset.status}).`,
+    });
+  }
+  const availability = modelAvailability(asset.model, ctx.providers.enabledModels);
+  if (!availability.available) throw fieldError("model", availability.message);
+  const spec = findModelSpec(asset.model) as ModelSpec;
+  const unconfigured = ctx.providers.unconfiguredReason(spec.provider);
+  if (unconfigured)
+    throw new TRPCError({ code: "PRECONDITION_FAILED", message: `${unconfigured}.` });
+  return ctx.db.transaction().execute(async (tx) => {
+    await assertWithinQuota(tx, ctx.user.id, Number(asset.cost_usd ?? 0), ctx.limits);
+    const history = Array.isArray(asset.metadata.previousErrors)
+      ? asset.metadata.previousErrors
+      : [];
+    const updated = await changeAsset(
+      tx,
+      asset,
+      {
+        status: "queued",
+        progress: 0,
+        error_code: null,
+        error_message: null,
+        provider_job_id: null,
+        completed_at: null,
+        metadata: {
+          ...asset.metadata,
+          previousErrors: [
+            ...history,
+            {
+              code: asset.error_code,
+              message: asset.error_message,
+              at: asset.updated_at.toISOString(),
+            },
+          ],
+        },
+      },
+      { kind: "status", status: "queued", phase: "queued", progress: 0, estimated: false },
+    );
+    await ctx.queue.enqueue(tx, asset.id);
+    return updated as MediaAsset;
+  });
+}

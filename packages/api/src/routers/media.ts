@@ -1,0 +1,218 @@
+import {
+  decodeCursor,
+  encodeCursor,
+  findMediaAsset,
+  latestMediaEventId,
+  listMediaAssets,
+  listMediaEventsAfter,
+  type MediaEventRecord,
+  TERMINAL_STATUSES,
+} from "@streamline/db";
+import { changeAsset, type MediaEventPayload } from "@streamline/jobs";
+import {
+  estimateCostUsd,
+  MODEL_CATALOG,
+  modelAvailability,
+  resolveOptions,
+} from "@streamline/providers";
+import { TRPCError, type TRPCRouterRecord, tracked } from "@trpc/server";
+import { z } from "zod";
+import { storageKeysOf, toMediaAssetDto } from "../media/dto";
+import { generateMedia, parseGenerateFormData, retryMedia } from "../media/generate";
+import { assetIdInput, generateInput, listInput, onProgressInput } from "../media/schemas";
+import { protectedProcedure, publicProcedure } from "../trpc";
+
+const notFound = () => new TRPCError({ code: "NOT_FOUND", message: "No such asset." });
+
+export const mediaRouter = {
+  /** The catalog with each model's availability: key configured or not, retired and its replacement. */
+  models: publicProcedure.query(({ ctx }) =>
+    MODEL_CATALOG.map((spec) => {
+      const lifecycle = modelAvailability(spec.id, ctx.providers.enabledModels);
+      const unconfigured = ctx.providers.unconfiguredReason(spec.provider);
+      return {
+        id: spec.id,
+        label: spec.label,
+        provider: spec.provider,
+        type: spec.type,
+        lifecycle: spec.lifecycle,
+        referenceImage: spec.referenceImage,
+        options: spec.options,
+        pricing: spec.pricing,
+        typicalSeconds: spec.typicalSeconds,
+        estimatedCostUsd: estimateCostUsd(spec, resolveOptions(spec)),
+        available: lifecycle.available && !unconfigured,
+        unavailableReason: !lifecycle.available
+          ? ("retired" as const)
+          : unconfigured
+            ? ("not_configured" as const)
+            : null,
+        unavailableMessage: !lifecycle.available ? lifecycle.message : (unconfigured ?? null),
+        replacement: lifecycle.available ? null : (spec.lifecycle.replacement ?? null),
+      };
+    }),
+  ),
+
+  generate: protectedProcedure
+    .input(z.union([z.instanceof(FormData), generateInput]))
+    .mutation(async ({ ctx, input }) => {
+      const { input: parsed, upload } =
+        input instanceof FormData
+          ? await parseGenerateFormData(input)
+          : { input, upload: undefined };
+      const { asset, created } = await generateMedia(ctx, parsed, upload);
+      return { asset: await toMediaAssetDto(asset, ctx.storage), created };
+    }),
+
+  byId: protectedProcedure.input(assetIdInput).query(async ({ ctx, input }) => {
+    const asset = await findMediaAsset(ctx.db, { id: input.id, userId: ctx.user.id });
+    if (!asset) throw notFound();
+    return toMediaAssetDto(asset, ctx.storage);
+  }),
+
+  list: protectedProcedure.input(listInput).query(async ({ ctx, input }) => {
+    const cursor = input.cursor ? decodeCursor(input.cursor) : null;
+    if (input.cursor && !cursor) {
+      throw new TRPCError({ code: "BAD_REQUEST", message: "That page cursor is not valid." });
+    }
+    const page = await listMediaAssets(ctx.db, {
+      userId: ctx.user.id,
+      limit: input.limit,
+      cursor,
+      type: input.type,
+      model: input.model,
+      status: input.status,
+    });
+    return {
+      items: await Promise.all(page.items.map((a) => toMediaAssetDto(a, ctx.storage))),
+      nextCursor: page.nextCursor ? encodeCursor(page.nextCursor) : null,
+    };
+  }),
+
+  cancel: protectedProcedure.input(assetIdInput).mutation(async ({ ctx, input }) => {
+    const asset = await findMediaAsset(ctx.db, { id: input.id, userId: ctx.user.id });
+    if (!asset) throw notFound();
+    const canceled = await changeAsset(
+      ctx.db,
+      asset,
+      { status: "canceled", completed_at: new Date() },
+      {
+        kind: "status",
+        status: "canceled",
+        phase: "done",
+        progress: asset.progress,
+        estimated: false,
+      },
+      { notStatus: TERMINAL_STATUSES },
+    );
+    if (!canceled) {
+      throw new TRPCError({
+        code: "CONFLICT",
+        message: `This generation already ${asset.status}.`,
+      });
+    }
+    return toMediaAssetDto(canceled, ctx.storage);
+  }),
+
+  retry: protectedProcedure
+    .input(assetIdInput)
+    .mutation(async ({ ctx, input }) =>
+      toMediaAssetDto(await retryMedia(ctx, input.id), ctx.storage),
+    ),
+
+  /** Soft delete: the row stays for audit (and the spend cap); its stored files are removed. */
+  delete: protectedProcedure.input(assetIdInput).mutation(async ({ ctx, input }) => {
+    const asset = await findMediaAsset(ctx.db, { id: input.id, userId: ctx.user.id });
+    if (!asset) throw notFound();
+    const active = !TERMINAL_STATUSES.includes(asset.status);
+    await changeAsset(
+      ctx.db,
+      asset,
+      {
+        deleted_at: new Date(),
+        ...(active ? { status: "canceled" as const, completed_at: new Date() } : {}),
+      },
+      {
+        kind: "status",
+        status: active ? "canceled" : asset.status,
+        phase: "done",
+        progress: asset.progress,
+        estimated: false,
+      },
+    );
+    const keys = storageKeysOf(asset);
+    await Promise.all(
+      [keys.resultKey, keys.thumbnailKey, keys.referenceKey]
+        .filter((key): key is string => Boolean(key))
+        .map((key) => ctx.storage.deleteObject(key).catch(() => {})),
+    );
+    return { id: asset.id, deleted: true as const };
+  }),
+
+  /**
+   * Live progress: status changes, progress %, results and errors of the user's assets (or one).
+   * Listens first, then replays what the client missed since `lastEventId`, so no event falls in
+   * between; each event is `tracked` so a reconnecting client resumes where it left off.
+   */
+  onProgress: protectedProcedure.input(onProgressInput).subscription(async function* ({
+    ctx,
+    input,
+    signal,
+  }) {
+    if (
+      input.assetId &&
+      !(await findMediaAsset(ctx.db, { id: input.assetId, userId: ctx.user.id }))
+    ) {
+      throw notFound();
+    }
+    const pending: MediaEventRecord[] = [];
+    let wake: (() => void) | undefined;
+    const unsubscribe = ctx.events.subscribe((event) => {
+      if (event.userId !== ctx.user.id) return;
+      if (input.assetId && event.assetId !== input.assetId) return;
+      pending.push(event);
+      wake?.();
+    });
+    const stop = () => wake?.();
+    signal?.addEventListener("abort", stop);
+    try {
+      await ctx.events.ready;
+      let lastId = input.lastEventId
+        ? Number(input.lastEventId)
+        : input.assetId
+          ? 0 // one asset: everything it went through, so a late subscriber sees its state
+          : await latestMediaEventId(ctx.db, ctx.user.id);
+      const toMessage = (event: MediaEventRecord) =>
+        tracked(String(event.id), {
+          eventId: String(event.id),
+          assetId: event.assetId,
+          at: event.createdAt,
+          ...(event.payload as MediaEventPayload),
+        });
+      for (const event of await listMediaEventsAfter(ctx.db, {
+        userId: ctx.user.id,
+        afterId: lastId,
+        assetId: input.assetId,
+      })) {
+        lastId = event.id;
+        yield toMessage(event);
+      }
+      while (!signal?.aborted) {
+        const event = pending.shift();
+        if (!event) {
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+          });
+          wake = undefined;
+          continue;
+        }
+        if (event.id <= lastId) continue; // already replayed
+        lastId = event.id;
+        yield toMessage(event);
+      }
+    } finally {
+      unsubscribe();
+      signal?.removeEventListener("abort", stop);
+    }
+  }),
+} satisfies TRPCRouterRecord;

@@ -1,0 +1,102 @@
+// tRPC set-up: the context (a factory over injected dependencies, so tests build it with fakes),
+// the transformer, the error shape (Zod problems flattened per field) and the base procedures.
+import type { Database, MediaEventListener } from "@streamline/db";
+import type { GenerationQueue } from "@streamline/jobs";
+import type { MediaProviders, ReferenceImage } from "@streamline/providers";
+import type { MediaStorage } from "@streamline/storage";
+import { initTRPC, TRPCError } from "@trpc/server";
+import type { Kysely } from "kysely";
+import superjson from "superjson";
+import { ZodError, z } from "zod";
+
+export type SessionUser = { id: string; email?: string | undefined; name?: string | undefined };
+
+export interface MediaLimits {
+  /** Generations one user may have queued or running at once. */
+  maxConcurrentPerUser: number;
+  /** Estimated US dollars one user may spend per UTC day. */
+  dailySpendUsd: number;
+  /** Largest reference photo accepted, in bytes. */
+  referenceImageMaxBytes: number;
+}
+
+export type ReferenceImageSource =
+  | { bytes: Uint8Array; filename?: string | undefined; declaredType?: string | undefined }
+  | { url: string };
+
+/** Everything the API needs from the outside world; the server wires real ones, tests fakes. */
+export interface ApiDeps {
+  db: Kysely<Database>;
+  providers: MediaProviders;
+  storage: MediaStorage;
+  queue: Pick<GenerationQueue, "enqueue">;
+  events: MediaEventListener;
+  limits: MediaLimits;
+  /** Checks a reference photo (type, size, dimensions; SSRF-safe for URLs). */
+  loadReferenceImage(source: ReferenceImageSource): Promise<ReferenceImage>;
+  /** Who is calling: the one place authentication lives. */
+  resolveUser(request: { headers: Headers }): Promise<SessionUser | null>;
+}
+
+export type ApiContext = ApiDeps & { user: SessionUser | null; headers: Headers };
+
+/** Builds the per-request context factory for the HTTP adapter. */
+export function createContextFactory(deps: ApiDeps) {
+  return async ({ req }: { req: { headers: Record<string, string | string[] | undefined> } }) => {
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+    }
+    return { ...deps, headers, user: await deps.resolveUser({ headers }) } satisfies ApiContext;
+  };
+}
+
+/**
+ * A validation failure found after input parsing (a retired model, a bad upload). Carried as the
+ * TRPCError's cause so the client sees it in `data.zodError` exactly like a schema failure.
+ * (Zod 4 errors are not `Error` instances, so tRPC would not keep one as a cause.)
+ */
+export class InputFieldError extends Error {
+  override name = "InputFieldError";
+  constructor(
+    message: string,
+    readonly fieldErrors: Record<string, string[]>,
+  ) {
+    super(message);
+  }
+}
+
+const t = initTRPC.context<ApiContext>().create({
+  transformer: superjson,
+  sse: {
+    // Shorter than the client's reconnectAfterInactivityMs (see packages/client), so an idle
+    // stream is never mistaken for a dead one.
+    ping: { enabled: true, intervalMs: 10_000 },
+    client: { reconnectAfterInactivityMs: 25_000 },
+  },
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    return {
+      ...shape,
+      data: {
+        ...shape.data,
+        // { formErrors: string[], fieldErrors: { prompt: ["..."] } }: the UI shows each by its field.
+        zodError:
+          cause instanceof ZodError
+            ? z.flattenError(cause)
+            : cause instanceof InputFieldError
+              ? { formErrors: [], fieldErrors: cause.fieldErrors }
+              : null,
+      },
+    };
+  },
+});
+
+export const createTRPCRouter = t.router;
+export const publicProcedure = t.procedure;
+
+/** Every procedure but the catalog and health needs a signed-in user. */
+export const protectedProcedure = t.procedure.use(({ ctx, next }) => {
+  if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
+  return next({ ctx: { ...ctx, user: ctx.user } });
+});

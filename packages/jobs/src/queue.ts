@@ -1,0 +1,99 @@
+import type { Database, DbHandle } from "@streamline/db";
+import type { Kysely } from "kysely";
+import { fromKysely, fromPglite, type Db as IDatabase, PgBoss } from "pg-boss";
+
+export const GENERATION_QUEUE = "media-generate";
+
+export type GenerationJobData = { assetId: string };
+
+export interface QueueOptions {
+  /** Seconds between a worker's heartbeats before its job counts as abandoned (pg-boss minimum 10). */
+  heartbeatSeconds?: number;
+  /** How often the supervisor looks for abandoned jobs. */
+  superviseIntervalSeconds?: number;
+  /** Seconds to wait before a job abandoned by a dead worker is tried again. */
+  retryDelaySeconds?: number;
+}
+
+/**
+ * The durable generation queue, on pg-boss in the product database. On PostgreSQL pg-boss keeps its
+ * own small pool plus one LISTEN connection (jobs are picked up the moment they are sent); on
+ * embedded PGlite it goes through the same single connection as Kysely, queued behind open
+ * transactions so its statements never land inside one.
+ */
+export async function createGenerationQueue(handle: DbHandle, options: QueueOptions = {}) {
+  const common = {
+    useListenNotify: true,
+    superviseIntervalSeconds: options.superviseIntervalSeconds ?? 30,
+    monitorIntervalSeconds: options.superviseIntervalSeconds ?? 30,
+    schedule: false,
+  } as const;
+  const boss =
+    handle.kind === "pglite"
+      ? new PgBoss({ ...common, backend: "pglite", db: pgliteThroughKysely(handle) })
+      : new PgBoss({ ...common, connectionString: connectionStringOf(handle), max: 4 });
+  boss.on("error", (error: unknown) =>
+    console.error(`[jobs] queue error: ${error instanceof Error ? error.message : String(error)}`),
+  );
+  await boss.start();
+  await boss.createQueue(GENERATION_QUEUE, {
+    // A job survives a dead worker: without a heartbeat for `heartbeatSeconds` it is retried,
+    // and the retry resumes the provider job saved on the asset row instead of starting another.
+    heartbeatSeconds: options.heartbeatSeconds ?? 30,
+    retryLimit: 2,
+    retryDelay: options.retryDelaySeconds ?? 5,
+    retryBackoff: true,
+    // Videos may take 20 minutes; past this the job is retried (and resumes) rather than lost.
+    expireInSeconds: 30 * 60,
+    notify: true,
+  });
+
+  return {
+    boss,
+    /** Sends the job inside the caller's transaction: it exists exactly when the asset row does. */
+    async enqueue(tx: Kysely<Database>, assetId: string): Promise<string | null> {
+      const data: GenerationJobData = { assetId };
+      return boss.send(GENERATION_QUEUE, data, {
+        db: fromKysely(tx),
+        singletonKey: assetId,
+      });
+    },
+    async stop(options: { graceful?: boolean } = {}): Promise<void> {
+      await boss.stop({ graceful: options.graceful ?? true, timeout: 10_000 });
+    },
+  };
+}
+
+export type GenerationQueue = Awaited<ReturnType<typeof createGenerationQueue>>;
+
+function pgliteThroughKysely(handle: Extract<DbHandle, { kind: "pglite" }>): IDatabase {
+  const inner = fromPglite(handle.pglite);
+  return {
+    executeSql: (text, values) =>
+      handle.db.connection().execute(() => inner.executeSql(text, values)),
+    ...(inner.listen
+      ? {
+          listen: (
+            channel: string,
+            onNotification: (payload: string) => void,
+            onReconnect: () => void,
+          ) =>
+            handle.db
+              .connection()
+              .execute(() =>
+                (inner.listen as NonNullable<IDatabase["listen"]>)(
+                  channel,
+                  onNotification,
+                  onReconnect,
+                ),
+              ),
+        }
+      : {}),
+  };
+}
+
+function connectionStringOf(handle: Extract<DbHandle, { kind: "postgres" }>): string {
+  const connectionString = handle.pool.options.connectionString;
+  if (!connectionString) throw new Error("The PostgreSQL handle has no connection string.");
+  return connectionString;
+}
