@@ -1,9 +1,13 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+import { apiKeysRouter } from "./routers/api-keys";
 import { mediaRouter } from "./routers/media";
 import { createTRPCRouter, publicProcedure } from "./trpc";
 
 export const appRouter = createTRPCRouter({
-  health: publicProcedure.query(() => ({ ok: true as const })),
+  health: publicProcedure.query(({ ctx }) => ({ ok: true as const, demo: ctx.demo })),
+  /** The caller, or null when signed out. */
+  me: publicProcedure.query(({ ctx }) => ctx.user),
+  apiKeys: createTRPCRouter(apiKeysRouter),
   media: createTRPCRouter(mediaRouter),
 });
 

@@ -9,7 +9,13 @@ import type { Kysely } from "kysely";
 import superjson from "superjson";
 import { ZodError, z } from "zod";
 
-export type SessionUser = { id: string; email?: string | undefined; name?: string | undefined };
+export type SessionUser = {
+  id: string;
+  email?: string | undefined;
+  name?: string | undefined;
+  /** A browser session cookie, or an API key (`Authorization: Bearer …`). */
+  method: "session" | "api-key";
+};
 
 export interface MediaLimits {
   /** Generations one user may have queued or running at once. */
@@ -26,6 +32,8 @@ export type ReferenceImageSource =
 
 /** Everything the API needs from the outside world; the server wires real ones, tests fakes. */
 export interface ApiDeps {
+  /** Offline demo mode: providers are built-in mocks and every asset is labelled "Demo". */
+  demo: boolean;
   db: Kysely<Database>;
   providers: MediaProviders;
   storage: MediaStorage;
@@ -36,6 +44,8 @@ export interface ApiDeps {
   loadReferenceImage(source: ReferenceImageSource): Promise<ReferenceImage>;
   /** Who is calling: the one place authentication lives. */
   resolveUser(request: { headers: Headers }): Promise<SessionUser | null>;
+  /** Origins whose pages may make cookie-authenticated mutations (the studio's own). */
+  trustedOrigins: readonly string[];
 }
 
 export type ApiContext = ApiDeps & { user: SessionUser | null; headers: Headers };
@@ -95,8 +105,33 @@ const t = initTRPC.context<ApiContext>().create({
 export const createTRPCRouter = t.router;
 export const publicProcedure = t.procedure;
 
-/** Every procedure but the catalog and health needs a signed-in user. */
-export const protectedProcedure = t.procedure.use(({ ctx, next }) => {
+/**
+ * Every procedure but the catalog and health needs a signed-in user. A cookie-authenticated
+ * mutation must also come from one of the studio's own origins: browsers send multipart forms
+ * cross-site without a preflight, and SameSite=Lax alone does not cover every case (same-site
+ * subdomains, older browsers). API-key calls carry no ambient credential and need no such check.
+ */
+export const protectedProcedure = t.procedure.use(({ ctx, type, next }) => {
   if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
+  if (type === "mutation" && ctx.user.method === "session") {
+    const origin = ctx.headers.get("origin");
+    if (!origin || !ctx.trustedOrigins.includes(origin)) {
+      throw new TRPCError({
+        code: "FORBIDDEN",
+        message: "Cross-site request refused: this action must come from the studio itself.",
+      });
+    }
+  }
   return next({ ctx: { ...ctx, user: ctx.user } });
+});
+
+/** Managing API keys needs the person themself (a session), not another key. */
+export const sessionProcedure = protectedProcedure.use(({ ctx, next }) => {
+  if (ctx.user.method !== "session") {
+    throw new TRPCError({
+      code: "FORBIDDEN",
+      message: "Sign in to the studio to manage API keys.",
+    });
+  }
+  return next();
 });

@@ -10,6 +10,7 @@ export {
 export { createMediaEventListener, type MediaEventListener } from "./listen";
 export { migrateToLatest } from "./migrate";
 export { migrations } from "./migrations";
+export * from "./queries/api-keys";
 export * from "./queries/media-assets";
 export * from "./queries/media-events";
 export * from "./schema";

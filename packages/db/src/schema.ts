@@ -58,10 +58,37 @@ export interface MediaEventsTable {
   created_at: GeneratedTimestamp;
 }
 
+/** A key an internal app calls the API with; only its hash is stored. */
+export interface ApiKeysTable {
+  id: Generated<string>;
+  user_id: string;
+  name: string;
+  prefix: string;
+  key_hash: string;
+  created_at: GeneratedTimestamp;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+/** better-auth's user table (its column names); read here for display only. */
+export interface UserTable {
+  id: string;
+  name: string;
+  email: string;
+  emailVerified: boolean;
+  image: string | null;
+  createdAt: GeneratedTimestamp;
+  updatedAt: GeneratedTimestamp;
+}
+
 export interface Database {
   media_assets: MediaAssetsTable;
   media_events: MediaEventsTable;
+  api_keys: ApiKeysTable;
+  user: UserTable;
 }
+
+export type ApiKey = Selectable<ApiKeysTable>;
 
 export type MediaAsset = Selectable<MediaAssetsTable>;
 export type NewMediaAsset = Insertable<MediaAssetsTable>;

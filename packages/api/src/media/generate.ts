@@ -106,6 +106,7 @@ export async function generateMedia(
           cost_usd: estimate,
           reference_image_url: storedReference?.url ?? null,
           metadata: {
+            ...(ctx.demo ? { demo: true } : {}),
             storage: { referenceKey: storedReference?.key ?? null },
             ...(input.referenceImageUrl ? { referenceSourceUrl: input.referenceImageUrl } : {}),
             ...(reference

@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from "kysely/migration";
 import * as m001 from "./2026_11_25_001_media_assets";
 import * as m002 from "./2026_11_25_002_media_events";
+import * as m003 from "./2026_11_25_003_accounts";
 
 /**
  * Every migration, by its date-prefixed name. A static record (not a folder scan) so a bundled
@@ -9,6 +10,7 @@ import * as m002 from "./2026_11_25_002_media_events";
 export const migrations: Record<string, Migration> = {
   "2026_11_25_001_media_assets": m001,
   "2026_11_25_002_media_events": m002,
+  "2026_11_25_003_accounts": m003,
 };
 
 export const migrationProvider: MigrationProvider = {
