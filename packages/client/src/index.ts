@@ -1,0 +1,73 @@
+// The typed Streamline media client for internal apps: `createMediaClient({ url, apiKey })`. Every
+// input and output type comes from the server's AppRouter; nothing here is written by hand.
+import type { AppRouter, RouterInputs, RouterOutputs } from "@streamline/api";
+import {
+  createTRPCClient,
+  httpBatchStreamLink,
+  httpLink,
+  httpSubscriptionLink,
+  isNonJsonSerializable,
+  splitLink,
+  type TRPCClient,
+} from "@trpc/client";
+import { EventSource } from "eventsource";
+import superjson from "superjson";
+
+export type { AppRouter, RouterInputs, RouterOutputs };
+export type MediaClient = TRPCClient<AppRouter>;
+/** One event of `media.onProgress`, as the subscription delivers it (inside its `tracked` envelope). */
+export type MediaProgressEvent = Parameters<
+  NonNullable<Parameters<MediaClient["media"]["onProgress"]["subscribe"]>[1]["onData"]>
+>[0]["data"];
+
+export interface MediaClientOptions {
+  /** The server's base URL, e.g. https://studio.example.com (the client adds /trpc). */
+  url: string;
+  /** An API key created in the studio (`slk_…`); sent as `Authorization: Bearer`. */
+  apiKey: string;
+  /** Custom fetch (proxies, tests). */
+  fetch?: typeof globalThis.fetch | undefined;
+}
+
+export function createMediaClient(options: MediaClientOptions): MediaClient {
+  const url = `${options.url.replace(/\/+$/, "")}/trpc`;
+  const authorization = `Bearer ${options.apiKey}`;
+  const baseFetch = options.fetch ?? globalThis.fetch;
+  return createTRPCClient<AppRouter>({
+    links: [
+      splitLink({
+        condition: (op) => op.type === "subscription",
+        // Server-sent events. Browsers' EventSource cannot send headers, so Node apps use the
+        // `eventsource` package, whose fetch hook carries the API key on every (re)connect.
+        true: httpSubscriptionLink({
+          url,
+          transformer: superjson,
+          EventSource,
+          eventSourceOptions: () => ({
+            fetch: (input: string | URL | Request, init?: RequestInit) =>
+              baseFetch(input, {
+                ...init,
+                headers: { ...(init?.headers as Record<string, string>), authorization },
+              }),
+          }),
+        }),
+        false: splitLink({
+          // Uploads (FormData) cannot be batched.
+          condition: (op) => isNonJsonSerializable(op.input),
+          true: httpLink({
+            url,
+            transformer: superjson,
+            headers: { authorization },
+            fetch: baseFetch,
+          }),
+          false: httpBatchStreamLink({
+            url,
+            transformer: superjson,
+            headers: { authorization },
+            fetch: baseFetch,
+          }),
+        }),
+      }),
+    ],
+  });
+}
