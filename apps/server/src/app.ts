@@ -1,14 +1,30 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
 import { appRouter, createContextFactory } from "@streamline/api";
+import { CLIENT_IP_HEADER } from "@streamline/auth";
 import type { MediaStorage } from "@streamline/storage";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
+import { toNodeHandler } from "better-auth/node";
 import express, { type Express } from "express";
 import rangeParser from "range-parser";
 import type { Runtime } from "./runtime";
 
 /** The HTTP surface: tRPC at /trpc, stored media at /media/*, and /healthz. No REST routes. */
-export function createApp(runtime: Pick<Runtime, "api" | "storage" | "handle">): Express {
+export function createApp(
+  runtime: Pick<Runtime, "api" | "storage" | "handle" | "auth" | "env" | "webDistDir">,
+): Express {
   const app = express();
   app.disable("x-powered-by");
+  if (runtime.env.TRUST_PROXY) app.set("trust proxy", true);
+  // The client IP for rate limits comes from the connection (or a trusted proxy), never from a
+  // header the client chose.
+  app.use((req, _res, next) => {
+    req.headers[CLIENT_IP_HEADER] = req.ip ?? req.socket.remoteAddress ?? "unknown";
+    next();
+  });
+
+  // Sign-up, sign-in, sign-out and the session (better-auth's own handler).
+  app.all("/api/auth/*splat", toNodeHandler(runtime.auth));
 
   app.get("/healthz", async (_req, res) => {
     try {
@@ -35,7 +51,24 @@ export function createApp(runtime: Pick<Runtime, "api" | "storage" | "handle">):
   );
 
   if (runtime.storage.openObject) app.get("/media/*key", serveStoredMedia(runtime.storage));
+  if (existsSync(path.join(runtime.webDistDir, "index.html"))) serveStudio(app, runtime.webDistDir);
   return app;
+}
+
+/**
+ * The built studio (apps/web/dist) on the same port: hashed assets cached forever, and every other
+ * page path answered with index.html so client-side routes (/ai-studio, /sign-in) load directly.
+ */
+function serveStudio(app: Express, distDir: string): void {
+  app.use(
+    "/assets",
+    express.static(path.join(distDir, "assets"), { immutable: true, maxAge: "1y", index: false }),
+  );
+  app.use(express.static(distDir, { index: false, maxAge: 0 }));
+  app.get(/^\/(?!trpc|api|media|healthz).*/, (_req, res) => {
+    res.setHeader("Cache-Control", "no-cache");
+    res.sendFile(path.join(distDir, "index.html"));
+  });
 }
 
 /**

@@ -30,6 +30,8 @@ export function loadEnv(runtimeEnv: NodeJS.ProcessEnv = process.env) {
       /** The studio's public origin (CORS/CSRF checks, absolute links). */
       APP_ORIGIN: optional,
       DATABASE_URL: optional,
+      /** The built studio to serve on this port (default apps/web/dist, when it exists). */
+      WEB_DIST_DIR: optional,
       PGLITE_DATA_DIR: optional,
       OPENAI_API_KEY: optional,
       OPENAI_BASE_URL: optional,
@@ -40,6 +42,14 @@ export function loadEnv(runtimeEnv: NodeJS.ProcessEnv = process.env) {
       GEMINI_IMAGE_MODEL: z.string().default("gemini-3.1-flash-image"),
       GEMINI_VIDEO_MODEL: z.string().default("gemini-omni-1.1-flash"),
       MEDIA_ENABLE_MODELS: list,
+      /**
+       * Offline demo: generations are answered by built-in provider mocks. Default: on in
+       * development when no provider key is set; never on when a key is set.
+       */
+      MEDIA_DEMO: z
+        .enum(["0", "1", "true", "false"])
+        .optional()
+        .transform((v) => (v === undefined ? undefined : v === "1" || v === "true")),
       MEDIA_DIR: optional,
       S3_BUCKET: optional,
       S3_REGION: optional,
@@ -74,12 +84,31 @@ export function loadEnv(runtimeEnv: NodeJS.ProcessEnv = process.env) {
       JOB_SUPERVISE_SECONDS: z.coerce.number().int().min(1).default(30),
       /** First delay before a job abandoned by a dead worker is tried again (then backs off). */
       JOB_RETRY_DELAY_SECONDS: z.coerce.number().int().min(0).default(5),
-      /** Development sign-in: the user id taken from the `x-streamline-user` header, else this one. */
-      DEV_USER_ID: z.string().default("dev-user"),
+      /** Signs session cookies. Required in production; development keeps one under .data/. */
+      BETTER_AUTH_SECRET: z.string().min(32).optional(),
+      /** More origins allowed to make cookie-authenticated calls (comma-separated). */
+      TRUSTED_ORIGINS: list,
+      /** Set when the server sits behind a proxy (e.g. Render): its X-Forwarded-For is then trusted. */
+      TRUST_PROXY: bool,
+      /** Sign-in attempts per client IP per minute. */
+      AUTH_SIGN_IN_PER_MINUTE: z.coerce.number().int().min(1).default(5),
+      /**
+       * Tests only: trust an `x-streamline-user` header as the caller. Refused in production.
+       * Never set it on a server anyone else can reach.
+       */
+      AUTH_DEV_HEADER: bool,
     },
     runtimeEnv,
     emptyStringAsUndefined: true,
   });
+}
+
+/** Fails start-up on settings that must never reach production. */
+export function assertSafeForProduction(env: Env): void {
+  if (env.NODE_ENV !== "production") return;
+  if (env.AUTH_DEV_HEADER) throw new Error("AUTH_DEV_HEADER must not be set in production.");
+  if (!env.BETTER_AUTH_SECRET)
+    throw new Error("BETTER_AUTH_SECRET (32+ characters) is required in production.");
 }
 
 export type Env = ReturnType<typeof loadEnv>;

@@ -1,6 +1,11 @@
 // Builds everything a server or worker process needs from the validated environment, once.
+
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import type { Readable } from "node:stream";
 import type { ApiDeps, SessionUser } from "@streamline/api";
+import { createAuth, resolveCaller } from "@streamline/auth";
 import {
   createDb,
   createMediaEventListener,
@@ -19,8 +24,9 @@ import {
   loadReferenceImage,
   type ReferenceImage,
 } from "@streamline/providers";
-import { type MediaStorage, storageFromEnv } from "@streamline/storage";
-import type { Env } from "./env";
+import { type MediaStorage, readStoredObject, storageFromEnv } from "@streamline/storage";
+import { createDemoProviders } from "./demo";
+import { assertSafeForProduction, type Env } from "./env";
 
 export type Runtime = Awaited<ReturnType<typeof createRuntime>>;
 
@@ -28,23 +34,31 @@ export async function createRuntime(
   env: Env,
   overrides: { fetch?: typeof fetch; handle?: DbHandle } = {},
 ) {
+  assertSafeForProduction(env);
+  const webDistDir = env.WEB_DIST_DIR ?? path.join(workspaceRoot(), "apps", "web", "dist");
   const handle: DbHandle =
     overrides.handle ??
     (await createDb({ databaseUrl: env.DATABASE_URL, pgliteDataDir: env.PGLITE_DATA_DIR }));
   await migrateToLatest(handle.db);
 
+  // Demo mode never turns on when a real key is set.
+  const demo =
+    !env.OPENAI_API_KEY &&
+    !env.GEMINI_API_KEY &&
+    (env.MEDIA_DEMO ?? env.NODE_ENV === "development");
+  const demoProviders = demo ? createDemoProviders() : undefined;
   const retry = {
     minDelayMs: env.PROVIDER_RETRY_MIN_DELAY_MS,
     maxDelayMs: env.PROVIDER_RETRY_MIN_DELAY_MS * 8,
   };
   const providers = createMediaProviders({
-    openai: {
+    openai: demoProviders?.openai ?? {
       apiKey: env.OPENAI_API_KEY,
       baseURL: env.OPENAI_BASE_URL,
       fetch: overrides.fetch,
       retry,
     },
-    google: {
+    google: demoProviders?.google ?? {
       apiKey: env.GEMINI_API_KEY,
       baseURL: env.GEMINI_BASE_URL,
       fetch: overrides.fetch,
@@ -73,7 +87,17 @@ export async function createRuntime(
   const events = createMediaEventListener(handle);
   await events.ready;
 
+  const origins = trustedOrigins(env);
+  const auth = createAuth({
+    db: handle.db,
+    baseURL: origins[0] as string,
+    trustedOrigins: origins.slice(1),
+    secret: env.BETTER_AUTH_SECRET ?? developmentSecret(),
+    signInAttemptsPerMinute: env.AUTH_SIGN_IN_PER_MINUTE,
+  });
+
   const api: ApiDeps = {
+    demo,
     db: handle.db,
     providers,
     storage,
@@ -87,10 +111,12 @@ export async function createRuntime(
     loadReferenceImage: (source) =>
       loadReferenceImage(source, { maxBytes: env.MEDIA_REFERENCE_MAX_BYTES }),
     resolveUser: async ({ headers }): Promise<SessionUser | null> => {
-      // Development sign-in until real accounts arrive: one function, so nothing else changes then.
-      const id = headers.get("x-streamline-user")?.trim() || env.DEV_USER_ID;
-      return /^[A-Za-z0-9_.@-]{1,100}$/.test(id) ? { id } : null;
+      const devUser = env.AUTH_DEV_HEADER ? headers.get("x-streamline-user")?.trim() : undefined;
+      if (devUser && /^[A-Za-z0-9_.@-]{1,100}$/.test(devUser))
+        return { id: devUser, method: "api-key" };
+      return resolveCaller(auth, handle.db, headers);
     },
+    trustedOrigins: origins,
   };
 
   const generation: GenerationDeps = {
@@ -111,7 +137,10 @@ export async function createRuntime(
   let worker: { stop(): Promise<void> } | undefined;
   return {
     env,
+    webDistDir,
+    demo,
     handle,
+    auth,
     api,
     queue,
     events,
@@ -138,19 +167,37 @@ async function readStoredReference(
 ): Promise<ReferenceImage | undefined> {
   const key = (asset.metadata.storage as { referenceKey?: string | null } | undefined)
     ?.referenceKey;
-  const info = asset.metadata.reference as ReferenceImage | undefined;
+  const info = asset.metadata.reference as Omit<ReferenceImage, "data"> | undefined;
   if (!key || !info) return undefined;
-  let bytes: Uint8Array;
-  if (storage.openObject) {
-    const opened = await storage.openObject(key);
-    if (!opened) return undefined;
-    const chunks: Buffer[] = [];
-    for await (const chunk of opened.stream as Readable) chunks.push(Buffer.from(chunk));
-    bytes = new Uint8Array(Buffer.concat(chunks));
-  } else {
-    const response = await fetch(await storage.urlFor(key));
-    if (!response.ok) return undefined;
-    bytes = new Uint8Array(await response.arrayBuffer());
+  const data = await readStoredObject(storage, key);
+  return data
+    ? { data, mimeType: info.mimeType, width: info.width, height: info.height }
+    : undefined;
+}
+
+/** The studio's origin first, then every other origin allowed to send cookie-authenticated calls. */
+function trustedOrigins(env: Env): string[] {
+  const origins = [
+    env.APP_ORIGIN ?? `http://localhost:${env.PORT || 3000}`,
+    ...env.TRUSTED_ORIGINS,
+  ];
+  if (env.NODE_ENV !== "production") {
+    // The Vite dev server and the loopback spellings of the local server.
+    origins.push(
+      "http://localhost:5173",
+      "http://127.0.0.1:5173",
+      `http://127.0.0.1:${env.PORT || 3000}`,
+    );
   }
-  return { data: bytes, mimeType: info.mimeType, width: info.width, height: info.height };
+  return [...new Set(origins.map((o) => new URL(o).origin))];
+}
+
+/** Development only: a random secret kept under .data/ so sessions survive restarts. */
+function developmentSecret(): string {
+  const file = path.join(workspaceRoot(), ".data", "auth-secret");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  mkdirSync(path.dirname(file), { recursive: true });
+  const secret = randomBytes(32).toString("base64url");
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
 }

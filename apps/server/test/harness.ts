@@ -29,7 +29,7 @@ export const TEST_KEYS = {
 export type TestServer = {
   url: string;
   runtime: Runtime;
-  client(userId?: string): ReturnType<typeof createTestClient>;
+  client(userId?: string | Record<string, string>): ReturnType<typeof createTestClient>;
   close(): Promise<void>;
 };
 
@@ -50,6 +50,8 @@ export async function startTestServer(
       MEDIA_POLL_MAX_MS: "40",
       PROVIDER_RETRY_MIN_DELAY_MS: "5",
       MEDIA_ENABLE_MODELS: "sora-2",
+      // Tests name their caller with x-streamline-user; auth.test.ts covers real sign-in.
+      AUTH_DEV_HEADER: "1",
       ...env,
     }),
     { handle: db },
@@ -73,9 +75,10 @@ export async function startTestServer(
 }
 
 /** A typed client like packages/client builds: SSE for subscriptions, batched streaming for the rest. */
-export function createTestClient(baseUrl: string, userId: string) {
+export function createTestClient(baseUrl: string, userId: string | Record<string, string>) {
   const url = `${baseUrl}/trpc`;
-  const headers = { "x-streamline-user": userId };
+  const headers: Record<string, string> =
+    typeof userId === "string" ? { "x-streamline-user": userId } : userId;
   return createTRPCClient<AppRouter>({
     links: [
       splitLink({

@@ -16,7 +16,12 @@ import {
   resolveOptions,
   wasFailureLogged,
 } from "@streamline/providers";
-import type { MediaStorage } from "@streamline/storage";
+import {
+  createVideoPoster,
+  type MediaStorage,
+  type StoredObject,
+  streamStoredObject,
+} from "@streamline/storage";
 import type { Kysely } from "kysely";
 import { changeAsset, type GenerationPhase } from "./events";
 import { estimateProgress } from "./progress";
@@ -211,16 +216,7 @@ export async function runGeneration(
       contentType: media.mimeType,
       prefix: current.type,
     });
-    const thumb = output.hasThumbnail
-      ? await model.fetchResult(output, { variant: "thumbnail", signal, assetId }).catch(() => null)
-      : null;
-    const thumbnail = thumb
-      ? await deps.storage.putObject({
-          body: thumb.body,
-          contentType: thumb.mimeType,
-          prefix: "thumb",
-        })
-      : undefined;
+    const thumbnail = await storeThumbnail(output, model, current, stored.key);
     const options = spec ? resolveOptions(spec, current.params as ModelOptionValues) : {};
     const finished = await changeAsset(
       db,
@@ -252,6 +248,34 @@ export async function runGeneration(
       await deps.storage.deleteObject(stored.key).catch(() => {});
       if (thumbnail) await deps.storage.deleteObject(thumbnail.key).catch(() => {});
     }
+  }
+
+  /** The provider's poster frame, or (for videos from APIs that give none) one cut with ffmpeg. */
+  async function storeThumbnail(
+    output: MediaOutput,
+    model: MediaModel,
+    current: MediaAsset,
+    videoKey: string,
+  ): Promise<StoredObject | undefined> {
+    const thumb = output.hasThumbnail
+      ? await model.fetchResult(output, { variant: "thumbnail", signal, assetId }).catch(() => null)
+      : null;
+    if (thumb) {
+      return deps.storage.putObject({
+        body: thumb.body,
+        contentType: thumb.mimeType,
+        prefix: "thumb",
+      });
+    }
+    if (current.type !== "video") return undefined;
+    const video = await streamStoredObject(deps.storage, videoKey);
+    const poster = video ? await createVideoPoster(video) : null;
+    if (!poster?.jpeg) return undefined; // a missing poster is not worth failing the video for
+    return deps.storage.putObject({
+      body: poster.jpeg,
+      contentType: "image/jpeg",
+      prefix: "thumb",
+    });
   }
 
   async function fail(error: unknown): Promise<void> {

@@ -131,3 +131,44 @@ export function toNodeReadable(body: MediaBody): Readable {
   }
   return new Readable({ read() {} }).wrap(body as NodeJS.ReadableStream);
 }
+
+/**
+ * Reads a stored object back in full, whatever the backend: local disk directly, S3 through a
+ * fresh signed URL. For small objects only (reference photos); videos are streamed, never read whole.
+ */
+export async function readStoredObject(
+  storage: MediaStorage,
+  key: string,
+  maxBytes = 32 * 1024 * 1024,
+): Promise<Uint8Array | null> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const take = (chunk: Uint8Array) => {
+    size += chunk.byteLength;
+    if (size > maxBytes)
+      throw new StorageError("INVALID_INPUT", `Object ${key} is over ${maxBytes} bytes.`);
+    chunks.push(chunk);
+  };
+  if (storage.openObject) {
+    const opened = await storage.openObject(key);
+    if (!opened) return null;
+    for await (const chunk of opened.stream) take(chunk as Uint8Array);
+  } else {
+    const response = await fetch(await storage.urlFor(key));
+    if (response.status === 404) return null;
+    if (!response.ok || !response.body)
+      throw new Error(`Reading ${key} failed: HTTP ${response.status}`);
+    for await (const chunk of response.body) take(chunk);
+  }
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+/** Streams a stored object (local disk directly, S3 through a fresh signed URL). */
+export async function streamStoredObject(
+  storage: MediaStorage,
+  key: string,
+): Promise<MediaBody | null> {
+  if (storage.openObject) return (await storage.openObject(key))?.stream ?? null;
+  const response = await fetch(await storage.urlFor(key));
+  return response.ok && response.body ? response.body : null;
+}

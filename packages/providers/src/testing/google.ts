@@ -15,6 +15,7 @@ import { type HttpHandler, HttpResponse, http } from "msw";
 import { googleModels } from "../catalog/google";
 import type { ModelSpec } from "../catalog/types";
 import { gradientPng, SAMPLE_VIDEO, sampleVideoMp4 } from "./fixtures";
+import type { RenderMockImage } from "./openai";
 
 export const GOOGLE_MOCK_API_KEY = "test-google-key";
 
@@ -70,6 +71,8 @@ export interface GoogleMockOptions {
   apiKey?: string;
   /** Status polls of a video job that answer "still working" before it completes (default 2). */
   videoPollsToComplete?: number;
+  /** Draws the PNG an image request answers with (the offline demo shows the prompt); default a gradient. */
+  renderImage?: RenderMockImage | undefined;
   /** Model ids the mock serves; defaults to every Google catalog row that is not retired. */
   models?: readonly string[];
 }
@@ -166,7 +169,7 @@ export function createGoogleMock(options: GoogleMockOptions = {}): GoogleMock {
         ? "failed"
         : "ok";
 
-  function generateContent(version: string, model: string, body: any) {
+  async function generateContent(version: string, model: string, body: any) {
     const spec = specOf(model);
     if (spec?.api === "gemini-interactions")
       return fail(400, "This model only supports Interactions API.");
@@ -211,11 +214,13 @@ export function createGoogleMock(options: GoogleMockOptions = {}): GoogleMock {
     const [w, h] = FRAME_1K[String(config.aspectRatio ?? "1:1")] ?? [1024, 1024];
     const scale = SIZE_SCALE[size] ?? 1;
     const key = `${Math.round(w * scale)}x${Math.round(h * scale)}`;
-    if (!pngs.has(key))
-      pngs.set(
-        key,
-        Buffer.from(gradientPng(Math.round(w * scale), Math.round(h * scale))).toString("base64"),
-      );
+    const width = Math.round(w * scale);
+    const height = Math.round(h * scale);
+    const drawn = options.renderImage
+      ? Buffer.from(await options.renderImage({ prompt, width, height })).toString("base64")
+      : undefined;
+    if (!drawn && !pngs.has(key))
+      pngs.set(key, Buffer.from(gradientPng(width, height)).toString("base64"));
     return HttpResponse.json({
       candidates: [
         {
@@ -223,7 +228,7 @@ export function createGoogleMock(options: GoogleMockOptions = {}): GoogleMock {
             role: "model",
             parts: [
               { text: "Here is the image you asked for." },
-              { inlineData: { mimeType: "image/png", data: pngs.get(key) } },
+              { inlineData: { mimeType: "image/png", data: drawn ?? pngs.get(key) } },
             ],
           },
           finishReason: "STOP",
@@ -389,7 +394,9 @@ export function createGoogleMock(options: GoogleMockOptions = {}): GoogleMock {
     };
   }
 
-  const routes: Array<[GoogleMockRoute, string, RegExp, (m: string[], body: any) => Response]> = [
+  const routes: Array<
+    [GoogleMockRoute, string, RegExp, (m: string[], body: any) => Response | Promise<Response>]
+  > = [
     [
       "generateContent",
       "POST",

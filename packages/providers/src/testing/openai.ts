@@ -72,7 +72,16 @@ export interface OpenAIMockOptions {
   /** Retrieves until a video completes: queued, then in_progress with rising progress (default 3). */
   videoPollsToComplete?: number;
   models?: readonly string[];
+  /** Draws the PNG an image request answers with (the offline demo shows the prompt); default a gradient. */
+  renderImage?: RenderMockImage | undefined;
 }
+
+/** Makes the PNG a mocked image generation returns. */
+export type RenderMockImage = (request: {
+  prompt: string;
+  width: number;
+  height: number;
+}) => Promise<Uint8Array> | Uint8Array;
 
 type ErrorFields = { message: string; type: string; param?: string | null; code?: string | null };
 const errorJson = (status: number, e: ErrorFields, headers?: Record<string, string>) =>
@@ -130,10 +139,16 @@ function checkImageSize(model: string, size: string) {
 }
 
 const pngBySize = new Map<string, Uint8Array>();
-async function imageBytes(size: string, format: string): Promise<Uint8Array> {
+async function imageBytes(
+  size: string,
+  format: string,
+  render?: { draw: RenderMockImage; prompt: string },
+): Promise<Uint8Array> {
   const [w, h] = dimensions(size) ?? [1024, 1024];
-  const png = pngBySize.get(size) ?? gradientPng(w, h);
-  pngBySize.set(size, png);
+  const png = render
+    ? await render.draw({ prompt: render.prompt, width: w, height: h })
+    : (pngBySize.get(size) ?? gradientPng(w, h));
+  if (!render) pngBySize.set(size, png);
   if (format === "png") return png;
   return new Uint8Array(
     await sharp(png)
@@ -302,7 +317,8 @@ export function createOpenAIMock(options: OpenAIMockOptions = {}) {
       });
     }
     const outputSize = size === "auto" ? "1024x1024" : size;
-    const b64 = Buffer.from(await imageBytes(outputSize, format)).toString("base64");
+    const render = options.renderImage ? { draw: options.renderImage, prompt } : undefined;
+    const b64 = Buffer.from(await imageBytes(outputSize, format, render)).toString("base64");
     const textTokens = Math.ceil(prompt.length / 4);
     return HttpResponse.json({
       created: now(),

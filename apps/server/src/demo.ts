@@ -1,0 +1,88 @@
+// Offline demo mode: with no provider keys (or MEDIA_DEMO=1) the server answers generations from
+// the same msw provider mocks the tests use, inside this process, so the real SDK code paths run
+// end to end without network. Results are drawn locally (the image shows the prompt; videos are a
+// bundled sample) and every demo asset is labelled as such.
+import {
+  createGoogleMock,
+  createOpenAIMock,
+  GOOGLE_MOCK_API_KEY,
+  OPENAI_MOCK_API_KEY,
+} from "@streamline/providers/testing";
+import { getResponse, type RequestHandler } from "msw";
+import sharp from "sharp";
+
+const OPENAI_DEMO_URL = "https://openai.demo.invalid/v1";
+const GEMINI_DEMO_URL = "https://gemini.demo.invalid";
+
+export function createDemoProviders() {
+  const renderImage = ({
+    prompt,
+    width,
+    height,
+  }: {
+    prompt: string;
+    width: number;
+    height: number;
+  }) => drawPromptCard(prompt, width, height);
+  // About as many polls as a real video takes at the default 2–10 s poll interval (~40 s).
+  const openai = createOpenAIMock({
+    baseURL: OPENAI_DEMO_URL,
+    videoPollsToComplete: 8,
+    renderImage,
+  });
+  const google = createGoogleMock({
+    baseURL: GEMINI_DEMO_URL,
+    videoPollsToComplete: 8,
+    renderImage,
+  });
+  const handlers: RequestHandler[] = [...openai.handlers, ...google.handlers];
+  const demoFetch: typeof fetch = async (input, init) => {
+    const request = new Request(input, init);
+    const host = new URL(request.url).hostname;
+    // Only the demo hosts are answered here; anything else (a reference-image URL) goes out as usual.
+    if (!host.endsWith(".demo.invalid")) return fetch(request);
+    return (
+      (await getResponse(handlers, request)) ??
+      new Response(JSON.stringify({ error: { message: "Not served in demo mode." } }), {
+        status: 404,
+      })
+    );
+  };
+  return {
+    openai: { apiKey: OPENAI_MOCK_API_KEY, baseURL: OPENAI_DEMO_URL, fetch: demoFetch },
+    google: { apiKey: GOOGLE_MOCK_API_KEY, baseURL: GEMINI_DEMO_URL, fetch: demoFetch },
+  };
+}
+
+const escapeXml = (text: string) => text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function wrap(text: string, perLine: number, maxLines: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if ((line ? `${line} ${word}` : word).length > perLine && line) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+    if (lines.length === maxLines) break;
+  }
+  if (line && lines.length < maxLines) lines.push(line);
+  return lines;
+}
+
+/** A PNG card with the prompt on it, clearly marked as a demo result. */
+async function drawPromptCard(prompt: string, width: number, height: number): Promise<Uint8Array> {
+  const fontSize = Math.max(16, Math.round(Math.min(width, height) / 18));
+  const lines = wrap(prompt, Math.max(12, Math.floor((width * 0.8) / (fontSize * 0.55))), 8);
+  const text = lines
+    .map((l, i) => `<tspan x="50%" dy="${i === 0 ? 0 : 1.3}em">${escapeXml(l)}</tspan>`)
+    .join("");
+  const top = height / 2 - ((lines.length - 1) * fontSize * 1.3) / 2;
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
+  <defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="#3b2a8f"/><stop offset="1" stop-color="#e0674a"/></linearGradient></defs>
+  <rect width="100%" height="100%" fill="url(#g)"/>
+  <text x="50%" y="${top}" text-anchor="middle" font-family="sans-serif" font-size="${fontSize}" fill="#fff">${text}</text>
+  <text x="${fontSize}" y="${height - fontSize}" font-family="sans-serif" font-weight="bold" font-size="${Math.round(fontSize * 0.8)}" fill="#ffffffcc">DEMO · Streamline AI Studio</text>
+</svg>`;
+  return new Uint8Array(await sharp(Buffer.from(svg)).png().toBuffer());
+}

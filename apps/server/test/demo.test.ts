@@ -1,0 +1,69 @@
+// Offline demo mode: the real SDK code paths against the built-in provider mocks, no network.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { collectEvents, startTestServer, type TestServer } from "./harness";
+
+type Event = { status: string; progress: number };
+
+describe("offline demo mode", () => {
+  let demo: TestServer;
+  beforeAll(async () => {
+    demo = await startTestServer("pglite", {
+      OPENAI_API_KEY: "",
+      GEMINI_API_KEY: "",
+      MEDIA_DEMO: "1",
+      MEDIA_ENABLE_MODELS: "",
+    });
+  });
+  afterAll(async () => {
+    await demo?.close();
+  });
+
+  it("generates a labelled demo image and video without any provider key", async () => {
+    const client = demo.client("demo-user");
+    expect(await client.health.query()).toEqual({ ok: true, demo: true });
+    const models = await client.media.models.query();
+    expect(models.find((m) => m.id === "gemini-3.1-flash-image")?.available).toBe(true);
+    for (const input of [
+      {
+        type: "image" as const,
+        model: "gemini-3.1-flash-image",
+        prompt: "Creatine gummies in a gym bag",
+      },
+      {
+        type: "video" as const,
+        model: "gemini-omni-1.1-flash",
+        prompt: "Selfie review of the gummies",
+      },
+    ]) {
+      const { asset } = await client.media.generate.mutate(input);
+      expect(asset.demo).toBe(true);
+      await collectEvents<Event>(
+        (h) => client.media.onProgress.subscribe({ assetId: asset.id }, h),
+        (events) => events.some((e) => e.status === "succeeded" || e.status === "failed"),
+        60_000,
+      );
+      const done = await client.media.byId.query({ id: asset.id });
+      expect(done.status, JSON.stringify(done.error)).toBe("succeeded");
+      const file = await fetch(`${demo.url}${done.resultUrl}`);
+      expect(file.headers.get("content-type")).toBe(
+        input.type === "image" ? "image/png" : "video/mp4",
+      );
+      expect((await file.arrayBuffer()).byteLength).toBeGreaterThan(1_000);
+      if (input.type === "video") {
+        // Omni hands out no poster frame: one is cut from the stored video.
+        expect(done.thumbnailUrl).toMatch(/^\/media\/thumb\/.+\.jpg$/);
+        const poster = await fetch(`${demo.url}${done.thumbnailUrl}`);
+        expect(poster.headers.get("content-type")).toBe("image/jpeg");
+      }
+    }
+  }, 90_000);
+
+  it("never turns on when a real key is set", async () => {
+    const live = await startTestServer("pglite", { MEDIA_DEMO: "1" });
+    try {
+      expect(await live.client().health.query()).toEqual({ ok: true, demo: false });
+    } finally {
+      await live.close();
+    }
+  });
+});
