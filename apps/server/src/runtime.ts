@@ -3,7 +3,6 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import type { Readable } from "node:stream";
 import type { ApiDeps, SessionUser } from "@streamline/api";
 import { createAuth, resolveCaller } from "@streamline/auth";
 import {
