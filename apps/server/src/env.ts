@@ -58,6 +58,7 @@ export function loadEnv(runtimeEnv: NodeJS.ProcessEnv = process.env) {
       S3_ACCESS_KEY_ID: optional,
       S3_SECRET_ACCESS_KEY: optional,
       S3_PUBLIC_BASE_URL: optional,
+      S3_SIGNED_URL_SECONDS: optional,
       /** Run the generation worker inside the server process (default) or only in `start:worker`. */
       WORKER_IN_PROCESS: z
         .enum(["0", "1", "true", "false"])

@@ -75,6 +75,7 @@ export async function createRuntime(
       S3_ACCESS_KEY_ID: env.S3_ACCESS_KEY_ID,
       S3_SECRET_ACCESS_KEY: env.S3_SECRET_ACCESS_KEY,
       S3_PUBLIC_BASE_URL: env.S3_PUBLIC_BASE_URL,
+      S3_SIGNED_URL_SECONDS: env.S3_SIGNED_URL_SECONDS,
     },
     { mediaDir: `${workspaceRoot()}/.data/media`, publicBaseUrl: "/media" },
   );

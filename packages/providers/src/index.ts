@@ -1,5 +1,6 @@
 export * from "./catalog";
 export * from "./errors";
+export * from "./generate";
 export { createGoogle, type GoogleProviderSettings } from "./google";
 export { createOpenAI } from "./openai";
 export * from "./poll";

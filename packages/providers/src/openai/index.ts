@@ -43,7 +43,8 @@ export function createOpenAI(settings: ProviderSettings): { model(spec: ModelSpe
     // Read per request, so a rotated key is picked up without a restart.
     apiKey: async () => readKey(settings) ?? "",
     baseURL: settings.baseURL ?? OPENAI_DEFAULT_BASE_URL,
-    fetch: settings.fetch,
+    // Looked up per call, so a fetch patched after start-up (proxies, msw) is honoured.
+    fetch: settings.fetch ?? ((input, init) => globalThis.fetch(input, init)),
     // withRetry is the only retry loop: the SDK's own (2 retries by default) would multiply attempts.
     maxRetries: 0,
     // Configuration comes from our env.ts, never from OPENAI_* variables the SDK would read itself.
