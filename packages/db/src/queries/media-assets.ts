@@ -99,11 +99,10 @@ export async function listMediaAssets(
   }
   const cursor = options.cursor;
   if (cursor) {
+    // A row-value comparison, so Postgres walks the (user_id, created_at, id) index from the cursor
+    // instead of filtering an OR of two conditions.
     query = query.where((eb) =>
-      eb.or([
-        eb("created_at", "<", cursor.createdAt),
-        eb.and([eb("created_at", "=", cursor.createdAt), eb("id", "<", cursor.id)]),
-      ]),
+      eb(eb.refTuple("created_at", "id"), "<", eb.tuple(cursor.createdAt, cursor.id)),
     );
   }
   const rows = await query
