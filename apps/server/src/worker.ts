@@ -1,25 +1,11 @@
 // `pnpm start:worker`: a generation worker on its own, for scaling out beside N API servers.
-import { DatabaseConnectionError } from "@streamline/db";
 import { loadEnv } from "./env";
+import { runProcess } from "./process";
 import { createRuntime } from "./runtime";
 
-async function main() {
+runProcess("worker", async () => {
   const runtime = await createRuntime(loadEnv());
   await runtime.startWorker();
   console.log(`[worker] generation worker started (${runtime.handle.kind} database)`);
-  const shutdown = async () => {
-    await runtime.close();
-    process.exit(0);
-  };
-  process.once("SIGINT", shutdown);
-  process.once("SIGTERM", shutdown);
-}
-
-main().catch((error: unknown) => {
-  console.error(
-    error instanceof DatabaseConnectionError
-      ? error.message
-      : `[worker] failed to start: ${error instanceof Error ? error.message : String(error)}`,
-  );
-  process.exit(1);
+  return runtime;
 });

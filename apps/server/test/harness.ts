@@ -5,18 +5,8 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { AppRouter } from "@streamline/api";
+import { createMediaClient } from "@streamline/client";
 import { createTestDb, type TestBackend, type TestDb } from "@streamline/db/testing";
-import {
-  createTRPCClient,
-  httpBatchStreamLink,
-  httpLink,
-  httpSubscriptionLink,
-  isNonJsonSerializable,
-  splitLink,
-} from "@trpc/client";
-import { EventSource } from "eventsource";
-import superjson from "superjson";
 import { createApp } from "../src/app";
 import { loadEnv } from "../src/env";
 import { createRuntime, type Runtime } from "../src/runtime";
@@ -74,34 +64,11 @@ export async function startTestServer(
   };
 }
 
-/** A typed client like packages/client builds: SSE for subscriptions, batched streaming for the rest. */
+/** The typed client other apps use (packages/client), calling as `userId` (dev header) or with given headers. */
 export function createTestClient(baseUrl: string, userId: string | Record<string, string>) {
-  const url = `${baseUrl}/trpc`;
-  const headers: Record<string, string> =
-    typeof userId === "string" ? { "x-streamline-user": userId } : userId;
-  return createTRPCClient<AppRouter>({
-    links: [
-      splitLink({
-        condition: (op) => op.type === "subscription",
-        true: httpSubscriptionLink({
-          url,
-          transformer: superjson,
-          EventSource,
-          eventSourceOptions: () => ({
-            fetch: (input: string | URL | Request, init?: RequestInit) =>
-              fetch(input, {
-                ...init,
-                headers: { ...(init?.headers as Record<string, string>), ...headers },
-              }),
-          }),
-        }),
-        false: splitLink({
-          condition: (op) => isNonJsonSerializable(op.input),
-          true: httpLink({ url, transformer: superjson, headers }),
-          false: httpBatchStreamLink({ url, transformer: superjson, headers }),
-        }),
-      }),
-    ],
+  return createMediaClient({
+    url: baseUrl,
+    headers: typeof userId === "string" ? { "x-streamline-user": userId } : userId,
   });
 }
 

@@ -24,14 +24,19 @@ export interface MediaClientOptions {
   /** The server's base URL, e.g. https://studio.example.com (the client adds /trpc). */
   url: string;
   /** An API key created in the studio (`slk_…`); sent as `Authorization: Bearer`. */
-  apiKey: string;
+  apiKey?: string | undefined;
+  /** Extra headers on every call, subscriptions included (e.g. a session cookie and its origin). */
+  headers?: Record<string, string> | undefined;
   /** Custom fetch (proxies, tests). */
   fetch?: typeof globalThis.fetch | undefined;
 }
 
 export function createMediaClient(options: MediaClientOptions): MediaClient {
   const url = `${options.url.replace(/\/+$/, "")}/trpc`;
-  const authorization = `Bearer ${options.apiKey}`;
+  const headers: Record<string, string> = {
+    ...options.headers,
+    ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
+  };
   const baseFetch = options.fetch ?? globalThis.fetch;
   return createTRPCClient<AppRouter>({
     links: [
@@ -47,7 +52,7 @@ export function createMediaClient(options: MediaClientOptions): MediaClient {
             fetch: (input: string | URL | Request, init?: RequestInit) =>
               baseFetch(input, {
                 ...init,
-                headers: { ...(init?.headers as Record<string, string>), authorization },
+                headers: { ...(init?.headers as Record<string, string>), ...headers },
               }),
           }),
         }),
@@ -57,13 +62,13 @@ export function createMediaClient(options: MediaClientOptions): MediaClient {
           true: httpLink({
             url,
             transformer: superjson,
-            headers: { authorization },
+            headers,
             fetch: baseFetch,
           }),
           false: httpBatchStreamLink({
             url,
             transformer: superjson,
-            headers: { authorization },
+            headers,
             fetch: baseFetch,
           }),
         }),

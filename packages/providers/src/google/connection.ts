@@ -3,7 +3,7 @@
 import { GoogleGenAI } from "@google/genai";
 import { formatFailureLine, MediaGenError } from "../errors";
 import { withRetry } from "../retry";
-import type { MediaStream, ProviderSettings } from "../types";
+import type { MediaOutput, MediaStream, ProviderSettings } from "../types";
 import { GoogleHttpError, isAbortError, toGoogleError } from "./errors";
 
 export interface GoogleProviderSettings extends ProviderSettings {
@@ -225,4 +225,26 @@ export function streamOf(data: Uint8Array, mimeType: string): MediaStream {
     mimeType,
     contentLength: data.byteLength,
   };
+}
+
+/** Streams a finished video (inline bytes, or the download URI with the key); no thumbnails exist. */
+export async function fetchVideoResult(
+  connection: GoogleConnection,
+  model: string,
+  output: MediaOutput,
+  options?: {
+    variant?: "media" | "thumbnail";
+    signal?: AbortSignal | undefined;
+    assetId?: string | undefined;
+  },
+): Promise<MediaStream | null> {
+  if (options?.variant === "thumbnail") return null;
+  try {
+    if (output.data) return streamOf(output.data, output.mimeType);
+    if (!output.locator)
+      throw new MediaGenError("PROVIDER_ERROR", "This video has no download address.");
+    return await connection.download(model, output.locator, options?.signal);
+  } catch (error) {
+    throw connection.fail(error, { model, assetId: assetIdOf(options), signal: options?.signal });
+  }
 }

@@ -7,7 +7,7 @@ import type { GoogleGenAIInteraction } from "@google/genai";
 import type { ModelSpec } from "../catalog";
 import { MediaGenError } from "../errors";
 import type { GenerationInput, MediaModel, MediaOutput, OperationStatus } from "../types";
-import { assetIdOf, type GoogleConnection, streamOf } from "./connection";
+import { assetIdOf, fetchVideoResult, type GoogleConnection } from "./connection";
 import { operationError } from "./errors";
 
 const NO_SDK_RETRIES = { retries: { strategy: "none" } } as const;
@@ -86,21 +86,8 @@ export function omniVideoModel(connection: GoogleConnection, spec: ModelSpec): M
       }
     },
 
-    async fetchResult(output, options) {
-      if (options?.variant === "thumbnail") return null; // the API hands out no poster frame
-      try {
-        if (output.data) return streamOf(output.data, output.mimeType);
-        if (!output.locator)
-          throw new MediaGenError("PROVIDER_ERROR", "This video has no download address.");
-        return await connection.download(spec.id, output.locator, options?.signal);
-      } catch (error) {
-        throw connection.fail(error, {
-          model: spec.id,
-          assetId: assetIdOf(options),
-          signal: options?.signal,
-        });
-      }
-    },
+    // The API hands out no poster frame; the worker cuts one from the video.
+    fetchResult: (output, options) => fetchVideoResult(connection, spec.id, output, options),
   };
 }
 

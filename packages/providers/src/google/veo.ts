@@ -11,7 +11,7 @@ import { GenerateVideosOperation } from "@google/genai";
 import type { ModelSpec } from "../catalog";
 import { MediaGenError } from "../errors";
 import type { GenerationInput, MediaModel, OperationStatus } from "../types";
-import { assetIdOf, type GoogleConnection, streamOf } from "./connection";
+import { assetIdOf, fetchVideoResult, type GoogleConnection } from "./connection";
 import { operationError } from "./errors";
 
 export function veoVideoModel(connection: GoogleConnection, spec: ModelSpec): MediaModel {
@@ -71,21 +71,8 @@ export function veoVideoModel(connection: GoogleConnection, spec: ModelSpec): Me
       }
     },
 
-    async fetchResult(output, options) {
-      if (options?.variant === "thumbnail") return null; // Veo hands out no poster frame
-      try {
-        if (output.data) return streamOf(output.data, output.mimeType);
-        if (!output.locator)
-          throw new MediaGenError("PROVIDER_ERROR", "This video has no download address.");
-        return await connection.download(spec.id, output.locator, options?.signal);
-      } catch (error) {
-        throw connection.fail(error, {
-          model: spec.id,
-          assetId: assetIdOf(options),
-          signal: options?.signal,
-        });
-      }
-    },
+    // The API hands out no poster frame; the worker cuts one from the video.
+    fetchResult: (output, options) => fetchVideoResult(connection, spec.id, output, options),
   };
 }
 
