@@ -72,6 +72,15 @@ describe.each(testBackends())("media router on %s", (backend) => {
     const file = await fetch(`${server.url}${done.resultUrl}`);
     expect(file.headers.get("content-type")).toBe("image/png");
     expect(file.headers.get("cache-control")).toContain("immutable");
+    // No listing, no traversal, no guessing.
+    for (const path of [
+      "/media/",
+      "/media/image/",
+      "/media/image/..%2F..%2Fpackage.json",
+      "/media/image/AAAAAAAAAAAAAAAAAAAAAA.png",
+    ]) {
+      expect((await fetch(`${server.url}${path}`)).status, path).toBe(404);
+    }
     const bytes = new Uint8Array(await file.arrayBuffer());
     expect([...bytes.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
     const [request] = openai.requestsTo("images.generate");

@@ -18,6 +18,7 @@ import {
 } from "@streamline/providers";
 import {
   createVideoPoster,
+  durableUrl,
   type MediaStorage,
   type StoredObject,
   streamStoredObject,
@@ -224,8 +225,8 @@ export async function runGeneration(
       {
         status: "succeeded",
         progress: 100,
-        result_url: stored.url,
-        thumbnail_url: thumbnail?.url ?? null,
+        result_url: durableUrl(deps.storage, stored),
+        thumbnail_url: thumbnail ? durableUrl(deps.storage, thumbnail) : null,
         width: output.width ?? null,
         height: output.height ?? null,
         duration_seconds: output.durationSeconds ?? null,

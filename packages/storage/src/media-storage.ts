@@ -172,3 +172,14 @@ export async function streamStoredObject(
   const response = await fetch(await storage.urlFor(key));
   return response.ok && response.body ? response.body : null;
 }
+
+/**
+ * What a database row may keep as an object's URL: the stable local path, or for S3 an `s3://key`
+ * reference (its presigned URLs expire; readers resolve the key with `urlFor` each time).
+ */
+export function durableUrl(
+  storage: MediaStorage,
+  object: Pick<StoredObject, "key" | "url">,
+): string {
+  return storage.kind === "local" ? object.url : `s3://${object.key}`;
+}

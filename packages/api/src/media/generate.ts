@@ -15,6 +15,7 @@ import {
   ReferenceImageError,
   resolveOptions,
 } from "@streamline/providers";
+import { durableUrl } from "@streamline/storage";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { type ApiContext, InputFieldError, type SessionUser } from "../trpc";
@@ -104,7 +105,7 @@ export async function generateMedia(
           prompt: input.prompt,
           params: options,
           cost_usd: estimate,
-          reference_image_url: storedReference?.url ?? null,
+          reference_image_url: storedReference ? durableUrl(ctx.storage, storedReference) : null,
           metadata: {
             ...(ctx.demo ? { demo: true } : {}),
             storage: { referenceKey: storedReference?.key ?? null },
