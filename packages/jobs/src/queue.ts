@@ -58,8 +58,8 @@ export async function createGenerationQueue(handle: DbHandle, options: QueueOpti
         singletonKey: assetId,
       });
     },
-    async stop(options: { graceful?: boolean } = {}): Promise<void> {
-      await boss.stop({ graceful: options.graceful ?? true, timeout: 10_000 });
+    async stop(options: { graceful?: boolean; timeoutMs?: number } = {}): Promise<void> {
+      await boss.stop({ graceful: options.graceful ?? true, timeout: options.timeoutMs ?? 5_000 });
     },
   };
 }

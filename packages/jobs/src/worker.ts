@@ -19,6 +19,8 @@ export async function startGenerationWorker(
     },
   );
   return {
-    stop: () => queue.boss.offWork(GENERATION_QUEUE),
+    // Stop fetching new jobs without waiting for running ones: queue.stop() gives those a grace
+    // period, then aborts them; they are retried later and resume from the saved provider job id.
+    stop: () => queue.boss.offWork(GENERATION_QUEUE, { wait: false }),
   };
 }

@@ -58,7 +58,7 @@ export const listInput = z.object({
   cursor: z.string().max(200).nullish(),
   type: z.enum(MEDIA_TYPES).optional(),
   model: z.string().max(100).optional(),
-  status: z.enum(MEDIA_STATUSES).optional(),
+  status: z.enum([...MEDIA_STATUSES, "active"]).optional(),
 });
 
 export const assetIdInput = z.object({ id: z.uuid("Not an asset id.") });

@@ -19,7 +19,13 @@ import { TRPCError, type TRPCRouterRecord, tracked } from "@trpc/server";
 import { z } from "zod";
 import { storageKeysOf, toMediaAssetDto } from "../media/dto";
 import { generateMedia, parseGenerateFormData, retryMedia } from "../media/generate";
-import { assetIdInput, generateInput, listInput, onProgressInput } from "../media/schemas";
+import {
+  assetIdInput,
+  generateInput,
+  listInput,
+  onProgressInput,
+  PROMPT_MAX_LENGTH,
+} from "../media/schemas";
 import { protectedProcedure, publicProcedure } from "../trpc";
 
 const notFound = () => new TRPCError({ code: "NOT_FOUND", message: "No such asset." });
@@ -53,6 +59,16 @@ export const mediaRouter = {
     }),
   ),
 
+  /** The input limits the server enforces, so the studio checks the same ones before uploading. */
+  limits: publicProcedure.query(({ ctx }) => ({
+    promptMaxLength: PROMPT_MAX_LENGTH,
+    referenceImage: {
+      maxBytes: ctx.limits.referenceImageMaxBytes,
+      types: ["image/png", "image/jpeg", "image/webp"] as const,
+    },
+    demo: ctx.demo,
+  })),
+
   generate: protectedProcedure
     .input(z.union([z.instanceof(FormData), generateInput]))
     .mutation(async ({ ctx, input }) => {
@@ -81,7 +97,8 @@ export const mediaRouter = {
       cursor,
       type: input.type,
       model: input.model,
-      status: input.status,
+      // "active" is the studio's "in progress" filter: queued or running.
+      status: input.status === "active" ? ["queued", "running"] : input.status,
     });
     return {
       items: await Promise.all(page.items.map((a) => toMediaAssetDto(a, ctx.storage))),

@@ -19,6 +19,11 @@ export const DEFAULT_MODELS: Readonly<Record<ProviderId, Partial<Record<MediaTyp
   google: { image: "gemini-3.1-flash-image", video: "gemini-omni-1.1-flash" },
 };
 
+export const PROVIDER_LABELS: Readonly<Record<ProviderId, string>> = {
+  openai: "OpenAI",
+  google: "Google",
+};
+
 export type ModelAvailability =
   | { available: true }
   | { available: false; reason: "retired"; replacement?: string | undefined; message: string }
@@ -42,7 +47,7 @@ export function modelAvailability(
       available: false,
       reason: "retired",
       replacement,
-      message: `${spec.label} (${id}) was shut down by ${spec.provider}${when}.${instead}`,
+      message: `${spec.label} (${id}) was shut down by ${PROVIDER_LABELS[spec.provider]}${when}.${instead}`,
     };
   }
   return { available: true };

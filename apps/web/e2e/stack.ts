@@ -1,0 +1,184 @@
+// The whole product on loopback for the browser suite: provider mocks (msw over real HTTP), the
+// REAL server as a child process on embedded PGlite, and the Vite dev server proxying to it.
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { stripVTControlCharacters } from "node:util";
+import {
+  createGoogleMock,
+  createOpenAIMock,
+  GOOGLE_MOCK_API_KEY,
+  OPENAI_MOCK_API_KEY,
+  startMockProviderServer,
+} from "@streamline/providers/testing";
+import { delay, HttpResponse, http, type RequestHandler } from "msw";
+
+const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const serverDir = path.resolve(webDir, "../server");
+
+export type ProviderMocks = Awaited<ReturnType<typeof startProviderMocks>>;
+
+/** OpenAI and Google mocks on one loopback port. Image calls take a moment, like the real ones. */
+export async function startProviderMocks(options: { imageDelayMs?: number } = {}) {
+  const handlers: RequestHandler[] = [];
+  const server = await startMockProviderServer(handlers);
+  const openai = createOpenAIMock({ baseURL: `${server.url}/v1`, videoPollsToComplete: 10 });
+  const google = createGoogleMock({ baseURL: server.url, videoPollsToComplete: 6 });
+  const slowImages = http.post(/\/v1\/images\/(generations|edits)$/, async () => {
+    await delay(options.imageDelayMs ?? 1_500);
+    return undefined; // fall through to the mock's real answer
+  });
+  handlers.push(slowImages, ...openai.handlers, ...google.handlers);
+  // Anything unexpected is loud in the server log instead of hanging.
+  handlers.push(http.all("*", () => HttpResponse.json({ error: "no mock" }, { status: 501 })));
+  return { url: server.url, openai, google, close: () => server.close() };
+}
+
+export type ServerRun = {
+  url: string;
+  port: number;
+  output: () => string;
+  stop: () => Promise<void>;
+};
+
+/** `apps/server/src/main.ts` under tsx, exactly as `pnpm start` runs it. */
+export async function startStudioServer(env: Record<string, string>): Promise<ServerRun> {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(serverDir, "src/main.ts")], {
+    cwd: serverDir,
+    env: { ...process.env, DATABASE_URL: "", HOST: "127.0.0.1", PORT: "0", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const url = await waitForOutput(child, /Studio API on (http:\/\/[\d.:]+)/, "server");
+  return {
+    url,
+    port: Number(new URL(url).port),
+    output: () => outputOf(child),
+    stop: () => stopChild(child),
+  };
+}
+
+/** Vite's dev server (the same config developers use) with /trpc, /media, /api proxied. */
+export async function startWebDevServer(serverPort: number, port: number) {
+  const child = spawn(
+    process.execPath,
+    [path.join(webDir, "node_modules/vite/bin/vite.js"), "--port", String(port), "--strictPort"],
+    {
+      cwd: webDir,
+      env: { ...process.env, SERVER_PORT: String(serverPort), BROWSER: "none" },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  await waitForOutput(child, /Local:\s+http/, "vite");
+  return {
+    url: `http://127.0.0.1:${port}`,
+    output: () => outputOf(child),
+    stop: () => stopChild(child),
+  };
+}
+
+/** `vite build` into a folder of its own, for the server to serve (WEB_DIST_DIR) as in production. */
+export async function buildWeb(outDir: string): Promise<void> {
+  const child = spawn(
+    process.execPath,
+    [
+      path.join(webDir, "node_modules/vite/bin/vite.js"),
+      "build",
+      "--outDir",
+      outDir,
+      "--emptyOutDir",
+    ],
+    { cwd: webDir, env: process.env, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  await waitForOutput(child, /built in/, "vite build");
+}
+
+/** Fresh PGlite and media folders, removed afterwards. */
+export async function makeDataDirs() {
+  const root = await mkdtemp(path.join(tmpdir(), "streamline-web-e2e-"));
+  return {
+    PGLITE_DATA_DIR: path.join(root, "pglite"),
+    MEDIA_DIR: path.join(root, "media"),
+    WEB_DIST_DIR: path.join(root, "web-dist"),
+    remove: () => rm(root, { recursive: true, force: true }),
+  };
+}
+
+/** The env of a server talking to the mocks; pass `GEMINI_API_KEY: ""` to leave Google out. */
+export function serverEnv(
+  mocks: ProviderMocks,
+  dirs: { PGLITE_DATA_DIR: string; MEDIA_DIR: string },
+  webOrigin: string,
+) {
+  return {
+    NODE_ENV: "test",
+    // The studio's origin: signed-in mutations are refused from any other.
+    APP_ORIGIN: webOrigin,
+    BETTER_AUTH_SECRET: "e2e-only-secret-0123456789abcdefghijklmnop",
+    PGLITE_DATA_DIR: dirs.PGLITE_DATA_DIR,
+    MEDIA_DIR: dirs.MEDIA_DIR,
+    OPENAI_API_KEY: OPENAI_MOCK_API_KEY,
+    OPENAI_BASE_URL: `${mocks.url}/v1`,
+    GEMINI_API_KEY: GOOGLE_MOCK_API_KEY,
+    GEMINI_BASE_URL: mocks.url,
+    // Sora is retired upstream; a gateway that still serves /v1/videos re-enables it (the mock does).
+    MEDIA_ENABLE_MODELS: "sora-2",
+    MEDIA_POLL_MIN_MS: "200",
+    MEDIA_POLL_MAX_MS: "400",
+    PROVIDER_RETRY_MIN_DELAY_MS: "5",
+  };
+}
+
+const outputs = new WeakMap<ChildProcess, string>();
+const outputOf = (child: ChildProcess) => outputs.get(child) ?? "";
+
+function waitForOutput(child: ChildProcess, pattern: RegExp, name: string, timeoutMs = 90_000) {
+  outputs.set(child, "");
+  return new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`${name} did not start:\n${outputOf(child)}`)),
+      timeoutMs,
+    );
+    const onData = (chunk: Buffer) => {
+      // Colour codes would split the pattern.
+      const text = outputOf(child) + stripVTControlCharacters(chunk.toString());
+      outputs.set(child, text);
+      const match = pattern.exec(text);
+      if (match) {
+        clearTimeout(timer);
+        child.off("exit", onExit);
+        resolve(match[1] ?? match[0]);
+      }
+    };
+    const onExit = (code: number | null) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited with ${code}:\n${outputOf(child)}`));
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    child.once("exit", onExit);
+  });
+}
+
+async function stopChild(child: ChildProcess) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}

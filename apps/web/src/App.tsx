@@ -1,0 +1,46 @@
+import { lazy, Suspense } from "react";
+import { Redirect, Route, Switch } from "wouter";
+import { RequireSession } from "./auth/RequireSession";
+
+// The studio is the first paint for almost everyone; the account screens load on demand.
+const loadStudio = () => import("./studio/StudioPage");
+const StudioPage = lazy(loadStudio);
+// Fetch the studio chunk alongside the session check instead of after it.
+if (!location.pathname.startsWith("/sign-")) void loadStudio();
+const SignInPage = lazy(() => import("./auth/SignInPage"));
+const SignUpPage = lazy(() => import("./auth/SignUpPage"));
+
+export function App() {
+  return (
+    <Suspense
+      fallback={
+        <div className="splash" role="status">
+          <span className="spinner" aria-hidden="true" /> Loading…
+        </div>
+      }
+    >
+      <Switch>
+        <Route path="/">
+          <Redirect to="/ai-studio" replace />
+        </Route>
+        <Route path="/ai-studio">
+          <RequireSession path="/ai-studio">
+            <StudioPage />
+          </RequireSession>
+        </Route>
+        <Route path="/sign-in" component={SignInPage} />
+        <Route path="/sign-up" component={SignUpPage} />
+        <Route>
+          <main className="auth-page">
+            <div className="card auth-card">
+              <h1 className="auth-title">Page not found</h1>
+              <a className="button" href="/ai-studio">
+                Go to the studio
+              </a>
+            </div>
+          </main>
+        </Route>
+      </Switch>
+    </Suspense>
+  );
+}

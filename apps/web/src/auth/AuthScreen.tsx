@@ -1,0 +1,57 @@
+import { type FormEvent, type ReactNode, useEffect } from "react";
+import { useLocation } from "wouter";
+import { useStudioSession } from "./client";
+
+/** The frame both account screens share: brand, title, form, and the way to the other screen. */
+export function AuthScreen(props: {
+  title: string;
+  subtitle: string;
+  submitLabel: string;
+  busy: boolean;
+  error: string | null;
+  onSubmit: () => void;
+  footer: ReactNode;
+  children: ReactNode;
+}) {
+  const session = useStudioSession();
+  const [, navigate] = useLocation();
+  // Signed in (just now, or already): on to where the user was going. Waiting for the session
+  // itself, not the sign-in call, keeps the studio's guard from seeing a stale "signed out".
+  useEffect(() => {
+    if (session.state === "signed-in") navigate(nextPath(), { replace: true });
+  }, [session.state, navigate]);
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    props.onSubmit();
+  };
+  return (
+    <main className="auth-page">
+      <form className="auth-card card" onSubmit={onSubmit} aria-labelledby="auth-title">
+        <p className="brand">
+          <span className="brand-mark" aria-hidden="true" /> Streamline AI Studio
+        </p>
+        <h1 id="auth-title" className="auth-title">
+          {props.title}
+        </h1>
+        <p className="muted">{props.subtitle}</p>
+        {props.children}
+        {props.error && (
+          <p className="field-error" role="alert">
+            {props.error}
+          </p>
+        )}
+        <button type="submit" className="button button-primary button-large" disabled={props.busy}>
+          {props.busy && <span className="spinner" aria-hidden="true" />}
+          {props.submitLabel}
+        </button>
+        <p className="auth-footer">{props.footer}</p>
+      </form>
+    </main>
+  );
+}
+
+/** Where to go after signing in: the page that sent the user here, if it is one of ours. */
+export function nextPath(): string {
+  const next = new URLSearchParams(location.search).get("next");
+  return next?.startsWith("/") && !next.startsWith("//") ? next : "/ai-studio";
+}

@@ -1,0 +1,89 @@
+import { useState } from "react";
+import { Link } from "wouter";
+import { AuthScreen } from "./AuthScreen";
+import { authClient } from "./client";
+
+// Mirrors PASSWORD_RULES in packages/auth (server code is not bundled); the server has the last
+// word and its message is shown as is.
+const PASSWORD_MIN = 10;
+const PASSWORD_HINT = `At least ${PASSWORD_MIN} characters, with a letter and a number.`;
+
+function passwordProblem(password: string): string | null {
+  if (password.length < PASSWORD_MIN) return `Use at least ${PASSWORD_MIN} characters.`;
+  if (!/[A-Za-z]/.test(password) || !/\d/.test(password))
+    return "Use at least one letter and one number.";
+  return null;
+}
+
+export default function SignUpPage() {
+  const [name, setName] = useState("");
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const submit = async () => {
+    const problem = passwordProblem(password);
+    if (problem) return setError(problem);
+    setBusy(true);
+    setError(null);
+    const result = await authClient.signUp.email({ email, password, name: name.trim() || email });
+    setBusy(false);
+    if (result.error) return setError(result.error.message ?? "Could not create the account.");
+  };
+
+  return (
+    <AuthScreen
+      title="Create your account"
+      subtitle="Generate product images and UGC-style videos in minutes."
+      submitLabel={busy ? "Creating account…" : "Create account"}
+      busy={busy}
+      error={error}
+      onSubmit={() => void submit()}
+      footer={
+        <>
+          Already have an account? <Link href={`/sign-in${location.search}`}>Sign in</Link>
+        </>
+      }
+    >
+      <label className="field">
+        <span className="label">Name</span>
+        <input
+          className="input"
+          name="name"
+          autoComplete="name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+        />
+      </label>
+      <label className="field">
+        <span className="label">Email</span>
+        <input
+          className="input"
+          type="email"
+          name="email"
+          autoComplete="email"
+          required
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+        />
+      </label>
+      <label className="field">
+        <span className="label">Password</span>
+        <input
+          className="input"
+          type="password"
+          name="password"
+          autoComplete="new-password"
+          required
+          aria-describedby="password-hint"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
+        <span id="password-hint" className="hint">
+          {PASSWORD_HINT}
+        </span>
+      </label>
+    </AuthScreen>
+  );
+}

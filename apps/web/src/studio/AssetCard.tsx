@@ -1,0 +1,239 @@
+import { useQueryClient } from "@tanstack/react-query";
+import { getQueryKey } from "@trpc/react-query";
+import { type CSSProperties, useId, useState } from "react";
+import { toast } from "sonner";
+import { toastApiError } from "../lib/errors";
+import { formatDate, formatUsd, providerName, statusText } from "../lib/format";
+import { type MediaAsset, trpc } from "../trpc";
+import { ConfirmDialog } from "./ConfirmDialog";
+import { ProgressBar } from "./ProgressBar";
+import { progressStore, useAssetState } from "./progress";
+
+const LATER = {
+  post: "Scheduling arrives with the social integration",
+  caption: "Captions arrive with the social integration",
+  schedule: "Scheduling arrives with the social integration",
+};
+
+type ListPages = { pages: { items: MediaAsset[]; nextCursor: string | null }[] };
+
+/** One generation: its media (or live progress, or what went wrong) and what can be done with it. */
+export function AssetCard(props: {
+  asset: MediaAsset;
+  variant: "preview" | "grid";
+  onOpen?: (asset: MediaAsset) => void;
+  onDeleted?: (id: string) => void;
+}) {
+  const { asset, variant } = props;
+  const state = useAssetState(asset);
+  const utils = trpc.useUtils();
+  const queryClient = useQueryClient();
+  const [confirming, setConfirming] = useState(false);
+  const titleId = useId();
+  const laterId = useId();
+
+  const refresh = (updated: MediaAsset) => {
+    progressStore.forget(updated.id);
+    utils.media.byId.setData({ id: updated.id }, updated);
+    void utils.media.list.invalidate();
+  };
+  const remove = trpc.media.delete.useMutation({
+    onSuccess({ id }) {
+      setConfirming(false);
+      // Gone from every loaded page at once; the refetch confirms it.
+      queryClient.setQueriesData<ListPages>({ queryKey: getQueryKey(trpc.media.list) }, (data) =>
+        data?.pages
+          ? {
+              ...data,
+              pages: data.pages.map((p) => ({ ...p, items: p.items.filter((a) => a.id !== id) })),
+            }
+          : data,
+      );
+      void utils.media.list.invalidate();
+      queryClient.removeQueries({ queryKey: getQueryKey(trpc.media.byId, { id }) });
+      props.onDeleted?.(id);
+      toast.success("Deleted");
+    },
+    onError: (error) => toastApiError(error),
+  });
+  const retry = trpc.media.retry.useMutation({
+    onSuccess: refresh,
+    onError: (error) => toastApiError(error),
+  });
+  const cancel = trpc.media.cancel.useMutation({
+    onSuccess: refresh,
+    onError: (error) => toastApiError(error),
+  });
+
+  const done = state.status === "succeeded" && asset.resultUrl;
+  const kind = asset.type === "video" ? "Video" : "Image";
+  return (
+    <article
+      className={`asset-card asset-${variant}`}
+      aria-labelledby={titleId}
+      data-status={state.status}
+    >
+      <div
+        className="asset-media"
+        style={variant === "preview" ? ({ "--ratio": ratioOf(asset) } as CSSProperties) : undefined}
+      >
+        {done ? (
+          asset.type === "video" ? (
+            // biome-ignore lint/a11y/useMediaCaption: generated clips come without a caption track; captions arrive with the social integration
+            <video
+              src={asset.resultUrl ?? undefined}
+              poster={asset.thumbnailUrl ?? undefined}
+              controls
+              playsInline
+              preload="metadata"
+              aria-label={`${kind}: ${asset.prompt}`}
+            />
+          ) : (
+            <img src={asset.resultUrl ?? undefined} alt={asset.prompt} loading="lazy" />
+          )
+        ) : state.inFlight ? (
+          <div className="asset-pending">
+            {asset.referenceImageUrl && (
+              <img className="asset-reference" src={asset.referenceImageUrl} alt="" />
+            )}
+            <ProgressBar {...state} />
+          </div>
+        ) : (
+          <div className="asset-problem" role={state.status === "failed" ? "alert" : undefined}>
+            <strong>{state.status === "failed" ? "Generation failed" : "Canceled"}</strong>
+            {asset.error && <p>{asset.error.message}</p>}
+          </div>
+        )}
+        {asset.demo && (
+          <span
+            className="badge badge-demo"
+            title="Made offline by the demo mode, not by the provider"
+          >
+            Demo
+          </span>
+        )}
+      </div>
+      <div className="asset-body">
+        <div className="asset-head">
+          <h3 id={titleId} className="asset-title">
+            {asset.modelLabel}
+          </h3>
+          {/* In the preview, status changes are announced (progress ticks are not). */}
+          <span
+            className={`status status-${state.status}`}
+            role={variant === "preview" ? "status" : undefined}
+          >
+            {statusText(state.status)}
+          </span>
+        </div>
+        <p className="asset-meta">
+          {providerName(asset.provider)} · {kind} ·{" "}
+          <time dateTime={asset.createdAt.toISOString()}>{formatDate(asset.createdAt)}</time>
+          {asset.costUsd !== null && ` · ${formatUsd(asset.costUsd)}`}
+        </p>
+        <p className="asset-prompt" title={asset.prompt}>
+          {asset.prompt}
+        </p>
+        <div className="asset-actions">
+          {props.onOpen && (
+            <button
+              type="button"
+              className="button button-small"
+              onClick={() => props.onOpen?.(asset)}
+            >
+              Open
+            </button>
+          )}
+          <LaterButton label="Post" reason={LATER.post} describedBy={laterId} />
+          {done && (
+            <a
+              className="button button-small"
+              href={asset.resultUrl ?? undefined}
+              download={fileName(asset)}
+            >
+              Download
+            </a>
+          )}
+          {(state.status === "failed" || state.status === "canceled") && (
+            <button
+              type="button"
+              className="button button-small"
+              disabled={retry.isPending}
+              onClick={() => retry.mutate({ id: asset.id })}
+            >
+              Retry
+            </button>
+          )}
+          {state.inFlight && (
+            <button
+              type="button"
+              className="button button-small"
+              disabled={cancel.isPending}
+              onClick={() => cancel.mutate({ id: asset.id })}
+            >
+              Cancel
+            </button>
+          )}
+          <button
+            type="button"
+            className="button button-small button-danger-ghost"
+            onClick={() => setConfirming(true)}
+          >
+            Delete
+          </button>
+        </div>
+        {done && variant === "preview" && (
+          <div className="asset-actions asset-next">
+            <LaterButton label="Generate Caption" reason={LATER.caption} describedBy={laterId} />
+            <LaterButton label="Schedule Post" reason={LATER.schedule} describedBy={laterId} />
+          </div>
+        )}
+        <p id={laterId} className="hint asset-later">
+          Post, captions and scheduling arrive with the social integration.
+        </p>
+      </div>
+      <ConfirmDialog
+        open={confirming}
+        title={`Delete this ${kind.toLowerCase()}?`}
+        confirmLabel={remove.isPending ? "Deleting…" : "Delete"}
+        busy={remove.isPending}
+        onConfirm={() => remove.mutate({ id: asset.id })}
+        onCancel={() => setConfirming(false)}
+      >
+        <p>The file is removed from storage. This cannot be undone.</p>
+      </ConfirmDialog>
+    </article>
+  );
+}
+
+/** Present but not yet usable: focusable, says why on click and to screen readers. */
+function LaterButton(props: { label: string; reason: string; describedBy: string }) {
+  return (
+    <button
+      type="button"
+      className="button button-small is-disabled"
+      aria-disabled="true"
+      aria-describedby={props.describedBy}
+      title={props.reason}
+      onClick={() => toast.info(props.reason, { id: props.reason })}
+    >
+      {props.label}
+    </button>
+  );
+}
+
+/** Width over height: from the result, else from the size or aspect ratio that was asked for. */
+function ratioOf(asset: MediaAsset): number {
+  if (asset.width && asset.height) return asset.width / asset.height;
+  const size = /^(\d+)x(\d+)$/.exec(String(asset.options.size ?? ""));
+  if (size) return Number(size[1]) / Number(size[2]);
+  const ratio = /^(\d+):(\d+)$/.exec(String(asset.options.aspectRatio ?? ""));
+  if (ratio) return Number(ratio[1]) / Number(ratio[2]);
+  return asset.type === "video" ? 9 / 16 : 1;
+}
+
+function fileName(asset: MediaAsset): string {
+  const extension =
+    /\.(\w+)(?:\?|$)/.exec(asset.resultUrl ?? "")?.[1] ?? (asset.type === "video" ? "mp4" : "png");
+  return `streamline-${asset.type}-${asset.id.slice(0, 8)}.${extension}`;
+}

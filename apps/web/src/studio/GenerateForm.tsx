@@ -1,0 +1,148 @@
+import { type FormEvent, useRef, useState } from "react";
+import { toast } from "sonner";
+import { errorCode, type FieldErrors, fieldErrorsOf, toastApiError } from "../lib/errors";
+import { costLabel } from "../lib/format";
+import { newIdempotencyKey } from "../lib/idempotency";
+import { useLimits } from "../lib/limits";
+import { type MediaAsset, trpc } from "../trpc";
+import { ModelPicker } from "./ModelPicker";
+import { PromptField, promptProblem } from "./PromptField";
+import { ReferencePhoto } from "./ReferencePhoto";
+import { useModelChoice } from "./useModelChoice";
+
+/** The composer: prompt, optional photo, model and its options, and the Generate Media button. */
+export function GenerateForm({ onCreated }: { onCreated: (asset: MediaAsset) => void }) {
+  const utils = trpc.useUtils();
+  const choice = useModelChoice();
+  const generate = trpc.media.generate.useMutation();
+  const [prompt, setPrompt] = useState("");
+  const [photo, setPhoto] = useState<File | null>(null);
+  const [serverErrors, setServerErrors] = useState<FieldErrors>({});
+  const [tried, setTried] = useState(false);
+  // One key per submission: a double click or a retry of the same inputs reuses it, so the
+  // server never makes a second asset; a successful submission clears it for the next one.
+  const attempt = useRef<{ fingerprint: string; key: string } | null>(null);
+  const formRef = useRef<HTMLFormElement>(null);
+  // Set synchronously: the second click of a double click lands before React re-renders.
+  const submitting = useRef(false);
+
+  const { model, options } = choice;
+  const problem = promptProblem(prompt, useLimits().promptMaxLength);
+  const sendsPhoto = Boolean(photo && model?.referenceImage);
+  const blocked = !model ? "Choose an available model." : problem;
+
+  const clearError = (field: string) =>
+    setServerErrors((errors) => (errors[field] ? { ...errors, [field]: undefined } : errors));
+
+  async function submit() {
+    setTried(true);
+    if (!model || problem || submitting.current) return;
+    const input = { type: model.type, model: model.id, prompt, options };
+    const fingerprint = JSON.stringify([
+      input,
+      sendsPhoto && photo ? [photo.name, photo.size, photo.lastModified] : null,
+    ]);
+    if (attempt.current?.fingerprint !== fingerprint) {
+      attempt.current = { fingerprint, key: newIdempotencyKey() };
+    }
+    const payload = { ...input, idempotencyKey: attempt.current.key };
+    let body: FormData | typeof payload = payload;
+    if (sendsPhoto && photo) {
+      body = new FormData();
+      body.set("input", JSON.stringify(payload));
+      body.set("referenceImage", photo);
+    }
+    submitting.current = true;
+    try {
+      const { asset, created } = await generate.mutateAsync(body);
+      attempt.current = null;
+      setServerErrors({});
+      setTried(false);
+      utils.media.byId.setData({ id: asset.id }, asset);
+      void utils.media.list.invalidate();
+      onCreated(asset);
+      if (!created)
+        toast.info("Already on its way", { description: "That generation was started." });
+    } catch (error) {
+      setServerErrors(fieldErrorsOf(error));
+      // A key removed from the server since the page loaded: refresh the catalog so the model
+      // shows as unavailable and the picker falls back to one that works.
+      if (errorCode(error) === "PRECONDITION_FAILED") void utils.media.models.invalidate();
+      toastApiError(error);
+    } finally {
+      submitting.current = false;
+    }
+  }
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    void submit();
+  };
+
+  // An empty prompt is pointed out only after a submit attempt; one that is too long at once.
+  const typed = prompt.trim().length > 0;
+  const promptError = serverErrors.prompt?.[0] ?? (problem && (tried || typed) ? problem : null);
+  // Why the button is disabled, unless the field itself already says so.
+  const blockedHint = blocked && blocked !== promptError ? blocked : null;
+  const otherErrors = Object.entries(serverErrors)
+    .filter(([field, messages]) => messages?.length && !KNOWN_FIELDS.includes(field))
+    .flatMap(([, messages]) => messages ?? []);
+
+  return (
+    <form ref={formRef} className="composer card" onSubmit={onSubmit} noValidate>
+      <h2 className="card-title">Create</h2>
+      <PromptField
+        value={prompt}
+        onChange={(value) => {
+          setPrompt(value);
+          clearError("prompt");
+        }}
+        onSubmitShortcut={() => formRef.current?.requestSubmit()}
+        error={promptError}
+      />
+      <ReferencePhoto
+        file={photo}
+        onChange={(file) => {
+          setPhoto(file);
+          clearError("referenceImage");
+        }}
+        disabledReason={
+          model && !model.referenceImage ? `${model.label} does not take a reference photo.` : null
+        }
+        error={serverErrors.referenceImage?.[0] ?? null}
+      />
+      <ModelPicker choice={choice} errors={serverErrors} />
+      {otherErrors.length > 0 && (
+        <p className="field-error" role="alert">
+          {otherErrors.join(" ")}
+        </p>
+      )}
+      <div className="composer-foot">
+        {model && (
+          <span className="muted" id="cost-estimate">
+            Estimated cost {costLabel(model, options)}
+          </span>
+        )}
+        <button
+          type="submit"
+          className="button button-primary button-large"
+          disabled={Boolean(blocked) || generate.isPending}
+          aria-describedby={
+            blockedHint ? "generate-blocked" : promptError ? "prompt-error" : "cost-estimate"
+          }
+          aria-busy={generate.isPending}
+        >
+          {generate.isPending && <span className="spinner" aria-hidden="true" />}
+          {generate.isPending ? "Starting…" : "Generate Media"}
+        </button>
+      </div>
+      {blockedHint && (
+        <p id="generate-blocked" className="hint">
+          {blockedHint}
+        </p>
+      )}
+    </form>
+  );
+}
+
+const KNOWN_FIELDS = ["prompt", "referenceImage", "model", "options"];

@@ -1,0 +1,129 @@
+import { keepPreviousData } from "@tanstack/react-query";
+import { useEffect, useRef, useState } from "react";
+import { type MediaAsset, type MediaStatus, type MediaType, trpc } from "../trpc";
+import { AssetCard } from "./AssetCard";
+
+const PAGE_SIZE = 12;
+const TYPE_FILTERS: { value: MediaType | ""; label: string }[] = [
+  { value: "", label: "All types" },
+  { value: "image", label: "Images" },
+  { value: "video", label: "Videos" },
+];
+const STATUS_FILTERS: { value: MediaStatus | ""; label: string }[] = [
+  { value: "", label: "Any status" },
+  { value: "running", label: "Generating" },
+  { value: "queued", label: "Queued" },
+  { value: "succeeded", label: "Ready" },
+  { value: "failed", label: "Failed" },
+  { value: "canceled", label: "Canceled" },
+];
+
+/** Everything the user made, newest first, loading more as they scroll. */
+export function HistoryGrid(props: {
+  onOpen: (asset: MediaAsset) => void;
+  onDeleted: (id: string) => void;
+}) {
+  const [type, setType] = useState<MediaType | "">("");
+  const [status, setStatus] = useState<MediaStatus | "">("");
+  const history = trpc.media.list.useInfiniteQuery(
+    { limit: PAGE_SIZE, type: type || undefined, status: status || undefined },
+    { getNextPageParam: (page) => page.nextCursor ?? undefined, placeholderData: keepPreviousData },
+  );
+  const assets = history.data?.pages.flatMap((page) => page.items) ?? [];
+
+  // Infinite scroll: a sentinel below the grid asks for the next page when it comes into view.
+  const sentinel = useRef<HTMLDivElement>(null);
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = history;
+  useEffect(() => {
+    const node = sentinel.current;
+    if (!node || !hasNextPage) return;
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting) && !isFetchingNextPage) void fetchNextPage();
+      },
+      { rootMargin: "600px 0px" },
+    );
+    observer.observe(node);
+    return () => observer.disconnect();
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+
+  const filtered = Boolean(type || status);
+  return (
+    <section className="history" aria-labelledby="history-title">
+      <div className="history-head">
+        <h2 id="history-title" className="section-title">
+          History
+        </h2>
+        <div className="filters">
+          <label className="filter">
+            <span className="visually-hidden">Filter by type</span>
+            <select
+              className="select"
+              value={type}
+              onChange={(e) => setType(e.target.value as MediaType | "")}
+            >
+              {TYPE_FILTERS.map((f) => (
+                <option key={f.value} value={f.value}>
+                  {f.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="filter">
+            <span className="visually-hidden">Filter by status</span>
+            <select
+              className="select"
+              value={status}
+              onChange={(e) => setStatus(e.target.value as MediaStatus | "")}
+            >
+              {STATUS_FILTERS.map((f) => (
+                <option key={f.value} value={f.value}>
+                  {f.label}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+      </div>
+      {history.isPending ? (
+        <p className="muted">Loading your generations…</p>
+      ) : history.isError ? (
+        <div className="notice notice-error" role="alert">
+          <p>Could not load your history: {history.error.message}</p>
+          <button type="button" className="button" onClick={() => void history.refetch()}>
+            Try again
+          </button>
+        </div>
+      ) : assets.length === 0 ? (
+        <p className="empty">
+          {filtered ? "Nothing matches these filters." : "Your generations will appear here."}
+        </p>
+      ) : (
+        <ul className="history-grid" aria-label="Your generations">
+          {assets.map((asset) => (
+            <li key={asset.id}>
+              <AssetCard
+                asset={asset}
+                variant="grid"
+                onOpen={props.onOpen}
+                onDeleted={props.onDeleted}
+              />
+            </li>
+          ))}
+        </ul>
+      )}
+      <div ref={sentinel} className="history-end">
+        {hasNextPage && (
+          <button
+            type="button"
+            className="button"
+            disabled={isFetchingNextPage}
+            onClick={() => void fetchNextPage()}
+          >
+            {isFetchingNextPage ? "Loading…" : "Load more"}
+          </button>
+        )}
+      </div>
+    </section>
+  );
+}

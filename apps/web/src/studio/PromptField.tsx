@@ -1,0 +1,66 @@
+import type { KeyboardEvent } from "react";
+import { useLimits } from "../lib/limits";
+
+const count = new Intl.NumberFormat();
+
+/** Client-side check mirroring the server's prompt rule (trimmed, 1 … maxLength). */
+export function promptProblem(prompt: string, maxLength: number): string | null {
+  const length = prompt.trim().length;
+  if (length === 0) return "Describe what to generate.";
+  if (length > maxLength) return `Keep the prompt under ${count.format(maxLength)} characters.`;
+  return null;
+}
+
+export function PromptField(props: {
+  value: string;
+  onChange: (value: string) => void;
+  onSubmitShortcut: () => void;
+  /** Shown under the field: the server's field error, or ours once the user tried to submit. */
+  error: string | null;
+}) {
+  const { value, onChange, onSubmitShortcut, error } = props;
+  const maxLength = useLimits().promptMaxLength;
+  const length = value.trim().length;
+  const over = length > maxLength;
+  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      onSubmitShortcut();
+    }
+  };
+  const describedBy = ["prompt-hint", "prompt-count", error ? "prompt-error" : ""]
+    .filter(Boolean)
+    .join(" ");
+  return (
+    <div className="field">
+      <label className="label" htmlFor="prompt">
+        Describe your product / scene
+      </label>
+      <textarea
+        id="prompt"
+        name="prompt"
+        className="textarea"
+        rows={5}
+        value={value}
+        onChange={(event) => onChange(event.target.value)}
+        onKeyDown={onKeyDown}
+        placeholder="Stylized product photo of creatine gummies in a gym bag, soft morning light"
+        aria-invalid={Boolean(error) || over}
+        aria-describedby={describedBy}
+      />
+      <div className="field-foot">
+        <span id="prompt-hint" className="hint">
+          <kbd>Ctrl</kbd>/<kbd>⌘</kbd> + <kbd>Enter</kbd> to generate
+        </span>
+        <span id="prompt-count" className={`counter${over ? " is-over" : ""}`} aria-live="polite">
+          {count.format(length)} / {count.format(maxLength)}
+        </span>
+      </div>
+      {error && (
+        <p id="prompt-error" className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,88 @@
+// Live progress of the user's generations. ONE `media.onProgress` subscription (no assetId) feeds
+// every card through a tiny store; cards read their own entry with useSyncExternalStore, so a
+// progress tick re-renders one card, not the grid. State changes refetch the asset and the list.
+import { useState, useSyncExternalStore } from "react";
+import { toast } from "sonner";
+import { type MediaAsset, trpc } from "../trpc";
+
+type OnProgressOptions = Parameters<typeof trpc.media.onProgress.useSubscription>[1];
+export type ProgressEvent = Parameters<
+  NonNullable<NonNullable<OnProgressOptions>["onData"]>
+>[0]["data"];
+
+const latest = new Map<string, ProgressEvent>();
+const listeners = new Set<() => void>();
+const notify = () => {
+  for (const listener of listeners) listener();
+};
+
+export const progressStore = {
+  put(event: ProgressEvent) {
+    latest.set(event.assetId, event);
+    notify();
+  },
+  /** After a retry the old "failed" event no longer describes the asset. */
+  forget(assetId: string) {
+    if (latest.delete(assetId)) notify();
+  },
+  subscribe(listener: () => void) {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  },
+};
+
+export function useLiveProgress(assetId: string): ProgressEvent | undefined {
+  return useSyncExternalStore(progressStore.subscribe, () => latest.get(assetId));
+}
+
+const TERMINAL = ["succeeded", "failed", "canceled"];
+
+/** What a card shows: the server's row, overlaid with the newest live event while in flight. */
+export function useAssetState(asset: MediaAsset) {
+  const event = useLiveProgress(asset.id);
+  const inFlight = !TERMINAL.includes(asset.status);
+  // A terminal row is the truth. While the row is in flight the newest event wins, a final one
+  // included: it holds the bar at 100% until the refetched row brings the result.
+  const live = inFlight ? event : undefined;
+  return {
+    status: live?.status ?? asset.status,
+    phase: live?.phase ?? (asset.status === "queued" ? "queued" : "generating"),
+    progress: live?.progress ?? asset.progress,
+    estimated: live?.estimated ?? false,
+    inFlight,
+  };
+}
+
+export type FeedState = "connecting" | "live" | "reconnecting" | "off";
+
+/** Mounted once by the studio page. */
+export function useProgressFeed(enabled: boolean): FeedState {
+  const utils = trpc.useUtils();
+  const [started, setStarted] = useState(false);
+  const subscription = trpc.media.onProgress.useSubscription(
+    {},
+    {
+      enabled,
+      onStarted() {
+        setStarted(true);
+        // Anything that changed before the stream opened (or while it was down) is in the list.
+        void utils.media.list.invalidate();
+      },
+      onData({ data: event }) {
+        progressStore.put(event);
+        if (event.kind === "progress") return;
+        void utils.media.byId.invalidate({ id: event.assetId });
+        void utils.media.list.invalidate();
+        if (event.kind === "error" && event.error) {
+          toast.error("Generation failed", {
+            id: `failed-${event.assetId}`,
+            description: event.error.message,
+          });
+        }
+      },
+    },
+  );
+  if (!enabled) return "off";
+  if (subscription.status === "pending") return "live";
+  return started ? "reconnecting" : "connecting";
+}

@@ -1,0 +1,81 @@
+// Which model (and options) the next generation uses. The list comes from `media.models`; the
+// last choice is remembered per browser, and when it stops being usable (its key was removed,
+// it was retired) the studio falls back to an available model of the same kind and says why.
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { toast } from "sonner";
+import { type OptionValues, resolveOptions, sentence } from "../lib/format";
+import { type MediaModel, type MediaType, trpc } from "../trpc";
+
+const STORAGE_KEY = "streamline.studio.model";
+
+const remembered = () => {
+  try {
+    return localStorage.getItem(STORAGE_KEY);
+  } catch {
+    return null;
+  }
+};
+const remember = (id: string) => {
+  try {
+    localStorage.setItem(STORAGE_KEY, id);
+  } catch {
+    // Private mode: the choice just is not remembered.
+  }
+};
+
+export function firstAvailable(models: readonly MediaModel[], type: MediaType) {
+  return models.find((m) => m.type === type && m.available);
+}
+
+export function useModelChoice() {
+  const models = trpc.media.models.useQuery(undefined, { staleTime: 5 * 60_000 });
+  const [modelId, setModelId] = useState<string | null>(remembered);
+  const [chosen, setChosen] = useState<OptionValues>({});
+  const list = models.data ?? [];
+  const selected = list.find((m) => m.id === modelId);
+  const model = selected?.available ? selected : undefined;
+  const announced = useRef<string | null>(null);
+  const lastOfType = useRef<Partial<Record<MediaType, string>>>({});
+  if (model) lastOfType.current[model.type] = model.id;
+
+  // Fall back when the choice is missing or unusable, announcing it only for a real choice.
+  useEffect(() => {
+    if (!models.data || model) return;
+    const type = selected?.type ?? "image";
+    const fallback =
+      firstAvailable(models.data, type) ?? models.data.find((m) => m.available) ?? null;
+    if (selected && announced.current !== selected.id) {
+      announced.current = selected.id;
+      const why = sentence(selected.unavailableMessage ?? `${selected.label} is unavailable`);
+      if (fallback) {
+        toast.warning(why, { description: `Switched to ${fallback.label}.` });
+        remember(fallback.id);
+      } else toast.error(why);
+    }
+    setModelId(fallback?.id ?? null);
+  }, [models.data, model, selected]);
+
+  const choose = useCallback((id: string) => {
+    setModelId(id);
+    remember(id);
+  }, []);
+
+  const chooseType = useCallback(
+    (type: MediaType) => {
+      const last = list.find((m) => m.id === lastOfType.current[type] && m.available);
+      const next = last ?? firstAvailable(list, type);
+      if (next) choose(next.id);
+    },
+    [list, choose],
+  );
+
+  const setOption = useCallback((name: string, value: string | number) => {
+    setChosen((current) => ({ ...current, [name]: value }));
+  }, []);
+
+  const options = useMemo(() => (model ? resolveOptions(model, chosen) : {}), [model, chosen]);
+
+  return { models, list, model, options, choose, chooseType, setOption };
+}
+
+export type ModelChoice = ReturnType<typeof useModelChoice>;

@@ -1,0 +1,33 @@
+import react from "@vitejs/plugin-react";
+import { defineConfig, type ProxyOptions } from "vite";
+
+// The API server (apps/server) owns /trpc, /media and /api (auth); in development Vite forwards
+// them so the browser sees one origin, exactly as in production where the server serves dist/.
+const target = `http://127.0.0.1:${process.env.SERVER_PORT ?? 3000}`;
+
+const forward: ProxyOptions = {
+  target,
+  // Streams (SSE subscriptions, batched streaming responses, video ranges) must pass through as
+  // they arrive: no timeout on a long-lived stream, and headers flushed at once.
+  timeout: 0,
+  proxyTimeout: 0,
+  configure(proxy) {
+    proxy.on("proxyRes", (proxyRes, _req, res) => {
+      if (String(proxyRes.headers["content-type"]).startsWith("text/event-stream")) {
+        proxyRes.headers["cache-control"] = "no-cache, no-transform";
+        proxyRes.headers["x-accel-buffering"] = "no";
+        res.once("pipe", () => res.flushHeaders());
+      }
+    });
+  },
+};
+
+const proxy = { "/trpc": forward, "/media": forward, "/api": forward };
+
+export default defineConfig({
+  plugins: [react()],
+  server: { host: "127.0.0.1", port: Number(process.env.WEB_PORT ?? 5173), proxy },
+  preview: { host: "127.0.0.1", port: Number(process.env.WEB_PORT ?? 4173), proxy },
+  // Hidden source maps: generated for error tracking, not advertised to every visitor.
+  build: { outDir: "dist", sourcemap: "hidden", target: "es2022" },
+});
