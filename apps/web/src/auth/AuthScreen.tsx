@@ -55,3 +55,37 @@ export function nextPath(): string {
   const next = new URLSearchParams(location.search).get("next");
   return next?.startsWith("/") && !next.startsWith("//") ? next : "/ai-studio";
 }
+
+/** One labelled input of an account form. */
+export function AuthField(props: {
+  label: string;
+  name: string;
+  value: string;
+  onChange: (value: string) => void;
+  type?: "text" | "email" | "password";
+  autoComplete: string;
+  required?: boolean;
+  hint?: string;
+}) {
+  const hintId = props.hint ? `${props.name}-hint` : undefined;
+  return (
+    <label className="field">
+      <span className="label">{props.label}</span>
+      <input
+        className="input"
+        type={props.type ?? "text"}
+        name={props.name}
+        autoComplete={props.autoComplete}
+        required={props.required}
+        aria-describedby={hintId}
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+      />
+      {props.hint && (
+        <span id={hintId} className="hint">
+          {props.hint}
+        </span>
+      )}
+    </label>
+  );
+}

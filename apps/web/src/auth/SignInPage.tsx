@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { Link } from "wouter";
-import { AuthScreen } from "./AuthScreen";
+import { AuthField, AuthScreen } from "./AuthScreen";
 import { authClient } from "./client";
 
 export default function SignInPage() {
@@ -31,30 +31,24 @@ export default function SignInPage() {
         </>
       }
     >
-      <label className="field">
-        <span className="label">Email</span>
-        <input
-          className="input"
-          type="email"
-          name="email"
-          autoComplete="email"
-          required
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-        />
-      </label>
-      <label className="field">
-        <span className="label">Password</span>
-        <input
-          className="input"
-          type="password"
-          name="password"
-          autoComplete="current-password"
-          required
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-        />
-      </label>
+      <AuthField
+        label="Email"
+        name="email"
+        type="email"
+        autoComplete="email"
+        required
+        value={email}
+        onChange={setEmail}
+      />
+      <AuthField
+        label="Password"
+        name="password"
+        type="password"
+        autoComplete="current-password"
+        required
+        value={password}
+        onChange={setPassword}
+      />
     </AuthScreen>
   );
 }

@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { Link } from "wouter";
-import { AuthScreen } from "./AuthScreen";
+import { AuthField, AuthScreen } from "./AuthScreen";
 import { authClient } from "./client";
 
 // Mirrors PASSWORD_RULES in packages/auth (server code is not bundled); the server has the last
@@ -46,44 +46,26 @@ export default function SignUpPage() {
         </>
       }
     >
-      <label className="field">
-        <span className="label">Name</span>
-        <input
-          className="input"
-          name="name"
-          autoComplete="name"
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-        />
-      </label>
-      <label className="field">
-        <span className="label">Email</span>
-        <input
-          className="input"
-          type="email"
-          name="email"
-          autoComplete="email"
-          required
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-        />
-      </label>
-      <label className="field">
-        <span className="label">Password</span>
-        <input
-          className="input"
-          type="password"
-          name="password"
-          autoComplete="new-password"
-          required
-          aria-describedby="password-hint"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-        />
-        <span id="password-hint" className="hint">
-          {PASSWORD_HINT}
-        </span>
-      </label>
+      <AuthField label="Name" name="name" autoComplete="name" value={name} onChange={setName} />
+      <AuthField
+        label="Email"
+        name="email"
+        type="email"
+        autoComplete="email"
+        required
+        value={email}
+        onChange={setEmail}
+      />
+      <AuthField
+        label="Password"
+        name="password"
+        type="password"
+        autoComplete="new-password"
+        required
+        hint={PASSWORD_HINT}
+        value={password}
+        onChange={setPassword}
+      />
     </AuthScreen>
   );
 }
