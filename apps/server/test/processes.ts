@@ -56,3 +56,16 @@ export async function stopProcess(run: ChildRun | undefined, signal: NodeJS.Sign
   run.child.kill(signal);
   await exited;
 }
+
+/** Resolves once `check` holds, checking every 100 ms; fails after `timeoutMs`. */
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`condition not met within ${timeoutMs} ms`);
+}

@@ -14,7 +14,7 @@ import {
 import type { RequestHandler } from "msw";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collectEvents, startTestServer, type TestServer } from "./harness";
-import { type ChildRun, startProcess, stopProcess } from "./processes";
+import { type ChildRun, startProcess, stopProcess, waitFor } from "./processes";
 
 type Event = { status: string; progress: number; kind: string };
 
@@ -72,7 +72,7 @@ describe.runIf(Boolean(process.env.TEST_DATABASE_URL))("processes on one Postgre
       options: { seconds: 4 },
     });
     // Wait until the worker is polling the saved provider job, then kill it outright.
-    await until(async () => openai.requestsTo("videos.retrieve").length >= 3, 30_000);
+    await waitFor(async () => openai.requestsTo("videos.retrieve").length >= 3, 30_000);
     const saved = await db.db
       .selectFrom("media_assets")
       .selectAll()
@@ -84,7 +84,7 @@ describe.runIf(Boolean(process.env.TEST_DATABASE_URL))("processes on one Postgre
 
     const restarted = await startProcess("worker", env, /generation worker started/);
     children.push(restarted);
-    await until(
+    await waitFor(
       async () => (await client.media.byId.query({ id: asset.id })).status === "succeeded",
       90_000,
     );
@@ -117,12 +117,3 @@ describe.runIf(Boolean(process.env.TEST_DATABASE_URL))("processes on one Postgre
     await stopProcess(serverB);
   }, 120_000);
 });
-
-async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error("condition not met in time");
-}

@@ -1,0 +1,83 @@
+// Durability on the embedded default: the whole server (API + worker + PGlite) is killed with
+// SIGKILL while a video is being polled, then restarted on the same data directory. The job
+// resumes from the saved provider id and the provider sees exactly one create.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createMediaClient } from "@streamline/client";
+import {
+  createOpenAIMock,
+  type MockProviderServer,
+  OPENAI_MOCK_API_KEY,
+  startMockProviderServer,
+} from "@streamline/providers/testing";
+import type { RequestHandler } from "msw";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ChildRun, startProcess, stopProcess, waitFor } from "./processes";
+
+describe("a killed single-process server on embedded PGlite", () => {
+  let mockServer: MockProviderServer;
+  let openai: ReturnType<typeof createOpenAIMock>;
+  let dir: string;
+  let env: Record<string, string>;
+  const children: ChildRun[] = [];
+
+  beforeAll(async () => {
+    const handlers: RequestHandler[] = [];
+    mockServer = await startMockProviderServer(handlers);
+    openai = createOpenAIMock({ baseURL: `${mockServer.url}/v1`, videoPollsToComplete: 12 });
+    handlers.push(...openai.handlers);
+    dir = await mkdtemp(path.join(tmpdir(), "streamline-crash-"));
+    env = {
+      NODE_ENV: "test",
+      DATABASE_URL: "",
+      PGLITE_DATA_DIR: path.join(dir, "db"),
+      MEDIA_DIR: path.join(dir, "media"),
+      PORT: "0",
+      AUTH_DEV_HEADER: "1",
+      BETTER_AUTH_SECRET: "crash-test-secret-0123456789abcdef0123",
+      OPENAI_API_KEY: OPENAI_MOCK_API_KEY,
+      OPENAI_BASE_URL: `${mockServer.url}/v1`,
+      GEMINI_API_KEY: "",
+      MEDIA_ENABLE_MODELS: "sora-2",
+      MEDIA_POLL_MIN_MS: "150",
+      MEDIA_POLL_MAX_MS: "150",
+      JOB_HEARTBEAT_SECONDS: "10",
+      JOB_SUPERVISE_SECONDS: "1",
+      JOB_RETRY_DELAY_SECONDS: "1",
+    };
+  });
+  afterAll(async () => {
+    for (const child of children) await stopProcess(child, "SIGKILL");
+    await mockServer?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it("resumes the saved provider job after restart and never creates a second", async () => {
+    const first = await startProcess("main", env, /API on (http:\/\/[^\s]+)/);
+    children.push(first);
+    const client = (url: string) =>
+      createMediaClient({ url, headers: { "x-streamline-user": "crash-user" } });
+    const { asset } = await client(first.url as string).media.generate.mutate({
+      type: "video",
+      model: "sora-2",
+      prompt: "Crash on the embedded database",
+      options: { seconds: 4 },
+    });
+    await waitFor(() => openai.requestsTo("videos.retrieve").length >= 3, 30_000);
+    await stopProcess(first, "SIGKILL");
+
+    const second = await startProcess("main", env, /API on (http:\/\/[^\s]+)/);
+    children.push(second);
+    const api = client(second.url as string);
+    await waitFor(
+      async () => (await api.media.byId.query({ id: asset.id })).status === "succeeded",
+      90_000,
+    );
+    expect(openai.requestsTo("videos.create")).toHaveLength(1);
+    const done = await api.media.byId.query({ id: asset.id });
+    expect(done.attempts).toBeGreaterThanOrEqual(2);
+    expect((await fetch(`${second.url}${done.resultUrl}`)).status).toBe(200);
+    await stopProcess(second);
+  }, 150_000);
+});
