@@ -20,6 +20,7 @@ import {
 } from "@streamline/jobs";
 import {
   createMediaProviders,
+  findModelSpec,
   loadReferenceImage,
   type ReferenceImage,
 } from "@streamline/providers";
@@ -96,8 +97,24 @@ export async function createRuntime(
     signInAttemptsPerMinute: env.AUTH_SIGN_IN_PER_MINUTE,
   });
 
+  const defaultModels = {
+    openai: { image: env.OPENAI_IMAGE_MODEL, video: env.OPENAI_VIDEO_MODEL },
+    google: { image: env.GEMINI_IMAGE_MODEL, video: env.GEMINI_VIDEO_MODEL },
+  } as const;
+  for (const [provider, byType] of Object.entries(defaultModels)) {
+    for (const [type, id] of Object.entries(byType)) {
+      const spec = findModelSpec(id);
+      if (!spec || spec.provider !== provider || spec.type !== type) {
+        throw new Error(
+          `The default ${provider} ${type} model "${id}" is not a ${provider} ${type} model in the catalog.`,
+        );
+      }
+    }
+  }
+
   const api: ApiDeps = {
     demo,
+    defaultModels,
     db: handle.db,
     providers,
     storage,

@@ -58,12 +58,22 @@ describe("offline demo mode", () => {
     }
   }, 90_000);
 
-  it("never turns on when a real key is set", async () => {
-    const live = await startTestServer("pglite", { MEDIA_DEMO: "1" });
+  it("never turns on when a real key is set; default models follow the environment", async () => {
+    const live = await startTestServer("pglite", {
+      MEDIA_DEMO: "1",
+      GEMINI_IMAGE_MODEL: "gemini-3-pro-image",
+    });
     try {
       expect(await live.client().health.query()).toEqual({ ok: true, demo: false });
+      const defaults = (await live.client().media.models.query()).filter((m) => m.isDefault);
+      expect(defaults.map((m) => m.id).sort()).toEqual(
+        ["gemini-3-pro-image", "gemini-omni-1.1-flash", "gpt-image-2", "sora-2"].sort(),
+      );
     } finally {
       await live.close();
     }
+    await expect(
+      startTestServer("pglite", { OPENAI_IMAGE_MODEL: "gemini-3-pro-image" }),
+    ).rejects.toThrow(/default openai image model "gemini-3-pro-image"/);
   });
 });

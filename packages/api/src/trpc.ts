@@ -2,7 +2,7 @@
 // the transformer, the error shape (Zod problems flattened per field) and the base procedures.
 import type { Database, MediaEventListener } from "@streamline/db";
 import type { GenerationQueue } from "@streamline/jobs";
-import type { MediaProviders, ReferenceImage } from "@streamline/providers";
+import type { MediaProviders, MediaType, ProviderId, ReferenceImage } from "@streamline/providers";
 import type { MediaStorage } from "@streamline/storage";
 import { initTRPC, TRPCError } from "@trpc/server";
 import type { Kysely } from "kysely";
@@ -44,6 +44,8 @@ export interface ApiDeps {
   loadReferenceImage(source: ReferenceImageSource): Promise<ReferenceImage>;
   /** Who is calling: the one place authentication lives. */
   resolveUser(request: { headers: Headers }): Promise<SessionUser | null>;
+  /** The model each provider uses by default per media type (OPENAI_IMAGE_MODEL …). */
+  defaultModels: Readonly<Record<ProviderId, Partial<Record<MediaType, string>>>>;
   /** Origins whose pages may make cookie-authenticated mutations (the studio's own). */
   trustedOrigins: readonly string[];
 }

@@ -23,8 +23,10 @@ const remember = (id: string) => {
   }
 };
 
+/** The configured default of that type if it is usable, else the first usable one. */
 export function firstAvailable(models: readonly MediaModel[], type: MediaType) {
-  return models.find((m) => m.type === type && m.available);
+  const usable = models.filter((m) => m.type === type && m.available);
+  return usable.find((m) => m.isDefault) ?? usable[0];
 }
 
 export function useModelChoice() {

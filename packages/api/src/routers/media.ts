@@ -47,6 +47,8 @@ export const mediaRouter = {
         pricing: spec.pricing,
         typicalSeconds: spec.typicalSeconds,
         estimatedCostUsd: estimateCostUsd(spec, resolveOptions(spec)),
+        /** The provider's default for this media type (configurable, e.g. GEMINI_IMAGE_MODEL). */
+        isDefault: ctx.defaultModels[spec.provider][spec.type] === spec.id,
         available: lifecycle.available && !unconfigured,
         unavailableReason: !lifecycle.available
           ? ("retired" as const)
