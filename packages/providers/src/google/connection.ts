@@ -3,7 +3,7 @@
 import { GoogleGenAI } from "@google/genai";
 import { formatFailureLine, MediaGenError } from "../errors";
 import { withRetry } from "../retry";
-import type { MediaOutput, MediaStream, ProviderSettings } from "../types";
+import type { MediaOutput, MediaStream, OperationStatus, ProviderSettings } from "../types";
 import { GoogleHttpError, isAbortError, toGoogleError } from "./errors";
 
 export interface GoogleProviderSettings extends ProviderSettings {
@@ -244,6 +244,30 @@ export async function fetchVideoResult(
     if (!output.locator)
       throw new MediaGenError("PROVIDER_ERROR", "This video has no download address.");
     return await connection.download(model, output.locator, options?.signal);
+  } catch (error) {
+    throw connection.fail(error, { model, assetId: assetIdOf(options), signal: options?.signal });
+  }
+}
+
+/**
+ * One status poll of a long-running job: fetch it (retried, with a lost job reported as such),
+ * map it to an OperationStatus, and log a failed job once.
+ */
+export async function pollJobStatus<T>(
+  connection: GoogleConnection,
+  model: string,
+  options: { signal?: AbortSignal | undefined; assetId?: string | undefined } | undefined,
+  send: (probe: ResponseProbe) => Promise<T>,
+  toStatus: (job: T) => OperationStatus,
+): Promise<OperationStatus> {
+  try {
+    const job = await connection.request(model, send, {
+      signal: options?.signal,
+      missing: "operation",
+    });
+    const status = toStatus(job);
+    if (status.state === "failed") connection.report(status.error, assetIdOf(options));
+    return status;
   } catch (error) {
     throw connection.fail(error, { model, assetId: assetIdOf(options), signal: options?.signal });
   }

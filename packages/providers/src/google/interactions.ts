@@ -7,7 +7,7 @@ import type { GoogleGenAIInteraction } from "@google/genai";
 import type { ModelSpec } from "../catalog";
 import { MediaGenError } from "../errors";
 import type { GenerationInput, MediaModel, MediaOutput, OperationStatus } from "../types";
-import { assetIdOf, fetchVideoResult, type GoogleConnection } from "./connection";
+import { fetchVideoResult, type GoogleConnection, pollJobStatus } from "./connection";
 import { operationError } from "./errors";
 
 const NO_SDK_RETRIES = { retries: { strategy: "none" } } as const;
@@ -63,28 +63,18 @@ export function omniVideoModel(connection: GoogleConnection, spec: ModelSpec): M
       }
     },
 
-    async status(operationId, options) {
-      try {
-        const interaction = await connection.request(
-          spec.id,
-          () =>
-            connection.sdk().interactions.get(operationId, undefined, {
-              ...NO_SDK_RETRIES,
-              signal: options?.signal,
-            }),
-          { signal: options?.signal, missing: "operation" },
-        );
-        const status = statusOf(interaction, spec.id);
-        if (status.state === "failed") connection.report(status.error, assetIdOf(options));
-        return status;
-      } catch (error) {
-        throw connection.fail(error, {
-          model: spec.id,
-          assetId: assetIdOf(options),
-          signal: options?.signal,
-        });
-      }
-    },
+    status: (operationId, options) =>
+      pollJobStatus(
+        connection,
+        spec.id,
+        options,
+        () =>
+          connection.sdk().interactions.get(operationId, undefined, {
+            ...NO_SDK_RETRIES,
+            signal: options?.signal,
+          }),
+        (interaction) => statusOf(interaction, spec.id),
+      ),
 
     // The API hands out no poster frame; the worker cuts one from the video.
     fetchResult: (output, options) => fetchVideoResult(connection, spec.id, output, options),

@@ -11,7 +11,7 @@ import { GenerateVideosOperation } from "@google/genai";
 import type { ModelSpec } from "../catalog";
 import { MediaGenError } from "../errors";
 import type { GenerationInput, MediaModel, OperationStatus } from "../types";
-import { assetIdOf, fetchVideoResult, type GoogleConnection } from "./connection";
+import { fetchVideoResult, type GoogleConnection, pollJobStatus } from "./connection";
 import { operationError } from "./errors";
 
 export function veoVideoModel(connection: GoogleConnection, spec: ModelSpec): MediaModel {
@@ -46,29 +46,20 @@ export function veoVideoModel(connection: GoogleConnection, spec: ModelSpec): Me
       }
     },
 
-    async status(operationId, options) {
-      try {
-        const pending = new GenerateVideosOperation();
-        pending.name = operationId;
-        const operation = await connection.request(
-          spec.id,
-          (probe) =>
-            connection.sdk().operations.getVideosOperation({
-              operation: pending,
-              config: { abortSignal: options?.signal, httpOptions: { fetch: probe.fetch } },
-            }),
-          { signal: options?.signal, missing: "operation" },
-        );
-        const status = statusOf(operation, spec.id);
-        if (status.state === "failed") connection.report(status.error, assetIdOf(options));
-        return status;
-      } catch (error) {
-        throw connection.fail(error, {
-          model: spec.id,
-          assetId: assetIdOf(options),
-          signal: options?.signal,
-        });
-      }
+    status: (operationId, options) => {
+      const pending = new GenerateVideosOperation();
+      pending.name = operationId;
+      return pollJobStatus(
+        connection,
+        spec.id,
+        options,
+        (probe) =>
+          connection.sdk().operations.getVideosOperation({
+            operation: pending,
+            config: { abortSignal: options?.signal, httpOptions: { fetch: probe.fetch } },
+          }),
+        (operation) => statusOf(operation, spec.id),
+      );
     },
 
     // The API hands out no poster frame; the worker cuts one from the video.
