@@ -30,6 +30,12 @@ export async function withRetry<T>(
     policy?: Partial<RetryPolicy> | undefined;
     signal?: AbortSignal | undefined;
     onRetry?: ((error: MediaGenError, attempt: number) => void) | undefined;
+    /**
+     * The call creates a billed job (a generation's start). Then only answers that prove nothing
+     * was created are retried (429, HTTP 5xx); a timeout or a connection lost mid-request may have
+     * created the job, and trying again could create and charge a second one.
+     */
+    createsJob?: boolean | undefined;
   } = {},
 ): Promise<T> {
   const policy = { ...DEFAULT_RETRY_POLICY, ...options.policy };
@@ -43,7 +49,8 @@ export async function withRetry<T>(
     shouldRetry: ({ error }) =>
       error instanceof MediaGenError &&
       error.retryable &&
-      (error.retryAfterMs ?? 0) <= policy.maxRetryAfterMs,
+      (error.retryAfterMs ?? 0) <= policy.maxRetryAfterMs &&
+      !(options.createsJob && mayHaveCreated(error)),
     onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
       if (!(error instanceof MediaGenError) || !error.retryable || retriesLeft === 0) return;
       options.onRetry?.(error, attemptNumber);
@@ -52,6 +59,11 @@ export async function withRetry<T>(
       if (error.retryAfterMs) await sleep(error.retryAfterMs, options.signal);
     },
   });
+}
+
+/** No HTTP answer came back (timeout, dropped connection): the provider may have done the work. */
+function mayHaveCreated(error: MediaGenError): boolean {
+  return error.code === "TIMEOUT" || error.status === undefined;
 }
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -26,6 +26,8 @@ export interface ResponseProbe {
 export interface RequestOptions {
   signal?: AbortSignal | undefined;
   missing?: "model" | "operation" | undefined;
+  /** A generation's start: see `createsJob` in retry.ts. */
+  createsJob?: boolean | undefined;
 }
 
 export interface GoogleConnection {
@@ -124,7 +126,7 @@ export function createGoogleConnection(settings: GoogleProviderSettings): Google
           });
         }
       },
-      { policy: settings.retry, signal: options.signal },
+      { policy: settings.retry, signal: options.signal, createsJob: options.createsJob },
     );
 
   const report = (error: MediaGenError, assetId?: string) => {

@@ -76,7 +76,7 @@ describe("Gemini image models (generateContent)", () => {
     );
   });
 
-  it("treats a dropped connection as the provider being unavailable", async () => {
+  it("treats a dropped connection as the provider being unavailable, never re-sending the create", async () => {
     mock.failNext(
       "generateContent",
       { networkError: true },
@@ -85,7 +85,8 @@ describe("Gemini image models (generateContent)", () => {
     );
     const error = await failureOf(model("gemini-3-pro-image").start({ prompt: "x", options: {} }));
     expect(error.code).toBe("PROVIDER_UNAVAILABLE");
-    expect(mock.requestsTo("generateContent")).toHaveLength(3);
+    // The image may have been generated (and billed) before the connection dropped.
+    expect(mock.requestsTo("generateContent")).toHaveLength(1);
   });
 
   it("maps Google's API_KEY_INVALID answer to PROVIDER_AUTH without retrying or logging the key", async () => {

@@ -55,7 +55,7 @@ export function geminiImageModel(connection: GoogleConnection, spec: ModelSpec):
                 httpOptions: { fetch: probe.fetch },
               },
             }),
-          { signal: input.signal },
+          { signal: input.signal, createsJob: true },
         );
         const output = await readImage(imagePartOf(response, rejected));
         const operationId = `${SYNC_PREFIX}${response.responseId ?? randomUUID()}`;

@@ -49,7 +49,7 @@ export function omniVideoModel(connection: GoogleConnection, spec: ModelSpec): M
               },
               { ...NO_SDK_RETRIES, signal: input.signal },
             ),
-          { signal: input.signal },
+          { signal: input.signal, createsJob: true },
         );
         if (!interaction.id)
           throw new MediaGenError("PROVIDER_ERROR", "Google returned no interaction id.");

@@ -31,7 +31,7 @@ export function veoVideoModel(connection: GoogleConnection, spec: ModelSpec): Me
               probe,
               input.signal,
             ),
-          { signal: input.signal },
+          { signal: input.signal, createsJob: true },
         );
         const name = (operation as { name?: unknown } | undefined)?.name;
         if (typeof name !== "string" || !name)

@@ -21,6 +21,8 @@ export interface FailureContext {
   model: string;
   /** What a 404 means for this call: the model (create) or the video job (retrieve / download). */
   notFound?: "model" | "video" | undefined;
+  /** A generation's start: see `createsJob` in retry.ts. */
+  createsJob?: boolean | undefined;
 }
 
 /** OpenAI's own error codes that say more than the HTTP status does. */

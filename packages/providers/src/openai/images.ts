@@ -80,6 +80,7 @@ export function createImageModel(spec: ModelSpec, runtime: OpenAIRuntime): Media
         background: optionText(input.options.background) as ImageEditParamsBase["background"],
       };
       const logged = { ...context, assetId: input.assetId };
+      const creating = { ...logged, createsJob: true };
       const reference = input.referenceImage;
       const image = reference
         ? await runtime.prepare(() => referenceFile(reference), logged)
@@ -89,7 +90,7 @@ export function createImageModel(spec: ModelSpec, runtime: OpenAIRuntime): Media
           image
             ? runtime.client.images.edit({ ...params, image }, { signal })
             : runtime.client.images.generate(params, { signal }),
-        { ...logged, signal: input.signal },
+        { ...creating, signal: input.signal },
       );
       const output = await runtime.prepare(() => imageOutput(response, spec.id), logged);
       // The Images API is synchronous and has no job id; ours only names this result in logs and rows.

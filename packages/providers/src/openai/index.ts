@@ -92,7 +92,7 @@ export function createOpenAI(settings: ProviderSettings): { model(spec: ModelSpe
               throw toMediaGenError(error, context);
             }
           },
-          { policy: settings.retry, signal },
+          { policy: settings.retry, signal, createsJob: context.createsJob },
         );
       } catch (error) {
         if (signal?.aborted) throw signal.reason;

@@ -108,10 +108,11 @@ export function createVideoModel(spec: ModelSpec, runtime: OpenAIRuntime): Media
 
     async start(input: GenerationInput) {
       const logged = { model: spec.id, notFound: "model" as const, assetId: input.assetId };
+      const creating = { ...logged, createsJob: true };
       const params = await runtime.prepare(() => createParams(input), logged);
       const video = await runtime.call(
         (signal) => runtime.client.videos.create(params, { signal }),
-        { ...logged, signal: input.signal },
+        { ...creating, signal: input.signal },
       );
       return { operationId: video.id };
     },
