@@ -25,6 +25,18 @@ type FieldErrors =
   | null
   | undefined;
 
+/** Whether a recorded provider request carried this prompt (JSON or multipart). */
+const sentPrompt = (prompt: string) => (request: { json?: unknown; fields?: unknown }) =>
+  JSON.stringify(request.json ?? request.fields ?? {}).includes(`"prompt":"${prompt}"`);
+
+async function waitFor(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 function codeOf(error: unknown): string | undefined {
   return error instanceof TRPCClientError
     ? (error.data as { code?: string } | undefined)?.code
@@ -330,14 +342,18 @@ describe.each(testBackends())("media router on %s", (backend) => {
     };
     const started = [];
     for (let i = 0; i < 3; i++) started.push((await client.media.generate.mutate(video)).asset.id);
-    const before = openai.requestsTo("videos.create").length;
-    const error = await client.media.generate.mutate(video).then(
+    const refused = { ...video, prompt: "One too many" };
+    const error = await client.media.generate.mutate(refused).then(
       () => new Error("expected a failure"),
       (e: unknown) => e as Error,
     );
     expect(codeOf(error)).toBe("TOO_MANY_REQUESTS");
     expect(error.message).toMatch(/Concurrent limit/);
-    expect(openai.requestsTo("videos.create").length).toBeLessThanOrEqual(before);
+    // The accepted three reach the provider in the background; the refused one never does.
+    await waitFor(() => openai.requestsTo("videos.create").filter(sentPrompt("Busy")).length === 3);
+    expect(openai.requestsTo("videos.create").filter(sentPrompt("One too many"))).toHaveLength(0);
+    const { items } = await client.media.list.query({});
+    expect(items.map((a) => a.prompt)).not.toContain("One too many");
     for (const id of started) await client.media.cancel.mutate({ id }).catch(() => {});
   });
 });
