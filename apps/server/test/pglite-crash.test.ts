@@ -5,28 +5,27 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createMediaClient } from "@streamline/client";
-import {
-  createOpenAIMock,
-  type MockProviderServer,
-  OPENAI_MOCK_API_KEY,
-  startMockProviderServer,
-} from "@streamline/providers/testing";
-import type { RequestHandler } from "msw";
+import type { createOpenAIMock } from "@streamline/providers/testing";
+import { OPENAI_MOCK_API_KEY } from "@streamline/providers/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ChildRun, startProcess, stopProcess, waitFor } from "./processes";
+import {
+  type ChildRun,
+  startOpenAIMockServer,
+  startProcess,
+  stopProcess,
+  waitFor,
+} from "./processes";
 
 describe("a killed single-process server on embedded PGlite", () => {
-  let mockServer: MockProviderServer;
+  let providerMock: Awaited<ReturnType<typeof startOpenAIMockServer>>;
   let openai: ReturnType<typeof createOpenAIMock>;
   let dir: string;
   let env: Record<string, string>;
   const children: ChildRun[] = [];
 
   beforeAll(async () => {
-    const handlers: RequestHandler[] = [];
-    mockServer = await startMockProviderServer(handlers);
-    openai = createOpenAIMock({ baseURL: `${mockServer.url}/v1`, videoPollsToComplete: 12 });
-    handlers.push(...openai.handlers);
+    providerMock = await startOpenAIMockServer();
+    openai = providerMock.openai;
     dir = await mkdtemp(path.join(tmpdir(), "streamline-crash-"));
     env = {
       NODE_ENV: "test",
@@ -37,7 +36,7 @@ describe("a killed single-process server on embedded PGlite", () => {
       AUTH_DEV_HEADER: "1",
       BETTER_AUTH_SECRET: "crash-test-secret-0123456789abcdef0123",
       OPENAI_API_KEY: OPENAI_MOCK_API_KEY,
-      OPENAI_BASE_URL: `${mockServer.url}/v1`,
+      OPENAI_BASE_URL: providerMock.baseURL,
       GEMINI_API_KEY: "",
       MEDIA_ENABLE_MODELS: "sora-2",
       MEDIA_POLL_MIN_MS: "150",
@@ -49,7 +48,7 @@ describe("a killed single-process server on embedded PGlite", () => {
   });
   afterAll(async () => {
     for (const child of children) await stopProcess(child, "SIGKILL");
-    await mockServer?.close();
+    await providerMock?.close();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 

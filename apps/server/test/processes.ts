@@ -2,6 +2,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { createOpenAIMock, startMockProviderServer } from "@streamline/providers/testing";
+import type { RequestHandler } from "msw";
 
 const serverDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -68,4 +70,17 @@ export async function waitFor(
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`condition not met within ${timeoutMs} ms`);
+}
+
+/**
+ * The OpenAI mock served over loopback HTTP, so every process of a test (servers, workers killed
+ * and restarted) talks to one provider that remembers its jobs. Videos take 12 polls to finish.
+ */
+export async function startOpenAIMockServer() {
+  const handlers: RequestHandler[] = [];
+  const server = await startMockProviderServer(handlers);
+  const baseURL = `${server.url}/v1`;
+  const openai = createOpenAIMock({ baseURL, videoPollsToComplete: 12 });
+  handlers.push(...openai.handlers);
+  return { openai, baseURL, close: () => server.close() };
 }

@@ -5,21 +5,22 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createTestDb, type TestDb } from "@streamline/db/testing";
-import {
-  createOpenAIMock,
-  type MockProviderServer,
-  OPENAI_MOCK_API_KEY,
-  startMockProviderServer,
-} from "@streamline/providers/testing";
-import type { RequestHandler } from "msw";
+import type { createOpenAIMock } from "@streamline/providers/testing";
+import { OPENAI_MOCK_API_KEY } from "@streamline/providers/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collectEvents, startTestServer, type TestServer } from "./harness";
-import { type ChildRun, startProcess, stopProcess, waitFor } from "./processes";
+import {
+  type ChildRun,
+  startOpenAIMockServer,
+  startProcess,
+  stopProcess,
+  waitFor,
+} from "./processes";
 
 type Event = { status: string; progress: number; kind: string };
 
 describe.runIf(Boolean(process.env.TEST_DATABASE_URL))("processes on one PostgreSQL", () => {
-  let mockServer: MockProviderServer;
+  let providerMock: Awaited<ReturnType<typeof startOpenAIMockServer>>;
   let openai: ReturnType<typeof createOpenAIMock>;
   let db: TestDb;
   let api: TestServer;
@@ -28,17 +29,15 @@ describe.runIf(Boolean(process.env.TEST_DATABASE_URL))("processes on one Postgre
   const children: ChildRun[] = [];
 
   beforeAll(async () => {
-    const handlers: RequestHandler[] = [];
-    mockServer = await startMockProviderServer(handlers);
-    openai = createOpenAIMock({ baseURL: `${mockServer.url}/v1`, videoPollsToComplete: 12 });
-    handlers.push(...openai.handlers);
+    providerMock = await startOpenAIMockServer();
+    openai = providerMock.openai;
     db = await createTestDb("postgres");
     mediaDir = await mkdtemp(path.join(tmpdir(), "streamline-media-"));
     env = {
       NODE_ENV: "test",
       DATABASE_URL: db.databaseUrl as string,
       OPENAI_API_KEY: OPENAI_MOCK_API_KEY,
-      OPENAI_BASE_URL: `${mockServer.url}/v1`,
+      OPENAI_BASE_URL: providerMock.baseURL,
       MEDIA_ENABLE_MODELS: "sora-2",
       MEDIA_DIR: mediaDir,
       MEDIA_POLL_MIN_MS: "150",
@@ -57,7 +56,7 @@ describe.runIf(Boolean(process.env.TEST_DATABASE_URL))("processes on one Postgre
     for (const child of children) await stopProcess(child, "SIGKILL");
     await api?.close();
     await db?.close();
-    await mockServer?.close();
+    await providerMock?.close();
     if (mediaDir) await rm(mediaDir, { recursive: true, force: true });
   });
 
