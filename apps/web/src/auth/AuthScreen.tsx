@@ -1,4 +1,4 @@
-import { type FormEvent, type ReactNode, useEffect } from "react";
+import { type FormEvent, type ReactNode, useEffect, useState } from "react";
 import { useLocation } from "wouter";
 import { useStudioSession } from "./client";
 
@@ -88,4 +88,27 @@ export function AuthField(props: {
       )}
     </label>
   );
+}
+
+/**
+ * Runs an account action (sign in, sign up) with a busy flag and its error message. `check` may
+ * refuse before any request is sent.
+ */
+export function useAuthAction(
+  action: () => Promise<{ error?: { message?: string | undefined } | null | undefined }>,
+  fallbackMessage: string,
+  check: () => string | null = () => null,
+) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const submit = async () => {
+    const problem = check();
+    if (problem) return setError(problem);
+    setBusy(true);
+    setError(null);
+    const result = await action();
+    setBusy(false);
+    if (result.error) setError(result.error.message ?? fallbackMessage);
+  };
+  return { busy, error, submit };
 }

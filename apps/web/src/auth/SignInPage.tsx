@@ -1,21 +1,15 @@
 import { useState } from "react";
 import { Link } from "wouter";
-import { AuthField, AuthScreen } from "./AuthScreen";
+import { AuthField, AuthScreen, useAuthAction } from "./AuthScreen";
 import { authClient } from "./client";
 
 export default function SignInPage() {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  const submit = async () => {
-    setBusy(true);
-    setError(null);
-    const result = await authClient.signIn.email({ email, password });
-    setBusy(false);
-    if (result.error) return setError(result.error.message ?? "Could not sign in.");
-  };
+  const { busy, error, submit } = useAuthAction(
+    () => authClient.signIn.email({ email, password }),
+    "Could not sign in.",
+  );
 
   return (
     <AuthScreen

@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { Link } from "wouter";
-import { AuthField, AuthScreen } from "./AuthScreen";
+import { AuthField, AuthScreen, useAuthAction } from "./AuthScreen";
 import { authClient } from "./client";
 
 // Mirrors PASSWORD_RULES in packages/auth (server code is not bundled); the server has the last
@@ -19,18 +19,11 @@ export default function SignUpPage() {
   const [name, setName] = useState("");
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  const submit = async () => {
-    const problem = passwordProblem(password);
-    if (problem) return setError(problem);
-    setBusy(true);
-    setError(null);
-    const result = await authClient.signUp.email({ email, password, name: name.trim() || email });
-    setBusy(false);
-    if (result.error) return setError(result.error.message ?? "Could not create the account.");
-  };
+  const { busy, error, submit } = useAuthAction(
+    () => authClient.signUp.email({ email, password, name: name.trim() || email }),
+    "Could not create the account.",
+    () => passwordProblem(password),
+  );
 
   return (
     <AuthScreen

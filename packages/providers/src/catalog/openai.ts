@@ -63,6 +63,13 @@ const imagePrice = (usd: number) => ({
   source: "developers.openai.com/api/docs/pricing (1024x1024, medium quality)",
 });
 
+/** The 2.5 family: any WIDTHxHEIGHT preset we offer, and the xhigh / max qualities. */
+const EXTENDED_OPTIONS = {
+  size: size(WIDE_SIZES),
+  quality: quality(["auto", "low", "medium", "high", "xhigh", "max"]),
+  background: background(["auto", "opaque", "transparent"]),
+};
+
 export const openaiModels: readonly ModelSpec[] = [
   gptImage("gpt-image-2", "GPT Image 2", {
     pricing: imagePrice(0.053),
@@ -75,35 +82,17 @@ export const openaiModels: readonly ModelSpec[] = [
   }),
   gptImage("gpt-image-2.6-sunburst", "GPT Image 2.6 Sunburst", {
     pricing: imagePrice(0.06),
-    options: {
-      size: size(STANDARD_SIZES),
-      quality: quality(["auto", "low", "medium", "high"]),
-      background: background(["auto", "opaque", "transparent"]),
-    },
   }),
   gptImage("gpt-image-2.6-flare", "GPT Image 2.6 Flare", {
     pricing: imagePrice(0.03),
-    options: {
-      size: size(STANDARD_SIZES),
-      quality: quality(["auto", "low", "medium", "high"]),
-      background: background(["auto", "opaque", "transparent"]),
-    },
   }),
   gptImage("gpt-image-2.5-sunburst", "GPT Image 2.5 Sunburst", {
     pricing: imagePrice(0.06),
-    options: {
-      size: size(WIDE_SIZES),
-      quality: quality(["auto", "low", "medium", "high", "xhigh", "max"]),
-      background: background(["auto", "opaque", "transparent"]),
-    },
+    options: EXTENDED_OPTIONS,
   }),
   gptImage("gpt-image-2.5-flare", "GPT Image 2.5 Flare", {
     pricing: imagePrice(0.03),
-    options: {
-      size: size(WIDE_SIZES),
-      quality: quality(["auto", "low", "medium", "high", "xhigh", "max"]),
-      background: background(["auto", "opaque", "transparent"]),
-    },
+    options: EXTENDED_OPTIONS,
   }),
   gptImage("gpt-image-1.5", "GPT Image 1.5", {
     pricing: imagePrice(0.034),
