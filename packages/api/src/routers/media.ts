@@ -18,7 +18,7 @@ import {
 import { TRPCError, type TRPCRouterRecord, tracked } from "@trpc/server";
 import { z } from "zod";
 import { storageKeysOf, toMediaAssetDto } from "../media/dto";
-import { generateMedia, parseGenerateFormData, retryMedia } from "../media/generate";
+import { generateMedia, retryMedia } from "../media/generate";
 import {
   assetIdInput,
   generateInput,
@@ -26,6 +26,7 @@ import {
   onProgressInput,
   PROMPT_MAX_LENGTH,
 } from "../media/schemas";
+import { parseGenerateFormData } from "../media/upload";
 import { protectedProcedure, publicProcedure } from "../trpc";
 
 const notFound = () => new TRPCError({ code: "NOT_FOUND", message: "No such asset." });
