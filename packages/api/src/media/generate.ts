@@ -8,16 +8,12 @@ import { changeAsset } from "@streamline/jobs";
 import {
   estimateCostUsd,
   findModelSpec,
-  isMediaGenError,
   type ModelSpec,
   modelAvailability,
-  type ReferenceImage,
-  ReferenceImageError,
   resolveOptions,
 } from "@streamline/providers";
 import { durableUrl } from "@streamline/storage";
 import { TRPCError } from "@trpc/server";
-import { z } from "zod";
 import type { ApiContext, SessionUser } from "../trpc";
 import { assertWithinQuota } from "./quota";
 import type { GenerateInput } from "./schemas";
