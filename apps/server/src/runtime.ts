@@ -95,6 +95,10 @@ export async function createRuntime(
     trustedOrigins: origins.slice(1),
     secret: env.BETTER_AUTH_SECRET ?? developmentSecret(),
     signInAttemptsPerMinute: env.AUTH_SIGN_IN_PER_MINUTE,
+    accountLimit: {
+      maxFailures: env.AUTH_ACCOUNT_FAILURES,
+      windowSeconds: env.AUTH_ACCOUNT_WINDOW_MINUTES * 60,
+    },
   });
 
   const defaultModels = {
@@ -166,6 +170,7 @@ export async function createRuntime(
     async startWorker() {
       worker ??= await startGenerationWorker(queue, generation, {
         concurrency: env.WORKER_CONCURRENCY,
+        pollingIntervalSeconds: env.JOB_POLL_SECONDS,
       });
     },
     async close() {

@@ -7,13 +7,25 @@ export const GENERATION_QUEUE = "media-generate";
 export type GenerationJobData = { assetId: string };
 
 export interface QueueOptions {
-  /** Seconds between a worker's heartbeats before its job counts as abandoned (pg-boss minimum 10). */
+  /** Seconds without a worker heartbeat before its job counts as abandoned (pg-boss minimum 10). */
   heartbeatSeconds?: number;
   /** How often the supervisor looks for abandoned jobs. */
   superviseIntervalSeconds?: number;
   /** Seconds to wait before a job abandoned by a dead worker is tried again. */
   retryDelaySeconds?: number;
 }
+
+/**
+ * Crash takeover = heartbeat + supervision tick + retry delay + pickup: 10 + 5 + 1 + ≤1 s, so a job
+ * whose worker died resumes within ~17 s (pg-boss's own defaults add up to 65 s).
+ */
+export const DEFAULT_QUEUE_TIMING = {
+  heartbeatSeconds: 10,
+  superviseIntervalSeconds: 5,
+  retryDelaySeconds: 1,
+  /** How often an idle worker looks for a job besides NOTIFY wake-ups (see worker.ts). */
+  pollingIntervalSeconds: 1,
+} as const;
 
 /**
  * The durable generation queue, on pg-boss in the product database. On PostgreSQL pg-boss keeps its
@@ -24,8 +36,10 @@ export interface QueueOptions {
 export async function createGenerationQueue(handle: DbHandle, options: QueueOptions = {}) {
   const common = {
     useListenNotify: true,
-    superviseIntervalSeconds: options.superviseIntervalSeconds ?? 30,
-    monitorIntervalSeconds: options.superviseIntervalSeconds ?? 30,
+    superviseIntervalSeconds:
+      options.superviseIntervalSeconds ?? DEFAULT_QUEUE_TIMING.superviseIntervalSeconds,
+    monitorIntervalSeconds:
+      options.superviseIntervalSeconds ?? DEFAULT_QUEUE_TIMING.superviseIntervalSeconds,
     schedule: false,
   } as const;
   const boss =
@@ -39,9 +53,9 @@ export async function createGenerationQueue(handle: DbHandle, options: QueueOpti
   await boss.createQueue(GENERATION_QUEUE, {
     // A job survives a dead worker: without a heartbeat for `heartbeatSeconds` it is retried,
     // and the retry resumes the provider job saved on the asset row instead of starting another.
-    heartbeatSeconds: options.heartbeatSeconds ?? 30,
+    heartbeatSeconds: options.heartbeatSeconds ?? DEFAULT_QUEUE_TIMING.heartbeatSeconds,
     retryLimit: 2,
-    retryDelay: options.retryDelaySeconds ?? 5,
+    retryDelay: options.retryDelaySeconds ?? DEFAULT_QUEUE_TIMING.retryDelaySeconds,
     retryBackoff: true,
     // Videos may take 20 minutes; past this the job is retried (and resumes) rather than lost.
     expireInSeconds: 30 * 60,

@@ -1,5 +1,10 @@
 import { type GenerationDeps, runGeneration } from "./generation";
-import { GENERATION_QUEUE, type GenerationJobData, type GenerationQueue } from "./queue";
+import {
+  DEFAULT_QUEUE_TIMING,
+  GENERATION_QUEUE,
+  type GenerationJobData,
+  type GenerationQueue,
+} from "./queue";
 
 /**
  * Starts pulling generation jobs from the queue. Each job's AbortSignal fires when the worker
@@ -8,14 +13,29 @@ import { GENERATION_QUEUE, type GenerationJobData, type GenerationQueue } from "
 export async function startGenerationWorker(
   queue: GenerationQueue,
   deps: GenerationDeps,
-  options: { concurrency?: number } = {},
+  options: {
+    concurrency?: number;
+    pollingIntervalSeconds?: number;
+    /** What a job does; runGeneration unless a test measures the queue alone. */
+    runJob?: (assetId: string, signal: AbortSignal) => Promise<void>;
+  } = {},
 ): Promise<{ stop(): Promise<void> }> {
+  const polling = options.pollingIntervalSeconds ?? DEFAULT_QUEUE_TIMING.pollingIntervalSeconds;
   await queue.boss.work<GenerationJobData>(
     GENERATION_QUEUE,
-    { localConcurrency: options.concurrency ?? 4, pollingIntervalSeconds: 2 },
+    {
+      localConcurrency: options.concurrency ?? 4,
+      // NOTIFY wakes idle workers the moment a job is sent, but a worker that was busy then and
+      // finishes later would otherwise wait pg-boss's 30 s NOTIFY backstop (max(30 s, polling))
+      // before looking again, however many jobs are queued. Polling as often with NOTIFY on as
+      // without makes a freed slot take the next job within a second.
+      pollingIntervalSeconds: polling,
+      notifyPollingIntervalSeconds: polling,
+    },
     async ([job]) => {
       if (!job) return;
-      await runGeneration(job.data.assetId, deps, job.signal);
+      const runJob = options.runJob ?? ((id, signal) => runGeneration(id, deps, signal));
+      await runJob(job.data.assetId, job.signal);
     },
   );
   return {
