@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { createVideoPoster, findFfmpeg } from "./video-poster";
+import { createVideoPoster, findFfmpeg, inspectVideo, parseVideoInfo } from "./video-poster";
 
 // The providers package owns the fixture; read it by path rather than depend on that package.
 const sampleVideo = fileURLToPath(
@@ -54,5 +54,25 @@ describe("video poster", () => {
     const notVideo = await createVideoPoster(new TextEncoder().encode("not a video at all"));
     expect(notVideo.jpeg).toBeNull();
     expect(notVideo.reason).toMatch(/ffmpeg exited/);
+  });
+
+  it("reads a video's real size and duration from the file", async () => {
+    const { info, poster } = await inspectVideo(sampleVideo);
+    expect(poster).toBeNull();
+    expect(info).toEqual({ width: 360, height: 640, durationSeconds: expect.any(Number) });
+    expect(info?.durationSeconds).toBeGreaterThan(3);
+    expect(info?.durationSeconds).toBeLessThan(5);
+    const both = await inspectVideo(new Uint8Array(await readFile(sampleVideo)), { poster: true });
+    expect(both.info?.width).toBe(360);
+    expect(both.poster?.jpeg?.length).toBeGreaterThan(1000);
+    expect((await inspectVideo(new TextEncoder().encode("no video"))).info).toBeNull();
+  });
+
+  it("swaps width and height for a rotated stream", () => {
+    const text = `  Duration: 00:00:08.04, start: 0.000000, bitrate: 2000 kb/s
+  Stream #0:0[0x1](und): Video: h264 (High) (avc1 / 0x31637661), yuv420p(tv, progressive), 1280x720 [SAR 1:1 DAR 16:9], 30 fps
+      Side data:
+        displaymatrix: rotation of -90.00 degrees`;
+    expect(parseVideoInfo(text)).toEqual({ width: 720, height: 1280, durationSeconds: 8.04 });
   });
 });

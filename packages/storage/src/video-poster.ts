@@ -39,6 +39,13 @@ export function findFfmpeg():
   }
 }
 
+/** What a video file really holds, read from its container by ffmpeg. */
+export interface VideoInfo {
+  width: number;
+  height: number;
+  durationSeconds: number;
+}
+
 /**
  * A JPEG of one frame of `video` (a file path, bytes or a stream). Bytes and streams are spooled
  * to a temp file first: ffmpeg cannot seek a pipe, and MP4s with the index at the end need that.
@@ -47,12 +54,29 @@ export async function createVideoPoster(
   video: string | MediaBody,
   options: VideoPosterOptions = {},
 ): Promise<VideoPosterResult> {
+  const inspected = await inspectVideo(video, { ...options, poster: true });
+  return inspected.poster ?? { jpeg: null, reason: "no poster" };
+}
+
+/**
+ * Reads a video's real size and duration and, when asked, cuts a poster frame, spooling the video
+ * once. Neither may fail a generation: what could not be read comes back as null with a reason.
+ */
+export async function inspectVideo(
+  video: string | MediaBody,
+  options: VideoPosterOptions & { poster?: boolean } = {},
+): Promise<{ info: VideoInfo | null; poster: VideoPosterResult | null; reason?: string }> {
   const found = options.ffmpegPath ? { path: options.ffmpegPath } : findFfmpeg();
-  if (found.path === null) return { jpeg: null, reason: found.reason };
+  const refuse = (reason: string) => ({
+    info: null,
+    poster: options.poster ? { jpeg: null, reason } : null,
+    reason,
+  });
+  if (found.path === null) return refuse(found.reason);
   try {
     await access(found.path, constants.X_OK);
   } catch {
-    return { jpeg: null, reason: `ffmpeg is not executable at ${found.path}` };
+    return refuse(`ffmpeg is not executable at ${found.path}`);
   }
 
   let spooled: string | undefined;
@@ -66,16 +90,50 @@ export async function createVideoPoster(
       await pipeline(toNodeReadable(video), createWriteStream(spooled, { flags: "wx" }));
     }
     const timeoutMs = options.timeoutMs ?? 20_000;
+    const info = await probeVideo(found.path, input, timeoutMs);
+    if (!options.poster) return { info, poster: null };
     const at = options.atSeconds ?? 0.5;
-    const frame = await extractFrame(found.path, input, at, timeoutMs);
-    if (frame.jpeg || at === 0) return frame;
+    let frame = await extractFrame(found.path, input, at, timeoutMs);
     // A clip shorter than `at` has no frame there; its first frame is the next best thing.
-    return await extractFrame(found.path, input, 0, timeoutMs);
+    if (!frame.jpeg && at !== 0) frame = await extractFrame(found.path, input, 0, timeoutMs);
+    return { info, poster: frame };
   } catch (error) {
-    return { jpeg: null, reason: `Could not read the video: ${String(error)}` };
+    return refuse(`Could not read the video: ${String(error)}`);
   } finally {
     if (spooled) await rm(spooled, { force: true });
   }
+}
+
+/** `ffmpeg -i` prints the container's duration and each stream's size (there is no ffprobe here). */
+function probeVideo(ffmpeg: string, input: string, timeoutMs: number): Promise<VideoInfo | null> {
+  return new Promise((resolve) => {
+    const child = spawn(ffmpeg, ["-hide_banner", "-nostdin", "-i", input], {
+      stdio: ["ignore", "ignore", "pipe"],
+      timeout: timeoutMs,
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      if (stderr.length < 20_000) stderr += chunk.toString();
+    });
+    child.on("error", () => resolve(null));
+    child.on("close", () => resolve(parseVideoInfo(stderr)));
+  });
+}
+
+/** Parses ffmpeg's stream summary; a 90°/270° display rotation swaps width and height. */
+export function parseVideoInfo(text: string): VideoInfo | null {
+  const duration = /Duration: (\d+):(\d{2}):(\d{2}(?:\.\d+)?)/.exec(text);
+  const size = /Stream #[^\n]*Video:[^\n]*?\b(\d{2,5})x(\d{2,5})\b/.exec(text);
+  if (!duration || !size) return null;
+  const seconds =
+    Number(duration[1]) * 3600 + Number(duration[2]) * 60 + Number.parseFloat(duration[3] ?? "0");
+  let width = Number(size[1]);
+  let height = Number(size[2]);
+  const rotation = /rotation of (-?\d+(?:\.\d+)?) degrees/.exec(text);
+  if (rotation && Math.abs(Math.round(Number(rotation[1]))) % 180 === 90) {
+    [width, height] = [height, width];
+  }
+  return { width, height, durationSeconds: Math.round(seconds * 100) / 100 };
 }
 
 function extractFrame(
