@@ -15,7 +15,9 @@ export function createApp(
 ): Express {
   const app = express();
   app.disable("x-powered-by");
-  if (runtime.env.TRUST_PROXY) app.set("trust proxy", true);
+  // A hop count or proxy CIDRs (never `true`, which would take the leftmost, client-chosen
+  // X-Forwarded-For entry): req.ip is the first untrusted address from the right.
+  if (runtime.env.TRUST_PROXY !== false) app.set("trust proxy", runtime.env.TRUST_PROXY);
   // The client IP for rate limits comes from the connection (or a trusted proxy), never from a
   // header the client chose.
   app.use((req, _res, next) => {

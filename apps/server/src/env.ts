@@ -1,6 +1,7 @@
 // All configuration the server and the worker read, parsed and validated once at start-up.
 import { createEnv } from "@t3-oss/env-core";
 import { z } from "zod";
+import { parseTrustProxy } from "./trust-proxy";
 
 const optional = z
   .string()
@@ -89,10 +90,26 @@ export function loadEnv(runtimeEnv: NodeJS.ProcessEnv = process.env) {
       BETTER_AUTH_SECRET: z.string().min(32).optional(),
       /** More origins allowed to make cookie-authenticated calls (comma-separated). */
       TRUSTED_ORIGINS: list,
-      /** Set when the server sits behind a proxy (e.g. Render): its X-Forwarded-For is then trusted. */
-      TRUST_PROXY: bool,
+      /**
+       * Proxies allowed to report the client address in X-Forwarded-For: a hop count (`true` = 1,
+       * e.g. Render) or proxy addresses/CIDRs. Unset: nobody (see src/trust-proxy.ts).
+       */
+      TRUST_PROXY: z
+        .string()
+        .optional()
+        .transform((v, ctx) => {
+          try {
+            return parseTrustProxy(v);
+          } catch (error) {
+            ctx.addIssue({ code: "custom", message: (error as Error).message });
+            return z.NEVER;
+          }
+        }),
       /** Sign-in attempts per client IP per minute. */
       AUTH_SIGN_IN_PER_MINUTE: z.coerce.number().int().min(1).default(5),
+      /** Failed sign-ins per account (e-mail) across all addresses, per AUTH_ACCOUNT_WINDOW_MINUTES. */
+      AUTH_ACCOUNT_FAILURES: z.coerce.number().int().min(1).default(10),
+      AUTH_ACCOUNT_WINDOW_MINUTES: z.coerce.number().positive().default(15),
       /**
        * Tests only: trust an `x-streamline-user` header as the caller. Refused in production.
        * Never set it on a server anyone else can reach.

@@ -5,6 +5,15 @@ import { findUserByApiKey } from "@streamline/db";
 import { betterAuth } from "better-auth";
 import { APIError, createAuthMiddleware } from "better-auth/api";
 import type { Kysely } from "kysely";
+import {
+  type AccountLimit,
+  DEFAULT_ACCOUNT_LIMIT,
+  normalizeEmail,
+  reserveSignInAttempt,
+  settleSignInAttempt,
+} from "./sign-in-limits";
+
+export { type AccountLimit, DEFAULT_ACCOUNT_LIMIT } from "./sign-in-limits";
 
 /** The header the server sets from the TCP peer (or trusted proxy), replacing anything a client sent. */
 export const CLIENT_IP_HEADER = "x-streamline-client-ip";
@@ -14,6 +23,13 @@ export const PASSWORD_RULES = {
   maxLength: 128,
   description: "At least 10 characters, with a letter and a number.",
 } as const;
+
+/** Limits on the other account fields (RFC 5321 caps an address at 254 characters). */
+export const ACCOUNT_FIELD_LIMITS = {
+  emailMaxLength: 254,
+  nameMaxLength: 100,
+  imageMaxLength: 2_048,
+};
 
 export function passwordProblem(password: unknown): string | undefined {
   if (typeof password !== "string") return "Enter a password.";
@@ -36,10 +52,80 @@ export interface AuthConfig {
   secureCookies?: boolean | undefined;
   /** Sign-in attempts allowed per client IP per minute. */
   signInAttemptsPerMinute?: number | undefined;
+  /** Failed sign-ins allowed per account (e-mail) across all addresses, per window. */
+  accountLimit?: Partial<AccountLimit> | undefined;
 }
 
+/** Plain words for a wait: "45 seconds", "3 minutes". */
+export function describeWait(seconds: number): string {
+  if (seconds < 90) return `${seconds} second${seconds === 1 ? "" : "s"}`;
+  const minutes = Math.ceil(seconds / 60);
+  return `${minutes} minute${minutes === 1 ? "" : "s"}`;
+}
+
+/** A 429 that says when to try again, in a header and in words. */
+export function tooManyAttempts(retryAfterSeconds: number, what: string): Response {
+  return Response.json(
+    {
+      code: "TOO_MANY_ATTEMPTS",
+      message: `${what} Try again in ${describeWait(retryAfterSeconds)}.`,
+      retryAfterSeconds,
+    },
+    {
+      status: 429,
+      headers: {
+        "Retry-After": String(retryAfterSeconds),
+        "X-Retry-After": String(retryAfterSeconds),
+      },
+    },
+  );
+}
+
+type Body = Record<string, unknown> | undefined;
+
+/** The first problem with the profile fields of a sign-up or profile update, by field. */
+export function accountFieldProblem(body: Body): { field: string; message: string } | undefined {
+  const { email, newEmail, name, image } = body ?? {};
+  for (const [field, value] of [
+    ["email", email],
+    ["newEmail", newEmail],
+  ] as const) {
+    if (typeof value === "string" && value.length > ACCOUNT_FIELD_LIMITS.emailMaxLength)
+      return {
+        field,
+        message: `Use an e-mail address of at most ${ACCOUNT_FIELD_LIMITS.emailMaxLength} characters.`,
+      };
+  }
+  if (typeof name === "string" && name.trim().length > ACCOUNT_FIELD_LIMITS.nameMaxLength)
+    return {
+      field: "name",
+      message: `Keep the name under ${ACCOUNT_FIELD_LIMITS.nameMaxLength} characters.`,
+    };
+  if (image !== undefined && image !== null) {
+    let ok = false;
+    if (typeof image === "string" && image.length <= ACCOUNT_FIELD_LIMITS.imageMaxLength) {
+      try {
+        ok = ["http:", "https:"].includes(new URL(image).protocol);
+      } catch {
+        ok = false;
+      }
+    }
+    if (!ok) return { field: "image", message: "Use an http(s) link for the profile image." };
+  }
+  return undefined;
+}
+
+/** Where a password is chosen, and the body field that carries it. */
+const PASSWORD_FIELDS: Record<string, string> = {
+  "/sign-up/email": "password",
+  "/change-password": "newPassword",
+  "/reset-password": "newPassword",
+  "/set-password": "newPassword",
+};
+const PROFILE_PATHS = new Set(["/sign-up/email", "/update-user", "/change-email"]);
+
 export function createAuth(config: AuthConfig) {
-  return betterAuth({
+  const auth = betterAuth({
     appName: "Streamline AI Studio",
     baseURL: config.baseURL,
     basePath: "/api/auth",
@@ -71,12 +157,73 @@ export function createAuth(config: AuthConfig) {
     telemetry: { enabled: false },
     hooks: {
       before: createAuthMiddleware(async (ctx) => {
-        if (ctx.path !== "/sign-up/email") return;
-        const problem = passwordProblem((ctx.body as { password?: unknown } | undefined)?.password);
-        if (problem) throw new APIError("BAD_REQUEST", { message: problem, code: "WEAK_PASSWORD" });
+        const body = ctx.body as Body;
+        const passwordField = PASSWORD_FIELDS[ctx.path];
+        if (passwordField) {
+          const problem = passwordProblem(body?.[passwordField]);
+          if (problem)
+            throw new APIError("BAD_REQUEST", {
+              message: problem,
+              code: "WEAK_PASSWORD",
+              field: passwordField,
+            });
+        }
+        if (PROFILE_PATHS.has(ctx.path)) {
+          const problem = accountFieldProblem(body);
+          if (problem)
+            throw new APIError("BAD_REQUEST", {
+              message: problem.message,
+              code: "INVALID_FIELD",
+              field: problem.field,
+            });
+        }
       }),
     },
   });
+  const limit: AccountLimit = { ...DEFAULT_ACCOUNT_LIMIT, ...config.accountLimit };
+  const handler = auth.handler;
+  /**
+   * better-auth's handler, with the per-account sign-in limit around e-mail sign-in, and every 429
+   * (its per-IP limiter's too) answered with Retry-After and a message saying when to try again.
+   */
+  auth.handler = async (request: Request): Promise<Response> => {
+    const email =
+      request.method === "POST" && new URL(request.url).pathname.endsWith("/sign-in/email")
+        ? await request
+            .clone()
+            .json()
+            .then((body: Body) => body?.email)
+            .catch(() => undefined)
+        : undefined;
+    if (typeof email !== "string" || email.length > ACCOUNT_FIELD_LIMITS.emailMaxLength)
+      return withRetryAfter(await handler(request));
+    const key = normalizeEmail(email);
+    const ticket = await reserveSignInAttempt(config.db, key, limit);
+    if (!ticket.allowed)
+      return tooManyAttempts(
+        ticket.retryAfterSeconds,
+        "Too many failed sign-ins for this account.",
+      );
+    let response: Response | undefined;
+    try {
+      response = await handler(request);
+      return withRetryAfter(response);
+    } finally {
+      const outcome =
+        response?.status === 401 ? "failed" : response?.ok ? "succeeded" : "not-checked";
+      await settleSignInAttempt(config.db, ticket, outcome, key).catch(() => {});
+    }
+  };
+  return auth;
+}
+
+async function withRetryAfter(response: Response): Promise<Response> {
+  if (response.status !== 429 || response.headers.has("retry-after")) return response;
+  const seconds = Number(response.headers.get("x-retry-after"));
+  return tooManyAttempts(
+    Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds) : 60,
+    "Too many attempts.",
+  );
 }
 
 export type Auth = ReturnType<typeof createAuth>;
