@@ -38,8 +38,13 @@ export interface MediaAssetsTable {
   width: number | null;
   height: number | null;
   duration_seconds: number | null;
-  /** numeric(12,4): read back as a decimal string so no cent is lost to floating point. */
+  /**
+   * What the provider charged, set only when it billed (a delivered result); null otherwise.
+   * numeric(12,4): read back as a decimal string so no cent is lost to floating point.
+   */
   cost_usd: ColumnType<string | null, string | number | null, string | number | null>;
+  /** The catalog's estimate at submit time (what the daily cap holds for a job in flight). */
+  estimated_cost_usd: ColumnType<string | null, string | number | null, string | number | null>;
   metadata: Generated<JsonObject>;
   idempotency_key: string | null;
   created_at: GeneratedTimestamp;

@@ -26,11 +26,18 @@ function toRecord(row: MediaEventRow): MediaEventRecord {
 /**
  * Records an event and announces it with NOTIFY in the same transaction (or statement): listeners in
  * every process hear of it exactly when it commits, and a reconnecting subscriber finds it in the table.
+ *
+ * A user's events must become visible in id order: subscribers resume "after the last id seen",
+ * and a bigserial id is taken at insert, not at commit, so two transactions could otherwise commit
+ * out of order and the later-committing lower id would be skipped for good. A per-user
+ * transaction lock, taken just before the id, makes the next writer for that user wait until this
+ * one commits. Call it last in a transaction (nothing else should be locked after it).
  */
 export async function publishMediaEvent(
   db: Executor,
   event: { assetId: string; userId: string; payload: JsonObject },
 ): Promise<MediaEventRecord> {
+  await sql`select pg_advisory_xact_lock(hashtext(${`media-events:${event.userId}`}))`.execute(db);
   const row = await db
     .insertInto("media_events")
     .values({ asset_id: event.assetId, user_id: event.userId, payload: event.payload })
