@@ -2,7 +2,6 @@ import type { Migration, MigrationProvider } from "kysely/migration";
 import * as m001 from "./2026_11_25_001_media_assets";
 import * as m002 from "./2026_11_25_002_media_events";
 import * as m003 from "./2026_11_25_003_accounts";
-import * as m102 from "./2026_12_01_002_cost_estimates";
 import * as m101 from "./2026_12_01_001_sign_in_failures";
 import * as m102 from "./2026_12_01_002_cost_estimates";
 
@@ -14,7 +13,6 @@ export const migrations: Record<string, Migration> = {
   "2026_11_25_001_media_assets": m001,
   "2026_11_25_002_media_events": m002,
   "2026_11_25_003_accounts": m003,
-  "2026_12_01_002_cost_estimates": m102,
   "2026_12_01_001_sign_in_failures": m101,
   "2026_12_01_002_cost_estimates": m102,
 };
