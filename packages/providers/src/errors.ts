@@ -12,12 +12,87 @@ export const MEDIA_ERROR_CODES = [
 ] as const;
 export type MediaErrorCode = (typeof MEDIA_ERROR_CODES)[number];
 
+/** What a code means, the same for every provider and API shape (README "Error codes"). */
+export interface MediaErrorMeaning {
+  meaning: string;
+  /** Whether the same request may succeed later (an individual error can still say otherwise). */
+  retryable: boolean;
+  /**
+   * Whether a billed provider job may exist when a call ends with this code: "no" (nothing was
+   * started, or the job is over), "maybe" (the answer was lost: a create is never re-sent, a
+   * known job is resumed), "alive" (a known job is running; only our view of it failed).
+   */
+  jobMayExist: "no" | "maybe" | "alive";
+}
+
+export const MEDIA_ERROR_MEANINGS: Readonly<Record<MediaErrorCode, MediaErrorMeaning>> = {
+  PROVIDER_AUTH: {
+    meaning: "The provider refused our credentials (401/403) or no key is configured.",
+    retryable: false,
+    jobMayExist: "alive",
+  },
+  RATE_LIMITED: {
+    meaning:
+      "The provider answered 429: too many requests (retried after retry-after), or out of quota (not retried).",
+    retryable: true,
+    jobMayExist: "no",
+  },
+  PROVIDER_UNAVAILABLE: {
+    meaning:
+      "No usable answer: HTTP 5xx, connection refused or reset, a body cut short. Transient.",
+    retryable: true,
+    jobMayExist: "maybe",
+  },
+  MODEL_UNAVAILABLE: {
+    meaning:
+      "The model is unknown, retired, disabled or not served on this access path (or the provider answered 404 for it).",
+    retryable: false,
+    jobMayExist: "no",
+  },
+  TIMEOUT: {
+    meaning: "No answer in time: one call's timeout, or the generation's overall deadline.",
+    retryable: true,
+    jobMayExist: "maybe",
+  },
+  CONTENT_REJECTED: {
+    meaning:
+      "The provider's moderation or safety system refused the prompt, the reference or the output.",
+    retryable: false,
+    jobMayExist: "no",
+  },
+  INVALID_REQUEST: {
+    meaning:
+      "The provider refused the request as malformed (400/422) for a reason other than safety.",
+    retryable: false,
+    jobMayExist: "no",
+  },
+  PROVIDER_ERROR: {
+    meaning:
+      "The provider answered that the job failed, was cancelled, or is unknown/expired; or it answered something unusable.",
+    retryable: false,
+    jobMayExist: "no",
+  },
+};
+
 /** Codes worth another attempt: the provider did not do the work and may do it later. */
-const RETRYABLE: ReadonlySet<MediaErrorCode> = new Set([
-  "RATE_LIMITED",
-  "PROVIDER_UNAVAILABLE",
-  "TIMEOUT",
-]);
+const RETRYABLE: ReadonlySet<MediaErrorCode> = new Set(
+  MEDIA_ERROR_CODES.filter((code) => MEDIA_ERROR_MEANINGS[code].retryable),
+);
+
+/**
+ * Whether an error on a status call is the provider's verdict on the job (it will never finish):
+ * the job failed, was refused, or is unknown. Transient problems, credentials and quota say
+ * nothing about the job, so a status call throws those instead of reporting a failed job.
+ */
+export function isJobVerdict(error: MediaGenError): boolean {
+  return (
+    !error.retryable &&
+    (error.code === "PROVIDER_ERROR" ||
+      error.code === "CONTENT_REJECTED" ||
+      error.code === "INVALID_REQUEST" ||
+      error.code === "MODEL_UNAVAILABLE")
+  );
+}
 
 /** The one error type every provider failure becomes. */
 export class MediaGenError extends Error {
@@ -30,6 +105,11 @@ export class MediaGenError extends Error {
   readonly status: number | undefined;
   /** From a `retry-after` / `retry-after-ms` header, when the provider sent one. */
   readonly retryAfterMs: number | undefined;
+  /**
+   * Set when a billed provider job may exist although this call failed: a create whose answer was
+   * lost (not re-sent), or a poll that gave up on a job that may still be running.
+   */
+  readonly jobMayExist: boolean;
 
   constructor(
     code: MediaErrorCode,
@@ -40,6 +120,7 @@ export class MediaGenError extends Error {
       status?: number | undefined;
       retryAfterMs?: number | undefined;
       retryable?: boolean | undefined;
+      jobMayExist?: boolean | undefined;
       cause?: unknown;
     } = {},
   ) {
@@ -50,6 +131,7 @@ export class MediaGenError extends Error {
     this.model = options.model;
     this.status = options.status;
     this.retryAfterMs = options.retryAfterMs;
+    this.jobMayExist = options.jobMayExist ?? false;
   }
 
   toJSON(): { code: MediaErrorCode; message: string; retryable: boolean } {

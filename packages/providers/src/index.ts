@@ -7,4 +7,5 @@ export * from "./poll";
 export * from "./reference-image";
 export * from "./registry";
 export * from "./retry";
+export * from "./timeouts";
 export * from "./types";

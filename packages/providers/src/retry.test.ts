@@ -53,7 +53,12 @@ describe("withRetry", () => {
       new MediaGenError("PROVIDER_UNAVAILABLE", "connection reset"),
     ]) {
       const run = failing([lost]);
-      await expect(withRetry(run.call, { policy, createsJob: true })).rejects.toBe(lost);
+      await expect(withRetry(run.call, { policy, createsJob: true })).rejects.toMatchObject({
+        code: lost.code,
+        retryable: false,
+        jobMayExist: true,
+        message: expect.stringMatching(/not re-sent, to avoid a second charge/),
+      });
       expect(run.calls()).toBe(1);
       // The same failure on a read (status, download) is retried.
       const read = failing([lost]);

@@ -39,26 +39,50 @@ export async function withRetry<T>(
   } = {},
 ): Promise<T> {
   const policy = { ...DEFAULT_RETRY_POLICY, ...options.policy };
-  return pRetry(call, {
-    retries: Math.max(0, policy.attempts - 1),
-    minTimeout: policy.minDelayMs,
-    maxTimeout: policy.maxDelayMs,
-    factor: policy.factor,
-    randomize: true,
-    signal: options.signal,
-    shouldRetry: ({ error }) =>
-      error instanceof MediaGenError &&
-      error.retryable &&
-      (error.retryAfterMs ?? 0) <= policy.maxRetryAfterMs &&
-      !(options.createsJob && mayHaveCreated(error)),
-    onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
-      if (!(error instanceof MediaGenError) || !error.retryable || retriesLeft === 0) return;
-      options.onRetry?.(error, attemptNumber);
-      // p-retry adds its own backoff after this; waiting out retry-after first honours the
-      // provider's instruction without ever retrying sooner than it asked.
-      if (error.retryAfterMs) await sleep(error.retryAfterMs, options.signal);
+  try {
+    return await pRetry(call, {
+      retries: Math.max(0, policy.attempts - 1),
+      minTimeout: policy.minDelayMs,
+      maxTimeout: policy.maxDelayMs,
+      factor: policy.factor,
+      randomize: true,
+      signal: options.signal,
+      shouldRetry: ({ error }) =>
+        error instanceof MediaGenError &&
+        error.retryable &&
+        (error.retryAfterMs ?? 0) <= policy.maxRetryAfterMs &&
+        !(options.createsJob && mayHaveCreated(error)),
+      onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
+        if (!(error instanceof MediaGenError) || !error.retryable || retriesLeft === 0) return;
+        options.onRetry?.(error, attemptNumber);
+        // p-retry adds its own backoff after this; waiting out retry-after first honours the
+        // provider's instruction without ever retrying sooner than it asked.
+        if (error.retryAfterMs) await sleep(error.retryAfterMs, options.signal);
+      },
+    });
+  } catch (error) {
+    if (options.createsJob && error instanceof MediaGenError && mayHaveCreated(error))
+      throw notResent(error);
+    throw error;
+  }
+}
+
+/** A create whose answer was lost: say it was not sent again, and that a billed job may exist. */
+function notResent(error: MediaGenError): MediaGenError {
+  if (error.jobMayExist) return error;
+  return new MediaGenError(
+    error.code,
+    `${error.message} The request was not re-sent, to avoid a second charge: the provider may already have started (and billed) it.`,
+    {
+      provider: error.provider,
+      model: error.model,
+      status: error.status,
+      retryAfterMs: error.retryAfterMs,
+      retryable: false,
+      jobMayExist: true,
+      cause: error.cause ?? error,
     },
-  });
+  );
 }
 
 /** No HTTP answer came back (timeout, dropped connection): the provider may have done the work. */

@@ -69,11 +69,22 @@ export interface MediaModel {
   readonly provider: ProviderId;
   readonly type: MediaType;
   start(input: GenerationInput): Promise<StartedOperation>;
+  /**
+   * One look at a job. Resolves `{ state: "failed", error }` for every definitive answer that the
+   * job will never finish (the provider says failed / cancelled / filtered, or no longer knows the
+   * job id). Throws only for problems that say nothing about the job: transient ones (429, 5xx,
+   * connection lost, timeout: a retryable MediaGenError) and credentials (PROVIDER_AUTH).
+   */
   status(
     operationId: string,
     options?: { signal?: AbortSignal | undefined; assetId?: string | undefined },
   ): Promise<OperationStatus>;
-  /** Streams an output's bytes (or its poster frame); null when that variant does not exist. */
+  /**
+   * Streams an output's bytes (or its poster frame); null when that variant does not exist.
+   * Transient failures before the body are retried (≤ 3 attempts); a download idle for
+   * `timeouts.downloadIdleMs` or cut mid-body makes the returned stream error with a retryable
+   * MediaGenError (TIMEOUT / PROVIDER_UNAVAILABLE): download again.
+   */
   fetchResult(
     output: MediaOutput,
     options?: {
@@ -92,6 +103,8 @@ export interface ProviderSettings {
   fetch?: typeof globalThis.fetch | undefined;
   /** Retry policy for each provider call (tests shorten the delays). */
   retry?: Partial<import("./retry").RetryPolicy> | undefined;
+  /** Timeout of each provider call by kind (create per media type, status, download idle). */
+  timeouts?: import("./timeouts").ProviderTimeoutSettings | undefined;
   /** Where log lines go; defaults to console.error. */
   logger?: ((line: string) => void) | undefined;
 }

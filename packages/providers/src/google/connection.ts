@@ -1,9 +1,22 @@
 // What every Google model shares: the key (read lazily), one SDK client per key, the base URL and
 // API version, retries around each request, error normalization and the one log line per failure.
 import { GoogleGenAI } from "@google/genai";
-import { formatFailureLine, MediaGenError } from "../errors";
+import { formatFailureLine, isJobVerdict, MediaGenError } from "../errors";
 import { withRetry } from "../retry";
-import type { MediaOutput, MediaStream, OperationStatus, ProviderSettings } from "../types";
+import {
+  attemptSignal,
+  guardDownload,
+  type ProviderTimeouts,
+  resolveTimeouts,
+  timeoutError,
+} from "../timeouts";
+import type {
+  MediaOutput,
+  MediaStream,
+  MediaType,
+  OperationStatus,
+  ProviderSettings,
+} from "../types";
 import { GoogleHttpError, isAbortError, toGoogleError } from "./errors";
 
 export interface GoogleProviderSettings extends ProviderSettings {
@@ -21,10 +34,15 @@ export const GEMINI_API_VERSION = "v1beta";
 export interface ResponseProbe {
   fetch: typeof globalThis.fetch;
   last?: Response | undefined;
+  /** This attempt's signal: the caller's, plus the call's timeout. Pass it to the request. */
+  signal: AbortSignal;
 }
 
 export interface RequestOptions {
   signal?: AbortSignal | undefined;
+  /** Which timeout applies: a create (by media type) or a status call (default). */
+  kind?: "create" | "status" | undefined;
+  type?: MediaType | undefined;
   missing?: "model" | "operation" | undefined;
   /** A generation's start: see `createsJob` in retry.ts. */
   createsJob?: boolean | undefined;
@@ -33,6 +51,7 @@ export interface RequestOptions {
 export interface GoogleConnection {
   readonly baseURL: string;
   readonly apiVersion: string;
+  readonly timeouts: ProviderTimeouts;
   sdk(): GoogleGenAI;
   /** One provider request: up to `retry.attempts` tries, errors normalized to MediaGenError. */
   request<T>(
@@ -99,8 +118,10 @@ export function createGoogleConnection(settings: GoogleProviderSettings): Google
     return client;
   };
 
-  const probe = (): ResponseProbe => {
+  const timeouts = resolveTimeouts(settings.timeouts);
+  const probe = (signal: AbortSignal): ResponseProbe => {
     const state: ResponseProbe = {
+      signal,
       fetch: async (input, init) => {
         const response = await baseFetch(input, init);
         state.last = response;
@@ -110,13 +131,21 @@ export function createGoogleConnection(settings: GoogleProviderSettings): Google
     return state;
   };
 
-  const request: GoogleConnection["request"] = (model, send, options = {}) =>
-    withRetry(
+  const request: GoogleConnection["request"] = (model, send, options = {}) => {
+    const kind = options.kind ?? "status";
+    const ms = kind === "create" ? timeouts.createMs[options.type ?? "video"] : timeouts.statusMs;
+    return withRetry(
       async () => {
-        const attempt = probe();
+        const timer = attemptSignal(options.signal, ms, () =>
+          timeoutError(kind, ms, { provider: "google", model }),
+        );
+        const attempt = probe(timer.signal);
         try {
           return await send(attempt);
         } catch (error) {
+          if (options.signal?.aborted) throw options.signal.reason;
+          const timedOut = timer.timedOut();
+          if (timedOut) throw timedOut;
           if (isAbortError(error, options.signal)) throw options.signal?.reason ?? error;
           throw toGoogleError(error, {
             model,
@@ -124,10 +153,13 @@ export function createGoogleConnection(settings: GoogleProviderSettings): Google
             headers: attempt.last?.headers,
             missing: options.missing,
           });
+        } finally {
+          timer.clear();
         }
       },
       { policy: settings.retry, signal: options.signal, createsJob: options.createsJob },
     );
+  };
 
   const report = (error: MediaGenError, assetId?: string) => {
     log(formatFailureLine(error, assetId));
@@ -137,6 +169,7 @@ export function createGoogleConnection(settings: GoogleProviderSettings): Google
   return {
     baseURL,
     apiVersion,
+    timeouts,
     sdk,
     request,
     report,
@@ -152,30 +185,52 @@ export function createGoogleConnection(settings: GoogleProviderSettings): Google
       return parsed;
     },
     async download(model, uri, signal) {
-      const response = await request(
-        model,
+      const ms = timeouts.downloadIdleMs;
+      const { response, body } = await withRetry(
         async () => {
-          const url = downloadUrl(uri, baseURL, apiVersion);
-          // Only the API's own origin gets the key; a redirect to storage is followed without it.
-          const sameOrigin = url.origin === new URL(baseURL).origin;
-          const headers: Record<string, string> = sameOrigin ? { "x-goog-api-key": apiKey() } : {};
-          let answer = await baseFetch(url, { headers, redirect: "manual", signal });
-          const location = answer.headers.get("location");
-          if (answer.status >= 300 && answer.status < 400 && location) {
-            await answer.body?.cancel();
-            answer = await baseFetch(new URL(location, url), { signal });
+          const timer = attemptSignal(signal, ms, () =>
+            timeoutError("download", ms, { provider: "google", model }),
+          );
+          try {
+            const url = downloadUrl(uri, baseURL, apiVersion);
+            // Only the API's own origin gets the key; a redirect to storage is followed without it.
+            const sameOrigin = url.origin === new URL(baseURL).origin;
+            const headers: Record<string, string> = sameOrigin
+              ? { "x-goog-api-key": apiKey() }
+              : {};
+            let answer = await baseFetch(url, {
+              headers,
+              redirect: "manual",
+              signal: timer.signal,
+            });
+            const location = answer.headers.get("location");
+            if (answer.status >= 300 && answer.status < 400 && location) {
+              await answer.body?.cancel();
+              answer = await baseFetch(new URL(location, url), { signal: timer.signal });
+            }
+            if (!answer.ok)
+              throw new GoogleHttpError(answer.status, answer.headers, await readBody(answer));
+            if (!answer.body)
+              throw new MediaGenError("PROVIDER_ERROR", "Google sent an empty video file.");
+            const guarded = guardDownload(answer.body, timer, {
+              provider: "google",
+              model,
+              parent: signal,
+            });
+            return { response: answer, body: guarded };
+          } catch (error) {
+            timer.clear();
+            if (signal?.aborted) throw signal.reason;
+            const timedOut = timer.timedOut();
+            if (timedOut) throw timedOut;
+            throw toGoogleError(error, { model, apiKey: currentKey(), missing: "operation" });
           }
-          if (!answer.ok)
-            throw new GoogleHttpError(answer.status, answer.headers, await readBody(answer));
-          if (!answer.body)
-            throw new MediaGenError("PROVIDER_ERROR", "Google sent an empty video file.");
-          return answer;
         },
-        { signal, missing: "operation" },
+        { policy: settings.retry, signal },
       );
       const length = Number(response.headers.get("content-length"));
       return {
-        body: response.body as ReadableStream<Uint8Array>,
+        body,
         mimeType: response.headers.get("content-type")?.split(";")[0] || "video/mp4",
         contentLength: Number.isFinite(length) && length > 0 ? length : undefined,
       };
@@ -262,15 +317,25 @@ export async function pollJobStatus<T>(
   send: (probe: ResponseProbe) => Promise<T>,
   toStatus: (job: T) => OperationStatus,
 ): Promise<OperationStatus> {
+  let job: T;
   try {
-    const job = await connection.request(model, send, {
+    job = await connection.request(model, send, {
       signal: options?.signal,
       missing: "operation",
+      kind: "status",
     });
-    const status = toStatus(job);
-    if (status.state === "failed") connection.report(status.error, assetIdOf(options));
-    return status;
   } catch (error) {
-    throw connection.fail(error, { model, assetId: assetIdOf(options), signal: options?.signal });
+    const failure = connection.fail(error, {
+      model,
+      assetId: assetIdOf(options),
+      signal: options?.signal,
+    });
+    // The provider's verdict on the job (unknown / expired id) is a failed job, not an outage.
+    if (failure instanceof MediaGenError && isJobVerdict(failure))
+      return { state: "failed", error: failure };
+    throw failure;
   }
+  const status = toStatus(job);
+  if (status.state === "failed") connection.report(status.error, assetIdOf(options));
+  return status;
 }

@@ -112,18 +112,20 @@ export function toGoogleError(error: unknown, context: GoogleErrorContext): Medi
   return new MediaGenError(code, message, options);
 }
 
-/** A google.rpc.Status found inside an operation or interaction that failed on Google's side. */
+/**
+ * A google.rpc.Status found inside an operation or interaction that failed on Google's side. The
+ * job is over whatever its code says (INTERNAL, UNAVAILABLE …): PROVIDER_ERROR, never retryable,
+ * as for a Sora job that ends `failed` (MEDIA_ERROR_MEANINGS); safety and bad arguments say so.
+ */
 export function operationError(
   status: { code?: unknown; message?: unknown } | undefined,
   model: string,
 ): MediaGenError {
   const message = typeof status?.message === "string" && status.message ? status.message : "";
   const rpc = typeof status?.code === "number" ? RPC_CODE_NAMES[status.code] : undefined;
-  const options = { provider: "google" as const, model };
+  const options = { provider: "google" as const, model, retryable: false };
   if (SAFETY.test(message)) return new MediaGenError("CONTENT_REJECTED", message, options);
-  const code: MediaErrorCode =
-    (rpc ? CODE_FOR_RPC_STATUS[rpc] : undefined) ??
-    (rpc === "INVALID_ARGUMENT" ? "INVALID_REQUEST" : "PROVIDER_ERROR");
+  const code: MediaErrorCode = rpc === "INVALID_ARGUMENT" ? "INVALID_REQUEST" : "PROVIDER_ERROR";
   return new MediaGenError(
     code,
     message || `Google reported the job failed (${rpc ?? "unknown"}).`,

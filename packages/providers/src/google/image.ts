@@ -51,11 +51,11 @@ export function geminiImageModel(connection: GoogleConnection, spec: ModelSpec):
                 imageConfig: imageConfigOf(input),
                 // One request per attempt: withRetry owns the count, so no SDK follow-up hops.
                 automaticContinuation: false,
-                abortSignal: input.signal,
+                abortSignal: probe.signal,
                 httpOptions: { fetch: probe.fetch },
               },
             }),
-          { signal: input.signal, createsJob: true },
+          { signal: input.signal, createsJob: true, kind: "create", type: "image" },
         );
         const output = await readImage(imagePartOf(response, rejected));
         const operationId = `${SYNC_PREFIX}${response.responseId ?? randomUUID()}`;

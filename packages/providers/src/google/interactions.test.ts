@@ -77,12 +77,11 @@ describe("Gemini Omni Flash (Interactions API)", () => {
     const omni = model(OMNI);
     const { operationId } = await omni.start({ prompt: GOOGLE_MOCK_MARKERS.jobFails, options: {} });
     const error = await failureOf(pollUntilDone(omni, operationId, { policy: FAST_POLL }));
-    expect(error.code).toBe("PROVIDER_UNAVAILABLE"); // google.rpc INTERNAL: worth another job
+    // The provider answered that the job failed: PROVIDER_ERROR, as for Sora (MEDIA_ERROR_MEANINGS).
+    expect(error).toMatchObject({ code: "PROVIDER_ERROR", retryable: false });
     expect(error.message).toContain("internal error");
     expect(logs).toHaveLength(1);
-    expect(logs[0]).toMatch(
-      /^\[MediaGen\] Error: google gemini-omni-1.1-flash PROVIDER_UNAVAILABLE /,
-    );
+    expect(logs[0]).toMatch(/^\[MediaGen\] Error: google gemini-omni-1.1-flash PROVIDER_ERROR /);
   });
 
   it("reports a text-only refusal as CONTENT_REJECTED", async () => {
@@ -133,7 +132,10 @@ describe("Gemini Omni Flash (Interactions API)", () => {
       }),
     );
     expect(error.code).toBe("TIMEOUT");
-    expect(mock.requestsTo("interactions.get")).toHaveLength(1);
+    expect(error.jobMayExist).toBe(true);
+    expect(error.message).toMatch(/may still finish/);
+    // Its deadline had already passed: no status call is made.
+    expect(mock.requestsTo("interactions.get")).toHaveLength(0);
   });
 
   it("maps a wrong key to PROVIDER_AUTH and an unknown model to MODEL_UNAVAILABLE", async () => {

@@ -38,7 +38,7 @@ export function omniVideoModel(connection: GoogleConnection, spec: ModelSpec): M
       try {
         const interaction = await connection.request(
           spec.id,
-          () =>
+          (probe) =>
             connection.sdk().interactions.create(
               {
                 model: spec.id,
@@ -47,9 +47,9 @@ export function omniVideoModel(connection: GoogleConnection, spec: ModelSpec): M
                 background: true,
                 response_format: videoFormat(input),
               },
-              { ...NO_SDK_RETRIES, signal: input.signal },
+              { ...NO_SDK_RETRIES, signal: probe.signal },
             ),
-          { signal: input.signal, createsJob: true },
+          { signal: input.signal, createsJob: true, kind: "create", type: "video" },
         );
         if (!interaction.id)
           throw new MediaGenError("PROVIDER_ERROR", "Google returned no interaction id.");
@@ -68,10 +68,10 @@ export function omniVideoModel(connection: GoogleConnection, spec: ModelSpec): M
         connection,
         spec.id,
         options,
-        () =>
+        (probe) =>
           connection.sdk().interactions.get(operationId, undefined, {
             ...NO_SDK_RETRIES,
-            signal: options?.signal,
+            signal: probe.signal,
           }),
         (interaction) => statusOf(interaction, spec.id),
       ),

@@ -60,17 +60,14 @@ describe("Veo 3.1 (predictLongRunning)", () => {
     const veo = model(VEO);
     const failed = await veo.start({ prompt: GOOGLE_MOCK_MARKERS.jobFails, options: {} });
     const error = await failureOf(pollUntilDone(veo, failed.operationId, { policy: FAST_POLL }));
-    expect(error.code).toBe("PROVIDER_UNAVAILABLE");
+    expect(error).toMatchObject({ code: "PROVIDER_ERROR", retryable: false });
     const filtered = await veo.start({ prompt: GOOGLE_MOCK_MARKERS.safetyBlock, options: {} });
     const rejected = await failureOf(
       pollUntilDone(veo, filtered.operationId, { policy: FAST_POLL }),
     );
     expect(rejected.code).toBe("CONTENT_REJECTED");
     expect(rejected.message).toContain("Prohibited Use policy");
-    expect(logs.map((line) => line.split(" ")[4])).toEqual([
-      "PROVIDER_UNAVAILABLE",
-      "CONTENT_REJECTED",
-    ]);
+    expect(logs.map((line) => line.split(" ")[4])).toEqual(["PROVIDER_ERROR", "CONTENT_REJECTED"]);
   });
 
   it("honours retry-after on a 429 from predictLongRunning", async () => {
@@ -144,9 +141,11 @@ describe("Veo 3.1 (predictLongRunning)", () => {
   });
 
   it("says which job Google no longer knows", async () => {
-    const status = failureOf(model(VEO).status("models/veo-3.1-fast-generate-001/operations/gone"));
-    const error = await status;
-    expect(error.code).toBe("PROVIDER_ERROR");
+    // A definitive answer about the job is a failed status, not a thrown error.
+    const status = await model(VEO).status("models/veo-3.1-fast-generate-001/operations/gone");
+    expect(status.state).toBe("failed");
+    const error = status.state === "failed" ? status.error : undefined;
+    expect(error).toMatchObject({ code: "PROVIDER_ERROR", retryable: false, status: 404 });
     expect(mock.requestsTo("operations.get")).toHaveLength(1);
   });
 

@@ -29,9 +29,9 @@ export function veoVideoModel(connection: GoogleConnection, spec: ModelSpec): Me
               `models/${spec.id}:predictLongRunning`,
               requestBody(input),
               probe,
-              input.signal,
+              probe.signal,
             ),
-          { signal: input.signal, createsJob: true },
+          { signal: input.signal, createsJob: true, kind: "create", type: "video" },
         );
         const name = (operation as { name?: unknown } | undefined)?.name;
         if (typeof name !== "string" || !name)
@@ -56,7 +56,7 @@ export function veoVideoModel(connection: GoogleConnection, spec: ModelSpec): Me
         (probe) =>
           connection.sdk().operations.getVideosOperation({
             operation: pending,
-            config: { abortSignal: options?.signal, httpOptions: { fetch: probe.fetch } },
+            config: { abortSignal: probe.signal, httpOptions: { fetch: probe.fetch } },
           }),
         (operation) => statusOf(operation, spec.id),
       );

@@ -66,9 +66,16 @@ function fromApiError(error: APIError, context: FailureContext): MediaGenError {
     );
   }
   let code: MediaErrorCode;
+  // A 404 on a job's own path means the job is unknown or expired, whatever the body says.
+  if (status === 404 && context.notFound === "video") {
+    return new MediaGenError(
+      "PROVIDER_ERROR",
+      `OpenAI no longer knows this video job: ${tidy(providerMessage)}`,
+      options(context, { ...base, retryable: false }),
+    );
+  }
   if (CONTENT_CODES.test(openaiCode)) code = "CONTENT_REJECTED";
   else if (MODEL_CODES.test(openaiCode)) code = "MODEL_UNAVAILABLE";
-  else if (status === 404 && context.notFound === "video") code = "PROVIDER_ERROR";
   else code = codeForHttpStatus(status, providerMessage);
   return new MediaGenError(code, tidy(providerMessage), options(context, base));
 }
@@ -98,12 +105,28 @@ export function toMediaGenError(error: unknown, context: FailureContext): MediaG
     );
   }
   if (error instanceof APIError) return fromApiError(error, context);
+  if (isConnectionLoss(error)) {
+    return new MediaGenError(
+      "PROVIDER_UNAVAILABLE",
+      "The connection to OpenAI was lost before the answer was complete.",
+      options(context, { cause: error }),
+    );
+  }
   const message = error instanceof Error ? error.message : String(error);
   const prefix = error instanceof OpenAIError ? "OpenAI client error" : "OpenAI adapter error";
   return new MediaGenError(
     "PROVIDER_ERROR",
     `${prefix}: ${tidy(message)}`,
     options(context, { cause: error }),
+  );
+}
+
+/** undici's "terminated" (a body cut short), a reset socket: the answer never arrived whole. */
+export function isConnectionLoss(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
+  const text = `${error instanceof Error ? `${error.name} ${error.message}` : ""} ${String(cause?.code ?? "")} ${String(cause?.message ?? "")}`;
+  return /\bterminated\b|ECONNRESET|UND_ERR_SOCKET|socket hang up|other side closed|fetch failed|network error/i.test(
+    text,
   );
 }
 

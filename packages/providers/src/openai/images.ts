@@ -90,7 +90,7 @@ export function createImageModel(spec: ModelSpec, runtime: OpenAIRuntime): Media
           image
             ? runtime.client.images.edit({ ...params, image }, { signal })
             : runtime.client.images.generate(params, { signal }),
-        { ...creating, signal: input.signal },
+        { ...creating, signal: input.signal, kind: "create", type: "image" },
       );
       const output = await runtime.prepare(() => imageOutput(response, spec.id), logged);
       // The Images API is synchronous and has no job id; ours only names this result in logs and rows.

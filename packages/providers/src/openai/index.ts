@@ -5,7 +5,16 @@ import OpenAI from "openai";
 import type { ModelSpec } from "../catalog";
 import { formatFailureLine, MediaGenError } from "../errors";
 import { withRetry } from "../retry";
-import type { MediaModel, ProviderSettings } from "../types";
+import {
+  attemptSignal,
+  type CallKind,
+  guardDownload,
+  type ProviderTimeouts,
+  resolveTimeouts,
+  timeoutError,
+  withTimeout,
+} from "../timeouts";
+import type { MediaModel, MediaType, ProviderSettings } from "../types";
 import { type FailureContext, toMediaGenError } from "./errors";
 import { createImageModel } from "./images";
 import { createVideoModel } from "./videos";
@@ -15,14 +24,24 @@ export const OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1";
 /** What the image and video models share: one SDK client and one way to call it. */
 export interface OpenAIRuntime {
   client: OpenAI;
+  readonly timeouts: ProviderTimeouts;
   /**
-   * Runs one SDK call with retries and error mapping. A final failure is logged once and thrown as
-   * MediaGenError; an abort by the caller is rethrown untouched and not logged.
+   * Runs one SDK call with retries, a timeout per attempt (by `kind`, and `type` for a create) and
+   * error mapping. A final failure is logged once and thrown as MediaGenError; an abort by the
+   * caller is rethrown untouched and not logged.
    */
   call<T>(
-    request: (signal: AbortSignal | undefined) => Promise<T>,
-    options: FailureContext & { signal?: AbortSignal | undefined; assetId?: string | undefined },
+    request: (signal: AbortSignal) => Promise<T>,
+    options: CallOptions & { kind: "create" | "status"; type: MediaType },
   ): Promise<T>;
+  /**
+   * A download: retried until the body starts, then guarded by the idle timeout (see
+   * guardDownload). `body` is null when the answer had none.
+   */
+  download(
+    request: (signal: AbortSignal) => Promise<Response>,
+    options: CallOptions,
+  ): Promise<{ response: Response; body: ReadableStream<Uint8Array> | null }>;
   /** Local work around a call (reading or fitting images): failures are mapped and logged, never retried. */
   prepare<T>(
     work: () => Promise<T>,
@@ -31,6 +50,11 @@ export interface OpenAIRuntime {
   /** Logs a failure the provider reported without throwing (a failed video job). */
   logFailure(error: MediaGenError, assetId?: string | undefined): void;
 }
+
+type CallOptions = FailureContext & {
+  signal?: AbortSignal | undefined;
+  assetId?: string | undefined;
+};
 
 function readKey(settings: ProviderSettings): string | undefined {
   const key = typeof settings.apiKey === "function" ? settings.apiKey() : settings.apiKey;
@@ -59,8 +83,40 @@ export function createOpenAI(settings: ProviderSettings): { model(spec: ModelSpe
   const logFailure: OpenAIRuntime["logFailure"] = (error, assetId) =>
     log(formatFailureLine(error, assetId));
 
+  const timeouts = resolveTimeouts(settings.timeouts);
+  const requireKey = (model: string) => {
+    if (!readKey(settings)) {
+      throw new MediaGenError("PROVIDER_AUTH", "OpenAI is not configured — add OPENAI_API_KEY.", {
+        provider: "openai",
+        model,
+      });
+    }
+  };
+  /** Retries, final mapping and the one log line, around any kind of attempt. */
+  const guarded = async <T>(
+    attempt: () => Promise<T>,
+    { signal, assetId, ...context }: CallOptions,
+  ): Promise<T> => {
+    try {
+      requireKey(context.model);
+      return await withRetry(attempt, {
+        policy: settings.retry,
+        signal,
+        createsJob: context.createsJob,
+      });
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      const failure = toMediaGenError(error, context);
+      logFailure(failure, assetId);
+      throw failure;
+    }
+  };
+  const timedOut = (kind: CallKind, ms: number, model: string) => () =>
+    timeoutError(kind, ms, { provider: "openai", model });
+
   const runtime: OpenAIRuntime = {
     client,
+    timeouts,
     logFailure,
     async prepare(work, { assetId, ...context }) {
       try {
@@ -71,35 +127,46 @@ export function createOpenAI(settings: ProviderSettings): { model(spec: ModelSpe
         throw failure;
       }
     },
-    async call(request, { signal, assetId, ...context }) {
-      try {
-        if (!readKey(settings)) {
-          throw new MediaGenError(
-            "PROVIDER_AUTH",
-            "OpenAI is not configured — add OPENAI_API_KEY.",
-            {
-              provider: "openai",
-              model: context.model,
+    call(request, { kind, type, ...options }) {
+      const ms = kind === "create" ? timeouts.createMs[type] : timeouts.statusMs;
+      return guarded(
+        () =>
+          withTimeout(
+            async (signal) => {
+              try {
+                return await request(signal);
+              } catch (error) {
+                if (signal.aborted) throw signal.reason;
+                throw toMediaGenError(error, options);
+              }
             },
-          );
+            { signal: options.signal, ms, onTimeout: timedOut(kind, ms, options.model) },
+          ),
+        options,
+      );
+    },
+    download(request, options) {
+      const ms = timeouts.downloadIdleMs;
+      return guarded(async () => {
+        const attempt = attemptSignal(options.signal, ms, timedOut("download", ms, options.model));
+        try {
+          const response = await request(attempt.signal);
+          if (!response.body) {
+            attempt.clear();
+            return { response, body: null };
+          }
+          const context = { provider: "openai" as const, model: options.model };
+          const body = guardDownload(response.body as ReadableStream<Uint8Array>, attempt, {
+            ...context,
+            parent: options.signal,
+          });
+          return { response, body };
+        } catch (error) {
+          attempt.clear();
+          if (options.signal?.aborted) throw options.signal.reason;
+          throw attempt.timedOut() ?? toMediaGenError(error, options);
         }
-        return await withRetry(
-          async () => {
-            try {
-              return await request(signal);
-            } catch (error) {
-              if (signal?.aborted) throw signal.reason;
-              throw toMediaGenError(error, context);
-            }
-          },
-          { policy: settings.retry, signal, createsJob: context.createsJob },
-        );
-      } catch (error) {
-        if (signal?.aborted) throw signal.reason;
-        const failure = toMediaGenError(error, context);
-        logFailure(failure, assetId);
-        throw failure;
-      }
+      }, options);
     },
   };
 

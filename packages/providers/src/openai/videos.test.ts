@@ -168,10 +168,12 @@ describe("Sora videos", () => {
   });
 
   it("treats an unknown video id as a lost job, not a missing model", async () => {
-    const error = await sora()
-      .status("video_gone")
-      .catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: "PROVIDER_ERROR", status: 404 });
+    // A definitive answer about the job is a failed status, not a thrown error.
+    const status = await sora().status("video_gone");
+    expect(status).toMatchObject({
+      state: "failed",
+      error: { code: "PROVIDER_ERROR", status: 404, retryable: false },
+    });
     expect(mock.requests).toHaveLength(1);
   });
 

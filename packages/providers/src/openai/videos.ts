@@ -6,7 +6,7 @@
 import type { Video, VideoCreateParams } from "openai/resources/videos";
 import sharp from "sharp";
 import type { ModelSpec } from "../catalog";
-import { MediaGenError } from "../errors";
+import { isJobVerdict, isMediaGenError, MediaGenError } from "../errors";
 import type {
   GenerationInput,
   MediaModel,
@@ -112,15 +112,29 @@ export function createVideoModel(spec: ModelSpec, runtime: OpenAIRuntime): Media
       const params = await runtime.prepare(() => createParams(input), logged);
       const video = await runtime.call(
         (signal) => runtime.client.videos.create(params, { signal }),
-        { ...creating, signal: input.signal },
+        { ...creating, signal: input.signal, kind: "create", type: "video" },
       );
       return { operationId: video.id };
     },
     async status(operationId, options = {}) {
-      const video = await runtime.call(
-        (signal) => runtime.client.videos.retrieve(operationId, { signal }),
-        { model: spec.id, notFound: "video", signal: options.signal, assetId: options.assetId },
-      );
+      let video: Video;
+      try {
+        video = await runtime.call(
+          (signal) => runtime.client.videos.retrieve(operationId, { signal }),
+          {
+            model: spec.id,
+            notFound: "video",
+            signal: options.signal,
+            assetId: options.assetId,
+            kind: "status",
+            type: "video",
+          },
+        );
+      } catch (error) {
+        // The provider's verdict on the job (unknown / expired id) is a failed job, not an outage.
+        if (isMediaGenError(error) && isJobVerdict(error)) return { state: "failed", error };
+        throw error;
+      }
       const status = statusOf(video);
       if (status.state === "failed") runtime.logFailure(status.error, options.assetId);
       return status;
@@ -137,11 +151,11 @@ export function createVideoModel(spec: ModelSpec, runtime: OpenAIRuntime): Media
       const videoId = output.locator;
       const variant = options.variant === "thumbnail" ? "thumbnail" : "video";
       if (variant === "thumbnail" && !output.hasThumbnail) return null;
-      const response = await runtime.call(
+      const { response, body } = await runtime.download(
         (signal) => runtime.client.videos.downloadContent(videoId, { variant }, { signal }),
         { model: spec.id, notFound: "video", signal: options.signal, assetId: options.assetId },
       );
-      if (!response.body) {
+      if (!body) {
         throw new MediaGenError("PROVIDER_ERROR", `Sora sent no ${variant} bytes for ${videoId}.`, {
           provider: "openai",
           model: spec.id,
@@ -149,7 +163,7 @@ export function createVideoModel(spec: ModelSpec, runtime: OpenAIRuntime): Media
       }
       const length = Number(response.headers.get("content-length"));
       return {
-        body: response.body as ReadableStream<Uint8Array>,
+        body,
         mimeType:
           response.headers.get("content-type")?.split(";")[0]?.trim() ||
           (variant === "video" ? "video/mp4" : "image/webp"),
