@@ -1,0 +1,4 @@
+export * from "./errors";
+export { DEFAULT_RETRY_POLICY, REQUEST_ID_REPLAY_WINDOW_MS, type RetryPolicy } from "./retry";
+export * from "./types";
+export * from "./zernio";

@@ -1,0 +1,751 @@
+// An msw stand-in for the Zernio routes the adapter uses, for tests, the server's tests, e2e and the
+// offline demo. Written from Zernio's OpenAPI spec (zernio-dev/zernio-rust openapi.yaml, 2026-08) and
+// @zernio/node 0.2.881's generated types: GET /v1/accounts, POST /v1/media/presign (+ the presigned PUT),
+// POST /v1/posts (x-request-id replay within ~5 min → 200 existingPost; same account + content + media
+// within 24 h → 409 details.existingPostId; 403 codes; 207 when an immediate publish is incomplete),
+// GET/PUT/DELETE /v1/posts/{id}, POST /v1/posts/{id}/retry. Statuses advance on the fake's clock:
+// scheduled → publishing (at scheduledFor) → published | partial | failed (publishDurationMs later).
+import { createHash, randomBytes } from "node:crypto";
+import { HttpResponse, http } from "msw";
+import { instantOf } from "../schedule-time";
+import { validateCreatePost, validatePresign, ZernioFakeRefusal } from "./zernio-validate";
+
+export const ZERNIO_MOCK_API_KEY = "sk_mock_zernio_0000";
+export const ZERNIO_MOCK_BASE_URL = "https://zernio.mock/api";
+export const ZERNIO_MOCK_UPLOAD_ORIGIN = "https://uploads.zernio.mock";
+export const ZERNIO_MOCK_PUBLIC_ORIGIN = "https://media.zernio.mock";
+const REPLAY_WINDOW_MS = 5 * 60_000;
+const DUPLICATE_WINDOW_MS = 24 * 60 * 60_000;
+
+export type ZernioMockRoute =
+  | "accounts.list"
+  | "media.presign"
+  | "media.upload"
+  | "posts.create"
+  | "posts.get"
+  | "posts.update"
+  | "posts.delete"
+  | "posts.retry";
+
+export type ZernioMockFailure =
+  | { status: number; body?: Record<string, unknown>; headers?: Record<string, string> }
+  /** Never answer (until the client gives up). `afterHandling`: do the work first, then hang. */
+  | { hang: true; afterHandling?: boolean }
+  /** Drop the connection. `afterHandling`: do the work first. */
+  | { networkError: true; afterHandling?: boolean };
+
+export interface ZernioMockAccount {
+  _id: string;
+  platform: string;
+  profileId: string;
+  username: string;
+  displayName: string;
+  profilePicture: string | null;
+  profileUrl: string;
+  isActive: boolean;
+  needsReconnection: boolean;
+  enabled: boolean;
+  /** Fake-only: the 403 the profile earns when over the plan's limit. */
+  overLimit?: boolean;
+}
+
+export interface RecordedZernioRequest {
+  route: ZernioMockRoute;
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  /** Lower-cased; Authorization becomes "Bearer [redacted]". */
+  headers: Record<string, string>;
+  requestId: string | undefined;
+  authorized: boolean;
+  json: unknown;
+}
+
+export interface RecordedUpload {
+  key: string;
+  contentType: string;
+  bytes: Uint8Array;
+}
+
+interface FakePost {
+  _id: string;
+  requestId: string | undefined;
+  createdAt: number;
+  content?: string;
+  title?: string;
+  mediaItems: Array<Record<string, unknown>>;
+  platforms: Array<Record<string, unknown> & { platform: string; accountId: string }>;
+  scheduledFor?: string;
+  /** When publishing starts (ms); undefined for drafts. */
+  publishAt: number | undefined;
+  timezone: string;
+  status: "draft" | "scheduled" | "publishing" | "published" | "partial" | "failed" | "cancelled";
+  results: Map<number, { status: string; finishedAt?: number }>;
+  raw: Record<string, unknown>;
+}
+
+export interface ZernioFakeOptions {
+  baseURL?: string;
+  apiKey?: string;
+  uploadOrigin?: string;
+  publicOrigin?: string;
+  accounts?: ZernioMockAccount[];
+  /** Fixed start for a manual clock (tests); without it the clock follows real time. */
+  startAt?: Date | number;
+  /** How long publishing takes once it starts (default 2 s). */
+  publishDurationMs?: number;
+}
+
+const avatar = (name: string) => `https://avatars.zernio.mock/${name}.png`;
+function account(
+  id: string,
+  platform: string,
+  username: string,
+  displayName: string,
+  state: Partial<ZernioMockAccount> = {},
+): ZernioMockAccount {
+  return {
+    _id: id,
+    platform,
+    profileId: "prof_mock_1",
+    username,
+    displayName,
+    profilePicture: avatar(id),
+    profileUrl: `https://${platform}.example/${username}`,
+    isActive: true,
+    needsReconnection: false,
+    enabled: true,
+    ...state,
+  };
+}
+
+/** The accounts the fake serves by default: most connected, a few not (and why). */
+export const ZERNIO_MOCK_ACCOUNTS: readonly ZernioMockAccount[] = [
+  account("acc_instagram_1", "instagram", "streamline.studio", "Streamline Studio"),
+  account("acc_tiktok_1", "tiktok", "streamline.studio", "Streamline Studio"),
+  account("acc_twitter_1", "twitter", "streamline_ai", "Streamline AI"),
+  account("acc_youtube_1", "youtube", "StreamlineAI", "Streamline AI"),
+  account("acc_linkedin_1", "linkedin", "streamline-ai", "Streamline AI", {
+    needsReconnection: true,
+  }),
+  account("acc_facebook_1", "facebook", "streamlineai", "Streamline AI", { isActive: false }),
+  account("acc_threads_1", "threads", "streamline.studio", "Streamline Studio"),
+  account("acc_pinterest_1", "pinterest", "streamlineai", "Streamline AI"),
+];
+
+/** Offline demo accounts: every name says "Demo", so nobody mistakes them for real ones. */
+export const ZERNIO_DEMO_ACCOUNTS: readonly ZernioMockAccount[] = [
+  ["instagram", "Instagram"],
+  ["tiktok", "TikTok"],
+  ["youtube", "YouTube"],
+  ["twitter", "X"],
+  ["linkedin", "LinkedIn"],
+  ["threads", "Threads"],
+  ["facebook", "Facebook"],
+  ["pinterest", "Pinterest"],
+].map(([platform, label]) =>
+  account(`demo_${platform}`, platform as string, `demo_${platform}`, `Demo ${label} account`, {
+    profileUrl: `https://demo.invalid/${platform}`,
+  }),
+);
+
+export type ZernioFake = ReturnType<typeof createZernioFake>;
+
+export function createZernioFake(options: ZernioFakeOptions = {}) {
+  const baseURL = (options.baseURL ?? ZERNIO_MOCK_BASE_URL).replace(/\/$/, "");
+  const apiKey = options.apiKey ?? ZERNIO_MOCK_API_KEY;
+  const uploadOrigin = options.uploadOrigin ?? ZERNIO_MOCK_UPLOAD_ORIGIN;
+  const publicOrigin = options.publicOrigin ?? ZERNIO_MOCK_PUBLIC_ORIGIN;
+  const publishDurationMs = options.publishDurationMs ?? 2_000;
+  const manualStart =
+    options.startAt === undefined ? undefined : new Date(options.startAt).getTime();
+  let offset = 0;
+  const clock = {
+    now: () => (manualStart ?? Date.now()) + offset,
+    advance: (ms: number) => {
+      offset += ms;
+    },
+  };
+
+  const accounts = new Map<string, ZernioMockAccount>();
+  const posts = new Map<string, FakePost>();
+  const requestIds = new Map<string, { postId: string | undefined; at: number }>();
+  const presigned = new Map<string, { contentType: string; token: string }>();
+  const uploads: RecordedUpload[] = [];
+  const requests: RecordedZernioRequest[] = [];
+  const failures = new Map<ZernioMockRoute, ZernioMockFailure[]>();
+  /** accountId or platform → how its publish fails. */
+  const platformFailures = new Map<string, { errorMessage: string; errorCategory: string }>();
+  for (const a of options.accounts ?? ZERNIO_MOCK_ACCOUNTS) accounts.set(a._id, { ...a });
+
+  const error = (status: number, body: Record<string, unknown>, headers?: Record<string, string>) =>
+    HttpResponse.json(body, { status, ...(headers ? { headers } : {}) });
+
+  async function record(route: ZernioMockRoute, request: Request) {
+    const url = new URL(request.url);
+    const headers: Record<string, string> = {};
+    request.headers.forEach((value, key) => {
+      headers[key] = key === "authorization" ? "Bearer [redacted]" : value;
+    });
+    const text = route === "media.upload" ? "" : await request.clone().text();
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = text;
+    }
+    const entry: RecordedZernioRequest = {
+      route,
+      method: request.method,
+      path: url.pathname.slice(new URL(baseURL).pathname.length) || url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers,
+      requestId: request.headers.get("x-request-id") ?? undefined,
+      authorized: request.headers.get("authorization") === `Bearer ${apiKey}`,
+      json,
+    };
+    requests.push(entry);
+    return entry;
+  }
+
+  /** Wraps a route: records it, applies an injected failure, checks the key, maps refusals. */
+  function route(
+    name: ZernioMockRoute,
+    handle: (request: Request, params: Record<string, string>) => Promise<Response> | Response,
+    options: { authenticated?: boolean } = {},
+  ) {
+    return async ({
+      request,
+      params,
+    }: {
+      request: Request;
+      params: Record<string, string | readonly string[] | undefined>;
+    }) => {
+      const entry = await record(name, request);
+      const failure = failures.get(name)?.shift();
+      if (failure && "status" in failure) {
+        return error(failure.status, failure.body ?? defaultErrorBody(failure.status), {
+          "content-type": "application/json",
+          ...failure.headers,
+        });
+      }
+      const run = async () => {
+        if (options.authenticated !== false && !entry.authorized) {
+          return error(401, { error: "Unauthorized", type: "authentication_error" });
+        }
+        try {
+          return await handle(request, params as Record<string, string>);
+        } catch (caught) {
+          if (caught instanceof ZernioFakeRefusal) return error(caught.status, caught.body);
+          throw caught;
+        }
+      };
+      if (failure && !failure.afterHandling) return lostAnswer(failure, request);
+      const response = await run();
+      return failure ? lostAnswer(failure, request) : response;
+    };
+  }
+
+  async function lostAnswer(failure: ZernioMockFailure, request: Request): Promise<Response> {
+    if ("hang" in failure) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 120_000);
+        timer.unref?.();
+        request.signal.addEventListener("abort", () => resolve(), { once: true });
+      });
+    }
+    return HttpResponse.error();
+  }
+
+  // --- state -----------------------------------------------------------------------------------
+
+  function outcomeFor(target: { platform: string; accountId: string }) {
+    return platformFailures.get(target.accountId) ?? platformFailures.get(target.platform);
+  }
+
+  /** Moves a post along the clock; reads call it, so status follows time without a timer. */
+  function advance(post: FakePost) {
+    const now = clock.now();
+    const publishAt = post.publishAt;
+    if (publishAt === undefined || post.status === "draft" || post.status === "cancelled") return;
+    if (post.status === "scheduled" && now >= publishAt) post.status = "publishing";
+    if (post.status !== "publishing") return;
+    if (now < publishAt + publishDurationMs) return;
+    post.platforms.forEach((target, i) => {
+      const result = post.results.get(i);
+      if (result && result.status !== "pending" && result.status !== "publishing") return;
+      const failure = outcomeFor(target);
+      post.results.set(i, {
+        status: failure ? "failed" : "published",
+        finishedAt: publishAt + publishDurationMs,
+      });
+    });
+    post.status = settle(post);
+  }
+
+  function settle(post: FakePost): FakePost["status"] {
+    const states = [...post.platforms.keys()].map((i) => post.results.get(i)?.status);
+    if (states.every((s) => s === "published")) return "published";
+    if (states.every((s) => s === "failed")) return "failed";
+    return "partial";
+  }
+
+  function toApiPost(post: FakePost) {
+    advance(post);
+    return {
+      _id: post._id,
+      ...(post.title !== undefined ? { title: post.title } : {}),
+      ...(post.content !== undefined ? { content: post.content } : {}),
+      mediaItems: post.mediaItems,
+      platforms: post.platforms.map((target, i) => {
+        const a = accounts.get(target.accountId);
+        const result = post.results.get(i);
+        const status = result?.status ?? (post.status === "publishing" ? "publishing" : "pending");
+        const failure = status === "failed" ? outcomeFor(target) : undefined;
+        const platformPostId = `${target.platform}_${post._id}_${i}`;
+        return {
+          ...target,
+          accountId: a
+            ? {
+                _id: a._id,
+                platform: a.platform,
+                username: a.username,
+                displayName: a.displayName,
+                isActive: a.isActive,
+              }
+            : target.accountId,
+          status,
+          ...(status === "published"
+            ? {
+                platformPostId,
+                platformPostUrl: `https://${target.platform}.example/p/${platformPostId}`,
+                publishedAt: new Date(result?.finishedAt ?? clock.now()).toISOString(),
+              }
+            : {}),
+          ...(failure
+            ? {
+                errorMessage: failure.errorMessage,
+                errorCategory: failure.errorCategory,
+                errorSource: "platform",
+              }
+            : {}),
+        };
+      }),
+      ...(post.scheduledFor ? { scheduledFor: post.scheduledFor } : {}),
+      timezone: post.timezone,
+      status: post.status,
+      createdAt: new Date(post.createdAt).toISOString(),
+      updatedAt: new Date(clock.now()).toISOString(),
+    };
+  }
+
+  function fingerprint(post: FakePost, target: FakePost["platforms"][number]) {
+    const content = (target.customContent as string | undefined) ?? post.content ?? "";
+    const media = ((target.customMedia as typeof post.mediaItems) ?? post.mediaItems).map(
+      (m) => m.url,
+    );
+    return createHash("sha256")
+      .update(JSON.stringify([target.platform, target.accountId, content, media]))
+      .digest("hex");
+  }
+
+  function checkAccounts(platforms: FakePost["platforms"]) {
+    for (const target of platforms) {
+      const a = accounts.get(target.accountId);
+      if (!a || a.platform !== target.platform) {
+        throw new ZernioFakeRefusal(403, {
+          error: `Account ${target.accountId} does not belong to you`,
+          type: "permission_error",
+        });
+      }
+      if (!a.enabled) {
+        throw new ZernioFakeRefusal(403, {
+          error: `Account ${a._id} (${a.platform} "${a.displayName}") is not enabled for posting.`,
+          type: "permission_error",
+          code: "ACCOUNT_NOT_ENABLED_FOR_POSTING",
+        });
+      }
+      if (!a.isActive || a.needsReconnection) {
+        throw new ZernioFakeRefusal(403, {
+          error: `Account ${a._id} (${a.platform} "${a.displayName}") is disconnected and cannot be posted to. Please reconnect your account. After reconnecting, refresh your account IDs from GET /v1/accounts.`,
+          type: "permission_error",
+          code: "ACCOUNT_DISCONNECTED",
+        });
+      }
+      if (a.overLimit) {
+        throw new ZernioFakeRefusal(403, {
+          error: `Account ${a._id} belongs to a profile beyond your plan's profile limit.`,
+          type: "permission_error",
+          code: "PROFILE_OVER_LIMIT",
+        });
+      }
+    }
+  }
+
+  function publishAtFor(valid: {
+    publishNow: boolean;
+    scheduledFor?: string | undefined;
+    timezone: string;
+  }) {
+    if (valid.publishNow) return clock.now();
+    if (!valid.scheduledFor) return undefined;
+    const at = instantOf(valid.scheduledFor, valid.timezone);
+    if (!at) {
+      throw new ZernioFakeRefusal(400, {
+        error: `scheduledFor "${valid.scheduledFor}" is not a valid date-time`,
+        type: "invalid_request_error",
+        param: "scheduledFor",
+      });
+    }
+    return at.getTime();
+  }
+
+  /** An immediate publish (publishNow, or a scheduledFor in the past) finishes inside the request. */
+  function publishInline(post: FakePost) {
+    post.status = "publishing";
+    post.platforms.forEach((target, i) => {
+      post.results.set(i, {
+        status: outcomeFor(target) ? "failed" : "published",
+        finishedAt: clock.now(),
+      });
+    });
+    post.status = settle(post);
+  }
+
+  function answerPublish(post: FakePost, created: boolean) {
+    const body = toApiPost(post);
+    if (post.status === "published" || post.status === "scheduled" || post.status === "draft") {
+      const message =
+        post.status === "published"
+          ? "Post published successfully"
+          : post.status === "scheduled"
+            ? "Post scheduled successfully"
+            : "Draft saved";
+      return HttpResponse.json({ message, post: body }, { status: created ? 201 : 200 });
+    }
+    return HttpResponse.json(
+      {
+        post: body,
+        message: post.status === "partial" ? "Post partially published" : "Post failed to publish",
+        ...(post.status === "failed" ? { error: "No platform published" } : {}),
+        platformResults: body.platforms.map((p) => ({
+          platform: p.platform,
+          status: p.status,
+          error: (p as { errorMessage?: string }).errorMessage ?? null,
+        })),
+      },
+      { status: 207 },
+    );
+  }
+
+  const notFound = () => error(404, { error: "Post not found", type: "not_found" });
+
+  // --- handlers --------------------------------------------------------------------------------
+
+  const handlers = [
+    http.get(
+      `${baseURL}/v1/accounts`,
+      route("accounts.list", (request) => {
+        const query = new URL(request.url).searchParams;
+        const page = query.get("page");
+        const limit = query.get("limit");
+        if ((page === null) !== (limit === null)) {
+          throw new ZernioFakeRefusal(400, {
+            error: "page and limit must be supplied together",
+            type: "invalid_request_error",
+          });
+        }
+        const status = query.get("status");
+        const platform = query.get("platform");
+        const list = [...accounts.values()]
+          .filter((a) => a.enabled || query.get("includeOverLimit") === "true")
+          .filter((a) => !platform || a.platform === platform)
+          .filter((a) => {
+            const healthy = a.isActive && !a.needsReconnection;
+            return !status || (status === "connected" ? healthy : !healthy);
+          })
+          .map(({ overLimit: _overLimit, ...a }) => a);
+        return HttpResponse.json({ accounts: list, hasAnalyticsAccess: false });
+      }),
+    ),
+
+    http.post(
+      `${baseURL}/v1/media/presign`,
+      route("media.presign", async (request) => {
+        const body = validatePresign(await request.json().catch(() => undefined));
+        const safeName = body.filename.replace(/[^A-Za-z0-9._-]/g, "_");
+        const key = `uploads/${randomBytes(8).toString("hex")}/${safeName}`;
+        const token = randomBytes(12).toString("hex");
+        presigned.set(key, { contentType: body.contentType, token });
+        return HttpResponse.json({
+          uploadUrl: `${uploadOrigin}/${key}?X-Amz-Expires=3600&X-Amz-Signature=${token}`,
+          publicUrl: `${publicOrigin}/${key}`,
+          key,
+          expiresIn: 3600,
+        });
+      }),
+    ),
+
+    // The presigned storage URL: no Zernio key, the signature is in the query and covers the type.
+    http.put(
+      `${uploadOrigin}/*`,
+      route(
+        "media.upload",
+        async (request) => {
+          const url = new URL(request.url);
+          const key = decodeURIComponent(url.pathname.slice(1));
+          const slot = presigned.get(key);
+          if (!slot || url.searchParams.get("X-Amz-Signature") !== slot.token) {
+            return new HttpResponse("<Error><Code>AccessDenied</Code></Error>", { status: 403 });
+          }
+          if (request.headers.get("content-type") !== slot.contentType) {
+            return new HttpResponse("<Error><Code>SignatureDoesNotMatch</Code></Error>", {
+              status: 403,
+            });
+          }
+          const bytes = new Uint8Array(await request.arrayBuffer());
+          uploads.push({ key, contentType: slot.contentType, bytes });
+          return new HttpResponse(null, { status: 200, headers: { ETag: `"${key}"` } });
+        },
+        { authenticated: false },
+      ),
+    ),
+
+    http.get(`${publicOrigin}/*`, ({ request }) => {
+      const key = decodeURIComponent(new URL(request.url).pathname.slice(1));
+      const upload = uploads.findLast((u) => u.key === key);
+      if (!upload) return new HttpResponse(null, { status: 404 });
+      return new HttpResponse(upload.bytes, { headers: { "Content-Type": upload.contentType } });
+    }),
+
+    http.post(
+      `${baseURL}/v1/posts`,
+      route("posts.create", async (request) => {
+        const requestId = request.headers.get("x-request-id") ?? undefined;
+        const now = clock.now();
+        // 1. Same x-request-id within ~5 min (in flight included): the first post, HTTP 200.
+        if (requestId) {
+          const seen = requestIds.get(`${apiKey}:${requestId}`);
+          if (seen && now - seen.at <= REPLAY_WINDOW_MS) {
+            const existing = seen.postId ? posts.get(seen.postId) : undefined;
+            if (existing) {
+              return HttpResponse.json(
+                { message: "Request already processed", existingPost: toApiPost(existing) },
+                { status: 200 },
+              );
+            }
+          }
+        }
+        const valid = validateCreatePost(await request.json().catch(() => undefined));
+        checkAccounts(valid.platforms);
+        const publishAt = valid.isDraft ? undefined : publishAtFor(valid);
+        const post: FakePost = {
+          _id: randomBytes(12).toString("hex"),
+          requestId,
+          createdAt: now,
+          ...(valid.content !== undefined ? { content: valid.content } : {}),
+          ...(typeof valid.raw.title === "string" ? { title: valid.raw.title } : {}),
+          mediaItems: valid.mediaItems,
+          platforms: valid.platforms,
+          ...(valid.scheduledFor && !valid.publishNow ? { scheduledFor: valid.scheduledFor } : {}),
+          publishAt,
+          timezone: valid.timezone,
+          status: publishAt === undefined ? "draft" : "scheduled",
+          results: new Map(),
+          raw: valid.raw,
+        };
+        // 2. Same account + platform + content + media within 24 h: 409 with the original's id.
+        for (const target of post.platforms) {
+          const print = fingerprint(post, target);
+          for (const other of posts.values()) {
+            advance(other);
+            if (now - other.createdAt > DUPLICATE_WINDOW_MS) continue;
+            if (["draft", "failed", "cancelled"].includes(other.status)) continue;
+            if (other.platforms.some((t) => fingerprint(other, t) === print)) {
+              throw new ZernioFakeRefusal(409, {
+                error:
+                  "This exact content is already scheduled, publishing, or was posted to this account within the last 24 hours.",
+                details: {
+                  accountId: target.accountId,
+                  platform: target.platform,
+                  existingPostId: other._id,
+                },
+              });
+            }
+          }
+        }
+        posts.set(post._id, post);
+        if (requestId) requestIds.set(`${apiKey}:${requestId}`, { postId: post._id, at: now });
+        // A past scheduledFor publishes immediately, exactly like publishNow.
+        if (publishAt !== undefined && publishAt <= now) publishInline(post);
+        return answerPublish(post, true);
+      }),
+    ),
+
+    http.get(
+      `${baseURL}/v1/posts/:postId`,
+      route("posts.get", (_request, params) => {
+        const post = posts.get(params.postId ?? "");
+        return post ? HttpResponse.json({ post: toApiPost(post) }) : notFound();
+      }),
+    ),
+
+    http.put(
+      `${baseURL}/v1/posts/:postId`,
+      route("posts.update", async (request, params) => {
+        const post = posts.get(params.postId ?? "");
+        if (!post) return notFound();
+        advance(post);
+        if (!["draft", "scheduled", "failed", "partial", "cancelled"].includes(post.status)) {
+          throw new ZernioFakeRefusal(400, {
+            error: `A ${post.status} post cannot be edited`,
+            type: "invalid_request_error",
+          });
+        }
+        const patch = (await request.json().catch(() => ({}))) as Record<string, unknown>;
+        const merged = validateCreatePost({
+          content: post.content,
+          mediaItems: post.mediaItems,
+          platforms: post.platforms,
+          timezone: post.timezone,
+          ...(post.scheduledFor ? { scheduledFor: post.scheduledFor } : {}),
+          ...patch,
+        });
+        checkAccounts(merged.platforms);
+        if (merged.content !== undefined) post.content = merged.content;
+        post.mediaItems = merged.mediaItems;
+        post.platforms = merged.platforms;
+        post.timezone = merged.timezone;
+        if (merged.scheduledFor !== undefined) post.scheduledFor = merged.scheduledFor;
+        const publishAt = publishAtFor(merged);
+        if (publishAt !== undefined) {
+          post.publishAt = publishAt;
+          post.status = "scheduled";
+          post.results.clear();
+          if (publishAt <= clock.now()) publishInline(post);
+        }
+        return answerPublish(post, false);
+      }),
+    ),
+
+    http.delete(
+      `${baseURL}/v1/posts/:postId`,
+      route("posts.delete", (_request, params) => {
+        const post = posts.get(params.postId ?? "");
+        if (!post) return notFound();
+        advance(post);
+        if (post.status !== "draft" && post.status !== "scheduled") {
+          throw new ZernioFakeRefusal(400, {
+            error: `Only draft or scheduled posts can be deleted; this one is ${post.status}`,
+            type: "invalid_request_error",
+          });
+        }
+        posts.delete(post._id);
+        return HttpResponse.json({ message: "Post deleted successfully" });
+      }),
+    ),
+
+    http.post(
+      `${baseURL}/v1/posts/:postId/retry`,
+      route("posts.retry", (_request, params) => {
+        const post = posts.get(params.postId ?? "");
+        if (!post) return notFound();
+        advance(post);
+        if (post.status === "publishing") {
+          return error(409, { error: "Post is currently publishing" });
+        }
+        if (post.status !== "failed" && post.status !== "partial") {
+          throw new ZernioFakeRefusal(400, {
+            error: `Only failed or partial posts can be retried; this one is ${post.status}`,
+            type: "invalid_request_error",
+          });
+        }
+        post.platforms.forEach((target, i) => {
+          if (post.results.get(i)?.status !== "failed") return;
+          post.results.set(i, {
+            status: outcomeFor(target) ? "failed" : "published",
+            finishedAt: clock.now(),
+          });
+        });
+        post.status = settle(post);
+        const body = toApiPost(post);
+        return HttpResponse.json(
+          {
+            message: post.status === "published" ? "Post retried" : "Retry incomplete",
+            post: body,
+          },
+          { status: post.status === "published" ? 200 : 207 },
+        );
+      }),
+    ),
+  ];
+
+  return {
+    handlers,
+    baseURL,
+    apiKey,
+    clock,
+    requests,
+    uploads,
+    accounts,
+    /** Requests to one route, in order. */
+    requestsTo: (name: ZernioMockRoute) => requests.filter((r) => r.route === name),
+    /** The posts Zernio holds, as GET /v1/posts/{id} would answer them. */
+    listPosts: () => [...posts.values()].map(toApiPost),
+    getPost: (id: string) => {
+      const post = posts.get(id);
+      return post ? toApiPost(post) : undefined;
+    },
+    /** The next `times` requests to `route` fail this way (before anything else is checked). */
+    failNext(name: ZernioMockRoute, failure: ZernioMockFailure, times = 1) {
+      const queue = failures.get(name) ?? [];
+      for (let i = 0; i < times; i++) queue.push(failure);
+      failures.set(name, queue);
+    },
+    /** Publishing to this account id or platform fails with Zernio's message and category. */
+    failPublishing(
+      accountIdOrPlatform: string,
+      failure = {
+        errorMessage: "The platform rejected the post",
+        errorCategory: "platform_rejected",
+      },
+    ) {
+      platformFailures.set(accountIdOrPlatform, failure);
+    },
+    clearPublishingFailures: () => platformFailures.clear(),
+    reset() {
+      posts.clear();
+      requestIds.clear();
+      presigned.clear();
+      uploads.length = 0;
+      requests.length = 0;
+      failures.clear();
+      platformFailures.clear();
+      offset = 0;
+    },
+  };
+}
+
+function defaultErrorBody(status: number): Record<string, unknown> {
+  if (status === 401) return { error: "Unauthorized", type: "authentication_error" };
+  if (status === 403) {
+    return {
+      error: "Account is disconnected and cannot be posted to. Please reconnect your account.",
+      type: "permission_error",
+      code: "ACCOUNT_DISCONNECTED",
+    };
+  }
+  if (status === 429) return { error: "Rate limit exceeded", type: "rate_limit_error" };
+  if (status >= 500) return { error: "Internal server error", type: "api_error" };
+  return { error: `HTTP ${status}`, type: "invalid_request_error" };
+}
+
+/** Rate-limit headers as Zernio sends them with a 429 (reset is a Unix time in seconds). */
+export function rateLimitHeaders(resetAt: Date, limit = 60): Record<string, string> {
+  return {
+    "X-RateLimit-Limit": String(limit),
+    "X-RateLimit-Remaining": "0",
+    "X-RateLimit-Reset": String(Math.ceil(resetAt.getTime() / 1000)),
+    "Retry-After": String(Math.max(0, Math.ceil((resetAt.getTime() - Date.now()) / 1000))),
+  };
+}

@@ -1,0 +1,153 @@
+import type {
+  MediaContentType,
+  PlatformTarget,
+  Post,
+  SocialAccount as ZernioAccount,
+} from "@zernio/node";
+
+/** A connected account, as the studio's account picker needs it. */
+export interface SocialAccount {
+  id: string;
+  /** Zernio's platform id: twitter (X), instagram, tiktok, linkedin, youtube, threads, pinterest, facebook, … */
+  platform: string;
+  username: string | null;
+  displayName: string | null;
+  avatarUrl: string | null;
+  profileUrl: string | null;
+  /** Whether a post to this account can be sent now. */
+  connected: boolean;
+  /** Why it cannot, in plain words, when `connected` is false. */
+  reason?: string;
+}
+
+export interface MediaUpload {
+  filename: string;
+  contentType: MediaContentType;
+  /** Bytes; sent to presign for Zernio's pre-validation and as the PUT's Content-Length. */
+  size: number;
+  body: ReadableStream<Uint8Array> | Uint8Array;
+  signal?: AbortSignal | undefined;
+}
+
+export interface UploadedMedia {
+  /** What to put in a post's `mediaItems[].url`. */
+  publicUrl: string;
+  key: string | undefined;
+}
+
+export interface PostMediaItem {
+  type: "image" | "video" | "gif" | "document";
+  url: string;
+  altText?: string | undefined;
+}
+
+export interface PostTarget {
+  platform: string;
+  accountId: string;
+  customContent?: string | undefined;
+  /** Zernio's per-platform options, e.g. YouTube `{ title }`, Pinterest `{ title, boardId }`. */
+  platformSpecificData?: Record<string, unknown> | undefined;
+}
+
+export type PostTiming =
+  | { publishNow: true; scheduledFor?: undefined; timezone?: undefined }
+  | {
+      publishNow?: false | undefined;
+      /** ISO 8601; without an offset it is read as local time in `timezone`. */
+      scheduledFor: string;
+      /** IANA name, e.g. Europe/Berlin. */
+      timezone: string;
+    };
+
+export type CreatePostInput = {
+  /** Sent as `x-request-id`: the same id within ~5 minutes returns the first post, never a second. */
+  requestId: string;
+  content: string;
+  mediaItems: PostMediaItem[];
+  platforms: PostTarget[];
+  signal?: AbortSignal | undefined;
+} & PostTiming;
+
+export interface UpdatePostInput {
+  content?: string | undefined;
+  mediaItems?: PostMediaItem[] | undefined;
+  platforms?: PostTarget[] | undefined;
+  scheduledFor?: string | undefined;
+  timezone?: string | undefined;
+  publishNow?: boolean | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+export type PostStatusValue = NonNullable<Post["status"]>;
+export type PlatformErrorCategory = NonNullable<PlatformTarget["errorCategory"]>;
+
+export interface PlatformPostStatus {
+  platform: string;
+  accountId: string;
+  /** pending | publishing | published | failed | cancelled (Zernio may add processing / uploading). */
+  status: string;
+  platformPostUrl: string | null;
+  publishedAt: string | null;
+  errorMessage: string | null;
+  errorCategory: PlatformErrorCategory | null;
+}
+
+export interface PostStatus {
+  id: string;
+  status: PostStatusValue;
+  scheduledFor: string | null;
+  timezone: string | null;
+  platforms: PlatformPostStatus[];
+}
+
+export interface CreatedPost {
+  postId: string;
+  /** The post as Zernio answered it; absent on a 409 duplicate (only its id comes back). */
+  post: PostStatus | undefined;
+  /** An existing post answered for this request: an x-request-id replay or a 409 duplicate. */
+  duplicate: boolean;
+  /** Which of the two it was. */
+  duplicateOf?: "request-id" | "content" | undefined;
+  warnings: string[];
+}
+
+export function toSocialAccount(account: ZernioAccount): SocialAccount {
+  const reason =
+    account.enabled === false
+      ? "Not enabled for posting in Zernio"
+      : account.needsReconnection
+        ? "Needs reconnecting: the platform's sign-in expired or was revoked"
+        : !account.isActive
+          ? "Disconnected in Zernio"
+          : undefined;
+  return {
+    id: account._id,
+    platform: account.platform,
+    username: account.username ?? null,
+    displayName: account.displayName ?? null,
+    avatarUrl: account.profilePicture ?? null,
+    profileUrl: account.profileUrl ?? null,
+    connected: reason === undefined,
+    ...(reason ? { reason } : {}),
+  };
+}
+
+export function toPostStatus(post: Post): PostStatus {
+  return {
+    id: post._id ?? "",
+    status: post.status ?? "draft",
+    scheduledFor: post.scheduledFor ?? null,
+    timezone: post.timezone ?? null,
+    platforms: (post.platforms ?? []).map((target) => ({
+      platform: target.platform ?? "",
+      // Zernio answers the account populated (an object) on reads and as an id on some writes.
+      accountId:
+        typeof target.accountId === "string" ? target.accountId : (target.accountId?._id ?? ""),
+      status: target.status ?? "pending",
+      platformPostUrl: target.platformPostUrl ?? null,
+      publishedAt: target.publishedAt ?? null,
+      errorMessage: target.errorMessage ?? null,
+      errorCategory: target.errorCategory ?? null,
+    })),
+  };
+}

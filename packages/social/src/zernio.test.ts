@@ -1,0 +1,365 @@
+import { setupServer } from "msw/node";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { SocialError } from "./errors";
+import { createZernioFake, rateLimitHeaders, ZERNIO_MOCK_API_KEY } from "./testing";
+import { createZernio, type ZernioSettings } from "./zernio";
+
+const START = new Date("2026-12-01T08:00:00Z");
+const fake = createZernioFake({ startAt: START, publishDurationMs: 1_000 });
+const server = setupServer(...fake.handlers);
+beforeAll(() => server.listen({ onUnhandledFrame: "error" }));
+afterEach(() => {
+  fake.reset();
+  server.resetHandlers();
+});
+afterAll(() => server.close());
+
+const waits: number[] = [];
+function client(overrides: Partial<ZernioSettings> = {}) {
+  waits.length = 0;
+  return createZernio({
+    apiKey: ZERNIO_MOCK_API_KEY,
+    baseURL: fake.baseURL,
+    timeoutMs: 200,
+    retry: {
+      sleep: async (ms) => {
+        waits.push(ms);
+      },
+      now: () => Date.now(),
+      random: () => 0.5,
+    },
+    ...overrides,
+  });
+}
+
+const requestId = "5f0c7a52-6a2e-4a57-9a8e-2f3b8c0d1e11";
+const image = new TextEncoder().encode("\x89PNG fake image bytes");
+
+async function scheduleTwo(zernio = client()) {
+  const { publicUrl } = await zernio.uploadMedia({
+    filename: "sunrise.png",
+    contentType: "image/png",
+    size: image.byteLength,
+    body: image,
+  });
+  return zernio.createPost({
+    requestId,
+    content: "Sunrise over the bay #morning",
+    mediaItems: [{ type: "image", url: publicUrl }],
+    platforms: [
+      { platform: "instagram", accountId: "acc_instagram_1" },
+      { platform: "twitter", accountId: "acc_twitter_1", customContent: "Sunrise 🌅" },
+    ],
+    scheduledFor: "2026-12-02T09:00:00",
+    timezone: "Europe/Berlin",
+  });
+}
+
+describe("accounts", () => {
+  it("normalizes connection health, with the reason", async () => {
+    const accounts = await client().listAccounts();
+    const byId = Object.fromEntries(accounts.map((a) => [a.id, a]));
+    expect(byId.acc_instagram_1).toMatchObject({
+      platform: "instagram",
+      username: "streamline.studio",
+      connected: true,
+    });
+    expect(byId.acc_instagram_1?.reason).toBeUndefined();
+    expect(byId.acc_linkedin_1).toMatchObject({
+      connected: false,
+      reason: expect.stringMatching(/reconnect/i),
+    });
+    expect(byId.acc_facebook_1).toMatchObject({
+      connected: false,
+      reason: "Disconnected in Zernio",
+    });
+  });
+
+  it("a wrong key is AUTH, not retried", async () => {
+    const zernio = createZernio({ apiKey: "sk_wrong", baseURL: fake.baseURL });
+    const error = await zernio.listAccounts().catch((e) => e);
+    expect(error).toBeInstanceOf(SocialError);
+    expect(error).toMatchObject({ code: "AUTH", status: 401, retryable: false });
+    expect(fake.requestsTo("accounts.list")).toHaveLength(1);
+  });
+
+  it("no key at all says what to configure", () => {
+    expect(() => createZernio({ apiKey: "" })).toThrow(/ZERNIO_API_KEY/);
+  });
+});
+
+describe("posting", () => {
+  it("sends presign → PUT → post with exactly the documented fields", async () => {
+    const created = await scheduleTwo();
+    const [presign] = fake.requestsTo("media.presign");
+    expect(presign?.json).toEqual({
+      filename: "sunrise.png",
+      contentType: "image/png",
+      size: image.byteLength,
+    });
+    expect(fake.uploads).toHaveLength(1);
+    expect(fake.uploads[0]?.contentType).toBe("image/png");
+    expect(Buffer.from(fake.uploads[0]?.bytes ?? []).equals(Buffer.from(image))).toBe(true);
+    const [put] = fake.requestsTo("media.upload");
+    expect(put?.headers["content-type"]).toBe("image/png");
+
+    const posts = fake.requestsTo("posts.create");
+    expect(posts).toHaveLength(1);
+    expect(posts[0]?.requestId).toBe(requestId);
+    expect(posts[0]?.headers.authorization).toBe("Bearer [redacted]");
+    expect(posts[0]?.authorized).toBe(true);
+    expect(posts[0]?.json).toEqual({
+      content: "Sunrise over the bay #morning",
+      mediaItems: [{ type: "image", url: `https://media.zernio.mock/${fake.uploads[0]?.key}` }],
+      platforms: [
+        { platform: "instagram", accountId: "acc_instagram_1" },
+        { platform: "twitter", accountId: "acc_twitter_1", customContent: "Sunrise 🌅" },
+      ],
+      scheduledFor: "2026-12-02T09:00:00",
+      timezone: "Europe/Berlin",
+    });
+    expect(created).toMatchObject({ duplicate: false, post: { status: "scheduled" } });
+    expect(created.post?.platforms.map((p) => p.status)).toEqual(["pending", "pending"]);
+  });
+
+  it("publishNow sends publishNow and no schedule, and answers the platform URLs", async () => {
+    const created = await client().createPost({
+      requestId,
+      content: "Live now",
+      mediaItems: [{ type: "video", url: "https://cdn.example.com/clip.mp4" }],
+      platforms: [
+        {
+          platform: "youtube",
+          accountId: "acc_youtube_1",
+          platformSpecificData: { title: "Clip" },
+        },
+      ],
+      publishNow: true,
+    });
+    expect(fake.requestsTo("posts.create")[0]?.json).toEqual({
+      content: "Live now",
+      mediaItems: [{ type: "video", url: "https://cdn.example.com/clip.mp4" }],
+      platforms: [
+        {
+          platform: "youtube",
+          accountId: "acc_youtube_1",
+          platformSpecificData: { title: "Clip" },
+        },
+      ],
+      publishNow: true,
+    });
+    expect(created.post?.status).toBe("published");
+    expect(created.post?.platforms[0]?.platformPostUrl).toMatch(/^https:\/\/youtube\.example\/p\//);
+  });
+
+  it("streams a ReadableStream body to the upload URL with its content type", async () => {
+    const bytes = new Uint8Array(64 * 1024).fill(7);
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(bytes.subarray(0, 32 * 1024));
+        controller.enqueue(bytes.subarray(32 * 1024));
+        controller.close();
+      },
+    });
+    const uploaded = await client().uploadMedia({
+      filename: "clip.mp4",
+      contentType: "video/mp4",
+      size: bytes.byteLength,
+      body,
+    });
+    expect(uploaded.publicUrl).toMatch(/clip\.mp4$/);
+    expect(fake.uploads[0]).toMatchObject({ contentType: "video/mp4" });
+    expect(fake.uploads[0]?.bytes.byteLength).toBe(bytes.byteLength);
+  });
+
+  it("403 disconnected account is ACCOUNT_DISCONNECTED, sent once", async () => {
+    const error = await client()
+      .createPost({
+        requestId,
+        content: "Hello",
+        mediaItems: [],
+        platforms: [{ platform: "linkedin", accountId: "acc_linkedin_1" }],
+        publishNow: true,
+      })
+      .catch((e) => e);
+    expect(error).toMatchObject({ code: "ACCOUNT_DISCONNECTED", status: 403, retryable: false });
+    expect(fake.requestsTo("posts.create")).toHaveLength(1);
+  });
+
+  it("the fake refuses what Zernio refuses: unknown fields, a type contradicting the URL", async () => {
+    const zernio = client();
+    const wrongType = await zernio
+      .createPost({
+        requestId,
+        content: "x",
+        mediaItems: [{ type: "image", url: "https://cdn.example.com/clip.mp4" }],
+        platforms: [{ platform: "twitter", accountId: "acc_twitter_1" }],
+        publishNow: true,
+      })
+      .catch((e) => e);
+    expect(wrongType).toMatchObject({ code: "VALIDATION", status: 400 });
+    const res = await fetch(`${fake.baseURL}/v1/posts`, {
+      method: "POST",
+      headers: {
+        Authorization: `Bearer ${ZERNIO_MOCK_API_KEY}`,
+        "Content-Type": "application/json",
+      },
+      body: JSON.stringify({
+        content: "x",
+        mediaUrls: ["https://a.example/x.png"],
+        platforms: [{ platform: "twitter", accountId: "acc_twitter_1" }],
+        publishNow: true,
+      }),
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: expect.stringContaining("mediaUrls") });
+  });
+
+  it("409 duplicate content resolves to the existing post", async () => {
+    const first = await scheduleTwo();
+    const zernio = client();
+    const again = await zernio.createPost({
+      requestId: "0a4c7c1e-1f1b-4d0e-8a7c-7b7c0b1f2a33",
+      content: "Sunrise over the bay #morning",
+      mediaItems: [
+        {
+          type: "image",
+          url: first.post ? `https://media.zernio.mock/${fake.uploads[0]?.key}` : "",
+        },
+      ],
+      platforms: [{ platform: "instagram", accountId: "acc_instagram_1" }],
+      scheduledFor: "2026-12-02T09:00:00",
+      timezone: "Europe/Berlin",
+    });
+    expect(again).toMatchObject({ postId: first.postId, duplicate: true, duplicateOf: "content" });
+    expect(fake.listPosts()).toHaveLength(1);
+  });
+
+  it("the same x-request-id replays: 200 existingPost, still one post", async () => {
+    const first = await scheduleTwo();
+    const replay = await scheduleTwo();
+    expect(replay).toMatchObject({
+      postId: first.postId,
+      duplicate: true,
+      duplicateOf: "request-id",
+    });
+    expect(fake.listPosts()).toHaveLength(1);
+  });
+
+  it("429 waits until X-RateLimit-Reset, then succeeds", async () => {
+    const resetAt = new Date(Date.now() + 3_000);
+    fake.failNext("accounts.list", { status: 429, headers: rateLimitHeaders(resetAt) });
+    const accounts = await client().listAccounts();
+    expect(accounts.length).toBeGreaterThan(0);
+    expect(fake.requestsTo("accounts.list")).toHaveLength(2);
+    expect(waits).toHaveLength(1);
+    expect(waits[0]).toBeGreaterThanOrEqual(resetAt.getTime() - Date.now() - 50);
+    expect(waits[0]).toBeGreaterThan(1_500);
+  });
+
+  it("429 with a reset beyond the wait budget is returned with the reset time", async () => {
+    const resetAt = new Date(Math.ceil((Date.now() + 10 * 60_000) / 1000) * 1000);
+    fake.failNext("accounts.list", { status: 429, headers: rateLimitHeaders(resetAt) });
+    const error = await client()
+      .listAccounts()
+      .catch((e) => e);
+    expect(error).toMatchObject({ code: "RATE_LIMITED", retryable: true });
+    // The later of X-RateLimit-Reset and Retry-After (rounded up to the second) is kept.
+    expect(error.resetAt.getTime()).toBeGreaterThanOrEqual(resetAt.getTime());
+    expect(error.resetAt.getTime()).toBeLessThanOrEqual(resetAt.getTime() + 1_000);
+    expect(fake.requestsTo("accounts.list")).toHaveLength(1);
+  });
+
+  it("500 × 3: exactly 3 requests, then UNAVAILABLE", async () => {
+    fake.failNext("posts.get", { status: 500 }, 3);
+    const error = await client()
+      .getPost("anything")
+      .catch((e) => e);
+    expect(error).toMatchObject({ code: "UNAVAILABLE", status: 500, retryable: true });
+    expect(fake.requestsTo("posts.get")).toHaveLength(3);
+    expect(waits).toHaveLength(2);
+    expect(waits[1]).toBeGreaterThan(waits[0] ?? 0);
+  });
+
+  it("a create that timed out is re-sent with the SAME request id and makes ONE post", async () => {
+    // Zernio did the work, but the answer never came back.
+    fake.failNext("posts.create", { hang: true, afterHandling: true });
+    const created = await scheduleTwo();
+    const sends = fake.requestsTo("posts.create");
+    expect(sends).toHaveLength(2);
+    expect(sends.map((s) => s.requestId)).toEqual([requestId, requestId]);
+    expect(fake.listPosts()).toHaveLength(1);
+    expect(created).toMatchObject({ postId: fake.listPosts()[0]?._id, duplicate: true });
+  });
+
+  it("a timeout on every attempt ends as TIMEOUT", async () => {
+    fake.failNext("posts.get", { hang: true }, 3);
+    const error = await client({ timeoutMs: 50 })
+      .getPost("p")
+      .catch((e) => e);
+    expect(error).toMatchObject({ code: "TIMEOUT", retryable: true });
+    expect(fake.requestsTo("posts.get")).toHaveLength(3);
+  });
+
+  it("a retry that got no answer is not sent again (no idempotency key)", async () => {
+    fake.failNext("posts.retry", { networkError: true });
+    const error = await client()
+      .retryPost("p")
+      .catch((e) => e);
+    expect(error).toMatchObject({ code: "UNAVAILABLE", status: undefined });
+    expect(fake.requestsTo("posts.retry")).toHaveLength(1);
+  });
+});
+
+describe("status", () => {
+  it("scheduled → publishing → partial, with Zernio's error per platform; retry then publishes", async () => {
+    fake.failPublishing("acc_twitter_1", {
+      errorMessage: "Tweet text is too long",
+      errorCategory: "user_content",
+    });
+    const zernio = client();
+    const { postId } = await scheduleTwo(zernio);
+    expect((await zernio.getPost(postId)).status).toBe("scheduled");
+    fake.clock.advance(new Date("2026-12-02T08:00:00Z").getTime() - START.getTime());
+    expect((await zernio.getPost(postId)).status).toBe("publishing");
+    fake.clock.advance(1_000);
+    const done = await zernio.getPost(postId);
+    expect(done.status).toBe("partial");
+    expect(done.platforms).toEqual([
+      expect.objectContaining({
+        platform: "instagram",
+        accountId: "acc_instagram_1",
+        status: "published",
+        platformPostUrl: expect.any(String),
+        publishedAt: "2026-12-02T08:00:01.000Z",
+        errorMessage: null,
+      }),
+      expect.objectContaining({
+        platform: "twitter",
+        status: "failed",
+        platformPostUrl: null,
+        errorMessage: "Tweet text is too long",
+        errorCategory: "user_content",
+      }),
+    ]);
+    fake.clearPublishingFailures();
+    expect((await zernio.retryPost(postId)).status).toBe("published");
+  });
+
+  it("update reschedules, delete cancels a scheduled post", async () => {
+    const zernio = client();
+    const { postId } = await scheduleTwo(zernio);
+    const moved = await zernio.updatePost(postId, {
+      scheduledFor: "2026-12-03T10:00:00",
+      timezone: "Europe/Berlin",
+    });
+    expect(moved).toMatchObject({ status: "scheduled", scheduledFor: "2026-12-03T10:00:00" });
+    expect(fake.requestsTo("posts.update")[0]?.json).toEqual({
+      scheduledFor: "2026-12-03T10:00:00",
+      timezone: "Europe/Berlin",
+    });
+    await zernio.deletePost(postId);
+    expect(fake.listPosts()).toHaveLength(0);
+    await expect(zernio.getPost(postId)).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+});

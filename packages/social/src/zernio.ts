@@ -1,0 +1,340 @@
+// The Zernio (formerly Late) adapter, over the official SDK `@zernio/node`. Sources: Zernio's OpenAPI
+// spec (zernio-dev/zernio-rust openapi.yaml: POST/GET/PUT/DELETE /v1/posts, /v1/posts/{id}/retry,
+// GET /v1/accounts, POST /v1/media/presign) and the SDK's src/client.ts, src/errors.ts, generated types.
+// SDK gaps handled here: it sends no x-request-id (we set the header), it declares a `timeout` option
+// but never applies it (each attempt gets an AbortSignal.timeout through a per-call `fetch`), its
+// errors drop Retry-After (we keep the raw response), and its .d.ts imports @hey-api/client-fetch,
+// which it does not depend on, so we type the calls against its generated types ourselves.
+import {
+  type CreatePostData,
+  type CreatePostResponse,
+  type GetMediaPresignedUrlResponse,
+  type ListAccountsResponse,
+  type Post,
+  type UpdatePostData,
+  Zernio,
+} from "@zernio/node";
+import { SocialError, toSocialError } from "./errors";
+import {
+  DEFAULT_RETRY_POLICY,
+  REQUEST_ID_REPLAY_WINDOW_MS,
+  type RetryPolicy,
+  type RetryRuntime,
+  realRuntime,
+  withRetry,
+} from "./retry";
+import {
+  type CreatedPost,
+  type CreatePostInput,
+  type MediaUpload,
+  type PostStatus,
+  type SocialAccount,
+  toPostStatus,
+  toSocialAccount,
+  type UpdatePostInput,
+  type UploadedMedia,
+} from "./types";
+
+export const ZERNIO_DEFAULT_BASE_URL = "https://zernio.com/api";
+
+export interface ZernioSettings {
+  apiKey: string;
+  /** Without `/v1`: the SDK's routes carry it. Point it at a gateway or the fake. */
+  baseURL?: string | undefined;
+  /** Used for every request, the media PUT included; default the global fetch, read per call. */
+  fetch?: typeof fetch | undefined;
+  retry?: (Partial<RetryPolicy> & Partial<RetryRuntime>) | undefined;
+  /** Per attempt, for API calls (default 30 s). */
+  timeoutMs?: number | undefined;
+  /** Per attempt, for the media PUT (default 10 min: a video can be large). */
+  uploadTimeoutMs?: number | undefined;
+}
+
+export interface ZernioClient {
+  listAccounts(options?: { signal?: AbortSignal }): Promise<SocialAccount[]>;
+  uploadMedia(upload: MediaUpload): Promise<UploadedMedia>;
+  createPost(input: CreatePostInput): Promise<CreatedPost>;
+  getPost(postId: string, options?: { signal?: AbortSignal }): Promise<PostStatus>;
+  updatePost(postId: string, patch: UpdatePostInput): Promise<PostStatus>;
+  /** Cancels a draft or scheduled post (Zernio refuses published ones). */
+  deletePost(postId: string, options?: { signal?: AbortSignal }): Promise<void>;
+  /** Publishes a failed or partial post's failed platforms again. */
+  retryPost(postId: string, options?: { signal?: AbortSignal }): Promise<PostStatus>;
+}
+
+interface Attempt {
+  fetch: (request: Request) => Promise<Response>;
+  response: Response | undefined;
+  timedOut: boolean;
+}
+
+export function createZernio(settings: ZernioSettings): ZernioClient {
+  if (!settings.apiKey) {
+    throw new SocialError("AUTH", "Zernio is not configured — add ZERNIO_API_KEY", {
+      retryable: false,
+    });
+  }
+  const sdk = new Zernio({
+    apiKey: settings.apiKey,
+    baseURL: settings.baseURL ?? ZERNIO_DEFAULT_BASE_URL,
+  });
+  const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...settings.retry };
+  const runtime: RetryRuntime = {
+    sleep: settings.retry?.sleep ?? realRuntime.sleep,
+    now: settings.retry?.now ?? realRuntime.now,
+    random: settings.retry?.random ?? realRuntime.random,
+  };
+  const timeoutMs = settings.timeoutMs ?? 30_000;
+  const uploadTimeoutMs = settings.uploadTimeoutMs ?? 10 * 60_000;
+  const baseFetch = (input: Request | string, init?: RequestInit) =>
+    (settings.fetch ?? globalThis.fetch)(input, init);
+
+  /** A fetch for one attempt: its own timeout, and it keeps the answer for headers the SDK drops. */
+  function attempt(signal: AbortSignal | undefined, ms: number): Attempt {
+    const state: Attempt = {
+      response: undefined,
+      timedOut: false,
+      fetch: async (request) => {
+        const timeout = AbortSignal.timeout(ms);
+        timeout.addEventListener("abort", () => (state.timedOut = true), { once: true });
+        const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+        state.response = await baseFetch(new Request(request, { signal: combined }));
+        return state.response;
+      },
+    };
+    return state;
+  }
+
+  async function call<T>(
+    action: string,
+    invoke: (attempt: Attempt) => Promise<{ data?: T }>,
+    options: {
+      signal?: AbortSignal | undefined;
+      resendAfterNoAnswer: boolean;
+      windowMs?: number;
+    },
+  ): Promise<T> {
+    return withRetry(
+      async () => {
+        const current = attempt(options.signal, timeoutMs);
+        try {
+          const result = await invoke(current);
+          return result.data as T;
+        } catch (error) {
+          throw toSocialError(error, {
+            action,
+            response: current.response,
+            timedOut: current.timedOut && !options.signal?.aborted,
+          });
+        }
+      },
+      {
+        policy,
+        runtime,
+        resendAfterNoAnswer: options.resendAfterNoAnswer,
+        windowMs: options.windowMs,
+      },
+    );
+  }
+
+  // The SDK's method types are unresolved (see the header); these are its generated shapes.
+  const posts = sdk.posts as unknown as Record<
+    "createPost" | "getPost" | "updatePost" | "deletePost" | "retryPost",
+    (options: Record<string, unknown>) => Promise<{ data?: unknown }>
+  >;
+  const accounts = sdk.accounts as unknown as {
+    listAccounts(options: Record<string, unknown>): Promise<{ data?: ListAccountsResponse }>;
+  };
+  const media = sdk.media as unknown as {
+    getMediaPresignedUrl(
+      options: Record<string, unknown>,
+    ): Promise<{ data?: GetMediaPresignedUrlResponse }>;
+  };
+
+  function postFrom(data: unknown, action: string): Post {
+    const post = (data as { post?: Post } | undefined)?.post;
+    if (!post?._id)
+      throw new SocialError("ZERNIO_ERROR", `Zernio answered ${action} without a post`);
+    return post;
+  }
+
+  return {
+    async listAccounts(options = {}) {
+      const data = await call<ListAccountsResponse>(
+        "listing accounts",
+        (a) => accounts.listAccounts({ fetch: a.fetch }),
+        { signal: options.signal, resendAfterNoAnswer: true },
+      );
+      return (data?.accounts ?? []).map(toSocialAccount);
+    },
+
+    async uploadMedia(upload) {
+      const presign = await call<GetMediaPresignedUrlResponse>(
+        "preparing an upload",
+        (a) =>
+          media.getMediaPresignedUrl({
+            body: { filename: upload.filename, contentType: upload.contentType, size: upload.size },
+            fetch: a.fetch,
+          }),
+        { signal: upload.signal, resendAfterNoAnswer: true },
+      );
+      if (!presign?.uploadUrl || !presign.publicUrl) {
+        throw new SocialError("ZERNIO_ERROR", "Zernio answered presign without an upload URL");
+      }
+      const uploadUrl = presign.uploadUrl;
+      // A stream can be sent once; bytes in memory can be sent again (a PUT to the same key is safe).
+      const repeatable = upload.body instanceof Uint8Array;
+      await withRetry(
+        async () => {
+          const current = attempt(upload.signal, uploadTimeoutMs);
+          try {
+            const response = await current.fetch(
+              new Request(uploadUrl, {
+                method: "PUT",
+                headers: {
+                  "Content-Type": upload.contentType,
+                  "Content-Length": String(upload.size),
+                },
+                body: upload.body as BodyInit,
+                duplex: "half",
+              } as RequestInit),
+            );
+            if (!response.ok) {
+              throw new SocialError(
+                response.status >= 500 ? "UNAVAILABLE" : "VALIDATION",
+                `The media upload was refused (HTTP ${response.status})`,
+                { status: response.status },
+              );
+            }
+          } catch (error) {
+            throw toSocialError(error, {
+              action: "uploading media",
+              timedOut: current.timedOut && !upload.signal?.aborted,
+            });
+          }
+        },
+        {
+          policy: repeatable ? policy : { ...policy, attempts: 1 },
+          runtime,
+          resendAfterNoAnswer: true,
+        },
+      );
+      return { publicUrl: presign.publicUrl, key: presign.key };
+    },
+
+    async createPost(input) {
+      // platformSpecificData is passed through as given: its shape is per platform (the
+      // *PlatformData schemas), which the caller knows and this adapter does not restate.
+      const body = {
+        content: input.content,
+        mediaItems: input.mediaItems.map((item) => ({
+          type: item.type,
+          url: item.url,
+          ...(item.altText ? { altText: item.altText } : {}),
+        })),
+        platforms: input.platforms.map((target) => ({
+          platform: target.platform,
+          accountId: target.accountId,
+          ...(target.customContent !== undefined ? { customContent: target.customContent } : {}),
+          ...(target.platformSpecificData
+            ? { platformSpecificData: target.platformSpecificData }
+            : {}),
+        })),
+        ...(input.publishNow
+          ? { publishNow: true }
+          : { scheduledFor: input.scheduledFor, timezone: input.timezone }),
+      } as CreatePostData["body"];
+      try {
+        // Re-sending a create is safe ONLY because every attempt carries the same x-request-id:
+        // Zernio answers a repeat within ~5 minutes with 200 + the first post (`existingPost`)
+        // instead of creating a second one. So a create that timed out or lost its connection —
+        // which may well have created the post — is sent again, but only while we are inside that
+        // window (REQUEST_ID_REPLAY_WINDOW_MS, 4 min, kept short of Zernio's ~5). Past it, the
+        // error goes to the caller, who must look the post up rather than send it blind.
+        const data = await call<CreatePostResponse & { existingPost?: Post | string }>(
+          "creating a post",
+          (a) =>
+            posts.createPost({
+              body,
+              headers: { "x-request-id": input.requestId },
+              fetch: a.fetch,
+            }) as Promise<{ data?: CreatePostResponse & { existingPost?: Post | string } }>,
+          {
+            signal: input.signal,
+            resendAfterNoAnswer: true,
+            windowMs: REQUEST_ID_REPLAY_WINDOW_MS,
+          },
+        );
+        if (data?.existingPost) {
+          const existing = data.existingPost;
+          const post = typeof existing === "string" ? undefined : toPostStatus(existing);
+          const postId = typeof existing === "string" ? existing : (existing._id ?? "");
+          return { postId, post, duplicate: true, duplicateOf: "request-id", warnings: [] };
+        }
+        const post = postFrom(data, "creating a post");
+        const warnings = (data as { warnings?: string[] }).warnings ?? [];
+        return { postId: post._id ?? "", post: toPostStatus(post), duplicate: false, warnings };
+      } catch (error) {
+        // 409: the same account + content + media went out within 24 h. Link it, don't fail.
+        const existingPostId =
+          error instanceof SocialError && error.status === 409
+            ? (error.details as { existingPostId?: unknown } | undefined)?.existingPostId
+            : undefined;
+        if (typeof existingPostId === "string") {
+          return {
+            postId: existingPostId,
+            post: undefined,
+            duplicate: true,
+            duplicateOf: "content",
+            warnings: [],
+          };
+        }
+        throw error;
+      }
+    },
+
+    async getPost(postId, options = {}) {
+      const data = await call<unknown>(
+        "reading a post",
+        (a) => posts.getPost({ path: { postId }, fetch: a.fetch }),
+        { signal: options.signal, resendAfterNoAnswer: true },
+      );
+      return toPostStatus(postFrom(data, "reading a post"));
+    },
+
+    async updatePost(postId, patch) {
+      const body: UpdatePostData["body"] = {};
+      if (patch.content !== undefined) body.content = patch.content;
+      if (patch.mediaItems) body.mediaItems = patch.mediaItems;
+      if (patch.platforms) body.platforms = patch.platforms;
+      if (patch.publishNow) body.publishNow = true;
+      if (patch.scheduledFor !== undefined) body.scheduledFor = patch.scheduledFor;
+      if (patch.timezone !== undefined) body.timezone = patch.timezone;
+      // A PUT of the same body to the same id lands the same way twice: safe to re-send.
+      const data = await call<unknown>(
+        "updating a post",
+        (a) => posts.updatePost({ path: { postId }, body, fetch: a.fetch }),
+        { signal: patch.signal, resendAfterNoAnswer: !patch.publishNow },
+      );
+      return toPostStatus(postFrom(data, "updating a post"));
+    },
+
+    async deletePost(postId, options = {}) {
+      await call<unknown>(
+        "cancelling a post",
+        (a) => posts.deletePost({ path: { postId }, fetch: a.fetch }),
+        { signal: options.signal, resendAfterNoAnswer: true },
+      );
+    },
+
+    async retryPost(postId, options = {}) {
+      // A retry publishes: without an idempotency key, one that got no answer is not sent again.
+      const data = await call<unknown>(
+        "retrying a post",
+        (a) => posts.retryPost({ path: { postId }, fetch: a.fetch }),
+        { signal: options.signal, resendAfterNoAnswer: false },
+      );
+      return toPostStatus(postFrom(data, "retrying a post"));
+    },
+  };
+}
