@@ -1,4 +1,6 @@
 export * from "./errors";
 export { DEFAULT_RETRY_POLICY, REQUEST_ID_REPLAY_WINDOW_MS, type RetryPolicy } from "./retry";
+export * from "./rules";
+export { instantOf, isValidTimezone } from "./schedule-time";
 export * from "./types";
 export * from "./zernio";
