@@ -1,7 +1,12 @@
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { SocialError } from "./errors";
-import { createZernioFake, rateLimitHeaders, ZERNIO_MOCK_API_KEY } from "./testing";
+import {
+  createZernioDemo,
+  createZernioFake,
+  rateLimitHeaders,
+  ZERNIO_MOCK_API_KEY,
+} from "./testing";
 import { createZernio, type ZernioSettings } from "./zernio";
 
 const START = new Date("2026-12-01T08:00:00Z");
@@ -81,6 +86,15 @@ describe("accounts", () => {
     expect(error).toBeInstanceOf(SocialError);
     expect(error).toMatchObject({ code: "AUTH", status: 401, retryable: false });
     expect(fake.requestsTo("accounts.list")).toHaveLength(1);
+  });
+
+  it("the offline demo serves accounts labelled Demo", async () => {
+    const demo = createZernioDemo({ baseURL: "https://zernio-demo.mock/api" });
+    server.use(...demo.handlers);
+    const zernio = createZernio({ apiKey: demo.apiKey, baseURL: demo.baseURL });
+    const accounts = await zernio.listAccounts();
+    expect(accounts.length).toBe(8);
+    expect(accounts.every((a) => a.displayName?.startsWith("Demo ") && a.connected)).toBe(true);
   });
 
   it("no key at all says what to configure", () => {

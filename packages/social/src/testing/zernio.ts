@@ -749,3 +749,12 @@ export function rateLimitHeaders(resetAt: Date, limit = 60): Record<string, stri
     "Retry-After": String(Math.max(0, Math.ceil((resetAt.getTime() - Date.now()) / 1000))),
   };
 }
+
+/**
+ * The offline demo: the same fake on a real-time clock, serving only accounts labelled "Demo".
+ * Register `handlers` with msw's `setupServer` in the server process and point the adapter at
+ * `baseURL` with `apiKey`.
+ */
+export function createZernioDemo(options: Omit<ZernioFakeOptions, "accounts" | "startAt"> = {}) {
+  return createZernioFake({ ...options, accounts: [...ZERNIO_DEMO_ACCOUNTS] });
+}
