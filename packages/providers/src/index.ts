@@ -1,3 +1,4 @@
+export * from "./captions";
 export * from "./catalog";
 export * from "./errors";
 export * from "./generate";

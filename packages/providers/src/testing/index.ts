@@ -2,5 +2,7 @@
 // the server's tests, the e2e suite and the offline demo mode.
 export * from "./fixtures";
 export * from "./google";
+export * from "./google-captions";
 export * from "./http-server";
 export * from "./openai";
+export * from "./openai-responses";

@@ -1,0 +1,200 @@
+// Captions: one provider call writes every requested platform's caption from the media itself
+// (the image, a video's poster and frames, or — for Gemini — the video), with the generation prompt as
+// context. Same error codes, retry rules and log line as generation; the caller stores and checks limits.
+import {
+  type CaptionModelSpec,
+  captionAvailability,
+  captionCostUsd,
+  findCaptionModel,
+} from "../catalog/captions";
+import { formatFailureLine, isMediaGenError, MediaGenError } from "../errors";
+import type { ProviderId } from "../types";
+import type { CaptionBackend } from "./backend";
+import { googleCaptionBackend } from "./google";
+import { prepareCaptionImage } from "./images";
+import { openaiCaptionBackend } from "./openai";
+import {
+  captionInstructions,
+  captionSchema,
+  shortenInstructions,
+  shortenSchema,
+  toCaptions,
+  validateCaptionInput,
+} from "./request";
+import {
+  CAPTION_LIMITS,
+  type Captioner,
+  type CaptionerSettings,
+  type CaptionInput,
+  type ShortenInput,
+} from "./types";
+
+export * from "../catalog/captions";
+export * from "./frames";
+export { CAPTION_IMAGE_MAX_SIDE, prepareCaptionImage } from "./images";
+export { captionSchema } from "./request";
+export * from "./types";
+
+/** Gemini takes a video inline below this (Google documents ~100 MB for newer models; 20 MB is the
+ * limit every model has honoured). A larger video is captioned from its poster and frames instead. */
+export const INLINE_VIDEO_MAX_BYTES = 20 * 1024 * 1024;
+const DEFAULT_TIMEOUT_MS = 60_000;
+const PROVIDER_NAMES: Record<ProviderId, string> = { openai: "OpenAI", google: "Google Gemini" };
+const KEY_NAMES: Record<ProviderId, string> = {
+  openai: "OPENAI_API_KEY",
+  google: "GEMINI_API_KEY",
+};
+
+export function createCaptioner(settings: CaptionerSettings): Captioner {
+  const timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const backends: Partial<Record<ProviderId, CaptionBackend>> = {
+    openai: settings.openai ? openaiCaptionBackend(settings.openai, timeoutMs) : undefined,
+    google: settings.google ? googleCaptionBackend(settings.google, timeoutMs) : undefined,
+  };
+  const anyLog =
+    settings.openai?.logger ?? settings.google?.logger ?? ((line: string) => console.error(line));
+  const logFor = (id: string) =>
+    backends[findCaptionModel(id)?.provider ?? "openai"]?.log ?? anyLog;
+
+  /** The model and its provider's adapter, or the error that stops the request before it is sent. */
+  function resolve(id: string): { spec: CaptionModelSpec; backend: CaptionBackend } {
+    const spec = findCaptionModel(id);
+    const availability = captionAvailability(id, {
+      now: settings.now?.(),
+      enabled: settings.enabledModels,
+      disabled: settings.disabledModels,
+    });
+    if (!spec || !availability.available) {
+      const message = availability.available
+        ? `Unknown caption model "${id}".`
+        : availability.message;
+      throw new MediaGenError("MODEL_UNAVAILABLE", message, {
+        provider: spec?.provider,
+        model: id,
+        retryable: false,
+      });
+    }
+    const backend = backends[spec.provider];
+    if (!backend) {
+      const message = `${PROVIDER_NAMES[spec.provider]} is not configured — add ${KEY_NAMES[spec.provider]}.`;
+      throw new MediaGenError("PROVIDER_AUTH", message, { provider: spec.provider, model: id });
+    }
+    return { spec, backend };
+  }
+
+  /** Runs one request; any failure is logged once, redacted, and thrown as MediaGenError. */
+  async function run<T>(
+    input: { model: string; signal?: AbortSignal | undefined; assetId?: string | undefined },
+    work: (spec: CaptionModelSpec, backend: CaptionBackend) => Promise<T>,
+  ): Promise<T> {
+    try {
+      const { spec, backend } = resolve(input.model);
+      return await work(spec, backend);
+    } catch (error) {
+      if (input.signal?.aborted) throw input.signal.reason;
+      const failure = isMediaGenError(error)
+        ? error
+        : new MediaGenError("PROVIDER_ERROR", `Caption adapter error: ${String(error)}`, {
+            provider: findCaptionModel(input.model)?.provider,
+            model: input.model,
+            retryable: false,
+            cause: error,
+          });
+      logFor(input.model)(formatFailureLine(failure, input.assetId));
+      throw failure;
+    }
+  }
+
+  return {
+    caption(input: CaptionInput) {
+      return run(input, async (spec, backend) => {
+        const platforms = validateCaptionInput(input, spec.provider);
+        const context = { provider: spec.provider, model: spec.id };
+        const { video } = input.media;
+        const inlineVideo =
+          spec.videoInput && video && video.data.byteLength <= INLINE_VIDEO_MAX_BYTES
+            ? video
+            : undefined;
+        if (input.media.images.length === 0 && !inlineVideo) {
+          throw new MediaGenError(
+            "INVALID_REQUEST",
+            `${spec.label} takes no video${video ? " this large" : ""}: attach the poster and a few frames.`,
+            { ...context, retryable: false },
+          );
+        }
+        const images = inlineVideo
+          ? []
+          : await Promise.all(
+              input.media.images.map((image) => prepareCaptionImage(image, context)),
+            );
+        const answer = await backend.generate({
+          spec,
+          text: captionInstructions(
+            { ...input, media: { ...input.media, video: inlineVideo } },
+            platforms,
+          ),
+          images,
+          video: inlineVideo,
+          detail: images.length > 1 ? "low" : "high",
+          schema: captionSchema(platforms),
+          schemaName: "captions",
+          signal: input.signal,
+        });
+        let captions: ReturnType<typeof toCaptions>;
+        try {
+          captions = toCaptions(answer.parsed, platforms, input.hashtags);
+        } catch (error) {
+          throw new MediaGenError(
+            "PROVIDER_ERROR",
+            `${spec.label} returned unusable captions: ${(error as Error).message}.`,
+            {
+              ...context,
+              retryable: false,
+              cause: error,
+            },
+          );
+        }
+        return {
+          captions,
+          usage: answer.usage,
+          costUsd: captionCostUsd(spec, answer.usage),
+          model: spec.id,
+        };
+      });
+    },
+
+    shorten(input: ShortenInput) {
+      return run(input, async (spec, backend) => {
+        const context = { provider: spec.provider, model: spec.id, retryable: false };
+        if (!(input.limit > 0) || input.text.length > CAPTION_LIMITS.shortenText)
+          throw new MediaGenError(
+            "INVALID_REQUEST",
+            "Nothing sensible to shorten: check the text and the limit.",
+            context,
+          );
+        const answer = await backend.generate({
+          spec,
+          text: shortenInstructions(input),
+          images: [],
+          detail: "low",
+          schema: shortenSchema,
+          schemaName: "shortened_caption",
+          signal: input.signal,
+        });
+        const parsed = shortenSchema.safeParse(answer.parsed);
+        if (!parsed.success)
+          throw new MediaGenError(
+            "PROVIDER_ERROR",
+            `${spec.label} returned no shortened caption.`,
+            context,
+          );
+        return {
+          text: parsed.data.text.trim(),
+          usage: answer.usage,
+          costUsd: captionCostUsd(spec, answer.usage),
+          model: spec.id,
+        };
+      });
+    },
+  };
+}

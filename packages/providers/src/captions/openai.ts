@@ -1,0 +1,119 @@
+// Captions through OpenAI's Responses API: `responses.parse` with `text.format: zodTextFormat(schema)`
+// (strict JSON schema) and a user message of input_text + input_image parts, images as base64 data URLs.
+// References: developers.openai.com/api/reference/resources/responses/methods/create, the structured
+// outputs guide, openai-node 7.57 src/helpers/zod.ts (zodTextFormat) and lib/ResponsesParser.ts (parse
+// throws on invalid JSON; incomplete responses and refusals stay unparsed).
+import OpenAI from "openai";
+import { zodTextFormat } from "openai/helpers/zod";
+import type { ResponseInputContent } from "openai/resources/responses/responses";
+import { MediaGenError } from "../errors";
+import { toMediaGenError } from "../openai/errors";
+import { OPENAI_DEFAULT_BASE_URL } from "../openai/index";
+import { withRetry } from "../retry";
+import type { ProviderSettings } from "../types";
+import type { CaptionBackend } from "./backend";
+import { dataUrl } from "./images";
+
+function readKey(settings: ProviderSettings): string | undefined {
+  const key = typeof settings.apiKey === "function" ? settings.apiKey() : settings.apiKey;
+  return key?.trim() || undefined;
+}
+
+/** The model answered, but not JSON we can use: billed, so never re-sent automatically. */
+const unusable = (model: string, why: string, cause?: unknown) =>
+  new MediaGenError("PROVIDER_ERROR", `OpenAI returned unusable captions: ${why}.`, {
+    provider: "openai",
+    model,
+    retryable: false,
+    cause,
+  });
+
+export function openaiCaptionBackend(
+  settings: ProviderSettings,
+  timeoutMs: number,
+): CaptionBackend {
+  // Configured like the media adapter's client (openai/index.ts): key read per request, our retry loop
+  // only, no OPENAI_* variables, SDK logging off so base64 images never reach a log.
+  const client = new OpenAI({
+    apiKey: async () => readKey(settings) ?? "",
+    baseURL: settings.baseURL ?? OPENAI_DEFAULT_BASE_URL,
+    fetch: settings.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    maxRetries: 0,
+    timeout: timeoutMs,
+    adminAPIKey: null,
+    organization: null,
+    project: null,
+    webhookSecret: null,
+    logLevel: "off",
+  });
+
+  return {
+    log: settings.logger ?? ((line: string) => console.error(line)),
+    async generate({ spec, text, images, detail, schema, schemaName, signal }) {
+      const model = spec.id;
+      if (!readKey(settings)) {
+        throw new MediaGenError("PROVIDER_AUTH", "OpenAI is not configured — add OPENAI_API_KEY.", {
+          provider: "openai",
+          model,
+        });
+      }
+      const content: ResponseInputContent[] = [
+        { type: "input_text", text },
+        ...images.map((image) => ({
+          type: "input_image" as const,
+          image_url: dataUrl(image),
+          detail,
+        })),
+      ];
+      const format = zodTextFormat(schema, schemaName);
+      const response = await withRetry(
+        async () => {
+          try {
+            return await client.responses.parse(
+              { model, input: [{ role: "user", content }], text: { format }, store: false },
+              { signal, timeout: timeoutMs },
+            );
+          } catch (error) {
+            if (signal?.aborted) throw signal.reason;
+            // Thrown by the SDK's parser after a 200: the JSON text is broken or off-schema.
+            if (error instanceof SyntaxError) throw unusable(model, "the JSON is malformed", error);
+            if (error instanceof Error && error.name === "ZodError")
+              throw unusable(model, "the JSON does not match the captions schema", error);
+            throw toMediaGenError(error, { model, notFound: "model", createsJob: true });
+          }
+        },
+        // Billed like a create: re-sent only after an answer proving nothing ran (429, HTTP 5xx).
+        { policy: settings.retry, signal, createsJob: true },
+      );
+
+      const parts = response.output.flatMap((item) =>
+        item.type === "message" ? item.content : [],
+      );
+      const refusal = parts.find((part) => part.type === "refusal");
+      if (refusal?.type === "refusal") {
+        throw new MediaGenError(
+          "CONTENT_REJECTED",
+          `OpenAI declined to caption this: ${refusal.refusal}`,
+          {
+            provider: "openai",
+            model,
+          },
+        );
+      }
+      if (response.status === "failed")
+        throw unusable(model, response.error?.message ?? "the response failed");
+      if (response.status === "incomplete") {
+        const why = response.incomplete_details?.reason ?? "unknown reason";
+        throw unusable(model, `the answer stopped before the JSON was complete (${why})`);
+      }
+      if (response.output_parsed == null) throw unusable(model, "the answer had no JSON text");
+      return {
+        parsed: response.output_parsed,
+        usage: {
+          inputTokens: response.usage?.input_tokens ?? 0,
+          outputTokens: response.usage?.output_tokens ?? 0,
+        },
+      };
+    },
+  };
+}
