@@ -162,3 +162,46 @@ describe("Gemini captions (generateContent, JSON output)", () => {
     expect(result.text.length).toBeLessThanOrEqual(30);
   });
 });
+
+describe("Gemini captions mock beside the media mock", () => {
+  it("answers caption models and lets other models fall through to the next handler", async () => {
+    const { getResponse } = await import("msw");
+    const { createGoogleMock } = await import("../testing/google");
+    const { createGoogleCaptionsMock } = await import("../testing/google-captions");
+    const base = "https://gemini.gateway.test/google";
+    const handlers = [
+      ...createGoogleCaptionsMock({ baseURL: base }).handlers,
+      ...createGoogleMock({ baseURL: base }).handlers,
+    ];
+    const post = (model: string, body: unknown) =>
+      getResponse(
+        handlers,
+        new Request(`${base}/v1beta/models/${model}:generateContent`, {
+          method: "POST",
+          headers: { "x-goog-api-key": GOOGLE_MOCK_API_KEY, "content-type": "application/json" },
+          body: JSON.stringify(body),
+        }),
+      );
+    const caption = await post("gemini-3.8-flash", {
+      contents: [{ role: "user", parts: [{ text: "<prompt>a red kite</prompt>" }] }],
+      generationConfig: {
+        responseMimeType: "application/json",
+        responseJsonSchema: {
+          type: "object",
+          properties: { x: { type: "object", properties: { text: { type: "string" } } } },
+        },
+      },
+    });
+    const answer = await caption?.json();
+    expect(JSON.parse(answer.candidates[0].content.parts[0].text)).toEqual({
+      x: { text: "[Demo x caption] a red kite" },
+    });
+    const image = await post("gemini-3.1-flash-image", {
+      contents: [{ role: "user", parts: [{ text: "a red kite" }] }],
+      generationConfig: { responseModalities: ["TEXT", "IMAGE"] },
+    });
+    expect(image?.status).toBe(200);
+    const drawn = await image?.json();
+    expect(drawn.candidates[0].content.parts.some((p: any) => p.inlineData)).toBe(true);
+  });
+});

@@ -255,3 +255,33 @@ describe("OpenAI captions (Responses API)", () => {
     expect(error.message).toContain("OPENAI_API_KEY");
   });
 });
+
+describe("Responses API mock", () => {
+  it("refuses a strict schema that a real strict schema would not be (missing additionalProperties)", async () => {
+    const { getResponse } = await import("msw");
+    const response = await getResponse(
+      h.openai.handlers,
+      new Request(`${OPENAI_BASE}/responses`, {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${OPENAI_MOCK_API_KEY}`,
+          "content-type": "application/json",
+        },
+        body: JSON.stringify({
+          model: "gpt-6.1-terra",
+          input: "hi",
+          text: {
+            format: {
+              type: "json_schema",
+              name: "captions",
+              strict: true,
+              schema: { type: "object", properties: { x: { type: "string" } }, required: ["x"] },
+            },
+          },
+        }),
+      }),
+    );
+    expect(response?.status).toBe(400);
+    expect((await response?.json()).error.message).toContain("additionalProperties");
+  });
+});

@@ -68,10 +68,10 @@ export function validateCaptionInput(input: CaptionInput, provider: ProviderId):
       model: input.model,
       retryable: false,
     });
-  const platforms = CAPTION_PLATFORMS.filter((p) => input.platforms.includes(p));
-  if (platforms.length === 0) throw invalid("Pick at least one platform to caption for.");
   const unknown = input.platforms.filter((p) => !CAPTION_PLATFORMS.includes(p));
   if (unknown.length) throw invalid(`Unknown platform: ${unknown.join(", ")}.`);
+  const platforms = CAPTION_PLATFORMS.filter((p) => input.platforms.includes(p));
+  if (platforms.length === 0) throw invalid("Pick at least one platform to caption for.");
   const bounded: Array<[keyof typeof CAPTION_LIMITS, string | undefined]> = [
     ["prompt", input.prompt],
     ["tone", input.tone],
