@@ -14,6 +14,7 @@
 import { type HttpHandler, HttpResponse, http } from "msw";
 import { googleModels } from "../catalog/google";
 import type { ModelSpec } from "../catalog/types";
+import { hangUntilAborted, type MockTransportFault, truncated } from "./faults";
 import { gradientPng, SAMPLE_VIDEO, sampleVideoMp4 } from "./fixtures";
 import type { RenderMockImage } from "./openai";
 
@@ -43,14 +44,13 @@ export type GoogleMockRoute =
   | "operations.get"
   | "files.download";
 
-export interface GoogleMockFailure {
+/** An HTTP error answer, or a transport fault (see testing/faults.ts). */
+export interface GoogleMockFailure extends MockTransportFault {
   /** HTTP status; defaults to 500. The body is the google.rpc.Status Google sends for it. */
   status?: number;
   /** Overrides the google.rpc.Status body; `code` is always the HTTP status. */
   error?: { message?: string; status?: string; details?: unknown[] };
   headers?: Record<string, string>;
-  /** Drop the connection instead of answering (a network error). */
-  networkError?: boolean;
 }
 
 export interface RecordedGoogleRequest {
@@ -484,7 +484,8 @@ export function createGoogleMock(options: GoogleMockOptions = {}): GoogleMock {
 
     const failure = failures.get(route[0])?.shift();
     if (failure?.networkError) return HttpResponse.error();
-    if (failure) {
+    if (failure?.hang) return hangUntilAborted(request);
+    if (failure && !failure.partial) {
       const status = failure.status ?? 500;
       const { message, details, status: rpc } = failure.error ?? {};
       const text = message ?? DEFAULT_MESSAGE[status] ?? "Request failed.";
@@ -509,7 +510,8 @@ export function createGoogleMock(options: GoogleMockOptions = {}): GoogleMock {
           message: "API key not valid. Please pass a valid API key.",
         },
       ]);
-    return route[3](path.match(route[2]) as string[], json);
+    const answer = await route[3](path.match(route[2]) as string[], json);
+    return failure?.partial ? truncated(answer) : answer;
   });
 
   return {

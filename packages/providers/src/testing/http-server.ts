@@ -16,9 +16,23 @@ export async function startMockProviderServer(
   options: { port?: number } = {},
 ): Promise<MockProviderServer> {
   const server = createServer(async (req, res) => {
+    // A client that gives up (timeout, abort) aborts the request, so a hanging mock stops waiting.
+    const closed = new AbortController();
+    res.on("close", () => {
+      if (!res.writableFinished) closed.abort();
+    });
     try {
-      const request = toFetchRequest(req, `http://${req.headers.host ?? "127.0.0.1"}`);
+      const request = toFetchRequest(
+        req,
+        `http://${req.headers.host ?? "127.0.0.1"}`,
+        closed.signal,
+      );
       const response = await getResponse([...handlers], request);
+      // HttpResponse.error(): a connection reset, as a real server's crash would give.
+      if (response?.type === "error") {
+        req.socket.destroy();
+        return;
+      }
       if (!response) {
         res.writeHead(404, { "content-type": "application/json" });
         res.end(JSON.stringify({ error: { message: `No mock for ${req.method} ${req.url}` } }));
@@ -30,7 +44,10 @@ export async function startMockProviderServer(
       });
       res.writeHead(response.status, headers);
       if (response.body) {
-        Readable.fromWeb(response.body as import("node:stream/web").ReadableStream).pipe(res);
+        const body = Readable.fromWeb(response.body as import("node:stream/web").ReadableStream);
+        // A body that errors mid-way (a partial answer) drops the connection, short of content-length.
+        body.on("error", () => req.socket.destroy());
+        body.pipe(res);
       } else res.end();
     } catch (error) {
       res.writeHead(500, { "content-type": "application/json" });
@@ -49,7 +66,7 @@ export async function startMockProviderServer(
   };
 }
 
-function toFetchRequest(req: IncomingMessage, origin: string): Request {
+function toFetchRequest(req: IncomingMessage, origin: string, signal: AbortSignal): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
@@ -59,6 +76,7 @@ function toFetchRequest(req: IncomingMessage, origin: string): Request {
   return new Request(new URL(req.url ?? "/", origin), {
     method,
     headers,
+    signal,
     body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : undefined,
     // Required by undici for streamed request bodies.
     ...(hasBody ? { duplex: "half" } : {}),

@@ -10,6 +10,7 @@
 import { randomBytes } from "node:crypto";
 import { HttpResponse, http } from "msw";
 import sharp from "sharp";
+import { hangUntilAborted, type MockTransportFault, truncated } from "./faults";
 import { gradientPng, samplePosterJpeg, sampleVideoMp4 } from "./fixtures";
 
 export const OPENAI_MOCK_API_KEY = "sk-mock-openai-0000";
@@ -58,13 +59,12 @@ export interface RecordedOpenAIRequest {
   /** Multipart fields; repeated fields (image[]) become arrays. */
   fields?: Record<string, FieldValue | FieldValue[]> | undefined;
 }
-export interface OpenAIMockFailure {
-  status: number;
+/** An HTTP error answer (`status`, default 500), or a transport fault (see testing/faults.ts). */
+export interface OpenAIMockFailure extends MockTransportFault {
+  status?: number;
   /** Defaults to OpenAI's error JSON for the status. */
   body?: unknown;
   headers?: Record<string, string>;
-  /** Drop the connection instead of answering (the SDK's APIConnectionError). */
-  networkError?: boolean;
 }
 export interface OpenAIMockOptions {
   baseURL?: string;
@@ -241,8 +241,9 @@ export function createOpenAIMock(options: OpenAIMockOptions = {}) {
       requests.push(record);
       const failure = queued.get(name)?.shift();
       if (failure?.networkError) return HttpResponse.error();
-      if (failure) {
-        const { status, headers: extra, body = failureBody(status) } = failure;
+      if (failure?.hang) return hangUntilAborted(request);
+      if (failure && !failure.partial) {
+        const { status = 500, headers: extra, body = failureBody(status) } = failure;
         return HttpResponse.json(body as Record<string, unknown>, { status, headers: extra });
       }
       if (!record.authorized) {
@@ -254,12 +255,14 @@ export function createOpenAIMock(options: OpenAIMockOptions = {}) {
         const code = key ? "invalid_api_key" : null;
         return errorJson(401, { message, type: "invalid_request_error", code });
       }
+      let response: Response;
       try {
-        return await answer(record, String(params.videoId ?? ""));
+        response = await answer(record, String(params.videoId ?? ""));
       } catch (refusal) {
-        if (refusal instanceof Response) return refusal;
-        throw refusal;
+        if (!(refusal instanceof Response)) throw refusal;
+        response = refusal;
       }
+      return failure?.partial ? truncated(response) : response;
     };
 
   const text = (r: RecordedOpenAIRequest, name: string): string | undefined => {
