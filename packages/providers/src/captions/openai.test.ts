@@ -282,6 +282,7 @@ describe("Responses API mock", () => {
       }),
     );
     expect(response?.status).toBe(400);
-    expect((await response?.json()).error.message).toContain("additionalProperties");
+    const body = (await response?.json()) ?? {};
+    expect(body.error.message).toContain("additionalProperties");
   });
 });
