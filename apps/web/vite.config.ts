@@ -28,6 +28,12 @@ export default defineConfig({
   plugins: [react()],
   server: { host: "127.0.0.1", port: Number(process.env.WEB_PORT ?? 5173), proxy },
   preview: { host: "127.0.0.1", port: Number(process.env.WEB_PORT ?? 4173), proxy },
-  // Hidden source maps: generated for error tracking, not advertised to every visitor.
-  build: { outDir: "dist", sourcemap: "hidden", target: "es2022" },
+  // No source maps in the build the server serves (they would publish the source). Set
+  // SOURCEMAP=hidden to write them for an error tracker's upload step; the server never serves
+  // *.map files either way.
+  build: {
+    outDir: "dist",
+    sourcemap: process.env.SOURCEMAP === "hidden" ? "hidden" : false,
+    target: "es2022",
+  },
 });

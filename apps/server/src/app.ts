@@ -43,12 +43,8 @@ export function createApp(
       router: appRouter,
       createContext: createContextFactory(runtime.api),
       maxBodySize: runtime.api.limits.referenceImageMaxBytes + 1024 * 1024,
-      onError({ error, path }) {
-        // Unexpected failures only; expected ones (validation, auth, quota) are answers, not incidents.
-        if (error.code === "INTERNAL_SERVER_ERROR") {
-          console.error(`[trpc] ${path ?? "?"}: ${error.message}`);
-        }
-      },
+      // Unexpected failures are logged once by the errorFormatter (packages/api/src/trpc.ts),
+      // which also keeps their message from the client.
     }),
   );
 
@@ -62,6 +58,11 @@ export function createApp(
  * page path answered with index.html so client-side routes (/ai-studio, /sign-in) load directly.
  */
 function serveStudio(app: Express, distDir: string): void {
+  // Source maps stay private even if a build wrote them (SOURCEMAP=hidden, for error tracking).
+  app.use((req, res, next) => {
+    if (req.path.endsWith(".map")) return void res.status(404).end();
+    next();
+  });
   app.use(
     "/assets",
     express.static(path.join(distDir, "assets"), { immutable: true, maxAge: "1y", index: false }),

@@ -1,5 +1,8 @@
 // Access limits seen from outside: spoofed X-Forwarded-For, per-account brute force, password and
 // profile rules on every path that sets them.
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { testBackends } from "@streamline/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseTrustProxy } from "../src/trust-proxy";
@@ -152,5 +155,31 @@ describe.each(testBackends())("sign-in limits behind a proxy (%s)", (backend) =>
       { cookie, "x-forwarded-for": "203.0.113.4" },
     );
     expect(goodImage.status).toBe(200);
+  });
+});
+
+describe("the built studio", () => {
+  it("serves no source maps, even when a build wrote them", async () => {
+    const dist = await mkdtemp(path.join(tmpdir(), "streamline-dist-"));
+    await mkdir(path.join(dist, "assets"));
+    await writeFile(path.join(dist, "index.html"), "<!doctype html><title>studio</title>");
+    await writeFile(
+      path.join(dist, "assets", "index-abc.js"),
+      "console.log(1)\n//# sourceMappingURL=index-abc.js.map",
+    );
+    await writeFile(
+      path.join(dist, "assets", "index-abc.js.map"),
+      '{"version":3,"sources":["src/secret.ts"]}',
+    );
+    const server = await startTestServer("pglite", { WEB_DIST_DIR: dist }, { worker: false });
+    try {
+      expect((await fetch(`${server.url}/assets/index-abc.js`)).status).toBe(200);
+      const map = await fetch(`${server.url}/assets/index-abc.js.map`);
+      expect(map.status).toBe(404);
+      expect(await map.text()).not.toContain("secret.ts");
+    } finally {
+      await server.close();
+      await rm(dist, { recursive: true, force: true });
+    }
   });
 });

@@ -8,6 +8,7 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import type { Kysely } from "kysely";
 import superjson from "superjson";
 import { ZodError, z } from "zod";
+import { findUnsafeText } from "./input-safety";
 
 export type SessionUser = {
   id: string;
@@ -78,20 +79,81 @@ export class InputFieldError extends Error {
   }
 }
 
+/** What a client sees for a failure on our side; the real message is logged, never sent. */
+export const INTERNAL_ERROR_MESSAGE =
+  "Something went wrong on our side. Please try again; if it keeps happening, contact support.";
+
+type Issue = { path: PropertyKey[]; message: string; code?: string; input?: unknown };
+
+/** One schema problem in plain words, naming its field: "prompt: Describe what to generate." */
+export function describeIssue(issue: Issue): string {
+  const field = issue.path.length ? issue.path.map(String).join(".") : "input";
+  const message =
+    issue.code === "invalid_type" && issue.input === undefined ? "is required." : issue.message;
+  return `${field}: ${message}`;
+}
+
+function plainMessage(error: ZodError): string {
+  const [first, ...rest] = error.issues;
+  if (!first) return "The input is not valid.";
+  return rest.length ? `${describeIssue(first)} (and ${rest.length} more)` : describeIssue(first);
+}
+
+/**
+ * The server's transformer: superjson, except that an input which is not superjson's envelope
+ * (a `null` body, a bare string) is refused as BAD_REQUEST instead of crashing the decoder.
+ */
+const transformer = {
+  input: {
+    serialize: (value: unknown) => superjson.serialize(value),
+    deserialize: (value: unknown) => {
+      if (value === undefined || (typeof FormData !== "undefined" && value instanceof FormData))
+        return value;
+      if (value === null || typeof value !== "object" || !("json" in value)) {
+        throw new TRPCError({
+          code: "BAD_REQUEST",
+          message: "input: send a JSON object (superjson-encoded, as the tRPC client does).",
+          cause: new InputFieldError("input: send a JSON object.", {
+            input: ["Send a JSON object."],
+          }),
+        });
+      }
+      try {
+        return superjson.deserialize(value as Parameters<typeof superjson.deserialize>[0]);
+      } catch {
+        throw new TRPCError({
+          code: "BAD_REQUEST",
+          message: "input: the superjson envelope could not be decoded.",
+        });
+      }
+    },
+  },
+  output: superjson,
+};
+
 const t = initTRPC.context<ApiContext>().create({
-  transformer: superjson,
+  transformer,
   sse: {
     // Shorter than the client's reconnectAfterInactivityMs (see packages/client), so an idle
     // stream is never mistaken for a dead one.
     ping: { enabled: true, intervalMs: 10_000 },
     client: { reconnectAfterInactivityMs: 25_000 },
   },
-  errorFormatter({ shape, error }) {
+  errorFormatter({ shape, error, path }) {
     const cause = error.cause;
+    if (error.code === "INTERNAL_SERVER_ERROR") {
+      // Database and library messages stay on the server (logged once, here).
+      console.error(`[trpc] ${path ?? "?"}: ${error.message}`, cause ?? "");
+      const { stack: _stack, ...data } = shape.data;
+      return { ...shape, message: INTERNAL_ERROR_MESSAGE, data: { ...data, zodError: null } };
+    }
+    const { stack: _stack, ...data } = shape.data;
     return {
       ...shape,
+      // A schema failure says which field and why in words, never a JSON dump of the issues.
+      message: cause instanceof ZodError ? plainMessage(cause) : shape.message,
       data: {
-        ...shape.data,
+        ...data,
         // { formErrors: string[], fieldErrors: { prompt: ["..."] } }: the UI shows each by its field.
         zodError:
           cause instanceof ZodError
@@ -105,7 +167,21 @@ const t = initTRPC.context<ApiContext>().create({
 });
 
 export const createTRPCRouter = t.router;
-export const publicProcedure = t.procedure;
+
+/** Every procedure: no NUL, lone surrogate or `__proto__` key anywhere in its input. */
+const safeInput = t.middleware(async ({ getRawInput, next }) => {
+  const unsafe = findUnsafeText(await getRawInput());
+  if (unsafe) {
+    throw new TRPCError({
+      code: "BAD_REQUEST",
+      message: unsafe.message,
+      cause: new InputFieldError(unsafe.message, { [unsafe.field]: [unsafe.message] }),
+    });
+  }
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(safeInput);
 
 /**
  * Every procedure but the catalog and health needs a signed-in user. A cookie-authenticated
@@ -113,19 +189,21 @@ export const publicProcedure = t.procedure;
  * cross-site without a preflight, and SameSite=Lax alone does not cover every case (same-site
  * subdomains, older browsers). API-key calls carry no ambient credential and need no such check.
  */
-export const protectedProcedure = t.procedure.use(({ ctx, type, next }) => {
-  if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
-  if (type === "mutation" && ctx.user.method === "session") {
-    const origin = ctx.headers.get("origin");
-    if (!origin || !ctx.trustedOrigins.includes(origin)) {
-      throw new TRPCError({
-        code: "FORBIDDEN",
-        message: "Cross-site request refused: this action must come from the studio itself.",
-      });
+export const protectedProcedure = t.procedure
+  .use(({ ctx, type, next }) => {
+    if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
+    if (type === "mutation" && ctx.user.method === "session") {
+      const origin = ctx.headers.get("origin");
+      if (!origin || !ctx.trustedOrigins.includes(origin)) {
+        throw new TRPCError({
+          code: "FORBIDDEN",
+          message: "Cross-site request refused: this action must come from the studio itself.",
+        });
+      }
     }
-  }
-  return next({ ctx: { ...ctx, user: ctx.user } });
-});
+    return next({ ctx: { ...ctx, user: ctx.user } });
+  })
+  .use(safeInput);
 
 /** Managing API keys needs the person themself (a session), not another key. */
 export const sessionProcedure = protectedProcedure.use(({ ctx, next }) => {

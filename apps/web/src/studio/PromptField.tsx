@@ -1,14 +1,15 @@
+import { promptLength, promptProblem as serverPromptProblem } from "@streamline/api/prompt";
 import type { KeyboardEvent } from "react";
 import { useLimits } from "../lib/limits";
 
 const count = new Intl.NumberFormat();
 
-/** Client-side check mirroring the server's prompt rule (trimmed, 1 … maxLength). */
+/**
+ * The server's own prompt rule (the same module validates media.generate): trimmed, visible text,
+ * 1 … maxLength characters counted in code points.
+ */
 export function promptProblem(prompt: string, maxLength: number): string | null {
-  const length = prompt.trim().length;
-  if (length === 0) return "Describe what to generate.";
-  if (length > maxLength) return `Keep the prompt under ${count.format(maxLength)} characters.`;
-  return null;
+  return serverPromptProblem(prompt, maxLength) ?? null;
 }
 
 export function PromptField(props: {
@@ -20,7 +21,7 @@ export function PromptField(props: {
 }) {
   const { value, onChange, onSubmitShortcut, error } = props;
   const maxLength = useLimits().promptMaxLength;
-  const length = value.trim().length;
+  const length = promptLength(value);
   const over = length > maxLength;
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {

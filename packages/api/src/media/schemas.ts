@@ -1,8 +1,9 @@
-import { MEDIA_STATUSES, MEDIA_TYPES } from "@streamline/db";
+import { decodeCursor, MEDIA_STATUSES, MEDIA_TYPES } from "@streamline/db";
 import { findModelSpec, invalidOptions, MODEL_CATALOG } from "@streamline/providers";
 import { z } from "zod";
+import { PROMPT_MAX_LENGTH, promptProblem } from "./prompt";
 
-export const PROMPT_MAX_LENGTH = 4_000;
+export { PROMPT_MAX_LENGTH } from "./prompt";
 
 const modelIds = MODEL_CATALOG.map((m) => m.id);
 
@@ -10,13 +11,20 @@ const modelIds = MODEL_CATALOG.map((m) => m.id);
 export const generateInput = z
   .object({
     type: z.enum(MEDIA_TYPES),
-    model: z.string().min(1, "Choose a model."),
+    model: z.string().min(1, "Choose a model.").max(100, "That is not a model id."),
     prompt: z
       .string()
       .trim()
-      .min(1, "Describe what to generate.")
-      .max(PROMPT_MAX_LENGTH, `Keep the prompt under ${PROMPT_MAX_LENGTH} characters.`),
-    options: z.record(z.string(), z.union([z.string(), z.number()])).default({}),
+      .superRefine((prompt, ctx) => {
+        const problem = promptProblem(prompt, PROMPT_MAX_LENGTH);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      }),
+    options: z
+      .record(
+        z.string().max(64, "Option names are short."),
+        z.union([z.string().max(200), z.number()]),
+      )
+      .default({}),
     referenceImageUrl: z
       .url({ protocol: /^https?$/, message: "Use an http(s) link to an image." })
       .max(2_048)
@@ -46,18 +54,47 @@ export const generateInput = z
         message: `${spec.label} makes ${spec.type}s, not ${input.type}s.`,
       });
     }
-    for (const [name, message] of Object.entries(invalidOptions(spec, input.options))) {
+    // Only the model's own options: a name like `constructor` must not reach the catalog lookup
+    // through Object.prototype.
+    const known: Record<string, string | number> = {};
+    for (const [name, value] of Object.entries(input.options)) {
+      if (Object.hasOwn(spec.options, name)) known[name] = value;
+      else
+        ctx.addIssue({
+          code: "custom",
+          path: ["options", name],
+          message: `${spec.label} has no option "${name}".`,
+        });
+    }
+    for (const [name, message] of Object.entries(invalidOptions(spec, known))) {
       ctx.addIssue({ code: "custom", path: ["options", name], message });
     }
   });
 
 export type GenerateInput = z.infer<typeof generateInput>;
 
+/**
+ * `media.generate`'s input: a multipart FormData (checked in upload.ts) or the JSON object. Not a
+ * z.union, whose failure hides which field was wrong: JSON is parsed by `generateInput` itself,
+ * so a missing or mistyped field is named in `fieldErrors`.
+ */
+export const generateInputOrForm = {
+  _input: undefined as unknown as FormData | z.input<typeof generateInput>,
+  _output: undefined as unknown as FormData | GenerateInput,
+  parse(raw: unknown): FormData | GenerateInput {
+    return raw instanceof FormData ? raw : generateInput.parse(raw);
+  },
+};
+
 export const listInput = z.object({
   limit: z.number().int().min(1).max(100).default(24),
-  cursor: z.string().max(200).nullish(),
+  cursor: z
+    .string()
+    .max(200, "That page cursor is not valid.")
+    .refine((cursor) => decodeCursor(cursor) !== null, "That page cursor is not valid.")
+    .nullish(),
   type: z.enum(MEDIA_TYPES).optional(),
-  model: z.string().max(100).optional(),
+  model: z.string().max(100, "That is not a model id.").optional(),
   status: z.enum([...MEDIA_STATUSES, "active"]).optional(),
 });
 

@@ -6,7 +6,8 @@ import {
 } from "@streamline/providers";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { type ApiContext, InputFieldError } from "../trpc";
+import { findUnsafeText } from "../input-safety";
+import { type ApiContext, describeIssue, InputFieldError } from "../trpc";
 import { type GenerateInput, generateInput } from "./schemas";
 
 /** A BAD_REQUEST whose flattened Zod error names the field, like input validation does. */
@@ -18,28 +19,77 @@ export function fieldError(field: string, message: string): TRPCError {
   });
 }
 
-/** A multipart upload carries the JSON input in `input` and the photo in `referenceImage`. */
+/** The only fields a multipart generate may carry. */
+const FORM_FIELDS = new Set(["input", "referenceImage"]);
+
+/**
+ * A multipart upload carries the JSON input in `input` and the photo in `referenceImage`. Anything
+ * ambiguous is refused with a field error rather than silently dropped (and then billed as a
+ * text-only generation): an empty file, a file under another name, the photo sent as text, two
+ * photos, or a photo together with a `referenceImageUrl`.
+ */
 export async function parseGenerateFormData(
   form: FormData,
 ): Promise<{ input: GenerateInput; upload: File | undefined }> {
-  const raw = form.get("input");
+  for (const [name, value] of form.entries()) {
+    if (!FORM_FIELDS.has(name)) {
+      throw fieldError(
+        name,
+        typeof value === "string"
+          ? `Unexpected field "${name}": put every setting in the JSON "input" field.`
+          : `Unexpected file field "${name}": send the reference photo as "referenceImage".`,
+      );
+    }
+  }
+  const inputs = form.getAll("input");
+  const raw = inputs[0];
+  if (inputs.length !== 1 || typeof raw !== "string") {
+    throw fieldError(
+      "input",
+      inputs.length > 1
+        ? "Send one input field, not several."
+        : "The input field must be JSON text.",
+    );
+  }
   let json: unknown;
   try {
-    json = typeof raw === "string" ? JSON.parse(raw) : undefined;
+    json = JSON.parse(raw);
   } catch {
     throw fieldError("input", "The input field must be JSON.");
   }
-  const parsed = generateInput.safeParse(json ?? {});
+  const unsafe = findUnsafeText(json);
+  if (unsafe) throw fieldError(unsafe.field, unsafe.message);
+  if (json === null || typeof json !== "object" || Array.isArray(json)) {
+    throw fieldError("input", "The input field must be a JSON object.");
+  }
+  const parsed = generateInput.safeParse(json);
   if (!parsed.success) {
     const { fieldErrors } = z.flattenError(parsed.error);
+    const first = parsed.error.issues[0];
     throw new TRPCError({
       code: "BAD_REQUEST",
-      message: parsed.error.issues[0]?.message ?? "Invalid input",
+      message: first ? describeIssue(first) : "The input is not valid.",
       cause: new InputFieldError("Invalid input", fieldErrors as Record<string, string[]>),
     });
   }
-  const file = form.get("referenceImage");
-  return { input: parsed.data, upload: file instanceof File && file.size > 0 ? file : undefined };
+  const files = form.getAll("referenceImage");
+  if (files.length > 1) {
+    throw fieldError("referenceImage", `Send one reference image, not ${files.length}.`);
+  }
+  const file = files[0];
+  if (typeof file === "string") {
+    throw fieldError("referenceImage", "Attach the reference image as a file, not as text.");
+  }
+  if (file && file.size === 0) {
+    throw fieldError("referenceImage", "The reference image file is empty.");
+  }
+  if (file && parsed.data.referenceImageUrl) {
+    throw fieldError(
+      "referenceImageUrl",
+      "Send a reference image file or a link to one, not both.",
+    );
+  }
+  return { input: parsed.data, upload: file };
 }
 
 export async function checkReferenceImage(

@@ -16,12 +16,11 @@ import {
   resolveOptions,
 } from "@streamline/providers";
 import { TRPCError, type TRPCRouterRecord, tracked } from "@trpc/server";
-import { z } from "zod";
 import { storageKeysOf, toMediaAssetDto } from "../media/dto";
 import { generateMedia, retryMedia } from "../media/generate";
 import {
   assetIdInput,
-  generateInput,
+  generateInputOrForm,
   listInput,
   onProgressInput,
   PROMPT_MAX_LENGTH,
@@ -72,16 +71,12 @@ export const mediaRouter = {
     demo: ctx.demo,
   })),
 
-  generate: protectedProcedure
-    .input(z.union([z.instanceof(FormData), generateInput]))
-    .mutation(async ({ ctx, input }) => {
-      const { input: parsed, upload } =
-        input instanceof FormData
-          ? await parseGenerateFormData(input)
-          : { input, upload: undefined };
-      const { asset, created } = await generateMedia(ctx, parsed, upload);
-      return { asset: await toMediaAssetDto(asset, ctx.storage), created };
-    }),
+  generate: protectedProcedure.input(generateInputOrForm).mutation(async ({ ctx, input }) => {
+    const { input: parsed, upload } =
+      input instanceof FormData ? await parseGenerateFormData(input) : { input, upload: undefined };
+    const { asset, created } = await generateMedia(ctx, parsed, upload);
+    return { asset: await toMediaAssetDto(asset, ctx.storage), created };
+  }),
 
   byId: protectedProcedure.input(assetIdInput).query(async ({ ctx, input }) => {
     const asset = await findMediaAsset(ctx.db, { id: input.id, userId: ctx.user.id });

@@ -122,9 +122,20 @@ export function encodeCursor(cursor: MediaAssetCursor): string {
   return Buffer.from(`${cursor.createdAt.toISOString()}|${cursor.id}`).toString("base64url");
 }
 
+const CURSOR =
+  /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?Z)\|([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/;
+
+/**
+ * The cursor `encodeCursor` wrote, or null for anything else: an ISO time PostgreSQL can hold
+ * (years 1970–9999) and an asset id (a UUID), so a forged cursor never reaches a query.
+ */
 export function decodeCursor(value: string): MediaAssetCursor | null {
-  const [iso, id] = Buffer.from(value, "base64url").toString("utf8").split("|");
-  if (!iso || !id) return null;
+  if (value.length > 200 || !/^[A-Za-z0-9_-]*$/.test(value)) return null;
+  const match = CURSOR.exec(Buffer.from(value, "base64url").toString("utf8"));
+  if (!match) return null;
+  const [, iso, id] = match as unknown as [string, string, string];
   const createdAt = new Date(iso);
-  return Number.isNaN(createdAt.getTime()) ? null : { createdAt, id };
+  const year = createdAt.getUTCFullYear();
+  if (Number.isNaN(createdAt.getTime()) || year < 1970 || year > 9999) return null;
+  return { createdAt, id };
 }
