@@ -68,6 +68,10 @@ export function loadEnv(runtimeEnv: NodeJS.ProcessEnv = process.env) {
       WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
       MEDIA_MAX_CONCURRENT_PER_USER: z.coerce.number().int().min(1).default(3),
       MEDIA_DAILY_SPEND_USD: z.coerce.number().min(0).default(10),
+      /** Live progress streams one user may hold open per server process. */
+      MEDIA_MAX_STREAMS_PER_USER: z.coerce.number().int().min(1).default(20),
+      /** How often an open stream re-checks its caller (sign-out, key revocation end it). */
+      MEDIA_STREAM_RECHECK_SECONDS: z.coerce.number().positive().default(30),
       MEDIA_REFERENCE_MAX_BYTES: z.coerce
         .number()
         .int()
@@ -82,10 +86,13 @@ export function loadEnv(runtimeEnv: NodeJS.ProcessEnv = process.env) {
       /** First pause before retrying a provider call (doubles, with jitter, up to 3 attempts). */
       PROVIDER_RETRY_MIN_DELAY_MS: z.coerce.number().int().min(0).default(1_000),
       /** Seconds without a worker heartbeat before a job is taken over (pg-boss minimum 10). */
-      JOB_HEARTBEAT_SECONDS: z.coerce.number().int().min(10).default(30),
-      JOB_SUPERVISE_SECONDS: z.coerce.number().int().min(1).default(30),
+      JOB_HEARTBEAT_SECONDS: z.coerce.number().int().min(10).default(10),
+      /** How often abandoned jobs are looked for (takeover ≈ heartbeat + this + retry delay). */
+      JOB_SUPERVISE_SECONDS: z.coerce.number().int().min(1).default(5),
       /** First delay before a job abandoned by a dead worker is tried again (then backs off). */
-      JOB_RETRY_DELAY_SECONDS: z.coerce.number().int().min(0).default(5),
+      JOB_RETRY_DELAY_SECONDS: z.coerce.number().int().min(0).default(1),
+      /** How often an idle worker looks for queued jobs besides NOTIFY wake-ups (min 0.5). */
+      JOB_POLL_SECONDS: z.coerce.number().min(0.5).default(1),
       /** Signs session cookies. Required in production; development keeps one under .data/. */
       BETTER_AUTH_SECRET: z.string().min(32).optional(),
       /** More origins allowed to make cookie-authenticated calls (comma-separated). */

@@ -138,6 +138,10 @@ export async function createRuntime(
       return resolveCaller(auth, handle.db, headers);
     },
     trustedOrigins: origins,
+    streams: {
+      maxPerUser: env.MEDIA_MAX_STREAMS_PER_USER,
+      recheckMs: env.MEDIA_STREAM_RECHECK_SECONDS * 1000,
+    },
   };
 
   const generation: GenerationDeps = {

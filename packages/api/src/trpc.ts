@@ -49,6 +49,8 @@ export interface ApiDeps {
   defaultModels: Readonly<Record<ProviderId, Partial<Record<MediaType, string>>>>;
   /** Origins whose pages may make cookie-authenticated mutations (the studio's own). */
   trustedOrigins: readonly string[];
+  /** Live progress streams: how many one user may hold open, how often the caller is re-checked. */
+  streams?: { maxPerUser?: number; recheckMs?: number } | undefined;
 }
 
 export type ApiContext = ApiDeps & { user: SessionUser | null; headers: Headers };

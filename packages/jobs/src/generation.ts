@@ -1,6 +1,7 @@
 import type { Database, MediaAsset } from "@streamline/db";
 import { TERMINAL_STATUSES } from "@streamline/db";
 import {
+  DEFAULT_POLL_POLICY,
   estimateCostUsd,
   findModelSpec,
   formatFailureLine,
@@ -14,11 +15,12 @@ import {
   pollUntilDone,
   type ReferenceImage,
   resolveOptions,
+  sleep,
   wasFailureLogged,
 } from "@streamline/providers";
 import {
-  createVideoPoster,
   durableUrl,
+  inspectVideo,
   type MediaStorage,
   type StoredObject,
   streamStoredObject,
@@ -26,6 +28,7 @@ import {
 import type { Kysely } from "kysely";
 import { changeAsset, type GenerationPhase } from "./events";
 import { estimateProgress } from "./progress";
+import { requestedVideoShape } from "./video-shape";
 
 export interface GenerationDeps {
   db: Kysely<Database>;
@@ -41,6 +44,33 @@ export interface GenerationDeps {
 
 /** Marks a provider job id that was claimed but whose create call never reported back. */
 const SUBMITTING = "submitting:";
+
+/**
+ * What is known of an asset's provider job, kept in `metadata.providerJob` when it fails:
+ * - none: no job was ever created (the create was refused) — a Retry creates one;
+ * - unknown: the create got no answer (timeout, lost connection), so a job may exist that we
+ *   cannot see — a Retry creates a new one, and the studio says it is charged as new;
+ * - live: the provider has a job that may still finish (we gave up polling or downloading: the
+ *   deadline passed, a key was revoked) — a Retry resumes it, never creates another;
+ * - ended: the provider said the job failed, or its result was already handed over.
+ */
+export type ProviderJobState = "none" | "unknown" | "live" | "ended";
+
+/** Whether media.retry resumes the asset's provider job or has to start (and pay for) a new one. */
+export function retryPlan(
+  asset: Pick<MediaAsset, "provider_job_id" | "metadata">,
+): "resume" | "new" {
+  const id = asset.provider_job_id;
+  if (!id || id.startsWith(SUBMITTING)) return "new";
+  // Rows from before this field existed count as live: polling an ended job costs one status
+  // call, a second create costs a second generation.
+  return asset.metadata.providerJob === "ended" ? "new" : "resume";
+}
+
+function timeOf(value: unknown): number | undefined {
+  const ms = typeof value === "string" ? Date.parse(value) : Number.NaN;
+  return Number.isNaN(ms) ? undefined : ms;
+}
 
 class Canceled extends Error {}
 
@@ -64,8 +94,17 @@ export async function runGeneration(
 
   const spec = findModelSpec(asset.model);
   const startedAt = Date.now();
+  const policy = { ...DEFAULT_POLL_POLICY, ...deps.poll };
+  // The deadline runs from the submission (or from the Retry that resumed the job), not from this
+  // attempt: a job taken over after a crash keeps the time it had left.
+  let since = timeOf(asset.metadata.resumedAt) ?? timeOf(asset.metadata.submittedAt) ?? startedAt;
+  const deadline = () => since + policy.timeoutMs[asset.type];
   let lastProgressWrite = 0;
   let phase: GenerationPhase = asset.provider_job_id ? "generating" : "submitting";
+  let jobState: ProviderJobState = asset.provider_job_id ? "live" : "none";
+  /** The provider reported the result: from here on the generation was billed. */
+  let delivered = false;
+  let current: MediaAsset = asset;
 
   const running = await changeAsset(
     db,
@@ -75,6 +114,7 @@ export async function runGeneration(
     { notStatus: TERMINAL_STATUSES },
   );
   if (!running) return;
+  current = running;
 
   try {
     const model = deps.providers.getModel(asset.model);
@@ -83,6 +123,7 @@ export async function runGeneration(
     if (operationId?.startsWith(SUBMITTING)) {
       // We claimed the submission before and never heard back: the provider may have started a
       // job we cannot see. Starting another could charge twice, so stop here and say so.
+      jobState = "unknown";
       throw new MediaGenError(
         "PROVIDER_ERROR",
         "The generation was interrupted while it was being submitted and was not sent again, to avoid a second charge. Retry it to start over.",
@@ -90,13 +131,13 @@ export async function runGeneration(
       );
     }
     if (!operationId) {
-      output = await submit(asset, model);
+      output = await submit(model);
       operationId = "";
     } else {
       output = await pollUntilDone(model, operationId, {
         policy: deps.poll,
         signal,
-        startedAt: asset.updated_at.getTime(),
+        startedAt: since,
         assetId,
         onStatus: (status) => onStatus(status),
       });
@@ -108,7 +149,7 @@ export async function runGeneration(
     await fail(error);
   }
 
-  async function submit(current: MediaAsset, model: MediaModel): Promise<MediaOutput> {
+  async function submit(model: MediaModel): Promise<MediaOutput> {
     // Claim the right to submit: only one attempt ever gets past this line for an asset.
     const claim = await db
       .updateTable("media_assets")
@@ -136,21 +177,34 @@ export async function runGeneration(
         signal,
       });
     } catch (error) {
-      // The provider refused the request, so no job exists there: release the claim so a retry may submit.
-      await db
-        .updateTable("media_assets")
-        .set({ provider_job_id: null })
-        .where("id", "=", current.id)
-        .execute();
+      if (error instanceof MediaGenError && mayHaveStartedJob(error)) {
+        // No answer came back, so a job may be running (and billed) that we cannot see. The claim
+        // stays, so nothing ever sends this create again by itself.
+        jobState = "unknown";
+      } else {
+        // The provider answered with a refusal, so no job exists there: release the claim.
+        await db
+          .updateTable("media_assets")
+          .set({ provider_job_id: null })
+          .where("id", "=", current.id)
+          .execute();
+      }
       throw error;
     }
     phase = "generating";
-    await changeAsset(
-      db,
-      current,
-      { provider_job_id: started.operationId },
-      { kind: "status", status: "running", phase, progress: 1, estimated: true },
-    );
+    // A synchronous answer hands the result over at once: there is no job left to resume.
+    jobState = started.status ? "ended" : "live";
+    since = Date.now();
+    current =
+      (await changeAsset(
+        db,
+        current,
+        {
+          provider_job_id: started.operationId,
+          metadata: { ...current.metadata, submittedAt: new Date(since).toISOString() },
+        },
+        { kind: "status", status: "running", phase, progress: 1, estimated: true },
+      )) ?? current;
     if (started.status) {
       await onStatus(started.status);
       if (started.status.state === "succeeded") return started.status.output;
@@ -159,13 +213,15 @@ export async function runGeneration(
     return pollUntilDone(model, started.operationId, {
       policy: deps.poll,
       signal,
-      startedAt,
+      startedAt: since,
       assetId,
       onStatus: (status) => onStatus(status),
     });
   }
 
   async function onStatus(status: OperationStatus): Promise<void> {
+    if (status.state === "succeeded") delivered = true;
+    if (status.state === "failed") jobState = "ended";
     if (status.state !== "queued" && status.state !== "running") return;
     const now = Date.now();
     if (now - lastProgressWrite < (deps.progressIntervalMs ?? 1_000)) {
@@ -186,7 +242,7 @@ export async function runGeneration(
         : estimateProgress(now - startedAt, spec?.typicalSeconds ?? 60);
     const updated = await changeAsset(
       db,
-      asset as MediaAsset,
+      current,
       { progress },
       {
         kind: "progress",
@@ -202,7 +258,7 @@ export async function runGeneration(
 
   async function store(output: MediaOutput, model: MediaModel): Promise<void> {
     phase = "storing";
-    const current = asset as MediaAsset;
+    delivered = true;
     await changeAsset(
       db,
       current,
@@ -210,15 +266,31 @@ export async function runGeneration(
       { kind: "progress", status: "running", phase, progress: 99, estimated: true },
       { notStatus: TERMINAL_STATUSES },
     );
-    const media = await model.fetchResult(output, { variant: "media", signal, assetId });
-    if (!media) throw new MediaGenError("PROVIDER_ERROR", "The provider returned no media.");
-    const stored = await deps.storage.putObject({
-      body: media.body,
-      contentType: media.mimeType,
-      prefix: current.type,
-    });
-    const thumbnail = await storeThumbnail(output, model, current, stored.key);
+    const stored = await downloadUntilStored(output, model);
+    const thumbnail = await storeThumbnail(output, model);
     const options = spec ? resolveOptions(spec, current.params as ModelOptionValues) : {};
+    // What was delivered, read from the file itself; the provider's figures, then what was asked
+    // for, stand in when the file cannot be read.
+    const inspected =
+      current.type === "video"
+        ? await streamStoredObject(deps.storage, stored.key).then((video) =>
+            video ? inspectVideo(video, { poster: !thumbnail.object }) : null,
+          )
+        : null;
+    const posterObject =
+      thumbnail.object ??
+      (inspected?.poster?.jpeg
+        ? await deps.storage.putObject({
+            body: inspected.poster.jpeg,
+            contentType: "image/jpeg",
+            prefix: "thumb",
+          })
+        : undefined);
+    const asked = requestedVideoShape(options);
+    const previousStorage =
+      current.metadata.storage && typeof current.metadata.storage === "object"
+        ? current.metadata.storage
+        : {};
     const finished = await changeAsset(
       db,
       current,
@@ -226,19 +298,30 @@ export async function runGeneration(
         status: "succeeded",
         progress: 100,
         result_url: durableUrl(deps.storage, stored),
-        thumbnail_url: thumbnail ? durableUrl(deps.storage, thumbnail) : null,
-        width: output.width ?? null,
-        height: output.height ?? null,
-        duration_seconds: output.durationSeconds ?? null,
-        cost_usd: spec ? estimateCostUsd(spec, options) : null,
+        thumbnail_url: posterObject ? durableUrl(deps.storage, posterObject) : null,
+        width: inspected?.info?.width ?? output.width ?? asked.width ?? null,
+        height: inspected?.info?.height ?? output.height ?? asked.height ?? null,
+        duration_seconds:
+          inspected?.info?.durationSeconds ??
+          output.durationSeconds ??
+          asked.durationSeconds ??
+          null,
+        cost_usd: chargeOf(),
         error_code: null,
         error_message: null,
         completed_at: new Date(),
         metadata: {
           ...current.metadata,
-          storage: { resultKey: stored.key, thumbnailKey: thumbnail?.key ?? null },
-          mimeType: media.mimeType,
+          providerJob: "ended",
+          // Keep every key the asset owns (the reference photo's too): delete removes them all.
+          storage: {
+            ...previousStorage,
+            resultKey: stored.key,
+            thumbnailKey: posterObject?.key ?? null,
+          },
+          mimeType: stored.contentType,
           bytes: stored.size,
+          ...(asked.width || asked.durationSeconds ? { requested: asked } : {}),
         },
       },
       { kind: "result", status: "succeeded", phase: "done", progress: 100, estimated: false },
@@ -247,36 +330,82 @@ export async function runGeneration(
     if (!finished) {
       // Canceled or deleted while we were storing: do not leave orphaned files behind.
       await deps.storage.deleteObject(stored.key).catch(() => {});
-      if (thumbnail) await deps.storage.deleteObject(thumbnail.key).catch(() => {});
+      if (posterObject) await deps.storage.deleteObject(posterObject.key).catch(() => {});
     }
   }
 
-  /** The provider's poster frame, or (for videos from APIs that give none) one cut with ffmpeg. */
+  /** What the provider billed: its price for what was asked, once it delivered a result. */
+  function chargeOf(): number | null {
+    if (!delivered || !spec) return null;
+    return estimateCostUsd(spec, resolveOptions(spec, current.params as ModelOptionValues));
+  }
+
+  /**
+   * Downloads the result into storage. A dropped connection or a 5xx while downloading says nothing
+   * about the job (it finished and was billed), so the download is tried again with backoff until
+   * the generation's deadline; then the asset fails with its job still `live`, and a Retry
+   * downloads again instead of generating again.
+   */
+  async function downloadUntilStored(
+    output: MediaOutput,
+    model: MediaModel,
+  ): Promise<StoredObject & { contentType: string }> {
+    let pause = policy.minIntervalMs;
+    for (let attempt = 1; ; attempt++) {
+      const remaining = deadline() - Date.now();
+      if (remaining <= 0) {
+        throw new MediaGenError(
+          "TIMEOUT",
+          `${model.id} finished, but its result could not be downloaded in time. Retry to download it again (no new generation, no new charge).`,
+          { provider: model.provider, model: model.id },
+        );
+      }
+      const attemptSignal = signal
+        ? AbortSignal.any([signal, AbortSignal.timeout(remaining)])
+        : AbortSignal.timeout(remaining);
+      try {
+        const media = await model.fetchResult(output, {
+          variant: "media",
+          signal: attemptSignal,
+          assetId,
+        });
+        if (!media) throw new MediaGenError("PROVIDER_ERROR", "The provider returned no media.");
+        const stored = await deps.storage.putObject({
+          body: media.body,
+          contentType: media.mimeType,
+          prefix: current.type,
+        });
+        return { ...stored, contentType: media.mimeType };
+      } catch (error) {
+        if (signal?.aborted) throw error;
+        const transient =
+          !(error instanceof MediaGenError) || error.retryable || error.code === "TIMEOUT";
+        if (!transient || output.data) throw error; // bytes in hand: nothing to download again
+        (deps.logger ?? console.error)(
+          `[MediaGen] download of asset ${assetId} failed (attempt ${attempt}), trying again: ${
+            error instanceof Error ? error.message : String(error)
+          }`,
+        );
+        await sleep(Math.min(pause, Math.max(0, deadline() - Date.now())), signal);
+        pause = Math.min(policy.maxIntervalMs, pause * policy.factor);
+      }
+    }
+  }
+
+  /** The provider's poster frame, when it hands one back (a missing poster never fails a video). */
   async function storeThumbnail(
     output: MediaOutput,
     model: MediaModel,
-    current: MediaAsset,
-    videoKey: string,
-  ): Promise<StoredObject | undefined> {
-    const thumb = output.hasThumbnail
-      ? await model.fetchResult(output, { variant: "thumbnail", signal, assetId }).catch(() => null)
-      : null;
-    if (thumb) {
-      return deps.storage.putObject({
-        body: thumb.body,
-        contentType: thumb.mimeType,
-        prefix: "thumb",
-      });
-    }
-    if (current.type !== "video") return undefined;
-    const video = await streamStoredObject(deps.storage, videoKey);
-    const poster = video ? await createVideoPoster(video) : null;
-    if (!poster?.jpeg) return undefined; // a missing poster is not worth failing the video for
-    return deps.storage.putObject({
-      body: poster.jpeg,
-      contentType: "image/jpeg",
-      prefix: "thumb",
-    });
+  ): Promise<{ object?: StoredObject | undefined }> {
+    if (!output.hasThumbnail) return {};
+    const thumb = await model
+      .fetchResult(output, { variant: "thumbnail", signal, assetId })
+      .catch(() => null);
+    if (!thumb) return {};
+    const object = await deps.storage
+      .putObject({ body: thumb.body, contentType: thumb.mimeType, prefix: "thumb" })
+      .catch(() => undefined);
+    return { object };
   }
 
   async function fail(error: unknown): Promise<void> {
@@ -290,18 +419,21 @@ export async function runGeneration(
           );
     const failed = await changeAsset(
       db,
-      asset as MediaAsset,
+      current,
       {
         status: "failed",
         error_code: failure.code,
         error_message: failure.message,
         completed_at: new Date(),
+        // Billed only if the provider delivered (a result we then failed to store).
+        cost_usd: chargeOf(),
+        metadata: { ...current.metadata, providerJob: jobState },
       },
       {
         kind: "error",
         status: "failed",
         phase,
-        progress: (asset as MediaAsset).progress,
+        progress: current.progress,
         estimated: false,
         error: { code: failure.code, message: failure.message },
       },
@@ -313,4 +445,9 @@ export async function runGeneration(
       (deps.logger ?? console.error)(formatFailureLine(failure, assetId));
     }
   }
+}
+
+/** No answer came back to a create (timeout, dropped connection): the provider may have started it. */
+function mayHaveStartedJob(error: MediaGenError): boolean {
+  return error.code === "TIMEOUT" || error.status === undefined;
 }

@@ -1,5 +1,10 @@
 export { changeAsset, type GenerationPhase, type MediaEventPayload } from "./events";
-export { type GenerationDeps, runGeneration } from "./generation";
+export {
+  type GenerationDeps,
+  type ProviderJobState,
+  retryPlan,
+  runGeneration,
+} from "./generation";
 export { estimateProgress } from "./progress";
 export {
   createGenerationQueue,
@@ -8,4 +13,5 @@ export {
   type GenerationQueue,
   type QueueOptions,
 } from "./queue";
+export { requestedVideoShape } from "./video-shape";
 export { startGenerationWorker } from "./worker";

@@ -1,4 +1,5 @@
 import type { MediaAsset } from "@streamline/db";
+import { retryPlan } from "@streamline/jobs";
 import { findModelSpec } from "@streamline/providers";
 import type { MediaStorage } from "@streamline/storage";
 
@@ -40,7 +41,15 @@ export async function toMediaAssetDto(asset: MediaAsset, storage: MediaStorage) 
     width: asset.width,
     height: asset.height,
     durationSeconds: asset.duration_seconds,
+    /** What the generation asked for (size, length), when the options say; shown when it differs. */
+    requested: requestedOf(asset),
+    /** What the provider charged; null when it billed nothing (rejected, failed, canceled early). */
     costUsd: asset.cost_usd === null ? null : Number(asset.cost_usd),
+    /** The catalog's estimate at submit time; never a charge by itself. */
+    estimatedCostUsd: asset.estimated_cost_usd === null ? null : Number(asset.estimated_cost_usd),
+    /** For failed or canceled assets: whether Retry resumes the provider job or starts a new one. */
+    retryPlan: asset.status === "failed" || asset.status === "canceled" ? retryPlan(asset) : null,
+    charge: chargeOf(asset),
     options: asset.params,
     demo: asset.metadata.demo === true,
     attempts: asset.attempts,
@@ -48,6 +57,42 @@ export async function toMediaAssetDto(asset: MediaAsset, storage: MediaStorage) 
     updatedAt: asset.updated_at,
     completedAt: asset.completed_at,
   };
+}
+
+function requestedOf(asset: MediaAsset): {
+  width?: number;
+  height?: number;
+  durationSeconds?: number;
+} | null {
+  const requested = asset.metadata.requested;
+  return requested && typeof requested === "object"
+    ? (requested as { width?: number; height?: number; durationSeconds?: number })
+    : null;
+}
+
+/**
+ * What the user pays for this asset, in words the card can show:
+ * - charged: the provider delivered and billed `usd`;
+ * - estimate: still in flight, `usd` is the estimate held against the daily cap;
+ * - not_charged: refused, failed or canceled before the provider did billable work;
+ * - may_be_charged: we stopped following a provider job that may still finish and bill
+ *   (deadline passed, canceled mid-render, or a create that got no answer); Retry resumes it.
+ */
+function chargeOf(asset: MediaAsset): {
+  state: "charged" | "estimate" | "not_charged" | "may_be_charged";
+  usd: number | null;
+} {
+  const estimate = asset.estimated_cost_usd === null ? null : Number(asset.estimated_cost_usd);
+  if (asset.cost_usd !== null) return { state: "charged", usd: Number(asset.cost_usd) };
+  if (asset.status === "queued" || asset.status === "running")
+    return { state: "estimate", usd: estimate };
+  const job = asset.metadata.providerJob;
+  const unfinished =
+    job === "unknown" ||
+    (asset.provider_job_id !== null && job !== "ended" && job !== "none" && asset.type === "video");
+  return unfinished
+    ? { state: "may_be_charged", usd: estimate }
+    : { state: "not_charged", usd: null };
 }
 
 export type MediaAssetDto = Awaited<ReturnType<typeof toMediaAssetDto>>;

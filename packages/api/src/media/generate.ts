@@ -3,8 +3,9 @@ import {
   insertMediaAsset,
   insertMediaAssetOnce,
   type MediaAsset,
+  publishMediaEvent,
 } from "@streamline/db";
-import { changeAsset } from "@streamline/jobs";
+import { changeAsset, retryPlan } from "@streamline/jobs";
 import {
   estimateCostUsd,
   findModelSpec,
@@ -44,9 +45,14 @@ export async function generateMedia(
   if (unconfigured)
     throw new TRPCError({ code: "PRECONDITION_FAILED", message: `${unconfigured}.` });
 
-  const reference = await checkReferenceImage(ctx, spec, input, upload);
   const options = resolveOptions(spec, input.options);
   const estimate = estimateCostUsd(spec, options);
+  // Quota first: an over-limit request is refused before its upload is decoded or stored. The
+  // check is repeated in the insert transaction, which is the one that counts.
+  await ctx.db
+    .transaction()
+    .execute((tx) => assertWithinQuota(tx, ctx.user.id, estimate, ctx.limits));
+  const reference = await checkReferenceImage(ctx, spec, input, upload);
   // The reference photo is stored before the transaction (storage is not transactional); if the
   // transaction fails it is removed again, so nothing is left half-written.
   const storedReference = reference
@@ -68,7 +74,8 @@ export async function generateMedia(
           model: spec.id,
           prompt: input.prompt,
           params: options,
-          cost_usd: estimate,
+          // An estimate until the provider delivers: only then is it a charge (cost_usd).
+          estimated_cost_usd: estimate,
           reference_image_url: storedReference ? durableUrl(ctx.storage, storedReference) : null,
           metadata: {
             ...(ctx.demo ? { demo: true } : {}),
@@ -88,7 +95,20 @@ export async function generateMedia(
         const result = input.idempotencyKey
           ? await insertMediaAssetOnce(tx, { ...values, idempotency_key: input.idempotencyKey })
           : { asset: await insertMediaAsset(tx, values), created: true };
-        if (result.created) await ctx.queue.enqueue(tx, result.asset.id);
+        if (result.created) {
+          await ctx.queue.enqueue(tx, result.asset.id);
+          await publishMediaEvent(tx, {
+            assetId: result.asset.id,
+            userId: ctx.user.id,
+            payload: {
+              kind: "status",
+              status: "queued",
+              phase: "queued",
+              progress: 0,
+              estimated: false,
+            },
+          });
+        }
         return result;
       })
       .then(async (result) => {
@@ -101,7 +121,12 @@ export async function generateMedia(
   }
 }
 
-/** media.retry: a failed or canceled asset goes again on the same row, keeping its earlier errors. */
+/**
+ * media.retry: a failed or canceled asset goes again on the same row, keeping its earlier errors.
+ * A provider job that may still finish is resumed (polled and downloaded again: no new charge);
+ * only when the provider said it failed, or no job was ever created (or none we can see), does the
+ * retry create a new one — the studio says so before the user confirms (`retryPlan` in the DTO).
+ */
 export async function retryMedia(ctx: ApiContext & { user: SessionUser }, id: string) {
   const asset = await findMediaAsset(ctx.db, { id, userId: ctx.user.id });
   if (!asset) throw new TRPCError({ code: "NOT_FOUND", message: "No such asset." });
@@ -117,11 +142,21 @@ export async function retryMedia(ctx: ApiContext & { user: SessionUser }, id: st
   const unconfigured = ctx.providers.unconfiguredReason(spec.provider);
   if (unconfigured)
     throw new TRPCError({ code: "PRECONDITION_FAILED", message: `${unconfigured}.` });
+  const plan = retryPlan(asset);
+  const estimate = Number(
+    asset.estimated_cost_usd ?? estimateCostUsd(spec, resolveOptions(spec, asset.params as never)),
+  );
   return ctx.db.transaction().execute(async (tx) => {
-    await assertWithinQuota(tx, ctx.user.id, Number(asset.cost_usd ?? 0), ctx.limits);
+    await assertWithinQuota(tx, ctx.user.id, estimate, ctx.limits);
     const history = Array.isArray(asset.metadata.previousErrors)
       ? asset.metadata.previousErrors
       : [];
+    const {
+      submittedAt: _submitted,
+      resumedAt: _resumed,
+      providerJob: _job,
+      ...kept
+    } = asset.metadata;
     const updated = await changeAsset(
       tx,
       asset,
@@ -130,23 +165,35 @@ export async function retryMedia(ctx: ApiContext & { user: SessionUser }, id: st
         progress: 0,
         error_code: null,
         error_message: null,
-        provider_job_id: null,
         completed_at: null,
+        ...(plan === "new" ? { provider_job_id: null, cost_usd: null } : {}),
         metadata: {
-          ...asset.metadata,
+          ...kept,
+          ...(plan === "resume"
+            ? { submittedAt: asset.metadata.submittedAt, resumedAt: new Date().toISOString() }
+            : {}),
           previousErrors: [
             ...history,
             {
               code: asset.error_code,
               message: asset.error_message,
               at: asset.updated_at.toISOString(),
+              retry: plan,
             },
           ],
         },
       },
       { kind: "status", status: "queued", phase: "queued", progress: 0, estimated: false },
+      // Two Retry clicks at once: the second finds the asset queued and changes nothing.
+      { notStatus: ["queued", "running", "succeeded"] },
     );
+    if (!updated) {
+      throw new TRPCError({
+        code: "CONFLICT",
+        message: "This generation is already being retried.",
+      });
+    }
     await ctx.queue.enqueue(tx, asset.id);
-    return updated as MediaAsset;
+    return updated;
   });
 }

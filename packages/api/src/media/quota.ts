@@ -24,18 +24,16 @@ export async function assertWithinQuota(
           w.and([w("status", "in", ["queued", "running"]), w("deleted_at", "is", null)]),
         )
         .as("active"),
+      // Today's spend: what providers charged, plus the estimate of every job still in flight (it
+      // may be charged any moment). By UTC day; deleting an asset does not refund what it cost.
       eb.fn
-        .sum<string | null>("cost_usd")
-        .filterWhere((w) =>
-          w.and([
-            w("status", "not in", ["failed", "canceled"]),
-            // Spend counts by UTC day; deleting an asset does not refund what it cost.
-            w(
-              "created_at",
-              ">=",
-              sql<Date>`date_trunc('day', now() at time zone 'utc') at time zone 'utc'`,
-            ),
-          ]),
+        .sum<string | null>(
+          sql`case when status in ('queued', 'running') then coalesce(cost_usd, estimated_cost_usd) else cost_usd end`,
+        )
+        .filterWhere(
+          "created_at",
+          ">=",
+          sql<Date>`date_trunc('day', now() at time zone 'utc') at time zone 'utc'`,
         )
         .as("spent"),
     ])

@@ -25,6 +25,7 @@ import {
   onProgressInput,
   PROMPT_MAX_LENGTH,
 } from "../media/schemas";
+import { acquireStream, callerCheck } from "../media/streams";
 import { parseGenerateFormData } from "../media/upload";
 import { protectedProcedure, publicProcedure } from "../trpc";
 
@@ -180,6 +181,8 @@ export const mediaRouter = {
     ) {
       throw notFound();
     }
+    const release = acquireStream(ctx);
+    const caller = callerCheck(ctx);
     const pending: MediaEventRecord[] = [];
     let wake: (() => void) | undefined;
     const unsubscribe = ctx.events.subscribe((event) => {
@@ -213,20 +216,29 @@ export const mediaRouter = {
         yield toMessage(event);
       }
       while (!signal?.aborted) {
+        // Re-checked at least every recheck interval, and before any event once a check is due.
+        await caller.assertStillSignedIn();
         const event = pending.shift();
         if (!event) {
           await new Promise<void>((resolve) => {
-            wake = resolve;
+            const timer = setTimeout(resolve, caller.msUntilDue() + 5);
+            wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
           });
           wake = undefined;
           continue;
         }
-        if (event.id <= lastId) continue; // already replayed
+        // Ids of one user's events commit in order (see publishMediaEvent), so anything at or
+        // below the last one seen was already replayed.
+        if (event.id <= lastId) continue;
         lastId = event.id;
         yield toMessage(event);
       }
     } finally {
       unsubscribe();
+      release();
       signal?.removeEventListener("abort", stop);
     }
   }),
