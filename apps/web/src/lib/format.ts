@@ -1,4 +1,4 @@
-import type { MediaModel } from "../trpc";
+import type { MediaAsset, MediaModel } from "../trpc";
 
 const PROVIDER_NAMES: Record<string, string> = { openai: "OpenAI", google: "Google" };
 export const providerName = (provider: string) => PROVIDER_NAMES[provider] ?? provider;
@@ -65,4 +65,49 @@ export function costLabel(model: MediaModel, options?: OptionValues): string {
   const usd = options ? estimateCostUsd(model, options) : model.estimatedCostUsd;
   if (model.pricing.unit === "image") return `~${formatUsd(usd)} per image`;
   return `~${formatUsd(usd)} (${formatUsd(model.pricing.usd)}/s)`;
+}
+
+/** What an asset cost, in the card's words: a charge only when the provider billed one. */
+export function chargeText(charge: MediaAsset["charge"]): string {
+  const usd = charge.usd === null ? "" : formatUsd(charge.usd);
+  switch (charge.state) {
+    case "charged":
+      return usd;
+    case "estimate":
+      return usd ? `est. ~${usd}` : "estimating";
+    case "may_be_charged":
+      return usd ? `may be charged ~${usd}` : "may be charged";
+    case "not_charged":
+      return "not charged";
+  }
+}
+
+const gcd = (a: number, b: number): number => (b ? gcd(b, a % b) : a);
+
+/** "8 s · 1280×720 · 16:9" as delivered, plus what was asked for where it differs. */
+export function deliveredText(
+  asset: Pick<MediaAsset, "type" | "width" | "height" | "durationSeconds" | "requested">,
+): string {
+  const parts: string[] = [];
+  if (asset.durationSeconds) parts.push(`${Number(asset.durationSeconds.toFixed(1))} s`);
+  if (asset.width && asset.height) {
+    const d = gcd(asset.width, asset.height);
+    parts.push(`${asset.width}×${asset.height}`);
+    if (asset.type === "video" && asset.width / d <= 32)
+      parts.push(`${asset.width / d}:${asset.height / d}`);
+  }
+  const asked = asset.requested;
+  if (parts.length && asked) {
+    const wanted: string[] = [];
+    if (asked.durationSeconds && asked.durationSeconds !== Math.round(asset.durationSeconds ?? 0))
+      wanted.push(`${asked.durationSeconds} s`);
+    if (
+      asked.width &&
+      asked.height &&
+      (asked.width !== asset.width || asked.height !== asset.height)
+    )
+      wanted.push(`${asked.width}×${asked.height}`);
+    if (wanted.length) parts.push(`asked ${wanted.join(", ")}`);
+  }
+  return parts.join(" · ");
 }

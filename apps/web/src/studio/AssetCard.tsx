@@ -3,7 +3,14 @@ import { getQueryKey } from "@trpc/react-query";
 import { type CSSProperties, useId, useState } from "react";
 import { toast } from "sonner";
 import { toastApiError } from "../lib/errors";
-import { formatDate, formatUsd, providerName, statusText } from "../lib/format";
+import {
+  chargeText,
+  deliveredText,
+  formatDate,
+  formatUsd,
+  providerName,
+  statusText,
+} from "../lib/format";
 import { type MediaAsset, trpc } from "../trpc";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { ProgressBar } from "./ProgressBar";
@@ -28,7 +35,7 @@ export function AssetCard(props: {
   const state = useAssetState(asset);
   const utils = trpc.useUtils();
   const queryClient = useQueryClient();
-  const [confirming, setConfirming] = useState(false);
+  const [confirming, setConfirming] = useState<"delete" | "retry" | null>(null);
   const titleId = useId();
   const laterId = useId();
 
@@ -39,7 +46,7 @@ export function AssetCard(props: {
   };
   const remove = trpc.media.delete.useMutation({
     onSuccess({ id }) {
-      setConfirming(false);
+      setConfirming(null);
       // Gone from every loaded page at once; the refetch confirms it.
       queryClient.setQueriesData<ListPages>({ queryKey: getQueryKey(trpc.media.list) }, (data) =>
         data?.pages
@@ -57,7 +64,10 @@ export function AssetCard(props: {
     onError: (error) => toastApiError(error),
   });
   const retry = trpc.media.retry.useMutation({
-    onSuccess: refresh,
+    onSuccess: (updated) => {
+      setConfirming(null);
+      refresh(updated);
+    },
     onError: (error) => toastApiError(error),
   });
   const cancel = trpc.media.cancel.useMutation({
@@ -129,8 +139,11 @@ export function AssetCard(props: {
         <p className="asset-meta">
           {providerName(asset.provider)} · {kind} ·{" "}
           <time dateTime={asset.createdAt.toISOString()}>{formatDate(asset.createdAt)}</time>
-          {asset.costUsd !== null && ` · ${formatUsd(asset.costUsd)}`}
+          {` · ${chargeText(asset.charge)}`}
         </p>
+        {deliveredText(asset) && (
+          <p className="asset-meta asset-delivered">{deliveredText(asset)}</p>
+        )}
         <p className="asset-prompt" title={asset.prompt}>
           {asset.prompt}
         </p>
@@ -159,9 +172,18 @@ export function AssetCard(props: {
               type="button"
               className="button button-small"
               disabled={retry.isPending}
-              onClick={() => retry.mutate({ id: asset.id })}
+              title={
+                asset.retryPlan === "resume"
+                  ? "Picks up the provider's job where it was left: no new generation, no new charge"
+                  : "Starts (and is charged as) a new generation"
+              }
+              onClick={() =>
+                asset.retryPlan === "resume"
+                  ? retry.mutate({ id: asset.id })
+                  : setConfirming("retry")
+              }
             >
-              Retry
+              {asset.retryPlan === "resume" ? "Resume" : "Retry"}
             </button>
           )}
           {state.inFlight && (
@@ -177,7 +199,7 @@ export function AssetCard(props: {
           <button
             type="button"
             className="button button-small button-danger-ghost"
-            onClick={() => setConfirming(true)}
+            onClick={() => setConfirming("delete")}
           >
             Delete
           </button>
@@ -193,14 +215,30 @@ export function AssetCard(props: {
         </p>
       </div>
       <ConfirmDialog
-        open={confirming}
+        open={confirming === "delete"}
         title={`Delete this ${kind.toLowerCase()}?`}
         confirmLabel={remove.isPending ? "Deleting…" : "Delete"}
         busy={remove.isPending}
         onConfirm={() => remove.mutate({ id: asset.id })}
-        onCancel={() => setConfirming(false)}
+        onCancel={() => setConfirming(null)}
       >
         <p>The file is removed from storage. This cannot be undone.</p>
+      </ConfirmDialog>
+      <ConfirmDialog
+        open={confirming === "retry"}
+        title="Start a new generation?"
+        confirmLabel={retry.isPending ? "Starting…" : "Start new generation"}
+        busy={retry.isPending}
+        onConfirm={() => retry.mutate({ id: asset.id })}
+        onCancel={() => setConfirming(null)}
+      >
+        <p>
+          This starts (and is charged as) a new generation
+          {asset.estimatedCostUsd !== null
+            ? `, estimated at ${formatUsd(asset.estimatedCostUsd)}`
+            : ""}
+          .
+        </p>
       </ConfirmDialog>
     </article>
   );
