@@ -1,4 +1,4 @@
-import type { ModelSpec } from "./catalog";
+import type { ModelAvailability, ModelSpec } from "./catalog";
 import { findModelSpec, modelAvailability } from "./catalog";
 import { MediaGenError } from "./errors";
 import { createGoogle, type GoogleProviderSettings } from "./google";
@@ -8,8 +8,12 @@ import type { MediaModel, ProviderId, ProviderSettings } from "./types";
 export interface MediaProvidersConfig {
   openai?: ProviderSettings | undefined;
   google?: GoogleProviderSettings | undefined;
-  /** Retired model ids the operator re-enabled (MEDIA_ENABLE_MODELS), for a gateway still serving them. */
+  /** Model ids the operator re-enabled (MEDIA_ENABLE_MODELS): retired, shut down or gated ones. */
   enabledModels?: Iterable<string> | undefined;
+  /** Model ids the operator turned off (MEDIA_DISABLE_MODELS); wins over enabledModels. */
+  disabledModels?: Iterable<string> | undefined;
+  /** The clock shutdown dates are compared with; tests inject one. */
+  now?: (() => Date) | undefined;
 }
 
 const PROVIDER_NAMES: Record<ProviderId, { label: string; keyVariable: string }> = {
@@ -23,6 +27,9 @@ export interface MediaProviders {
   /** Why a provider cannot be used ("OpenAI is not configured — add OPENAI_API_KEY"), or undefined. */
   unconfiguredReason(provider: ProviderId): string | undefined;
   readonly enabledModels: ReadonlySet<string>;
+  readonly disabledModels: ReadonlySet<string>;
+  /** Whether a model may be chosen now: catalog lifecycle, shutdown date (clock), gating, config. */
+  availability(id: string): ModelAvailability;
   /**
    * The model behind a catalog id, ready to call. Throws before any provider request:
    * MODEL_UNAVAILABLE for an unknown or retired id (naming the replacement), PROVIDER_AUTH when
@@ -38,6 +45,13 @@ function keyOf(settings: ProviderSettings | undefined): string | undefined {
 
 export function createMediaProviders(config: MediaProvidersConfig): MediaProviders {
   const enabledModels = new Set(config.enabledModels ?? []);
+  const disabledModels = new Set(config.disabledModels ?? []);
+  const availability = (id: string) =>
+    modelAvailability(id, {
+      enabled: enabledModels,
+      disabled: disabledModels,
+      now: config.now?.() ?? new Date(),
+    });
   const openai = config.openai && keyOf(config.openai) ? createOpenAI(config.openai) : undefined;
   const google = config.google && keyOf(config.google) ? createGoogle(config.google) : undefined;
   const factories: Record<ProviderId, { model(spec: ModelSpec): MediaModel } | undefined> = {
@@ -54,12 +68,14 @@ export function createMediaProviders(config: MediaProvidersConfig): MediaProvide
 
   return {
     enabledModels,
+    disabledModels,
+    availability,
     isConfigured: (provider) => factories[provider] !== undefined,
     unconfiguredReason,
     getModel(id) {
-      const availability = modelAvailability(id, enabledModels);
-      if (!availability.available) {
-        throw new MediaGenError("MODEL_UNAVAILABLE", availability.message, {
+      const verdict = availability(id);
+      if (!verdict.available) {
+        throw new MediaGenError("MODEL_UNAVAILABLE", verdict.message, {
           model: id,
           provider: findModelSpec(id)?.provider,
         });

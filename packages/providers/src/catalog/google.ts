@@ -63,6 +63,9 @@ export const googleModels: readonly ModelSpec[] = [
     },
   }),
   geminiImage("gemini-nano-banana-2.1", "Gemini Nano Banana 2.1", {
+    // shared/PROVIDERS.md (2026-12-01): named only by news and a gateway discussion.
+    gated:
+      "Gemini Nano Banana 2.1 is an unconfirmed preview (not on Google's model pages) and is not offered by default; enable it with MEDIA_ENABLE_MODELS when your GEMINI_BASE_URL serves it.",
     // Named only by a changelog entry we could not confirm on the models or deprecations pages.
     lifecycle: {
       stage: "preview",
@@ -154,5 +157,7 @@ function veo(id: string, label: string, usdPerSecond: number, typicalSeconds: nu
       source: "ai.google.dev/gemini-api/docs/pricing (720p/1080p)",
     },
     typicalSeconds,
+    gated:
+      "Veo 3.1 is served on Vertex AI, not with a Gemini API key; enable it with MEDIA_ENABLE_MODELS when GEMINI_BASE_URL points at a gateway that serves it.",
   };
 }

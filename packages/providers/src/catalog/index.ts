@@ -27,22 +27,54 @@ export const PROVIDER_LABELS: Readonly<Record<ProviderId, string>> = {
 export type ModelAvailability =
   | { available: true }
   | { available: false; reason: "retired"; replacement?: string | undefined; message: string }
+  | { available: false; reason: "access"; message: string }
   | { available: false; reason: "unknown"; message: string };
 
+export interface AvailabilityOptions {
+  /** Operator re-enabled these (MEDIA_ENABLE_MODELS): retired, shut down or gated ones included. */
+  enabled?: Iterable<string> | undefined;
+  /** Operator turned these off (MEDIA_DISABLE_MODELS); wins over `enabled`. */
+  disabled?: Iterable<string> | undefined;
+  /** The clock shutdown dates are compared with (UTC date); defaults to now. */
+  now?: Date | undefined;
+}
+
+/** Today's UTC date as YYYY-MM-DD, the form `shutdownOn` is written in. */
+export function utcDate(now: Date = new Date()): string {
+  return now.toISOString().slice(0, 10);
+}
+
 /**
- * Whether a model may be chosen. Retired models stay listed (old assets still make sense) but are
- * refused unless the operator re-enabled them for a gateway that still serves them.
+ * Whether a model may be chosen. Retired models, and models whose `shutdownOn` has come (by the
+ * clock, on the day), stay listed (old assets still make sense) but are refused; so are models
+ * gated off our access path and any the operator disabled. The operator can re-enable any of them
+ * (a gateway that still serves it). A bare set is read as `enabled`, as before.
  */
 export function modelAvailability(
   id: string,
-  enabledRetired: ReadonlySet<string> = new Set(),
+  options: ReadonlySet<string> | AvailabilityOptions = {},
 ): ModelAvailability {
+  const { enabled, disabled, now } =
+    options instanceof Set
+      ? { enabled: options, disabled: undefined, now: undefined }
+      : (options as AvailabilityOptions);
   const spec = findModelSpec(id);
   if (!spec) return { available: false, reason: "unknown", message: `Unknown model "${id}".` };
-  if (spec.lifecycle.stage === "retired" && !enabledRetired.has(id)) {
-    const { replacement, shutdownOn } = spec.lifecycle;
+  const { replacement, shutdownOn } = spec.lifecycle;
+  const instead = replacement ? ` Use ${replacement} instead.` : "";
+  if (disabled && new Set(disabled).has(id)) {
+    return {
+      available: false,
+      reason: "retired",
+      replacement,
+      message: `${spec.label} (${id}) is turned off on this server (MEDIA_DISABLE_MODELS).${instead}`,
+    };
+  }
+  if (enabled && new Set(enabled).has(id)) return { available: true };
+  const shutDown =
+    spec.lifecycle.stage === "retired" || (shutdownOn !== undefined && shutdownOn <= utcDate(now));
+  if (shutDown) {
     const when = shutdownOn ? ` on ${shutdownOn}` : "";
-    const instead = replacement ? ` Use ${replacement} instead.` : "";
     return {
       available: false,
       reason: "retired",
@@ -50,6 +82,7 @@ export function modelAvailability(
       message: `${spec.label} (${id}) was shut down by ${PROVIDER_LABELS[spec.provider]}${when}.${instead}`,
     };
   }
+  if (spec.gated) return { available: false, reason: "access", message: spec.gated };
   return { available: true };
 }
 

@@ -55,7 +55,8 @@ function gptImage(
   };
 }
 
-const DEPRECATIONS = "developers.openai.com/api/docs/deprecations (notice 2026-06-02)";
+const DEPRECATIONS =
+  "developers.openai.com/api/docs/deprecations (notice 2026-06-02; the listing read 2026-12-01 names gpt-image-2.6-sunburst / -flare as replacements)";
 
 const imagePrice = (usd: number) => ({
   unit: "image" as const,
@@ -113,12 +114,22 @@ export const openaiModels: readonly ModelSpec[] = [
       source: DEPRECATIONS,
     },
   }),
+  gptImage("chatgpt-image-latest", "ChatGPT Image (latest)", {
+    // Price not re-read: the row only explains old assets, it shut down before this entry was added.
+    pricing: { ...imagePrice(0.034), source: "assumed equal to gpt-image-1.5; not re-read" },
+    lifecycle: {
+      stage: "deprecated",
+      shutdownOn: "2026-12-01",
+      replacement: "gpt-image-2.6-sunburst",
+      source: DEPRECATIONS,
+    },
+  }),
   gptImage("gpt-image-1", "GPT Image 1", {
     pricing: imagePrice(0.042),
     lifecycle: {
       stage: "retired",
       shutdownOn: "2026-10-23",
-      replacement: "gpt-image-2.5-sunburst",
+      replacement: "gpt-image-2.6-sunburst",
       source: `${SDK_IMAGES}: "gpt-image-1 was shut down on October 23, 2026"`,
     },
   }),

@@ -47,4 +47,9 @@ export interface ModelSpec {
   pricing: ModelPricing;
   /** How long a generation usually takes, for progress estimates when the API reports none. */
   typicalSeconds: number;
+  /**
+   * Set when the model is not offered by default on our access path (an API key): why, and how to
+   * enable it (MEDIA_ENABLE_MODELS). Availability reason "access".
+   */
+  gated?: string | undefined;
 }

@@ -176,11 +176,15 @@ describe("retired OpenAI models through createMediaProviders", () => {
     expect(mock.requests).toHaveLength(1);
   });
 
-  it("still offers deprecated models until their shutdown date", () => {
+  it("offers deprecated models until their shutdown date, and refuses them from that day", () => {
     expect(spec("gpt-image-1.5").lifecycle).toMatchObject({
       stage: "deprecated",
       shutdownOn: "2026-12-01",
     });
-    expect(() => providers().getModel("gpt-image-1.5")).not.toThrow();
+    const at = (iso: string) =>
+      createMediaProviders({ openai: settings, now: () => new Date(iso) });
+    expect(() => at("2026-11-30T23:59:59Z").getModel("gpt-image-1.5")).not.toThrow();
+    expect(() => at("2026-12-01T00:00:00Z").getModel("gpt-image-1.5")).toThrow(/shut down/);
+    expect(mock.requests).toHaveLength(0);
   });
 });
