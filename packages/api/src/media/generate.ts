@@ -10,7 +10,6 @@ import {
   estimateCostUsd,
   findModelSpec,
   type ModelSpec,
-  modelAvailability,
   resolveOptions,
 } from "@streamline/providers";
 import { durableUrl } from "@streamline/storage";
@@ -39,7 +38,7 @@ export async function generateMedia(
       .executeTakeFirst();
     if (existing) return { asset: existing, created: false };
   }
-  const availability = modelAvailability(spec.id, ctx.providers.enabledModels);
+  const availability = ctx.providers.availability(spec.id);
   if (!availability.available) throw fieldError("model", availability.message);
   const unconfigured = ctx.providers.unconfiguredReason(spec.provider);
   if (unconfigured)
@@ -136,7 +135,7 @@ export async function retryMedia(ctx: ApiContext & { user: SessionUser }, id: st
       message: `Only failed or canceled generations can be retried (this one is ${asset.status}).`,
     });
   }
-  const availability = modelAvailability(asset.model, ctx.providers.enabledModels);
+  const availability = ctx.providers.availability(asset.model);
   if (!availability.available) throw fieldError("model", availability.message);
   const spec = findModelSpec(asset.model) as ModelSpec;
   const unconfigured = ctx.providers.unconfiguredReason(spec.provider);

@@ -12,7 +12,6 @@ import { changeAsset, type MediaEventPayload } from "@streamline/jobs";
 import {
   estimateCostUsd,
   MODEL_CATALOG,
-  modelAvailability,
   resolveOptions,
 } from "@streamline/providers";
 import { TRPCError, type TRPCRouterRecord, tracked } from "@trpc/server";
@@ -35,7 +34,7 @@ export const mediaRouter = {
   /** The catalog with each model's availability: key configured or not, retired and its replacement. */
   models: publicProcedure.query(({ ctx }) =>
     MODEL_CATALOG.map((spec) => {
-      const lifecycle = modelAvailability(spec.id, ctx.providers.enabledModels);
+      const lifecycle = ctx.providers.availability(spec.id);
       const unconfigured = ctx.providers.unconfiguredReason(spec.provider);
       return {
         id: spec.id,
@@ -52,7 +51,9 @@ export const mediaRouter = {
         isDefault: ctx.defaultModels[spec.provider][spec.type] === spec.id,
         available: lifecycle.available && !unconfigured,
         unavailableReason: !lifecycle.available
-          ? ("retired" as const)
+          ? lifecycle.reason === "access"
+            ? ("access" as const)
+            : ("retired" as const)
           : unconfigured
             ? ("not_configured" as const)
             : null,
