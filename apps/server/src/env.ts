@@ -43,6 +43,8 @@ export function loadEnv(runtimeEnv: NodeJS.ProcessEnv = process.env) {
       GEMINI_IMAGE_MODEL: z.string().default("gemini-3.1-flash-image"),
       GEMINI_VIDEO_MODEL: z.string().default("gemini-omni-1.1-flash"),
       MEDIA_ENABLE_MODELS: list,
+      /** Models to refuse although the catalog offers them (comma-separated ids). */
+      MEDIA_DISABLE_MODELS: list,
       /**
        * Offline demo: generations are answered by built-in provider mocks. Default: on in
        * development when no provider key is set; never on when a key is set.
@@ -85,6 +87,13 @@ export function loadEnv(runtimeEnv: NodeJS.ProcessEnv = process.env) {
       MEDIA_POLL_MAX_MS: z.coerce.number().int().min(10).default(10_000),
       /** First pause before retrying a provider call (doubles, with jitter, up to 3 attempts). */
       PROVIDER_RETRY_MIN_DELAY_MS: z.coerce.number().int().min(0).default(1_000),
+      /** Timeout of one create request (never re-sent once timed out: it may be billed), seconds. */
+      PROVIDER_CREATE_TIMEOUT_SECONDS_IMAGE: z.coerce.number().positive().default(300),
+      PROVIDER_CREATE_TIMEOUT_SECONDS_VIDEO: z.coerce.number().positive().default(60),
+      /** Timeout of one status request (retried), seconds. */
+      PROVIDER_STATUS_TIMEOUT_SECONDS: z.coerce.number().positive().default(30),
+      /** A download fails (and is retried) after this many seconds without a byte. */
+      PROVIDER_DOWNLOAD_IDLE_SECONDS: z.coerce.number().positive().default(60),
       /** Seconds without a worker heartbeat before a job is taken over (pg-boss minimum 10). */
       JOB_HEARTBEAT_SECONDS: z.coerce.number().int().min(10).default(10),
       /** How often abandoned jobs are looked for (takeover ≈ heartbeat + this + retry delay). */

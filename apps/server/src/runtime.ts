@@ -51,20 +51,31 @@ export async function createRuntime(
     minDelayMs: env.PROVIDER_RETRY_MIN_DELAY_MS,
     maxDelayMs: env.PROVIDER_RETRY_MIN_DELAY_MS * 8,
   };
+  const timeouts = {
+    createMs: {
+      image: env.PROVIDER_CREATE_TIMEOUT_SECONDS_IMAGE * 1000,
+      video: env.PROVIDER_CREATE_TIMEOUT_SECONDS_VIDEO * 1000,
+    },
+    statusMs: env.PROVIDER_STATUS_TIMEOUT_SECONDS * 1000,
+    downloadIdleMs: env.PROVIDER_DOWNLOAD_IDLE_SECONDS * 1000,
+  };
   const providers = createMediaProviders({
     openai: demoProviders?.openai ?? {
       apiKey: env.OPENAI_API_KEY,
       baseURL: env.OPENAI_BASE_URL,
       fetch: overrides.fetch,
       retry,
+      timeouts,
     },
     google: demoProviders?.google ?? {
       apiKey: env.GEMINI_API_KEY,
       baseURL: env.GEMINI_BASE_URL,
       fetch: overrides.fetch,
       retry,
+      timeouts,
     },
     enabledModels: env.MEDIA_ENABLE_MODELS,
+    disabledModels: env.MEDIA_DISABLE_MODELS,
   });
   const storage = storageFromEnv(
     {
