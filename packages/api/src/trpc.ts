@@ -95,6 +95,26 @@ export function describeIssue(issue: Issue): string {
   return `${field}: ${message}`;
 }
 
+/**
+ * Field names come from the caller (an option name, a form field): ones superjson refuses to
+ * serialize (`__proto__`, `constructor`, `prototype`) or that are not valid text are spelled
+ * safely, so refusing an input can never fail while answering.
+ */
+function safeFieldErrors(
+  fieldErrors: Record<string, string[] | undefined>,
+): Record<string, string[]> {
+  const safe: Record<string, string[]> = {};
+  for (const [name, messages] of Object.entries(fieldErrors)) {
+    const key = /^(__proto__|constructor|prototype)$/.test(name)
+      ? `[${name}]`
+      : Array.from(name, (c) =>
+          c === "\u0000" || /^[\uD800-\uDFFF]$/.test(c) ? "\uFFFD" : c,
+        ).join("");
+    if (messages) safe[key] = messages;
+  }
+  return safe;
+}
+
 function plainMessage(error: ZodError): string {
   const [first, ...rest] = error.issues;
   if (!first) return "The input is not valid.";
@@ -159,9 +179,17 @@ const t = initTRPC.context<ApiContext>().create({
         // { formErrors: string[], fieldErrors: { prompt: ["..."] } }: the UI shows each by its field.
         zodError:
           cause instanceof ZodError
-            ? z.flattenError(cause)
+            ? (({ formErrors, fieldErrors }) => ({
+                formErrors,
+                fieldErrors: safeFieldErrors(fieldErrors),
+              }))(
+                z.flattenError(cause) as {
+                  formErrors: string[];
+                  fieldErrors: Record<string, string[] | undefined>;
+                },
+              )
             : cause instanceof InputFieldError
-              ? { formErrors: [], fieldErrors: cause.fieldErrors }
+              ? { formErrors: [], fieldErrors: safeFieldErrors(cause.fieldErrors) }
               : null,
       },
     };

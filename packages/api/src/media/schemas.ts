@@ -103,5 +103,9 @@ export const assetIdInput = z.object({ id: z.uuid("Not an asset id.") });
 export const onProgressInput = z.object({
   assetId: z.uuid().optional(),
   /** Set by the client on reconnect: events after this one are replayed first. */
-  lastEventId: z.string().regex(/^\d+$/).nullish(),
+  lastEventId: z
+    .string()
+    .regex(/^\d{1,15}$/, "That event id is not valid.")
+    .refine((id) => Number(id) <= Number.MAX_SAFE_INTEGER, "That event id is not valid.")
+    .nullish(),
 });
