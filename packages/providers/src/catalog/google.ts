@@ -22,6 +22,13 @@ const imageSize = (values: readonly string[]): ModelOptionSpec => ({
   default: "1K",
 });
 
+/**
+ * Gemini image rows offer "auto" first (the default): the adapter then sends the ratio nearest the
+ * reference photo's shape, or 1:1 without one. "auto" itself is never sent to Google.
+ */
+const imageAspect = (values: readonly string[]): ModelOptionSpec =>
+  aspectRatio(["auto", ...values], "auto");
+
 function geminiImage(id: string, label: string, extra: Partial<ModelSpec>): ModelSpec {
   return {
     id,
@@ -32,7 +39,7 @@ function geminiImage(id: string, label: string, extra: Partial<ModelSpec>): Mode
     lifecycle: { stage: "ga", source: CHANGELOG },
     referenceImage: true,
     options: {
-      aspectRatio: aspectRatio(ASPECT_RATIOS),
+      aspectRatio: imageAspect(ASPECT_RATIOS),
       imageSize: imageSize(["1K", "2K", "4K"]),
     },
     pricing: { unit: "image", usd: 0, source: "ai.google.dev/gemini-api/docs/pricing" },
@@ -52,7 +59,7 @@ export const googleModels: readonly ModelSpec[] = [
       source: "ai.google.dev/gemini-api/docs/deprecations (GA 2026-05-28, no shutdown announced)",
     },
     options: {
-      aspectRatio: aspectRatio(PANORAMIC_RATIOS),
+      aspectRatio: imageAspect(PANORAMIC_RATIOS),
       imageSize: imageSize(["512", "1K", "2K", "4K"]),
     },
     pricing: {
@@ -73,7 +80,7 @@ export const googleModels: readonly ModelSpec[] = [
     },
     // The changelog names 1K, 2K and 4K; the 512 tier of Nano Banana 2 is not accepted here.
     options: {
-      aspectRatio: aspectRatio(PANORAMIC_RATIOS),
+      aspectRatio: imageAspect(PANORAMIC_RATIOS),
       imageSize: imageSize(["1K", "2K", "4K"]),
     },
     pricing: {

@@ -154,4 +154,22 @@ describe("Gemini image models (generateContent)", () => {
     expect(error.code).toBe("INVALID_REQUEST");
     expect(mock.requestsTo("generateContent")).toHaveLength(1);
   });
+
+  it("without a chosen aspect ratio, sends the one nearest the reference photo's shape, else 1:1", async () => {
+    const portrait = { ...reference, data: gradientPng(600, 800), width: 600, height: 800 };
+    const landscape = { ...reference, data: gradientPng(1600, 900), width: 1600, height: 900 };
+    const image = model("gemini-3.1-flash-image");
+    const sent = () => mock.requestsTo("generateContent").at(-1)?.json.generationConfig.imageConfig;
+    // "auto" is the catalog default the worker resolves missing options to.
+    expect(spec("gemini-3.1-flash-image").options.aspectRatio?.default).toBe("auto");
+    await image.start({ prompt: "x", options: { aspectRatio: "auto" }, referenceImage: portrait });
+    expect(sent()).toEqual({ aspectRatio: "3:4" });
+    await image.start({ prompt: "x", options: { aspectRatio: "auto" }, referenceImage: landscape });
+    expect(sent()).toEqual({ aspectRatio: "16:9" });
+    await image.start({ prompt: "x", options: { aspectRatio: "auto" } });
+    expect(sent()).toEqual({ aspectRatio: "1:1" });
+    // A ratio the user chose is sent as chosen, reference or not.
+    await image.start({ prompt: "x", options: { aspectRatio: "1:1" }, referenceImage: portrait });
+    expect(sent()).toEqual({ aspectRatio: "1:1" });
+  });
 });

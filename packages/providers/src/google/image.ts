@@ -48,7 +48,7 @@ export function geminiImageModel(connection: GoogleConnection, spec: ModelSpec):
               contents: [{ role: "user", parts: promptParts(input) }],
               config: {
                 responseModalities: [Modality.TEXT, Modality.IMAGE],
-                imageConfig: imageConfigOf(input),
+                imageConfig: imageConfigOf(input, spec),
                 // One request per attempt: withRetry owns the count, so no SDK follow-up hops.
                 automaticContinuation: false,
                 abortSignal: probe.signal,
@@ -105,12 +105,44 @@ function promptParts(input: GenerationInput): Part[] {
   return parts;
 }
 
-function imageConfigOf(input: GenerationInput): { aspectRatio?: string; imageSize?: string } {
-  const { aspectRatio, imageSize } = input.options;
+function imageConfigOf(
+  input: GenerationInput,
+  spec: ModelSpec,
+): { aspectRatio?: string; imageSize?: string } {
+  const { imageSize } = input.options;
+  let aspectRatio = input.options.aspectRatio;
+  if (aspectRatio === "auto") {
+    const offered = (spec.options.aspectRatio?.values ?? []).map(String);
+    aspectRatio = nearestRatio(
+      input.referenceImage,
+      offered.filter((v) => v !== "auto"),
+    );
+  }
   return {
     ...(aspectRatio !== undefined ? { aspectRatio: String(aspectRatio) } : {}),
     ...(imageSize !== undefined ? { imageSize: String(imageSize) } : {}),
   };
+}
+
+/**
+ * The ratio (of those offered) nearest the reference photo's shape, compared on a log scale so 2:3
+ * and 3:2 are equally far from 1:1; 1:1 without a reference.
+ */
+export function nearestRatio(
+  reference: { width: number; height: number } | undefined,
+  offered: readonly string[],
+): string {
+  if (!reference?.width || !reference.height || offered.length === 0) return "1:1";
+  const target = Math.log(reference.width / reference.height);
+  let best = "1:1";
+  let distance = Number.POSITIVE_INFINITY;
+  for (const ratio of offered) {
+    const [w, h] = ratio.split(":").map(Number);
+    if (!w || !h) continue;
+    const d = Math.abs(Math.log(w / h) - target);
+    if (d < distance) [best, distance] = [ratio, d];
+  }
+  return best;
 }
 
 /** The image part of the first candidate, or why there is none. */

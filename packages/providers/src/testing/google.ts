@@ -176,6 +176,8 @@ export function createGoogleMock(options: GoogleMockOptions = {}): GoogleMock {
     if (spec?.api !== "gemini-generate-content")
       return notServed(model, version, "generateContent");
     const config = body?.generationConfig?.imageConfig ?? {};
+    // "auto" is our catalog's choice ("nearest the reference"), not a value the API takes.
+    if (config.aspectRatio === "auto") return fail(400, 'Unsupported aspectRatio "auto".');
     const invalid =
       invalidOption(spec, "aspectRatio", config.aspectRatio) ??
       invalidOption(spec, "imageSize", config.imageSize);
