@@ -449,5 +449,5 @@ export async function runGeneration(
 
 /** No answer came back to a create (timeout, dropped connection): the provider may have started it. */
 function mayHaveStartedJob(error: MediaGenError): boolean {
-  return error.code === "TIMEOUT" || error.status === undefined;
+  return error.jobMayExist || error.code === "TIMEOUT" || error.status === undefined;
 }

@@ -114,6 +114,9 @@ function ModelRow(props: {
             {m.unavailableReason === "not_configured" && (
               <span className="badge badge-warn">Not configured</span>
             )}
+            {m.unavailableReason === "access" && (
+              <span className="badge badge-warn">Not with this key</span>
+            )}
           </span>
         </span>
         <span className="model-cost">{costLabel(m, checked ? choice.options : undefined)}</span>
