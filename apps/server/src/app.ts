@@ -1,5 +1,7 @@
 import { existsSync } from "node:fs";
+import http, { type Server } from "node:http";
 import path from "node:path";
+import type { Duplex } from "node:stream";
 import { appRouter, createContextFactory } from "@streamline/api";
 import { CLIENT_IP_HEADER } from "@streamline/auth";
 import type { MediaStorage } from "@streamline/storage";
@@ -15,6 +17,15 @@ export function createApp(
 ): Express {
   const app = express();
   app.disable("x-powered-by");
+  // Servers come from app.listen: with room for long batched GET URLs, and a JSON tRPC-shaped
+  // answer when a request's headers are still too large (Node's own 431 has no body at all).
+  app.listen = ((...args: Parameters<Server["listen"]>) => {
+    const server = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, app);
+    server.on("clientError", answerClientError);
+    const done = args.at(-1);
+    if (typeof done === "function") server.once("error", done as (error: Error) => void);
+    return server.listen(...args);
+  }) as Express["listen"];
   // A hop count or proxy CIDRs (never `true`, which would take the leftmost, client-chosen
   // X-Forwarded-For entry): req.ip is the first untrusted address from the right.
   if (runtime.env.TRUST_PROXY !== false) app.set("trust proxy", runtime.env.TRUST_PROXY);
@@ -51,6 +62,38 @@ export function createApp(
   if (runtime.storage.openObject) app.get("/media/*key", serveStoredMedia(runtime.storage));
   if (existsSync(path.join(runtime.webDistDir, "index.html"))) serveStudio(app, runtime.webDistDir);
   return app;
+}
+
+/** Request line + headers a client may send (Node's default is 16 KB). */
+export const MAX_HEADER_BYTES = 64 * 1024;
+
+/** A tRPC error body (superjson envelope), so the typed client reports it instead of a JSON parse failure. */
+function trpcErrorBody(httpStatus: number, code: string, jsonRpcCode: number, message: string) {
+  return JSON.stringify({
+    error: { json: { message, code: jsonRpcCode, data: { code, httpStatus } } },
+  });
+}
+
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable || (error as { code?: string }).code === "ECONNRESET") {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = error.code === "HPE_HEADER_OVERFLOW";
+  const status = tooLarge ? 431 : 400;
+  const body = tooLarge
+    ? trpcErrorBody(
+        431,
+        "PAYLOAD_TOO_LARGE",
+        -32013,
+        `The request's URL and headers are larger than ${MAX_HEADER_BYTES / 1024} KB. Send fewer calls per batch (the Streamline client bounds batches itself).`,
+      )
+    : trpcErrorBody(400, "BAD_REQUEST", -32600, "The request is not valid HTTP.");
+  socket.end(
+    `HTTP/1.1 ${status} ${tooLarge ? "Request Header Fields Too Large" : "Bad Request"}\r\n` +
+      `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      `Connection: close\r\n\r\n${body}`,
+  );
 }
 
 /**

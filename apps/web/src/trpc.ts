@@ -32,7 +32,13 @@ export function createTrpcClient() {
           // A reference photo travels as multipart FormData, which cannot be batched.
           condition: (op) => isNonJsonSerializable(op.input),
           true: httpLink({ url, transformer: superjson }),
-          false: httpBatchStreamLink({ url, transformer: superjson }),
+          // Bounded like packages/client: many queries at once never make one oversized GET.
+          false: httpBatchStreamLink({
+            url,
+            transformer: superjson,
+            maxItems: 40,
+            maxURLLength: 6_000,
+          }),
         }),
       }),
     ],

@@ -31,6 +31,9 @@ export interface MediaClientOptions {
   fetch?: typeof globalThis.fetch | undefined;
 }
 
+/** Bounds on one batched request: at most this many calls, and a URL of at most this length. */
+export const BATCH_LIMITS = { maxItems: 40, maxURLLength: 6_000 } as const;
+
 export function createMediaClient(options: MediaClientOptions): MediaClient {
   const url = `${options.url.replace(/\/+$/, "")}/trpc`;
   const headers: Record<string, string> = {
@@ -70,6 +73,9 @@ export function createMediaClient(options: MediaClientOptions): MediaClient {
             transformer: superjson,
             headers,
             fetch: baseFetch,
+            // A batch is one GET for queries: bounded so its URL stays far below the server's
+            // header limit (64 KB; proxies often allow 8 KB) however many calls are in flight.
+            ...BATCH_LIMITS,
           }),
         }),
       }),
