@@ -1,0 +1,29 @@
+// What a client sees when something breaks on our side: a generic message, never the database's.
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { describe, expect, it, vi } from "vitest";
+import { type ApiContext, createTRPCRouter, INTERNAL_ERROR_MESSAGE, publicProcedure } from "./trpc";
+
+const router = createTRPCRouter({
+  broken: publicProcedure.query(() => {
+    throw new Error('invalid byte sequence for encoding "UTF8": 0x00');
+  }),
+});
+
+describe("errorFormatter", () => {
+  it("answers INTERNAL_SERVER_ERROR with a generic message and logs the real one once", async () => {
+    const log = vi.spyOn(console, "error").mockImplementation(() => {});
+    const response = await fetchRequestHandler({
+      endpoint: "/trpc",
+      req: new Request("http://test/trpc/broken"),
+      router,
+      createContext: () => ({}) as ApiContext,
+    });
+    const text = await response.text();
+    expect(response.status).toBe(500);
+    expect(text).not.toContain("invalid byte sequence");
+    expect(JSON.parse(text).error.json.message).toBe(INTERNAL_ERROR_MESSAGE);
+    expect(log).toHaveBeenCalledTimes(1);
+    expect(String(log.mock.calls[0]?.[0])).toContain("invalid byte sequence");
+    log.mockRestore();
+  });
+});
