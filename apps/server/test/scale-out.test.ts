@@ -43,9 +43,7 @@ describe.runIf(Boolean(process.env.TEST_DATABASE_URL))("processes on one Postgre
       MEDIA_POLL_MIN_MS: "150",
       MEDIA_POLL_MAX_MS: "150",
       PROVIDER_RETRY_MIN_DELAY_MS: "5",
-      JOB_HEARTBEAT_SECONDS: "10",
-      JOB_SUPERVISE_SECONDS: "1",
-      JOB_RETRY_DELAY_SECONDS: "1",
+      // Takeover timing is the product's defaults (heartbeat 10 s, supervision 5 s, retry delay 1 s).
       GEMINI_API_KEY: "",
     };
     // This test process is "server A": it serves tRPC but runs no worker.
@@ -80,9 +78,17 @@ describe.runIf(Boolean(process.env.TEST_DATABASE_URL))("processes on one Postgre
     expect(saved.provider_job_id).toMatch(/^video_/);
     expect(saved.status).toBe("running");
     await stopProcess(worker, "SIGKILL");
+    const killedAt = Date.now();
+    const pollsBefore = openai.requestsTo("videos.retrieve").length;
 
     const restarted = await startProcess("worker", env, /generation worker started/);
     children.push(restarted);
+    await waitFor(async () => openai.requestsTo("videos.retrieve").length > pollsBefore, 60_000);
+    const takeoverMs = Date.now() - killedAt;
+    console.log(
+      `[figures] crash takeover on PostgreSQL: ${(takeoverMs / 1000).toFixed(1)} s from SIGKILL to the resumed poll`,
+    );
+    expect(takeoverMs).toBeLessThanOrEqual(20_000);
     await waitFor(
       async () => (await client.media.byId.query({ id: asset.id })).status === "succeeded",
       90_000,

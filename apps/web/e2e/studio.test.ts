@@ -175,6 +175,8 @@ describe.each(WEB_MODES)("AI Studio in the browser (%s)", (WEB_MODE) => {
 
     await video.waitFor();
     expect(await video.getAttribute("poster")).toMatch(/^\/media\/thumb\//);
+    // What was delivered, read from the file (the mock's 4 s 360x640 clip), and its charge.
+    await preview.getByText(/^4 s · 360×640 · 9:16/).waitFor();
     await video.evaluate(async (v: HTMLVideoElement) => {
       v.muted = true;
       await v.play();
@@ -257,8 +259,9 @@ describe.each(WEB_MODES)("AI Studio in the browser (%s)", (WEB_MODE) => {
     // Retired models stay listed, disabled, with a one-click switch to their replacement.
     const retired = page.getByRole("radio", { name: /^GPT Image 1 OpenAI Retired/ });
     expect(await retired.isDisabled()).toBe(true);
-    await page.getByRole("button", { name: "Use GPT Image 2.5 Sunburst" }).click();
-    expect(await page.getByRole("radio", { name: /^GPT Image 2\.5 Sunburst/ }).isChecked()).toBe(
+    // The replacement the catalog names (data, so this follows the next retirement).
+    await page.getByRole("button", { name: "Use GPT Image 2.6 Sunburst" }).click();
+    expect(await page.getByRole("radio", { name: /^GPT Image 2\.6 Sunburst/ }).isChecked()).toBe(
       true,
     );
     await page.getByRole("radio", { name: /^GPT Image 2 OpenAI/ }).check();
@@ -271,8 +274,14 @@ describe.each(WEB_MODES)("AI Studio in the browser (%s)", (WEB_MODE) => {
     await generateButton().click();
     await toast("Generation failed").waitFor({ timeout: 30_000 });
     await preview.getByText("Generation failed").waitFor();
+    // The provider refused the create: nothing was billed, and a Retry is a new (charged) job.
+    await preview.getByText("not charged").waitFor();
     await shot("provider-failed");
     await preview.getByRole("button", { name: "Retry" }).click();
+    const confirm = page.getByRole("dialog", { name: "Start a new generation?" });
+    await confirm.getByText(/charged as\) a new generation/).waitFor();
+    await shot("retry-confirm");
+    await confirm.getByRole("button", { name: "Start new generation" }).click();
     await preview.locator('img[src^="/media/image/"]').waitFor({ timeout: 30_000 });
     await shot("retried");
   });
