@@ -202,7 +202,7 @@ describe.each(testBackends())("media router on %s", (backend) => {
         () => new Error("expected a failure"),
         (e: unknown) => e as Error,
       );
-    expect(retired.message).toContain("gpt-image-2.5-sunburst");
+    expect(retired.message).toContain("gpt-image-2.6-sunburst");
     const notImage = new FormData();
     notImage.set("input", JSON.stringify({ type: "image", model: "gpt-image-2", prompt: "hi" }));
     notImage.set(
