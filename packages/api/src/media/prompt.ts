@@ -6,6 +6,7 @@ export const PROMPT_MAX_LENGTH = 4_000;
 
 /** Characters that print nothing: whitespace, zero-width and joiner marks, bidi controls, variation selectors, tags. */
 // (Built from a string: each range is single invisible code points, not a combining sequence.)
+// biome-ignore lint/complexity/useRegexLiterals: as a literal it trips noMisleadingCharacterClass
 const INVISIBLE = new RegExp(
   "[\\s\\u00AD\\u034F\\u061C\\u115F\\u1160\\u17B4\\u17B5\\u180B-\\u180F\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u206F\\u3164\\uFE00-\\uFE0F\\uFEFF\\uFFA0\\u{E0000}-\\u{E007F}\\u{E0100}-\\u{E01EF}]",
   "gu",

@@ -9,11 +9,7 @@ import {
   TERMINAL_STATUSES,
 } from "@streamline/db";
 import { changeAsset, type MediaEventPayload } from "@streamline/jobs";
-import {
-  estimateCostUsd,
-  MODEL_CATALOG,
-  resolveOptions,
-} from "@streamline/providers";
+import { estimateCostUsd, MODEL_CATALOG, resolveOptions } from "@streamline/providers";
 import { TRPCError, type TRPCRouterRecord, tracked } from "@trpc/server";
 import { storageKeysOf, toMediaAssetDto } from "../media/dto";
 import { generateMedia, retryMedia } from "../media/generate";
