@@ -1,5 +1,9 @@
 // The server on S3-compatible storage (a fake S3 from msw), and the per-user daily spend cap.
-import { createOpenAIMock, OPENAI_MOCK_API_KEY } from "@streamline/providers/testing";
+import {
+  createOpenAIMock,
+  gradientPng,
+  OPENAI_MOCK_API_KEY,
+} from "@streamline/providers/testing";
 import { createFakeS3 } from "@streamline/storage/testing";
 import { TRPCClientError } from "@trpc/client";
 import { setupServer } from "msw/node";
@@ -66,6 +70,33 @@ describe("media on S3-compatible storage", () => {
     expect(
       (await fetch(`${server.url}/media/${url.pathname.split("/").slice(2).join("/")}`)).status,
     ).toBe(404);
+  });
+
+  it("removes every object an asset owns from the bucket on delete, the reference photo included", async () => {
+    const client = server.client("s3-delete");
+    const form = new FormData();
+    form.set(
+      "input",
+      JSON.stringify({ type: "image", model: "gpt-image-2", prompt: "Bucket with a reference" }),
+    );
+    form.set("referenceImage", new File([gradientPng(64, 48)], "ref.png", { type: "image/png" }));
+    const { asset } = await client.media.generate.mutate(form);
+    await collectEvents<{ status: string }>(
+      (h) => client.media.onProgress.subscribe({ assetId: asset.id }, h),
+      (events) => events.some((e) => e.status === "succeeded" || e.status === "failed"),
+    );
+    const row = await server.runtime.handle.db
+      .selectFrom("media_assets")
+      .selectAll()
+      .where("id", "=", asset.id)
+      .executeTakeFirstOrThrow();
+    const keys = row.metadata.storage as { resultKey: string; referenceKey: string };
+    expect(keys.referenceKey).toMatch(/^ref\//);
+    const inBucket = (key: string) => [...s3.objects.keys()].some((k) => k.endsWith(key));
+    expect(inBucket(keys.resultKey) && inBucket(keys.referenceKey)).toBe(true);
+    await client.media.delete.mutate({ id: asset.id });
+    expect(inBucket(keys.resultKey)).toBe(false);
+    expect(inBucket(keys.referenceKey)).toBe(false);
   });
 });
 

@@ -50,6 +50,9 @@ describe.each(testBackends())("generation queue on %s", (backend) => {
       const starts = [...started.values()].sort((a, b) => a - b);
       const ends = [...ended].sort((a, b) => a - b);
       const gaps = starts.slice(slots).map((start, i) => start - (ends[i] as number));
+      console.log(
+        `[figures] job pickup on ${backend}: ${jobs} jobs on ${slots} slots, longest wait after a slot freed ${Math.max(...gaps)} ms`,
+      );
       expect(Math.max(...gaps)).toBeLessThan(1_500);
     } finally {
       await worker.stop();

@@ -38,7 +38,10 @@ afterEach(() => {
   openaiMock.reset();
   googleMock.reset();
 });
-afterAll(() => server.close());
+let intercepting = true;
+afterAll(() => {
+  if (intercepting) server.close();
+});
 
 const common = {
   retry: { minDelayMs: 1, maxDelayMs: 5 },
@@ -267,6 +270,7 @@ describe("faults over loopback HTTP (startMockProviderServer, real sockets)", ()
   let sora: MediaModel;
   beforeAll(async () => {
     server.close(); // real sockets from here on: no in-process interception
+    intercepting = false;
     loopback = await startMockProviderServer(handlers);
     mock = createOpenAIMock({ baseURL: `${loopback.url}/v1`, videoPollsToComplete: 2 });
     handlers.push(...mock.handlers);

@@ -52,6 +52,13 @@ export async function toMediaAssetDto(asset: MediaAsset, storage: MediaStorage) 
     charge: chargeOf(asset),
     options: asset.params,
     demo: asset.metadata.demo === true,
+    starred: asset.starred_at !== null,
+    /** The variants of one submission share a group id; `variant` says which one this is. */
+    groupId: asset.group_id,
+    variant: (asset.metadata.variant as { index: number; of: number } | undefined) ?? null,
+    /** Made with one of the user's earlier results as its reference ("Use as reference"). */
+    referenceAssetId:
+      typeof asset.metadata.referenceAssetId === "string" ? asset.metadata.referenceAssetId : null,
     attempts: asset.attempts,
     createdAt: asset.created_at,
     updatedAt: asset.updated_at,

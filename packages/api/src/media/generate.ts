@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import {
   findMediaAsset,
   insertMediaAsset,
@@ -21,22 +22,26 @@ import { checkReferenceImage, fieldError } from "./upload";
 
 /**
  * media.generate: validate, check the model and the user's quota, then in ONE transaction write the
- * `queued` asset row and enqueue its job. The same idempotency key returns the same asset.
+ * `queued` asset rows (one per variant) and enqueue their jobs. The same idempotency key returns the
+ * same assets and never makes another job.
+ *
+ * Variants are parallel jobs, one asset each, even where a model could return several images from
+ * one call (`n`): each then has its own provider job, progress, failure, Retry and charge, and a
+ * crash or retry of one never touches the others.
  */
 export async function generateMedia(
   ctx: ApiContext & { user: SessionUser },
   input: GenerateInput,
   upload: File | undefined,
-): Promise<{ asset: MediaAsset; created: boolean }> {
+): Promise<{ asset: MediaAsset; assets: MediaAsset[]; created: boolean }> {
   const spec = findModelSpec(input.model) as ModelSpec;
+  const variants = input.variants ?? 1;
+  const keyOf = (i: number) =>
+    input.idempotencyKey && (i === 0 ? input.idempotencyKey : `${input.idempotencyKey}:v${i + 1}`);
   if (input.idempotencyKey) {
-    const existing = await ctx.db
-      .selectFrom("media_assets")
-      .selectAll()
-      .where("user_id", "=", ctx.user.id)
-      .where("idempotency_key", "=", input.idempotencyKey)
-      .executeTakeFirst();
-    if (existing) return { asset: existing, created: false };
+    const existing = await findSubmission(ctx, input.idempotencyKey);
+    if (existing.length)
+      return { asset: existing[0] as MediaAsset, assets: existing, created: false };
   }
   const availability = ctx.providers.availability(spec.id);
   if (!availability.available) throw fieldError("model", availability.message);
@@ -46,26 +51,38 @@ export async function generateMedia(
 
   const options = resolveOptions(spec, input.options);
   const estimate = estimateCostUsd(spec, options);
+  const quota = { count: variants, estimateUsd: estimate * variants };
   // Quota first: an over-limit request is refused before its upload is decoded or stored. The
   // check is repeated in the insert transaction, which is the one that counts.
   await ctx.db
     .transaction()
-    .execute((tx) => assertWithinQuota(tx, ctx.user.id, estimate, ctx.limits));
+    .execute((tx) =>
+      assertWithinQuota(tx, ctx.user.id, quota.estimateUsd, ctx.limits, quota.count),
+    );
   const reference = await checkReferenceImage(ctx, spec, input, upload);
-  // The reference photo is stored before the transaction (storage is not transactional); if the
-  // transaction fails it is removed again, so nothing is left half-written.
-  const storedReference = reference
-    ? await ctx.storage.putObject({
-        body: reference.data,
-        contentType: reference.mimeType,
-        prefix: "ref",
-      })
-    : undefined;
+  // Reference photos are stored before the transaction (storage is not transactional); if the
+  // transaction fails they are removed again, so nothing is left half-written. Each variant owns
+  // its own copy, so deleting one never breaks another.
+  const storedReferences = reference
+    ? await Promise.all(
+        Array.from({ length: variants }, () =>
+          ctx.storage.putObject({
+            body: reference.data,
+            contentType: reference.mimeType,
+            prefix: "ref",
+          }),
+        ),
+      )
+    : [];
+  const removeReferences = () =>
+    Promise.all(storedReferences.map((r) => ctx.storage.deleteObject(r.key).catch(() => {})));
+  const groupId = variants > 1 ? randomUUID() : null;
   try {
-    return await ctx.db
-      .transaction()
-      .execute(async (tx) => {
-        await assertWithinQuota(tx, ctx.user.id, estimate, ctx.limits);
+    const result = await ctx.db.transaction().execute(async (tx) => {
+      await assertWithinQuota(tx, ctx.user.id, quota.estimateUsd, ctx.limits, quota.count);
+      const rows: { asset: MediaAsset; created: boolean }[] = [];
+      for (let i = 0; i < variants; i++) {
+        const storedReference = storedReferences[i];
         const values = {
           user_id: ctx.user.id,
           provider: spec.provider,
@@ -73,6 +90,7 @@ export async function generateMedia(
           model: spec.id,
           prompt: input.prompt,
           params: options,
+          group_id: groupId,
           // An estimate until the provider delivers: only then is it a charge (cost_usd).
           estimated_cost_usd: estimate,
           reference_image_url: storedReference ? durableUrl(ctx.storage, storedReference) : null,
@@ -80,6 +98,8 @@ export async function generateMedia(
             ...(ctx.demo ? { demo: true } : {}),
             storage: { referenceKey: storedReference?.key ?? null },
             ...(input.referenceImageUrl ? { referenceSourceUrl: input.referenceImageUrl } : {}),
+            ...(input.referenceAssetId ? { referenceAssetId: input.referenceAssetId } : {}),
+            ...(variants > 1 ? { variant: { index: i + 1, of: variants } } : {}),
             ...(reference
               ? {
                   reference: {
@@ -91,33 +111,59 @@ export async function generateMedia(
               : {}),
           },
         };
-        const result = input.idempotencyKey
-          ? await insertMediaAssetOnce(tx, { ...values, idempotency_key: input.idempotencyKey })
-          : { asset: await insertMediaAsset(tx, values), created: true };
-        if (result.created) {
-          await ctx.queue.enqueue(tx, result.asset.id);
-          await publishMediaEvent(tx, {
-            assetId: result.asset.id,
-            userId: ctx.user.id,
-            payload: {
-              kind: "status",
-              status: "queued",
-              phase: "queued",
-              progress: 0,
-              estimated: false,
-            },
-          });
-        }
-        return result;
-      })
-      .then(async (result) => {
-        if (!result.created && storedReference) await ctx.storage.deleteObject(storedReference.key);
-        return result;
-      });
+        const key = keyOf(i);
+        rows.push(
+          key
+            ? await insertMediaAssetOnce(tx, { ...values, idempotency_key: key })
+            : { asset: await insertMediaAsset(tx, values), created: true },
+        );
+      }
+      const created = rows.filter((r) => r.created).map((r) => r.asset);
+      for (const asset of created) await ctx.queue.enqueue(tx, asset.id);
+      // Events last: publishing takes the user's event lock, held until commit.
+      for (const asset of created) {
+        await publishMediaEvent(tx, {
+          assetId: asset.id,
+          userId: ctx.user.id,
+          payload: {
+            kind: "status",
+            status: "queued",
+            phase: "queued",
+            progress: 0,
+            estimated: false,
+          },
+        });
+      }
+      return { assets: rows.map((r) => r.asset), created: created.length > 0 };
+    });
+    if (!result.created) await removeReferences(); // a racing twin request won
+    return { asset: result.assets[0] as MediaAsset, ...result };
   } catch (error) {
-    if (storedReference) await ctx.storage.deleteObject(storedReference.key).catch(() => {});
+    await removeReferences();
     throw error;
   }
+}
+
+/** The assets one submission made (its variants), in order, by its idempotency key. */
+async function findSubmission(
+  ctx: ApiContext & { user: SessionUser },
+  key: string,
+): Promise<MediaAsset[]> {
+  const first = await ctx.db
+    .selectFrom("media_assets")
+    .selectAll()
+    .where("user_id", "=", ctx.user.id)
+    .where("idempotency_key", "=", key)
+    .executeTakeFirst();
+  if (!first?.group_id) return first ? [first] : [];
+  return ctx.db
+    .selectFrom("media_assets")
+    .selectAll()
+    .where("user_id", "=", ctx.user.id)
+    .where("group_id", "=", first.group_id)
+    .orderBy("created_at")
+    .orderBy("idempotency_key")
+    .execute();
 }
 
 /**

@@ -13,9 +13,34 @@ export async function assertWithinQuota(
   userId: string,
   estimateUsd: number,
   limits: MediaLimits,
+  count = 1,
 ): Promise<void> {
   await sql`select pg_advisory_xact_lock(hashtext(${`media-quota:${userId}`}))`.execute(tx);
-  const usage = await tx
+  const { active, chargedUsd, inFlightUsd } = await mediaUsage(tx, userId);
+  if (active + count > limits.maxConcurrentPerUser) {
+    throw new TRPCError({
+      code: "TOO_MANY_REQUESTS",
+      message:
+        count > 1
+          ? `Concurrent limit: ${active} generations are in progress and ${count} more would pass the limit of ${limits.maxConcurrentPerUser}. Ask for fewer variants or wait for one to finish.`
+          : `Concurrent limit reached: ${active} generations are already in progress (limit ${limits.maxConcurrentPerUser}). Wait for one to finish.`,
+    });
+  }
+  const spent = chargedUsd + inFlightUsd;
+  if (spent + estimateUsd > limits.dailySpendUsd) {
+    throw new TRPCError({
+      code: "TOO_MANY_REQUESTS",
+      message: `Daily spend cap reached: $${spent.toFixed(2)} of $${limits.dailySpendUsd.toFixed(2)} used today (charges plus generations in progress), and this is estimated at $${estimateUsd.toFixed(2)}.`,
+    });
+  }
+}
+
+/** Today's (UTC) usage: generations in flight, what was charged, what in-flight ones may cost. */
+export async function mediaUsage(
+  db: Kysely<Database>,
+  userId: string,
+): Promise<{ active: number; chargedUsd: number; inFlightUsd: number }> {
+  const usage = await db
     .selectFrom("media_assets")
     .select((eb) => [
       eb.fn
@@ -27,30 +52,28 @@ export async function assertWithinQuota(
       // Today's spend: what providers charged, plus the estimate of every job still in flight (it
       // may be charged any moment). By UTC day; deleting an asset does not refund what it cost.
       eb.fn
-        .sum<string | null>(
-          sql`case when status in ('queued', 'running') then coalesce(cost_usd, estimated_cost_usd) else cost_usd end`,
+        .sum<string | null>("cost_usd")
+        .filterWhere("created_at", ">=", startOfUtcDay())
+        .as("charged"),
+      eb.fn
+        .sum<string | null>("estimated_cost_usd")
+        .filterWhere((w) =>
+          w.and([
+            w("status", "in", ["queued", "running"]),
+            w("cost_usd", "is", null),
+            w("created_at", ">=", startOfUtcDay()),
+          ]),
         )
-        .filterWhere(
-          "created_at",
-          ">=",
-          sql<Date>`date_trunc('day', now() at time zone 'utc') at time zone 'utc'`,
-        )
-        .as("spent"),
+        .as("inFlight"),
     ])
     .where("user_id", "=", userId)
     .executeTakeFirstOrThrow();
-  const active = Number(usage.active);
-  if (active >= limits.maxConcurrentPerUser) {
-    throw new TRPCError({
-      code: "TOO_MANY_REQUESTS",
-      message: `Concurrent limit reached: ${active} generations are already in progress (limit ${limits.maxConcurrentPerUser}). Wait for one to finish.`,
-    });
-  }
-  const spent = Number(usage.spent ?? 0);
-  if (spent + estimateUsd > limits.dailySpendUsd) {
-    throw new TRPCError({
-      code: "TOO_MANY_REQUESTS",
-      message: `Daily spend cap reached: $${spent.toFixed(2)} of $${limits.dailySpendUsd.toFixed(2)} used today, and this generation is estimated at $${estimateUsd.toFixed(2)}.`,
-    });
-  }
+  return {
+    active: Number(usage.active),
+    chargedUsd: Number(usage.charged ?? 0),
+    inFlightUsd: Number(usage.inFlight ?? 0),
+  };
 }
+
+const startOfUtcDay = () =>
+  sql<Date>`date_trunc('day', now() at time zone 'utc') at time zone 'utc'`;

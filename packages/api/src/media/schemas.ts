@@ -29,6 +29,15 @@ export const generateInput = z
       .url({ protocol: /^https?$/, message: "Use an http(s) link to an image." })
       .max(2_048)
       .optional(),
+    /** "Use as reference": one of the caller's own finished images, by id (no re-upload). */
+    referenceAssetId: z.uuid("Not an asset id.").optional(),
+    /** How many results for this prompt: each variant is its own asset, job and cost. */
+    variants: z
+      .number()
+      .int("Variants is a whole number.")
+      .min(1, "At least one variant.")
+      .max(4, "At most 4 variants at once.")
+      .default(1),
     /** The same key never makes a second asset or a second provider job (double clicks, retries). */
     idempotencyKey: z
       .string()
@@ -96,7 +105,13 @@ export const listInput = z.object({
   type: z.enum(MEDIA_TYPES).optional(),
   model: z.string().max(100, "That is not a model id.").optional(),
   status: z.enum([...MEDIA_STATUSES, "active"]).optional(),
+  /** Only starred results. */
+  starred: z.boolean().optional(),
+  /** Words the prompt contains (prefixes), searched server-side through an index. */
+  search: z.string().trim().max(200, "Keep the search under 200 characters.").optional(),
 });
+
+export const starInput = z.object({ id: z.uuid("Not an asset id."), starred: z.boolean() });
 
 export const assetIdInput = z.object({ id: z.uuid("Not an asset id.") });
 

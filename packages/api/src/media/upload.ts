@@ -1,13 +1,16 @@
+import { findMediaAsset } from "@streamline/db";
 import {
   isMediaGenError,
   type ModelSpec,
   type ReferenceImage,
   ReferenceImageError,
 } from "@streamline/providers";
+import { readStoredObject } from "@streamline/storage";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { findUnsafeText } from "../input-safety";
-import { type ApiContext, describeIssue, InputFieldError } from "../trpc";
+import { type ApiContext, describeIssue, InputFieldError, type SessionUser } from "../trpc";
+import { storageKeysOf } from "./dto";
 import { type GenerateInput, generateInput } from "./schemas";
 
 /** A BAD_REQUEST whose flattened Zod error names the field, like input validation does. */
@@ -93,15 +96,25 @@ export async function parseGenerateFormData(
 }
 
 export async function checkReferenceImage(
-  ctx: ApiContext,
+  ctx: ApiContext & { user: SessionUser },
   spec: ModelSpec,
   input: GenerateInput,
   upload: File | undefined,
 ): Promise<ReferenceImage | undefined> {
-  if (!upload && !input.referenceImageUrl) return undefined;
-  if (!spec.referenceImage) {
-    throw fieldError("referenceImage", `${spec.label} does not take a reference image.`);
+  if (!upload && !input.referenceImageUrl && !input.referenceAssetId) return undefined;
+  if (input.referenceAssetId && (upload || input.referenceImageUrl)) {
+    throw fieldError(
+      "referenceAssetId",
+      "Use one reference: an earlier result, an uploaded photo or a link — not several.",
+    );
   }
+  if (!spec.referenceImage) {
+    throw fieldError(
+      input.referenceAssetId ? "referenceAssetId" : "referenceImage",
+      `${spec.label} does not take a reference image.`,
+    );
+  }
+  if (input.referenceAssetId) return referenceFromAsset(ctx, input.referenceAssetId);
   if (upload && upload.size > ctx.limits.referenceImageMaxBytes) {
     throw fieldError(
       "referenceImage",
@@ -121,6 +134,37 @@ export async function checkReferenceImage(
   } catch (error) {
     if (error instanceof ReferenceImageError) throw fieldError("referenceImage", error.message);
     if (isMediaGenError(error)) throw fieldError("referenceImage", error.message);
+    throw error;
+  }
+}
+
+/**
+ * An earlier result as the next reference photo: it must be the caller's own, finished image (an
+ * id of anyone else's reads as "no such result"), and it passes the same checks as an upload.
+ */
+async function referenceFromAsset(
+  ctx: ApiContext & { user: SessionUser },
+  assetId: string,
+): Promise<ReferenceImage> {
+  const source = await findMediaAsset(ctx.db, { id: assetId, userId: ctx.user.id });
+  const key = source ? storageKeysOf(source).resultKey : undefined;
+  if (!source || source.type !== "image" || source.status !== "succeeded" || !key) {
+    throw fieldError("referenceAssetId", "No finished image of yours with that id.");
+  }
+  const bytes = await readStoredObject(ctx.storage, key, ctx.limits.referenceImageMaxBytes).catch(
+    () => {
+      throw fieldError(
+        "referenceAssetId",
+        `That image is larger than ${Math.round(ctx.limits.referenceImageMaxBytes / 1_048_576)} MB, the limit for a reference photo.`,
+      );
+    },
+  );
+  if (!bytes) throw fieldError("referenceAssetId", "That image's file is no longer stored.");
+  try {
+    return await ctx.loadReferenceImage({ bytes, filename: key });
+  } catch (error) {
+    if (error instanceof ReferenceImageError || isMediaGenError(error))
+      throw fieldError("referenceAssetId", error.message);
     throw error;
   }
 }

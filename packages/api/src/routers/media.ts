@@ -6,6 +6,7 @@ import {
   listMediaAssets,
   listMediaEventsAfter,
   type MediaEventRecord,
+  setMediaAssetStar,
   TERMINAL_STATUSES,
 } from "@streamline/db";
 import { changeAsset, type MediaEventPayload } from "@streamline/jobs";
@@ -13,12 +14,14 @@ import { estimateCostUsd, MODEL_CATALOG, resolveOptions } from "@streamline/prov
 import { TRPCError, type TRPCRouterRecord, tracked } from "@trpc/server";
 import { storageKeysOf, toMediaAssetDto } from "../media/dto";
 import { generateMedia, retryMedia } from "../media/generate";
+import { mediaUsage } from "../media/quota";
 import {
   assetIdInput,
   generateInputOrForm,
   listInput,
   onProgressInput,
   PROMPT_MAX_LENGTH,
+  starInput,
 } from "../media/schemas";
 import { acquireStream, callerCheck } from "../media/streams";
 import { parseGenerateFormData } from "../media/upload";
@@ -72,8 +75,13 @@ export const mediaRouter = {
   generate: protectedProcedure.input(generateInputOrForm).mutation(async ({ ctx, input }) => {
     const { input: parsed, upload } =
       input instanceof FormData ? await parseGenerateFormData(input) : { input, upload: undefined };
-    const { asset, created } = await generateMedia(ctx, parsed, upload);
-    return { asset: await toMediaAssetDto(asset, ctx.storage), created };
+    const { asset, assets, created } = await generateMedia(ctx, parsed, upload);
+    return {
+      asset: await toMediaAssetDto(asset, ctx.storage),
+      /** Every variant of this submission (one asset each), the first being `asset`. */
+      assets: await Promise.all(assets.map((a) => toMediaAssetDto(a, ctx.storage))),
+      created,
+    };
   }),
 
   byId: protectedProcedure.input(assetIdInput).query(async ({ ctx, input }) => {
@@ -95,10 +103,34 @@ export const mediaRouter = {
       model: input.model,
       // "active" is the studio's "in progress" filter: queued or running.
       status: input.status === "active" ? ["queued", "running"] : input.status,
+      starred: input.starred,
+      search: input.search || undefined,
     });
     return {
       items: await Promise.all(page.items.map((a) => toMediaAssetDto(a, ctx.storage))),
       nextCursor: page.nextCursor ? encodeCursor(page.nextCursor) : null,
+    };
+  }),
+
+  /** Stars (favourites) or unstars one of the caller's assets. */
+  star: protectedProcedure.input(starInput).mutation(async ({ ctx, input }) => {
+    const asset = await setMediaAssetStar(
+      ctx.db,
+      { id: input.id, userId: ctx.user.id },
+      input.starred,
+    );
+    if (!asset) throw notFound();
+    return toMediaAssetDto(asset, ctx.storage);
+  }),
+
+  /** Today's spend against the daily cap (charges plus in-flight estimates) and running jobs. */
+  usage: protectedProcedure.query(async ({ ctx }) => {
+    const usage = await mediaUsage(ctx.db, ctx.user.id);
+    return {
+      ...usage,
+      spentUsd: Math.round((usage.chargedUsd + usage.inFlightUsd) * 10_000) / 10_000,
+      dailySpendUsd: ctx.limits.dailySpendUsd,
+      maxConcurrent: ctx.limits.maxConcurrentPerUser,
     };
   }),
 

@@ -4,6 +4,7 @@ import * as m002 from "./2026_11_25_002_media_events";
 import * as m003 from "./2026_11_25_003_accounts";
 import * as m101 from "./2026_12_01_001_sign_in_failures";
 import * as m102 from "./2026_12_01_002_cost_estimates";
+import * as m110 from "./2026_12_01_010_favourites_search_groups";
 
 /**
  * Every migration, by its date-prefixed name. A static record (not a folder scan) so a bundled
@@ -15,6 +16,7 @@ export const migrations: Record<string, Migration> = {
   "2026_11_25_003_accounts": m003,
   "2026_12_01_001_sign_in_failures": m101,
   "2026_12_01_002_cost_estimates": m102,
+  "2026_12_01_010_favourites_search_groups": m110,
 };
 
 export const migrationProvider: MigrationProvider = {

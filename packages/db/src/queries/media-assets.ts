@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from "kysely";
+import { type Kysely, sql, type Transaction } from "kysely";
 import type {
   Database,
   MediaAsset,
@@ -76,7 +76,40 @@ export type ListMediaAssetsOptions = {
   type?: MediaType | undefined;
   model?: string | undefined;
   status?: MediaStatus | readonly MediaStatus[] | undefined;
+  /** Only starred assets. */
+  starred?: boolean | undefined;
+  /** Words the prompt must contain (each a prefix: "gumm" finds "gummies"). */
+  search?: string | undefined;
 };
+
+/**
+ * A text-search query from what a user typed: each word (letters and digits only, so no tsquery
+ * syntax gets through) as a prefix, all required. Null when nothing searchable is left.
+ */
+export function promptSearchQuery(text: string): string | null {
+  const words = text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean)
+    .slice(0, 8);
+  return words.length ? words.map((w) => `${w}:*`).join(" & ") : null;
+}
+
+/** Stars or unstars one of the user's assets; undefined when it is not theirs (or deleted). */
+export async function setMediaAssetStar(
+  db: Executor,
+  where: { id: string; userId: string },
+  starred: boolean,
+): Promise<MediaAsset | undefined> {
+  return db
+    .updateTable("media_assets")
+    .set({ starred_at: starred ? new Date() : null })
+    .where("id", "=", where.id)
+    .where("user_id", "=", where.userId)
+    .where("deleted_at", "is", null)
+    .returningAll()
+    .executeTakeFirst();
+}
 
 /**
  * One page of a user's assets, newest first, by keyset on (created_at, id): stable while new rows
@@ -96,6 +129,12 @@ export async function listMediaAssets(
   if (options.status) {
     const statuses = typeof options.status === "string" ? [options.status] : [...options.status];
     query = query.where("status", "in", statuses);
+  }
+  if (options.starred) query = query.where("starred_at", "is not", null);
+  const tsquery = options.search ? promptSearchQuery(options.search) : null;
+  if (options.search && !tsquery) return { items: [], nextCursor: null };
+  if (tsquery) {
+    query = query.where(sql<boolean>`prompt_search @@ to_tsquery('simple', ${tsquery})`);
   }
   const cursor = options.cursor;
   if (cursor) {
