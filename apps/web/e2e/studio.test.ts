@@ -260,7 +260,10 @@ describe.each(WEB_MODES)("AI Studio in the browser (%s)", (WEB_MODE) => {
     const retired = page.getByRole("radio", { name: /^GPT Image 1 OpenAI Retired/ });
     expect(await retired.isDisabled()).toBe(true);
     // The replacement the catalog names (data, so this follows the next retirement).
-    await page.getByRole("button", { name: "Use GPT Image 2.6 Sunburst" }).click();
+    await page
+      .locator("#model-note-gpt-image-1")
+      .getByRole("button", { name: "Use GPT Image 2.6 Sunburst" })
+      .click();
     expect(await page.getByRole("radio", { name: /^GPT Image 2\.6 Sunburst/ }).isChecked()).toBe(
       true,
     );
