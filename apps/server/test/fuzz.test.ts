@@ -1,3 +1,4 @@
+import { testBackends } from "@streamline/db/testing";
 // Property-based fuzz of every procedure's input over HTTP against a real server: NUL, lone
 // surrogates, huge numbers, prototype keys, oversized strings, wrong types, raw non-superjson
 // bodies. Whatever comes in, the answer is never INTERNAL_SERVER_ERROR / HTTP 500 and never a
@@ -152,11 +153,11 @@ const calls: Call[] = [
 /** Sent as the tRPC client would (superjson envelope), or raw: what a hand-written caller sends. */
 const encoding = fc.constantFrom("superjson", "superjson", "superjson", "raw");
 
-describe("fuzz: every procedure's input", () => {
+describe.each(testBackends())("fuzz: every procedure's input (%s)", (backend) => {
   let server: TestServer;
   let session: Record<string, string>;
   beforeAll(async () => {
-    server = await startTestServer("pglite", {}, { worker: false });
+    server = await startTestServer(backend, {}, { worker: false });
     const signUp = await fetch(`${server.url}/api/auth/sign-up/email`, {
       method: "POST",
       headers: { "content-type": "application/json", origin },

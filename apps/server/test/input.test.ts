@@ -1,6 +1,7 @@
 // Refusals seen from outside: every bad input is a BAD_REQUEST naming its field in words, never a
 // 500 or a database message; an ambiguous reference photo never reaches a provider.
 import { encodeCursor } from "@streamline/db";
+import { testBackends } from "@streamline/db/testing";
 import { createOpenAIMock, gradientPng, OPENAI_MOCK_API_KEY } from "@streamline/providers/testing";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -18,11 +19,11 @@ type Answer = {
   fieldErrors?: Record<string, string[]>;
 };
 
-describe("input refusals", () => {
+describe.each(testBackends())("input refusals (%s)", (backend) => {
   let server: TestServer;
   const user = { "x-streamline-user": "input-user", origin: "http://localhost:5173" };
   beforeAll(async () => {
-    server = await startTestServer("pglite", { OPENAI_API_KEY: OPENAI_MOCK_API_KEY });
+    server = await startTestServer(backend, { OPENAI_API_KEY: OPENAI_MOCK_API_KEY });
   });
   afterAll(async () => {
     await server?.close();
