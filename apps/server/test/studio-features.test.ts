@@ -174,6 +174,28 @@ describe.each(testBackends())("studio features on %s", (backend) => {
     ).toBe("NOT_FOUND");
   });
 
+  it("offers social formats mapped per model from the catalog", async () => {
+    const client = server.client("formats");
+    const limits = await client.media.limits.query();
+    expect(limits.socialFormats.map((f) => f.label)).toEqual(["9:16", "4:5", "1:1", "16:9"]);
+    const models = await client.media.models.query();
+    const sora = models.find((m) => m.id === "sora-2");
+    expect(sora?.socialFormats.find((f) => f.format === "vertical")).toMatchObject({
+      options: { size: "720x1280" },
+      exact: true,
+    });
+    // A mapped value is accepted by generate as it is.
+    const gpt = models.find((m) => m.id === "gpt-image-2");
+    const vertical = gpt?.socialFormats.find((f) => f.format === "vertical");
+    const { asset } = await client.media.generate.mutate({
+      type: "image",
+      model: "gpt-image-2",
+      prompt: "A Reel cover",
+      options: vertical?.options ?? {},
+    });
+    expect(asset.options.size).toBe("864x1536");
+  });
+
   it("reports today's spend against the cap: charges plus in-flight estimates", async () => {
     const client = server.client("meter");
     const before = await client.media.usage.query();

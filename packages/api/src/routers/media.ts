@@ -10,7 +10,13 @@ import {
   TERMINAL_STATUSES,
 } from "@streamline/db";
 import { changeAsset, type MediaEventPayload } from "@streamline/jobs";
-import { estimateCostUsd, MODEL_CATALOG, resolveOptions } from "@streamline/providers";
+import {
+  estimateCostUsd,
+  MODEL_CATALOG,
+  resolveOptions,
+  SOCIAL_FORMATS,
+  socialFormatsFor,
+} from "@streamline/providers";
 import { TRPCError, type TRPCRouterRecord, tracked } from "@trpc/server";
 import { storageKeysOf, toMediaAssetDto } from "../media/dto";
 import { generateMedia, retryMedia } from "../media/generate";
@@ -46,6 +52,8 @@ export const mediaRouter = {
         pricing: spec.pricing,
         typicalSeconds: spec.typicalSeconds,
         estimatedCostUsd: estimateCostUsd(spec, resolveOptions(spec)),
+        /** Social destinations mapped to the nearest shape this model accepts (catalog data). */
+        socialFormats: socialFormatsFor(spec),
         /** The provider's default for this media type (configurable, e.g. GEMINI_IMAGE_MODEL). */
         isDefault: ctx.defaultModels[spec.provider][spec.type] === spec.id,
         available: lifecycle.available && !unconfigured,
@@ -70,6 +78,8 @@ export const mediaRouter = {
       types: ["image/png", "image/jpeg", "image/webp"] as const,
     },
     demo: ctx.demo,
+    /** The destinations the studio offers instead of pixel sizes (9:16 Reels …). */
+    socialFormats: SOCIAL_FORMATS,
   })),
 
   generate: protectedProcedure.input(generateInputOrForm).mutation(async ({ ctx, input }) => {

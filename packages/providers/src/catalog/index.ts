@@ -5,6 +5,7 @@ import { googleModels } from "./google";
 import { openaiModels } from "./openai";
 import type { ModelSpec } from "./types";
 
+export * from "./social-formats";
 export * from "./types";
 
 export const MODEL_CATALOG: readonly ModelSpec[] = [...openaiModels, ...googleModels];
