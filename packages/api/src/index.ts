@@ -1,10 +1,16 @@
 export { PROMPT_MAX_LENGTH } from "./media/schemas";
 export { type AppRouter, appRouter, type RouterInputs, type RouterOutputs } from "./root";
+export type { CaptionDto } from "./social/captions";
+export type { PostIssueDto } from "./social/checks";
+export { POSTING_NOT_CONFIGURED } from "./social/errors";
+export type { ScheduledPostDto, SocialAccountDto } from "./social/posts";
 export {
   type ApiContext,
   type ApiDeps,
+  type CaptionDeps,
   createContextFactory,
   type MediaLimits,
   type ReferenceImageSource,
   type SessionUser,
+  type SocialDeps,
 } from "./trpc";

@@ -1,6 +1,7 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { apiKeysRouter } from "./routers/api-keys";
 import { mediaRouter } from "./routers/media";
+import { socialRouter } from "./routers/social";
 import { createTRPCRouter, publicProcedure } from "./trpc";
 
 export const appRouter = createTRPCRouter({
@@ -9,6 +10,7 @@ export const appRouter = createTRPCRouter({
   me: publicProcedure.query(({ ctx }) => ctx.user),
   apiKeys: createTRPCRouter(apiKeysRouter),
   media: createTRPCRouter(mediaRouter),
+  social: createTRPCRouter(socialRouter),
 });
 
 export type AppRouter = typeof appRouter;

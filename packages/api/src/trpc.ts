@@ -1,8 +1,15 @@
 // tRPC set-up: the context (a factory over injected dependencies, so tests build it with fakes),
 // the transformer, the error shape (Zod problems flattened per field) and the base procedures.
 import type { Database, MediaEventListener } from "@streamline/db";
-import type { GenerationQueue } from "@streamline/jobs";
-import type { MediaProviders, MediaType, ProviderId, ReferenceImage } from "@streamline/providers";
+import type { GenerationQueue, PostingQueue } from "@streamline/jobs";
+import type {
+  Captioner,
+  MediaProviders,
+  MediaType,
+  ProviderId,
+  ReferenceImage,
+} from "@streamline/providers";
+import type { ZernioClient } from "@streamline/social";
 import type { MediaStorage } from "@streamline/storage";
 import { initTRPC, TRPCError } from "@trpc/server";
 import type { Kysely } from "kysely";
@@ -31,6 +38,30 @@ export type ReferenceImageSource =
   | { bytes: Uint8Array; filename?: string | undefined; declaredType?: string | undefined }
   | { url: string };
 
+/** Captions (social.caption): the captioner and how its models are offered. */
+export interface CaptionDeps {
+  captioner: Captioner;
+  /** CAPTION_MODEL, or the default caption model of the first configured provider. */
+  defaultModel: string;
+  /** Which providers have a key (or the demo mocks): the others' caption models are unavailable. */
+  configured: Readonly<Record<ProviderId, boolean>>;
+  enabledModels?: ReadonlySet<string> | undefined;
+  disabledModels?: ReadonlySet<string> | undefined;
+  /** The clock lifecycle checks use (tests move it). */
+  now?: (() => Date) | undefined;
+}
+
+/** Posting through Zernio (social.accounts, schedule, posts …). */
+export interface SocialDeps {
+  /** Undefined when posting is not configured (no ZERNIO_API_KEY): procedures say so. */
+  zernio: ZernioClient | undefined;
+  /** Zernio is the in-process demo fake (accounts and posts are labelled Demo). */
+  demo: boolean;
+  queue: Pick<PostingQueue, "enqueue">;
+  /** The clock schedule checks use ("a time in the past"). */
+  now?: (() => Date) | undefined;
+}
+
 /** Everything the API needs from the outside world; the server wires real ones, tests fakes. */
 export interface ApiDeps {
   /** Offline demo mode: providers are built-in mocks and every asset is labelled "Demo". */
@@ -51,6 +82,10 @@ export interface ApiDeps {
   trustedOrigins: readonly string[];
   /** Live progress streams: how many one user may hold open, how often the caller is re-checked. */
   streams?: { maxPerUser?: number; recheckMs?: number } | undefined;
+  /** Captions; without them social.caption answers PRECONDITION_FAILED. */
+  captions?: CaptionDeps | undefined;
+  /** Posting; without it the social procedures that need Zernio say it is not configured. */
+  social?: SocialDeps | undefined;
 }
 
 export type ApiContext = ApiDeps & { user: SessionUser | null; headers: Headers };

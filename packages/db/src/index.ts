@@ -11,6 +11,8 @@ export { createMediaEventListener, type MediaEventListener } from "./listen";
 export { migrateToLatest } from "./migrate";
 export { migrations } from "./migrations";
 export * from "./queries/api-keys";
+export * from "./queries/captions";
 export * from "./queries/media-assets";
 export * from "./queries/media-events";
+export * from "./queries/scheduled-posts";
 export * from "./schema";

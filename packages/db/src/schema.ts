@@ -92,11 +92,145 @@ export interface UserTable {
   updatedAt: GeneratedTimestamp;
 }
 
+export const CAPTION_SOURCES = ["ai", "edited"] as const;
+export type CaptionSource = (typeof CAPTION_SOURCES)[number];
+
+/** One caption request (a provider call), claimed by its idempotency key before the call is made. */
+export interface CaptionRequestsTable {
+  id: Generated<string>;
+  asset_id: string;
+  user_id: string;
+  idempotency_key: string;
+  status: Generated<"running" | "succeeded" | "failed">;
+  model: string;
+  /** Our platform ids (x, not twitter), as asked. */
+  platforms: string[];
+  options: Generated<JsonObject>;
+  error_code: string | null;
+  error_message: string | null;
+  /** The whole request: the caption call plus any shorten re-asks (numeric, read as a string). */
+  cost_usd: ColumnType<string | null, string | number | null, string | number | null>;
+  created_at: GeneratedTimestamp;
+  completed_at: Timestamp | null;
+}
+
+/** One version of one platform's caption for an asset: generated (ai) or typed by the user (edited). */
+export interface CaptionsTable {
+  id: Generated<string>;
+  asset_id: string;
+  user_id: string;
+  request_id: string | null;
+  /** Our platform id: instagram | tiktok | youtube | linkedin | x | threads | facebook | pinterest. */
+  platform: string;
+  /** The post text as it will be sent (YouTube, Pinterest: the description), hashtags included. */
+  text: string;
+  title: string | null;
+  hashtags: ColumnType<string[], string[] | string | undefined, string[] | string>;
+  model: string | null;
+  tone: string | null;
+  language: string | null;
+  source: CaptionSource;
+  /** As the platform counts it (X: weighted). */
+  length: number;
+  limit: number;
+  over_limit: boolean;
+  /** The automatic shorten re-ask was made for this version. */
+  shortened: Generated<boolean>;
+  /** This version's share of its request's cost; null for edits and unknown prices. */
+  cost_usd: ColumnType<string | null, string | number | null, string | number | null>;
+  created_at: GeneratedTimestamp;
+}
+
+export const SCHEDULED_POST_STATUSES = [
+  "queued",
+  "sending",
+  "scheduled",
+  "publishing",
+  "published",
+  "partial",
+  "failed",
+  "cancelled",
+] as const;
+export type ScheduledPostStatus = (typeof SCHEDULED_POST_STATUSES)[number];
+/** A post in one of these never changes again by itself (social.retry may re-open failed/partial). */
+export const TERMINAL_POST_STATUSES: readonly ScheduledPostStatus[] = [
+  "published",
+  "partial",
+  "failed",
+  "cancelled",
+];
+
+export type PostTargetRecord = {
+  accountId: string;
+  platform: string;
+  /** The account's handle when it was picked, for display. */
+  handle?: string | null | undefined;
+};
+export type PostCaptionRecord = { captionId: string; text: string; title: string | null };
+export type PostPlatformResult = {
+  platform: string;
+  accountId: string;
+  /** pending | scheduled | publishing | published | failed | cancelled */
+  status: string;
+  url: string | null;
+  publishedAt: string | null;
+  errorMessage: string | null;
+  errorCategory: string | null;
+};
+
+/** One post of an asset to one or more accounts, written before anything is sent to Zernio. */
+export interface ScheduledPostsTable {
+  /** Also Zernio's x-request-id: a re-sent create replays instead of posting twice. */
+  id: Generated<string>;
+  asset_id: string;
+  user_id: string;
+  status: Generated<ScheduledPostStatus>;
+  targets: ColumnType<PostTargetRecord[], PostTargetRecord[] | string, PostTargetRecord[] | string>;
+  captions: ColumnType<
+    Record<string, PostCaptionRecord>,
+    Record<string, PostCaptionRecord> | string | undefined,
+    Record<string, PostCaptionRecord> | string
+  >;
+  publish_now: Generated<boolean>;
+  scheduled_for: Timestamp | null;
+  scheduled_local: string | null;
+  timezone: string | null;
+  zernio_post_id: string | null;
+  media_url: string | null;
+  results: ColumnType<
+    PostPlatformResult[],
+    PostPlatformResult[] | string | undefined,
+    PostPlatformResult[] | string
+  >;
+  error_code: string | null;
+  error_message: string | null;
+  attempts: Generated<number>;
+  locked_by: string | null;
+  locked_until: Timestamp | null;
+  idempotency_key: string;
+  metadata: Generated<JsonObject>;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+  completed_at: Timestamp | null;
+}
+
+/** Zernio webhook deliveries already applied (deduplicated by their event id). */
+export interface ZernioWebhookEventsTable {
+  id: string;
+  event: string;
+  post_id: string | null;
+  received_at: GeneratedTimestamp;
+}
+
 export interface Database {
   media_assets: MediaAssetsTable;
   media_events: MediaEventsTable;
   api_keys: ApiKeysTable;
   user: UserTable;
+  caption_requests: CaptionRequestsTable;
+  captions: CaptionsTable;
+  scheduled_posts: ScheduledPostsTable;
+  zernio_webhook_events: ZernioWebhookEventsTable;
 }
 
 export type ApiKey = Selectable<ApiKeysTable>;
@@ -105,3 +239,9 @@ export type MediaAsset = Selectable<MediaAssetsTable>;
 export type NewMediaAsset = Insertable<MediaAssetsTable>;
 export type MediaAssetUpdate = Updateable<MediaAssetsTable>;
 export type MediaEventRow = Selectable<MediaEventsTable>;
+export type CaptionRequest = Selectable<CaptionRequestsTable>;
+export type Caption = Selectable<CaptionsTable>;
+export type NewCaption = Insertable<CaptionsTable>;
+export type ScheduledPost = Selectable<ScheduledPostsTable>;
+export type NewScheduledPost = Insertable<ScheduledPostsTable>;
+export type ScheduledPostUpdate = Updateable<ScheduledPostsTable>;

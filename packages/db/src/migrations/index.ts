@@ -4,6 +4,7 @@ import * as m002 from "./2026_11_25_002_media_events";
 import * as m003 from "./2026_11_25_003_accounts";
 import * as m101 from "./2026_12_01_001_sign_in_failures";
 import * as m102 from "./2026_12_01_002_cost_estimates";
+import * as m103 from "./2026_12_01_003_captions_and_posts";
 import * as m110 from "./2026_12_01_010_favourites_search_groups";
 
 /**
@@ -17,6 +18,7 @@ export const migrations: Record<string, Migration> = {
   "2026_12_01_001_sign_in_failures": m101,
   "2026_12_01_002_cost_estimates": m102,
   "2026_12_01_010_favourites_search_groups": m110,
+  "2026_12_01_003_captions_and_posts": m103,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,85 @@
+import type { TRPCRouterRecord } from "@trpc/server";
+import {
+  captionModelsOf,
+  captionsOfAsset,
+  editCaption,
+  platformLimits,
+  writeCaptions,
+} from "../social/captions";
+import {
+  accountsOf,
+  cancelPost,
+  checkPostInput,
+  postsOf,
+  retryPost,
+  schedulePost,
+  updatePost,
+} from "../social/posts";
+import {
+  assetInput,
+  captionInput,
+  checkInput,
+  editCaptionInput,
+  postIdInput,
+  postsInput,
+  retryPostInput,
+  scheduleInput,
+  updatePostInput,
+} from "../social/schemas";
+import { protectedProcedure, publicProcedure } from "../trpc";
+
+/** Captions for an asset and posting it through Zernio. Platform ids are ours: x, not twitter. */
+export const socialRouter = {
+  /** Caption models with availability; `isDefault` follows CAPTION_MODEL. */
+  captionModels: publicProcedure.query(({ ctx }) => ({
+    models: captionModelsOf(ctx),
+    defaultModel: ctx.captions?.defaultModel ?? null,
+    limits: platformLimits(),
+  })),
+
+  /** One provider call from the media itself; a new version per platform; idempotent by key. */
+  caption: protectedProcedure
+    .input(captionInput)
+    .mutation(({ ctx, input }) => writeCaptions(ctx, input)),
+
+  /** The latest caption per platform and every version, newest first. */
+  captions: protectedProcedure
+    .input(assetInput)
+    .query(({ ctx, input }) => captionsOfAsset(ctx, input.assetId)),
+
+  /** What the user typed becomes a new version (source "edited"). */
+  editCaption: protectedProcedure
+    .input(editCaptionInput)
+    .mutation(({ ctx, input }) => editCaption(ctx, input)),
+
+  /** Connected Zernio accounts; `{ configured: false, message }` without a Zernio key. */
+  accounts: protectedProcedure.query(({ ctx }) => accountsOf(ctx)),
+
+  /** Pre-publish refusals and warnings for the dialog, from the local rules; never calls Zernio. */
+  check: protectedProcedure.input(checkInput).query(({ ctx, input }) => checkPostInput(ctx, input)),
+
+  /** Checks, then writes the post row and its job in one transaction; idempotent by key. */
+  schedule: protectedProcedure
+    .input(scheduleInput)
+    .mutation(({ ctx, input }) => schedulePost(ctx, input)),
+
+  /** The user's posts (one asset's when given), newest first, with per-platform status. */
+  posts: protectedProcedure
+    .input(postsInput)
+    .query(({ ctx, input }) => postsOf(ctx, input.assetId)),
+
+  /** Reschedule or edit captions while still scheduled. */
+  update: protectedProcedure
+    .input(updatePostInput)
+    .mutation(({ ctx, input }) => updatePost(ctx, input)),
+
+  /** Cancel a scheduled post (deleted in Zernio when it was sent there). */
+  cancel: protectedProcedure
+    .input(postIdInput)
+    .mutation(({ ctx, input }) => cancelPost(ctx, input.postId)),
+
+  /** Publish a failed or partial post's failed platforms again. */
+  retry: protectedProcedure
+    .input(retryPostInput)
+    .mutation(({ ctx, input }) => retryPost(ctx, input.postId)),
+} satisfies TRPCRouterRecord;

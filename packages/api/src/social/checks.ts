@@ -1,0 +1,120 @@
+// Pre-publish checks, from the local rule table (@streamline/social) and the asset's real media
+// facts: run live by social.check for the dialog, and again by social.schedule / update before
+// anything is sent to Zernio.
+import type { MediaAsset } from "@streamline/db";
+import { type Platform, platformLabel, toZernioPlatform } from "@streamline/jobs";
+import { checkPost, instantOf, type PostIssue } from "@streamline/social";
+import { TRPCError } from "@trpc/server";
+import { InputFieldError } from "../trpc";
+import { measureCaption } from "./captions";
+import { mediaFactsOf } from "./media";
+
+export type PostIssueDto = {
+  platform: Platform;
+  /** Stable rule id: caption.length, media.required, video.duration, schedule.past, … */
+  rule: string;
+  message: string;
+  /** The input field it is about: captions.x.text, captions.youtube.title, scheduledFor, targets, assetId. */
+  field: string;
+};
+
+export interface PostDraft {
+  targets: Array<{ accountId: string; platform: Platform }>;
+  captions: Partial<Record<Platform, { text: string; title?: string | undefined }>>;
+  publishNow: boolean;
+  scheduledFor?: string | undefined;
+  timezone?: string | undefined;
+}
+
+function fieldOf(platform: Platform, rule: string): string {
+  if (rule.startsWith("title.")) return `captions.${platform}.title`;
+  if (rule.startsWith("caption.") || rule.endsWith("Tags.count") || rule.startsWith("hashtags."))
+    return `captions.${platform}.text`;
+  if (rule.startsWith("schedule.")) return "scheduledFor";
+  if (rule.startsWith("targets.")) return "targets";
+  return "assetId";
+}
+
+export function checkDraft(asset: MediaAsset, draft: PostDraft, now: Date) {
+  const media = mediaFactsOf(asset);
+  const platforms = [...new Set(draft.targets.map((t) => t.platform))];
+  const refusals: PostIssueDto[] = [];
+  const warnings: PostIssueDto[] = [];
+  const toDto = (platform: Platform) => (issue: PostIssue | Omit<PostIssue, "platform">) => ({
+    platform,
+    rule: issue.rule,
+    message: issue.message,
+    field: fieldOf(platform, issue.rule),
+  });
+  const seen = new Set<string>();
+  for (const target of draft.targets) {
+    if (seen.has(target.accountId)) {
+      refusals.push(
+        toDto(target.platform)({
+          rule: "targets.duplicate",
+          message: `${platformLabel(target.platform)}: the same account is picked twice.`,
+        }),
+      );
+    }
+    seen.add(target.accountId);
+  }
+  const byPlatform = platforms.map((platform) => {
+    const caption = draft.captions[platform] ?? { text: "" };
+    const check = checkPost({
+      platform: toZernioPlatform(platform),
+      caption: { text: caption.text, title: caption.title },
+      media,
+      publishNow: draft.publishNow,
+      scheduledFor: draft.scheduledFor,
+      timezone: draft.timezone,
+      now,
+    });
+    const measured = measureCaption(platform, caption.text, caption.title ?? null);
+    const entry = {
+      platform,
+      length: measured.length,
+      limit: measured.limit,
+      titleLength: measured.titleLength,
+      titleLimit: measured.titleLimit,
+      refusals: check.refusals.map(toDto(platform)),
+      warnings: check.warnings.map(toDto(platform)),
+    };
+    refusals.push(...entry.refusals);
+    warnings.push(...entry.warnings);
+    return entry;
+  });
+  const at =
+    !draft.publishNow && draft.scheduledFor
+      ? instantOf(draft.scheduledFor, draft.timezone)
+      : undefined;
+  return {
+    ok: refusals.length === 0,
+    refusals,
+    warnings,
+    platforms: byPlatform,
+    /** The instant the post goes out (null: now). */
+    scheduledAt: at ?? null,
+    media,
+  };
+}
+export type PostCheckDto = ReturnType<typeof checkDraft>;
+
+/** A refused draft as one BAD_REQUEST naming each platform and rule, per input field. */
+export function refusalError(refusals: PostIssueDto[]): TRPCError {
+  const [first, ...rest] = refusals;
+  const describe = (r: PostIssueDto) => `${r.message} (${platformLabel(r.platform)}: ${r.rule})`;
+  const message = first
+    ? `${describe(first)}${rest.length ? ` — and ${rest.length} more` : ""}`
+    : "The post was refused.";
+  const fieldErrors: Record<string, string[]> = {};
+  for (const refusal of refusals) {
+    const list = fieldErrors[refusal.field] ?? [];
+    list.push(describe(refusal));
+    fieldErrors[refusal.field] = list;
+  }
+  return new TRPCError({
+    code: "BAD_REQUEST",
+    message,
+    cause: new InputFieldError(message, fieldErrors),
+  });
+}

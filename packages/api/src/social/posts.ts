@@ -1,0 +1,435 @@
+// social.accounts / schedule / posts / update / cancel / retry. A post is a scheduled_posts row
+// written (with its job, in one transaction) before anything reaches Zernio; the worker sends it.
+import {
+  type Caption,
+  findMediaAsset,
+  findScheduledPost,
+  insertScheduledPostOnce,
+  latestCaptions,
+  listScheduledPosts,
+  type PostCaptionRecord,
+  publishMediaEvent,
+  type ScheduledPost,
+  updateScheduledPost,
+} from "@streamline/db";
+import {
+  changePost,
+  fromZernioPlatform,
+  type Platform,
+  patchFromZernio,
+  platformLabel,
+  postEventOf,
+  toZernioPlatform,
+  zernioPostBody,
+} from "@streamline/jobs";
+import { instantOf, type SocialAccount } from "@streamline/social";
+import { TRPCError } from "@trpc/server";
+import type { Kysely } from "kysely";
+import { fieldError } from "../media/upload";
+import type { ApiContext, SessionUser, SocialDeps } from "../trpc";
+import { insertEditedCaption } from "./captions";
+import { checkDraft, type PostDraft, refusalError } from "./checks";
+import { notFound, POSTING_NOT_CONFIGURED, postingNotConfigured, viaZernio } from "./errors";
+import { assertPostable } from "./media";
+import type { CheckInput, ScheduleInput, UpdatePostInput } from "./schemas";
+
+type Ctx = ApiContext & { user: SessionUser };
+type Zernio = NonNullable<SocialDeps["zernio"]>;
+
+function posting(ctx: Ctx): { social: SocialDeps; zernio: Zernio } {
+  const social = ctx.social;
+  if (!social?.zernio) throw postingNotConfigured();
+  return { social, zernio: social.zernio };
+}
+
+const nowOf = (ctx: ApiContext) => ctx.social?.now?.() ?? new Date();
+
+export function toAccountDto(account: SocialAccount & { platform: string }, demo: boolean) {
+  return {
+    id: account.id,
+    /** Our platform id (x for Zernio's twitter). */
+    platform: fromZernioPlatform(account.platform) as Platform,
+    handle: account.username,
+    displayName: account.displayName,
+    avatarUrl: account.avatarUrl,
+    profileUrl: account.profileUrl,
+    connected: account.connected,
+    /** Why it cannot be picked, when not connected. */
+    reason: account.reason ?? null,
+    demo,
+  };
+}
+export type SocialAccountDto = ReturnType<typeof toAccountDto>;
+
+/** social.accounts: never throws for a missing key; says what to configure instead. */
+export async function accountsOf(ctx: Ctx) {
+  const social = ctx.social;
+  if (!social?.zernio) {
+    return {
+      configured: false as const,
+      message: POSTING_NOT_CONFIGURED,
+      demo: false,
+      accounts: [] as SocialAccountDto[],
+    };
+  }
+  const zernio = social.zernio;
+  const accounts = await viaZernio(() => zernio.listAccounts());
+  return {
+    configured: true as const,
+    message: null,
+    demo: social.demo,
+    accounts: accounts
+      .filter((a) => fromZernioPlatform(a.platform) !== undefined)
+      .map((a) => toAccountDto(a, social.demo)),
+  };
+}
+
+export function toPostDto(post: ScheduledPost) {
+  const handles = new Map(post.targets.map((t) => [t.accountId, t.handle ?? null]));
+  const platforms = (post.results.length ? post.results : post.targets).map((r) => {
+    const result = r as Partial<ScheduledPost["results"][number]> & {
+      platform: string;
+      accountId: string;
+    };
+    return {
+      platform: result.platform as Platform,
+      accountId: result.accountId,
+      handle: handles.get(result.accountId) ?? null,
+      /** pending | scheduled | publishing | published | failed | cancelled */
+      status: result.status ?? (post.status === "cancelled" ? "cancelled" : "pending"),
+      url: result.url ?? null,
+      publishedAt: result.publishedAt ?? null,
+      errorMessage: result.errorMessage ?? null,
+      errorCategory: result.errorCategory ?? null,
+    };
+  });
+  return {
+    id: post.id,
+    assetId: post.asset_id,
+    status: post.status,
+    publishNow: post.publish_now,
+    /** The instant it goes out; null for "Post now". */
+    scheduledFor: post.scheduled_for,
+    /** As the user picked it: local "YYYY-MM-DDTHH:mm" in `timezone`. */
+    scheduledLocal: post.scheduled_local,
+    timezone: post.timezone,
+    targets: post.targets.map((t) => ({
+      accountId: t.accountId,
+      platform: t.platform as Platform,
+      handle: t.handle ?? null,
+    })),
+    captions: post.captions as Partial<Record<Platform, PostCaptionRecord>>,
+    platforms,
+    zernioPostId: post.zernio_post_id,
+    error: post.error_code
+      ? { code: post.error_code, message: post.error_message ?? post.error_code }
+      : null,
+    attempts: post.attempts,
+    demo: post.metadata.demo === true,
+    /** An existing Zernio post was linked (x-request-id replay or 409 duplicate), not a new one. */
+    linkedExisting: post.metadata.linkedExisting !== undefined,
+    canUpdate: post.status === "queued" || post.status === "scheduled",
+    canCancel: post.status === "queued" || post.status === "scheduled",
+    canRetry: post.status === "failed" || post.status === "partial",
+    createdAt: post.created_at,
+    updatedAt: post.updated_at,
+    completedAt: post.completed_at,
+  };
+}
+export type ScheduledPostDto = ReturnType<typeof toPostDto>;
+
+async function postableAsset(ctx: Ctx, assetId: string) {
+  const asset = await findMediaAsset(ctx.db, { id: assetId, userId: ctx.user.id });
+  if (!asset) throw notFound("asset");
+  assertPostable(asset);
+  return asset;
+}
+
+/** social.check: every refusal and warning for the dialog, without calling Zernio. */
+export async function checkPostInput(ctx: Ctx, input: CheckInput) {
+  const asset = await postableAsset(ctx, input.assetId);
+  return checkDraft(asset, input, nowOf(ctx));
+}
+
+/** The picked accounts exist in Zernio, are on the platform named, and can be posted to. */
+async function verifyTargets(zernio: Zernio, targets: PostDraft["targets"]) {
+  const accounts = await viaZernio(() => zernio.listAccounts());
+  const byId = new Map(accounts.map((a) => [a.id, a]));
+  return targets.map((target) => {
+    const account = byId.get(target.accountId);
+    const label = platformLabel(target.platform);
+    if (!account) {
+      throw fieldError(
+        "targets",
+        `${label}: account ${target.accountId} is not connected in Zernio.`,
+      );
+    }
+    if (account.platform !== toZernioPlatform(target.platform)) {
+      throw fieldError(
+        "targets",
+        `${label}: account ${account.username ?? account.id} is a ${account.platform} account.`,
+      );
+    }
+    if (!account.connected) {
+      throw fieldError(
+        "targets",
+        `${label}: account ${account.username ?? account.id} cannot be posted to — ${account.reason ?? "disconnected"}.`,
+      );
+    }
+    return { ...target, handle: account.username };
+  });
+}
+
+/**
+ * The caption version each platform posts: the latest one when the text is unchanged, otherwise
+ * what the dialog sent becomes a new "edited" version.
+ */
+async function captionVersions(
+  db: Kysely<import("@streamline/db").Database>,
+  user: SessionUser,
+  assetId: string,
+  captions: PostDraft["captions"],
+  platforms: Platform[],
+): Promise<Record<string, PostCaptionRecord>> {
+  const latest = new Map<string, Caption>(
+    (await latestCaptions(db, { assetId, userId: user.id })).map((c) => [c.platform, c]),
+  );
+  const out: Record<string, PostCaptionRecord> = {};
+  for (const platform of platforms) {
+    const sent = captions[platform] ?? { text: "" };
+    const previous = latest.get(platform);
+    const title = sent.title ?? null;
+    const same = previous && previous.text === sent.text && (previous.title ?? null) === title;
+    const version = same
+      ? previous
+      : await insertEditedCaption(
+          { db, user },
+          { assetId, platform, text: sent.text, title, previous },
+        );
+    out[platform] = { captionId: version.id, text: version.text, title: version.title };
+  }
+  return out;
+}
+
+/**
+ * social.schedule: the same idempotency key returns the same row; every check runs before any
+ * Zernio call; then one transaction writes the row, the caption versions and the post job.
+ */
+export async function schedulePost(ctx: Ctx, input: ScheduleInput) {
+  const { social, zernio } = posting(ctx);
+  const existing = await ctx.db
+    .selectFrom("scheduled_posts")
+    .selectAll()
+    .where("user_id", "=", ctx.user.id)
+    .where("idempotency_key", "=", input.idempotencyKey)
+    .executeTakeFirst();
+  if (existing) {
+    if (existing.asset_id !== input.assetId)
+      throw fieldError("idempotencyKey", "This idempotency key was used for another post.");
+    return toPostDto(existing);
+  }
+  const asset = await postableAsset(ctx, input.assetId);
+  const check = checkDraft(asset, input, nowOf(ctx));
+  if (!check.ok) throw refusalError(check.refusals);
+  const targets = await verifyTargets(zernio, input.targets);
+  const platforms = [...new Set(targets.map((t) => t.platform))];
+  const at = input.publishNow
+    ? null
+    : (instantOf(input.scheduledFor ?? "", input.timezone) ?? null);
+  const post = await ctx.db.transaction().execute(async (tx) => {
+    const { post: row, created } = await insertScheduledPostOnce(tx, {
+      asset_id: asset.id,
+      user_id: ctx.user.id,
+      idempotency_key: input.idempotencyKey,
+      targets,
+      captions: {},
+      publish_now: input.publishNow,
+      scheduled_for: at,
+      scheduled_local: input.publishNow ? null : (input.scheduledFor ?? null),
+      timezone: input.publishNow ? null : (input.timezone ?? null),
+      results: targets.map((t) => ({
+        platform: t.platform,
+        accountId: t.accountId,
+        status: "pending",
+        url: null,
+        publishedAt: null,
+        errorMessage: null,
+        errorCategory: null,
+      })),
+      metadata: social.demo ? { demo: true } : {},
+    });
+    if (!created) return row;
+    const captions = await captionVersions(tx, ctx.user, asset.id, input.captions, platforms);
+    const updated = (await updateScheduledPost(tx, row.id, { captions })) ?? row;
+    await social.queue.enqueue(tx, row.id);
+    await publishMediaEvent(tx, {
+      assetId: asset.id,
+      userId: ctx.user.id,
+      payload: postEventOf(updated),
+    });
+    return updated;
+  });
+  return toPostDto(post);
+}
+
+/** social.posts: the user's posts (one asset's, or all), newest first, with per-platform status. */
+export async function postsOf(ctx: Ctx, assetId: string | undefined) {
+  if (assetId && !(await findMediaAsset(ctx.db, { id: assetId, userId: ctx.user.id }))) {
+    throw notFound("asset");
+  }
+  const rows = await listScheduledPosts(ctx.db, { userId: ctx.user.id, assetId });
+  return rows.map(toPostDto);
+}
+
+async function ownPost(ctx: Ctx, postId: string): Promise<ScheduledPost> {
+  const post = await findScheduledPost(ctx.db, { id: postId, userId: ctx.user.id });
+  if (!post) throw notFound("post");
+  return post;
+}
+
+/** social.update: reschedule and/or edit captions while the post is still scheduled. */
+export async function updatePost(ctx: Ctx, input: UpdatePostInput) {
+  const { social, zernio } = posting(ctx);
+  const post = await ownPost(ctx, input.postId);
+  if (post.status !== "queued" && post.status !== "scheduled") {
+    throw new TRPCError({
+      code: "CONFLICT",
+      message: `Only a scheduled post can be changed; this one is ${post.status}.`,
+    });
+  }
+  const asset = await postableAsset(ctx, post.asset_id);
+  const captions: PostDraft["captions"] = {};
+  for (const [platform, caption] of Object.entries(post.captions)) {
+    captions[platform as Platform] = { text: caption.text, title: caption.title ?? undefined };
+  }
+  Object.assign(captions, input.captions ?? {});
+  const publishNow = input.publishNow ?? (input.scheduledFor ? false : post.publish_now);
+  const draft: PostDraft = {
+    targets: post.targets.map((t) => ({
+      accountId: t.accountId,
+      platform: t.platform as Platform,
+    })),
+    captions,
+    publishNow,
+    scheduledFor: publishNow
+      ? undefined
+      : (input.scheduledFor ?? post.scheduled_local ?? undefined),
+    timezone: publishNow ? undefined : (input.timezone ?? post.timezone ?? undefined),
+  };
+  const check = checkDraft(asset, draft, nowOf(ctx));
+  if (!check.ok) throw refusalError(check.refusals);
+  const platforms = [...new Set(draft.targets.map((t) => t.platform))];
+  const versions = await captionVersions(ctx.db, ctx.user, asset.id, draft.captions, platforms);
+  const timing = {
+    publish_now: publishNow,
+    scheduled_for: publishNow ? null : (check.scheduledAt ?? null),
+    scheduled_local: publishNow ? null : (draft.scheduledFor ?? null),
+    timezone: publishNow ? null : (draft.timezone ?? null),
+  };
+  if (post.zernio_post_id) {
+    const zernioPostId = post.zernio_post_id;
+    const body = zernioPostBody({ targets: post.targets, captions: versions });
+    const status = await viaZernio(() =>
+      zernio.updatePost(zernioPostId, {
+        content: body.content,
+        platforms: body.platforms,
+        ...(publishNow
+          ? { publishNow: true }
+          : { scheduledFor: draft.scheduledFor, timezone: draft.timezone }),
+      }),
+    );
+    const updated = await ctx.db.transaction().execute(async (tx) => {
+      const row = await changePost(tx, post, {
+        captions: versions,
+        ...timing,
+        ...patchFromZernio({ ...post, ...timing } as ScheduledPost, status),
+      });
+      // Follow it from its new time (the job defers itself until shortly before).
+      if (row) await social.queue.enqueue(tx, row.id);
+      return row;
+    });
+    return toPostDto(updated ?? post);
+  }
+  // Not sent yet: the worker reads the row when it sends, so changing the row is enough.
+  const updated = await changePost(
+    ctx.db,
+    post,
+    { captions: versions, ...timing },
+    { whereStatus: ["queued"] },
+  );
+  if (!updated) {
+    throw new TRPCError({
+      code: "CONFLICT",
+      message: "This post is being sent right now; try again in a moment.",
+    });
+  }
+  return toPostDto(updated);
+}
+
+/** social.cancel: a post not sent yet is dropped; a scheduled one is deleted in Zernio. */
+export async function cancelPost(ctx: Ctx, postId: string) {
+  const post = await ownPost(ctx, postId);
+  const cancelled = (row: ScheduledPost) => ({
+    status: "cancelled" as const,
+    completed_at: new Date(),
+    results: row.results.map((r) => ({ ...r, status: "cancelled" })),
+  });
+  if (post.status === "queued" && !post.zernio_post_id) {
+    const row = await changePost(ctx.db, post, cancelled(post), { whereStatus: ["queued"] });
+    if (row) return toPostDto(row);
+  }
+  const current = await ownPost(ctx, postId);
+  if (current.status === "scheduled" && current.zernio_post_id) {
+    const { zernio } = posting(ctx);
+    const zernioPostId = current.zernio_post_id;
+    await viaZernio(() => zernio.deletePost(zernioPostId));
+    const row = await changePost(ctx.db, current, cancelled(current));
+    return toPostDto(row ?? current);
+  }
+  throw new TRPCError({
+    code: "CONFLICT",
+    message:
+      current.status === "sending"
+        ? "This post is being sent right now; cancel it once it shows as scheduled."
+        : `Only a scheduled post can be cancelled; this one is ${current.status}.`,
+  });
+}
+
+/** social.retry: Zernio publishes a failed or partial post's failed platforms again. */
+export async function retryPost(ctx: Ctx, postId: string) {
+  const { social, zernio } = posting(ctx);
+  const post = await ownPost(ctx, postId);
+  if (post.status !== "failed" && post.status !== "partial") {
+    throw new TRPCError({
+      code: "CONFLICT",
+      message: `Only a failed or partially published post can be retried; this one is ${post.status}.`,
+    });
+  }
+  if (!post.zernio_post_id) {
+    // Zernio never took it (refused or unreachable): send it again, with the same x-request-id.
+    const row = await ctx.db.transaction().execute(async (tx) => {
+      const queued = await changePost(
+        tx,
+        post,
+        { status: "queued", error_code: null, error_message: null, completed_at: null },
+        { whereStatus: ["failed"] },
+      );
+      if (queued) await social.queue.enqueue(tx, queued.id);
+      return queued;
+    });
+    if (!row)
+      throw new TRPCError({ code: "CONFLICT", message: "This post is already being retried." });
+    return toPostDto(row);
+  }
+  const zernioPostId = post.zernio_post_id;
+  const status = await viaZernio(() => zernio.retryPost(zernioPostId));
+  const row = await ctx.db.transaction().execute(async (tx) => {
+    const updated = await changePost(tx, post, {
+      ...patchFromZernio(post, status),
+      attempts: post.attempts + 1,
+    });
+    if (updated) await social.queue.enqueue(tx, updated.id);
+    return updated;
+  });
+  return toPostDto(row ?? post);
+}

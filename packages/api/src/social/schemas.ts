@@ -1,0 +1,147 @@
+// The social router's inputs, defined once. Platform ids are ours (x, not Zernio's twitter).
+import { PLATFORMS } from "@streamline/jobs";
+import { CAPTION_LIMITS } from "@streamline/providers";
+import { isValidTimezone } from "@streamline/social";
+import { z } from "zod";
+
+export const platformSchema = z.enum(PLATFORMS, {
+  message: `Choose one of: ${PLATFORMS.join(", ")}.`,
+});
+
+/** Long enough for Facebook's 63,206 characters; a caption over its platform's limit is kept, flagged. */
+export const CAPTION_TEXT_MAX = 70_000;
+export const CAPTION_TITLE_MAX = 1_000;
+
+const idempotencyKey = z
+  .string()
+  .min(8, "Send an idempotency key of 8–128 characters.")
+  .max(128, "Send an idempotency key of 8–128 characters.")
+  .regex(/^[A-Za-z0-9_.:-]+$/, "Use letters, digits and _ . : - in the idempotency key.");
+
+const bounded = (max: number, what: string) =>
+  z
+    .string()
+    .trim()
+    .max(max, `${what} is at most ${max} characters.`)
+    .optional()
+    .transform((v) => (v ? v : undefined));
+
+export const captionInput = z.object({
+  assetId: z.uuid("Not an asset id."),
+  platforms: z
+    .array(platformSchema)
+    .min(1, "Pick at least one platform.")
+    .max(PLATFORMS.length)
+    .refine((list) => new Set(list).size === list.length, "Each platform once."),
+  tone: bounded(CAPTION_LIMITS.tone, "The tone"),
+  language: bounded(CAPTION_LIMITS.language, "The language"),
+  hashtags: z.boolean(),
+  callToAction: bounded(CAPTION_LIMITS.callToAction, "The call to action"),
+  instructions: bounded(CAPTION_LIMITS.instructions, "The instructions"),
+  model: z.string().min(1).max(100, "That is not a model id.").optional(),
+  /** The same key never calls the provider twice (double clicks, re-sent requests). */
+  idempotencyKey,
+});
+export type CaptionInputDto = z.infer<typeof captionInput>;
+
+export const assetInput = z.object({ assetId: z.uuid("Not an asset id.") });
+
+export const editCaptionInput = z.object({
+  assetId: z.uuid("Not an asset id."),
+  platform: platformSchema,
+  text: z.string().max(CAPTION_TEXT_MAX, `A caption is at most ${CAPTION_TEXT_MAX} characters.`),
+  title: z
+    .string()
+    .max(CAPTION_TITLE_MAX, `A title is at most ${CAPTION_TITLE_MAX} characters.`)
+    .optional(),
+});
+
+const postCaption = z.object({
+  text: z.string().max(CAPTION_TEXT_MAX, `A caption is at most ${CAPTION_TEXT_MAX} characters.`),
+  title: z
+    .string()
+    .max(CAPTION_TITLE_MAX, `A title is at most ${CAPTION_TITLE_MAX} characters.`)
+    .optional(),
+});
+
+export const postTarget = z.object({
+  accountId: z.string().min(1, "Pick an account.").max(200, "That is not an account id."),
+  platform: platformSchema,
+});
+
+const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/;
+
+/** When: "Post now", or a local date-time ("YYYY-MM-DDTHH:mm") read in an IANA timezone. */
+const timing = {
+  publishNow: z.boolean().default(false),
+  scheduledFor: z
+    .string()
+    .regex(LOCAL_DATE_TIME, 'Use a local date and time like "2026-12-24T09:00".')
+    .optional(),
+  timezone: z
+    .string()
+    .max(100)
+    .refine(isValidTimezone, "Use an IANA timezone such as Europe/Berlin.")
+    .optional(),
+};
+
+function requireTime(
+  input: {
+    publishNow?: boolean | undefined;
+    scheduledFor?: string | undefined;
+    timezone?: string | undefined;
+  },
+  ctx: z.RefinementCtx,
+) {
+  if (input.publishNow) return;
+  if (!input.scheduledFor)
+    ctx.addIssue({
+      code: "custom",
+      path: ["scheduledFor"],
+      message: 'Choose a date and time, or "Post now".',
+    });
+  if (!input.timezone)
+    ctx.addIssue({ code: "custom", path: ["timezone"], message: "Choose a timezone." });
+}
+
+const postBody = z.object({
+  assetId: z.uuid("Not an asset id."),
+  targets: z
+    .array(postTarget)
+    .min(1, "Pick at least one account.")
+    .max(20, "At most 20 accounts per post."),
+  /** The caption per platform, as it will be posted (YouTube, Pinterest: description + title). */
+  captions: z.partialRecord(platformSchema, postCaption).default({}),
+  ...timing,
+});
+
+export const checkInput = postBody.superRefine(requireTime);
+export type CheckInput = z.infer<typeof checkInput>;
+
+export const scheduleInput = postBody.extend({ idempotencyKey }).superRefine(requireTime);
+export type ScheduleInput = z.infer<typeof scheduleInput>;
+
+export const postIdInput = z.object({ postId: z.uuid("Not a post id.") });
+
+export const postsInput = z.object({ assetId: z.uuid("Not an asset id.").optional() }).default({});
+
+/** Reschedule and/or edit a post while it is still scheduled; what is left out stays as it was. */
+export const updatePostInput = z
+  .object({
+    postId: z.uuid("Not a post id."),
+    captions: z.partialRecord(platformSchema, postCaption).optional(),
+    publishNow: z.boolean().optional(),
+    scheduledFor: timing.scheduledFor,
+    timezone: timing.timezone,
+  })
+  .superRefine((input, ctx) => {
+    if (input.scheduledFor && !input.timezone)
+      ctx.addIssue({ code: "custom", path: ["timezone"], message: "Choose a timezone." });
+  });
+export type UpdatePostInput = z.infer<typeof updatePostInput>;
+
+export const retryPostInput = z.object({
+  postId: z.uuid("Not a post id."),
+  /** Informational: Zernio retries every failed platform of the post at once. */
+  platform: platformSchema.optional(),
+});

@@ -1,0 +1,123 @@
+import type {
+  NewScheduledPost,
+  ScheduledPost,
+  ScheduledPostStatus,
+  ScheduledPostUpdate,
+} from "../schema";
+import type { Executor } from "./media-assets";
+
+const JSON_COLUMNS = ["targets", "captions", "results"] as const;
+
+/** jsonb values go in as JSON text: node-postgres would send a JS array as a Postgres array. */
+function encode<T extends Record<string, unknown>>(values: T): T {
+  const out: Record<string, unknown> = { ...values };
+  for (const column of JSON_COLUMNS) {
+    if (out[column] !== undefined && typeof out[column] !== "string") {
+      out[column] = JSON.stringify(out[column]);
+    }
+  }
+  return out as T;
+}
+
+/**
+ * Inserts unless the user already used this idempotency key; either way returns the row and
+ * whether this call created it (one statement decides, so two racing requests cannot both insert).
+ */
+export async function insertScheduledPostOnce(
+  db: Executor,
+  values: NewScheduledPost,
+): Promise<{ post: ScheduledPost; created: boolean }> {
+  const inserted = await db
+    .insertInto("scheduled_posts")
+    .values(encode(values))
+    .onConflict((oc) => oc.columns(["user_id", "idempotency_key"]).doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  if (inserted) return { post: inserted, created: true };
+  const existing = await findScheduledPostByKey(db, values.user_id, values.idempotency_key);
+  if (!existing) throw new Error("scheduled post vanished after a conflicting insert");
+  return { post: existing, created: false };
+}
+
+export async function findScheduledPostByKey(
+  db: Executor,
+  userId: string,
+  idempotencyKey: string,
+): Promise<ScheduledPost | undefined> {
+  return db
+    .selectFrom("scheduled_posts")
+    .selectAll()
+    .where("user_id", "=", userId)
+    .where("idempotency_key", "=", idempotencyKey)
+    .executeTakeFirst();
+}
+
+/** A user's post, or undefined when it does not exist or is someone else's. */
+export async function findScheduledPost(
+  db: Executor,
+  where: { id: string; userId?: string | undefined },
+  options: { forUpdate?: boolean } = {},
+): Promise<ScheduledPost | undefined> {
+  let query = db.selectFrom("scheduled_posts").selectAll().where("id", "=", where.id);
+  if (where.userId !== undefined) query = query.where("user_id", "=", where.userId);
+  if (options.forUpdate) query = query.forUpdate();
+  return query.executeTakeFirst();
+}
+
+export async function findScheduledPostByZernioId(
+  db: Executor,
+  zernioPostId: string,
+): Promise<ScheduledPost | undefined> {
+  return db
+    .selectFrom("scheduled_posts")
+    .selectAll()
+    .where("zernio_post_id", "=", zernioPostId)
+    .orderBy("created_at", "asc")
+    .executeTakeFirst();
+}
+
+/** A user's posts, newest first; one asset's when `assetId` is given. */
+export async function listScheduledPosts(
+  db: Executor,
+  where: { userId: string; assetId?: string | undefined; limit?: number | undefined },
+): Promise<ScheduledPost[]> {
+  let query = db.selectFrom("scheduled_posts").selectAll().where("user_id", "=", where.userId);
+  if (where.assetId) query = query.where("asset_id", "=", where.assetId);
+  return query
+    .orderBy("created_at", "desc")
+    .orderBy("id", "desc")
+    .limit(where.limit ?? 100)
+    .execute();
+}
+
+/**
+ * Updates a post; with `whereStatus` only while it is still in one of those statuses (a guard
+ * against a cancel racing the worker). Undefined when the guard no longer holds.
+ */
+export async function updateScheduledPost(
+  db: Executor,
+  id: string,
+  patch: ScheduledPostUpdate,
+  guard: { whereStatus?: readonly ScheduledPostStatus[] } = {},
+): Promise<ScheduledPost | undefined> {
+  let query = db
+    .updateTable("scheduled_posts")
+    .set({ ...encode(patch), updated_at: new Date() })
+    .where("id", "=", id);
+  if (guard.whereStatus?.length) query = query.where("status", "in", [...guard.whereStatus]);
+  return query.returningAll().executeTakeFirst();
+}
+
+/** Records a webhook event id; false when it was seen before (the delivery is a repeat). */
+export async function recordZernioWebhookEvent(
+  db: Executor,
+  event: { id: string; event: string; postId: string | null },
+): Promise<boolean> {
+  const inserted = await db
+    .insertInto("zernio_webhook_events")
+    .values({ id: event.id, event: event.event, post_id: event.postId })
+    .onConflict((oc) => oc.column("id").doNothing())
+    .returning("id")
+    .executeTakeFirst();
+  return inserted !== undefined;
+}

@@ -1,0 +1,37 @@
+// The one place our platform ids (the caption catalog's: x) meet Zernio's (twitter). Rows, DTOs and
+// events use ours; only calls to Zernio and its rule table use Zernio's.
+import { CAPTION_PLATFORMS, type Platform } from "@streamline/providers";
+import { isSocialPlatform, PLATFORM_RULES, type SocialPlatform } from "@streamline/social";
+
+export const PLATFORMS = CAPTION_PLATFORMS;
+export type { Platform };
+
+const TO_ZERNIO: Record<Platform, SocialPlatform> = {
+  instagram: "instagram",
+  tiktok: "tiktok",
+  youtube: "youtube",
+  linkedin: "linkedin",
+  x: "twitter",
+  threads: "threads",
+  facebook: "facebook",
+  pinterest: "pinterest",
+};
+
+export function toZernioPlatform(platform: Platform): SocialPlatform {
+  return TO_ZERNIO[platform];
+}
+
+/** Our id for a Zernio platform, or undefined for one the studio does not post to (reddit, …). */
+export function fromZernioPlatform(platform: string): Platform | undefined {
+  if (!isSocialPlatform(platform)) return undefined;
+  return (Object.keys(TO_ZERNIO) as Platform[]).find((p) => TO_ZERNIO[p] === platform);
+}
+
+export function isPlatform(value: string): value is Platform {
+  return (PLATFORMS as readonly string[]).includes(value);
+}
+
+/** The name people know ("X", "Instagram"). */
+export function platformLabel(platform: Platform): string {
+  return PLATFORM_RULES[TO_ZERNIO[platform]].label;
+}

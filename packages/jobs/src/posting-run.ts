@@ -1,0 +1,516 @@
+// What one post job does, and the crash rules where they apply:
+// - the row is written (and this job enqueued) before anything reaches Zernio;
+// - every create carries x-request-id = the row id, so a re-sent create (timeout, crash, retry)
+//   replays the first post instead of making a second, and a 409 duplicate links the existing one;
+// - Zernio's post id is saved the moment it is known; from then on the job only follows it;
+// - one runner at a time holds a lease on the row (a second job defers until the lease ends).
+import { randomUUID } from "node:crypto";
+import { Readable } from "node:stream";
+import {
+  findScheduledPost,
+  type PostPlatformResult,
+  type ScheduledPost,
+  type ScheduledPostStatus,
+  type ScheduledPostUpdate,
+  TERMINAL_POST_STATUSES,
+} from "@streamline/db";
+import {
+  isSocialError,
+  type MediaUpload,
+  type PostStatus,
+  type PostTarget,
+  type PostTiming,
+  type SocialError,
+} from "@streamline/social";
+import { streamStoredObject, toNodeReadable } from "@streamline/storage";
+import { sql } from "kysely";
+import { changePost, type PostingDeps } from "./posting";
+import { fromZernioPlatform, isPlatform, toZernioPlatform } from "./posting-platforms";
+
+const DEFAULT_POLL = { minIntervalMs: 2_000, maxIntervalMs: 30_000, followForMs: 30 * 60_000 };
+
+/** The create/update body's text part: one `content`, per-platform `customContent` where it differs. */
+export function zernioPostBody(post: Pick<ScheduledPost, "targets" | "captions">): {
+  content: string;
+  platforms: PostTarget[];
+} {
+  const textOf = (platform: string) => post.captions[platform]?.text ?? "";
+  const content = post.targets[0] ? textOf(post.targets[0].platform) : "";
+  const platforms = post.targets.map((target): PostTarget => {
+    const caption = post.captions[target.platform];
+    const text = textOf(target.platform);
+    const title = caption?.title;
+    const titled = (target.platform === "youtube" || target.platform === "pinterest") && title;
+    return {
+      platform: isPlatform(target.platform) ? toZernioPlatform(target.platform) : target.platform,
+      accountId: target.accountId,
+      ...(text !== content ? { customContent: text } : {}),
+      ...(titled ? { platformSpecificData: { title } } : {}),
+    };
+  });
+  return { content, platforms };
+}
+
+export function timingOf(
+  post: Pick<ScheduledPost, "publish_now" | "scheduled_local" | "timezone">,
+): PostTiming {
+  return post.publish_now || !post.scheduled_local || !post.timezone
+    ? { publishNow: true }
+    : { scheduledFor: post.scheduled_local, timezone: post.timezone };
+}
+
+const ROW_STATUS: Record<string, ScheduledPostStatus> = {
+  draft: "scheduled",
+  scheduled: "scheduled",
+  publishing: "publishing",
+  published: "published",
+  partial: "partial",
+  failed: "failed",
+  cancelled: "cancelled",
+};
+
+/** A row's patch from what Zernio says about its post (our platform ids in the results). */
+export function patchFromZernio(post: ScheduledPost, status: PostStatus): ScheduledPostUpdate {
+  const rowStatus = ROW_STATUS[status.status] ?? "publishing";
+  const results: PostPlatformResult[] = status.platforms.length
+    ? status.platforms.map((p) => ({
+        platform: fromZernioPlatform(p.platform) ?? p.platform,
+        accountId: p.accountId,
+        status: p.status === "pending" && rowStatus === "scheduled" ? "scheduled" : p.status,
+        url: p.platformPostUrl,
+        publishedAt: p.publishedAt,
+        errorMessage: p.errorMessage,
+        errorCategory: p.errorCategory,
+      }))
+    : pendingResults(post, rowStatus === "scheduled" ? "scheduled" : "pending");
+  const terminal = TERMINAL_POST_STATUSES.includes(rowStatus);
+  return {
+    status: rowStatus,
+    results,
+    ...(terminal
+      ? { completed_at: post.completed_at ?? new Date(), error_code: null, error_message: null }
+      : { completed_at: null }),
+    ...(rowStatus === "failed" || rowStatus === "partial"
+      ? {
+          error_code: rowStatus === "failed" ? "PUBLISH_FAILED" : "PARTIAL",
+          error_message:
+            results
+              .filter((r) => r.status === "failed")
+              .map((r) => `${r.platform}: ${r.errorMessage ?? "failed"}`)
+              .join("; ") || null,
+        }
+      : {}),
+  };
+}
+
+function pendingResults(post: ScheduledPost, status: string): PostPlatformResult[] {
+  return post.targets.map((t) => ({
+    platform: t.platform,
+    accountId: t.accountId,
+    status,
+    url: null,
+    publishedAt: null,
+    errorMessage: null,
+    errorCategory: null,
+  }));
+}
+
+function failedResults(post: ScheduledPost, message: string, category: string | null) {
+  return post.targets.map((t) => ({
+    platform: t.platform,
+    accountId: t.accountId,
+    status: "failed",
+    url: null,
+    publishedAt: null,
+    errorMessage: message,
+    errorCategory: category,
+  }));
+}
+
+const sameState = (post: ScheduledPost, patch: ScheduledPostUpdate) =>
+  post.status === patch.status && JSON.stringify(post.results) === JSON.stringify(patch.results);
+
+/** Takes (or renews) the row's lease; undefined when another runner holds it. */
+async function lease(
+  deps: PostingDeps,
+  postId: string,
+  runner: string,
+  ms: number,
+): Promise<ScheduledPost | undefined> {
+  return deps.db
+    .updateTable("scheduled_posts")
+    .set({
+      locked_by: runner,
+      locked_until: sql<Date>`now() + ${ms} * interval '1 millisecond'`,
+    })
+    .where("id", "=", postId)
+    .where((eb) =>
+      eb.or([
+        eb("locked_until", "is", null),
+        eb("locked_until", "<", sql<Date>`now()`),
+        eb("locked_by", "=", runner),
+      ]),
+    )
+    .returningAll()
+    .executeTakeFirst();
+}
+
+async function release(deps: PostingDeps, postId: string, runner: string): Promise<void> {
+  await deps.db
+    .updateTable("scheduled_posts")
+    .set({ locked_by: null, locked_until: null })
+    .where("id", "=", postId)
+    .where("locked_by", "=", runner)
+    .execute();
+}
+
+function leaseMs(deps: PostingDeps): number {
+  return Math.max(60_000, 3 * (deps.poll?.maxIntervalMs ?? DEFAULT_POLL.maxIntervalMs));
+}
+
+/** Runs `work` under the row's lease, or defers the job until the current holder's lease ends. */
+async function underLease(
+  post: ScheduledPost,
+  deps: PostingDeps,
+  work: (leased: ScheduledPost, renew: () => Promise<void>, runner: string) => Promise<void>,
+): Promise<void> {
+  const runner = randomUUID();
+  const ms = leaseMs(deps);
+  const leased = await lease(deps, post.id, runner, ms);
+  if (!leased) {
+    const current = await findScheduledPost(deps.db, { id: post.id });
+    const until = current?.locked_until?.getTime() ?? Date.now();
+    await deps.queue.enqueueLater(post.id, new Date(Math.max(until, Date.now()) + 1_000));
+    return;
+  }
+  try {
+    await work(leased, async () => void (await lease(deps, post.id, runner, ms)), runner);
+  } finally {
+    await release(deps, post.id, runner).catch(() => {});
+  }
+}
+
+const log = (deps: PostingDeps, line: string) => (deps.logger ?? console.error)(line);
+
+/** Uploads (or, when our media is public, links) the asset's file; returns the URL to post. */
+async function mediaUrlFor(
+  post: ScheduledPost,
+  deps: PostingDeps,
+  signal: AbortSignal | undefined,
+): Promise<{ url: string; type: "image" | "video" | "gif" }> {
+  const asset = await deps.db
+    .selectFrom("media_assets")
+    .selectAll()
+    .where("id", "=", post.asset_id)
+    .executeTakeFirst();
+  const storage = (asset?.metadata.storage ?? {}) as { resultKey?: string | null };
+  if (!asset || asset.deleted_at || !storage.resultKey) {
+    throw new PostingFailure(
+      "MEDIA_UNAVAILABLE",
+      "The asset's file is gone, so nothing was posted.",
+    );
+  }
+  const mimeType =
+    typeof asset.metadata.mimeType === "string"
+      ? asset.metadata.mimeType
+      : asset.type === "video"
+        ? "video/mp4"
+        : "image/png";
+  const type = asset.type === "video" ? "video" : mimeType === "image/gif" ? "gif" : "image";
+  if (post.media_url) return { url: post.media_url, type };
+  let url: string;
+  if (deps.publicMediaBaseUrl) {
+    // Our media is public and durable (MEDIA_PUBLIC_BASE_URL): Zernio and the networks fetch it.
+    url = `${deps.publicMediaBaseUrl.replace(/\/+$/, "")}/${storage.resultKey}`;
+  } else {
+    const zernio = deps.zernio as NonNullable<PostingDeps["zernio"]>;
+    const size = Number(asset.metadata.bytes);
+    const body = await streamStoredObject(deps.storage, storage.resultKey);
+    if (!body || !(size > 0)) {
+      throw new PostingFailure("MEDIA_UNAVAILABLE", "The asset's file could not be read.");
+    }
+    const extension = storage.resultKey.split(".").pop() ?? (type === "video" ? "mp4" : "png");
+    const uploaded = await zernio.uploadMedia({
+      filename: `streamline-${asset.id}.${extension}`,
+      contentType: mimeType as MediaUpload["contentType"],
+      size,
+      // Streamed from storage, never buffered whole.
+      body: Readable.toWeb(toNodeReadable(body)) as unknown as ReadableStream<Uint8Array>,
+      signal,
+    });
+    url = uploaded.publicUrl;
+  }
+  await deps.db
+    .updateTable("scheduled_posts")
+    .set({ media_url: url })
+    .where("id", "=", post.id)
+    .execute();
+  return { url, type };
+}
+
+/** A failure of ours (not Zernio's): never retried. */
+class PostingFailure extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Sends a post that was never sent (or whose send was interrupted), then follows it. */
+export async function sendPost(
+  post: ScheduledPost,
+  deps: PostingDeps,
+  signal?: AbortSignal,
+): Promise<void> {
+  if (!deps.zernio) {
+    await changePost(deps.db, post, {
+      status: "failed",
+      error_code: "NOT_CONFIGURED",
+      error_message: "Posting is not configured — add ZERNIO_API_KEY.",
+      results: failedResults(post, "Posting is not configured.", null),
+      completed_at: new Date(),
+    });
+    return;
+  }
+  const zernio = deps.zernio;
+  await underLease(post, deps, async (leased, renew) => {
+    if (leased.zernio_post_id) return follow(leased, deps, renew, signal);
+    if (leased.status !== "queued" && leased.status !== "sending") return;
+    let current =
+      (await changePost(
+        deps.db,
+        leased,
+        {
+          status: "sending",
+          attempts: leased.attempts + 1,
+          results: pendingResults(leased, "pending"),
+        },
+        { whereStatus: ["queued", "sending"] },
+      )) ?? undefined;
+    if (!current) return; // cancelled meanwhile
+    try {
+      const media = await mediaUrlFor(current, deps, signal);
+      await renew();
+      const { content, platforms } = zernioPostBody(current);
+      const created = await zernio.createPost({
+        requestId: current.id,
+        content,
+        mediaItems: [{ type: media.type, url: media.url }],
+        platforms,
+        ...timingOf(current),
+        signal,
+      });
+      // Saved before anything else: from here on this post is only ever followed, never re-sent.
+      const patch: ScheduledPostUpdate = created.post
+        ? patchFromZernio(current, created.post)
+        : {
+            status: current.publish_now ? "publishing" : "scheduled",
+            results: pendingResults(current, current.publish_now ? "pending" : "scheduled"),
+          };
+      current =
+        (await changePost(deps.db, current, {
+          ...patch,
+          zernio_post_id: created.postId,
+          error_code: patch.error_code ?? null,
+          error_message: patch.error_message ?? null,
+          metadata: {
+            ...current.metadata,
+            ...(created.duplicate ? { linkedExisting: created.duplicateOf ?? true } : {}),
+            ...(created.warnings.length ? { zernioWarnings: created.warnings } : {}),
+          },
+        })) ?? current;
+    } catch (error) {
+      if (signal?.aborted) {
+        // Shutting down: back to queued; the retried job re-sends with the same x-request-id.
+        await changePost(deps.db, current, { status: "queued" }, { whereStatus: ["sending"] });
+        throw error;
+      }
+      await failSend(current, error, deps);
+      return;
+    }
+    await follow(current, deps, renew, signal);
+  });
+}
+
+async function failSend(post: ScheduledPost, error: unknown, deps: PostingDeps): Promise<void> {
+  const maxAttempts = deps.maxAttempts ?? 5;
+  if (isSocialError(error) && error.retryable && post.attempts < maxAttempts) {
+    const base = deps.retryDelayMs ?? 30_000;
+    const delay = base * 2 ** Math.max(0, post.attempts - 1);
+    const at = new Date(Math.max(Date.now() + delay, error.resetAt?.getTime() ?? 0));
+    log(
+      deps,
+      `[Posting] post ${post.id} attempt ${post.attempts} failed (${error.code}), again at ${at.toISOString()}: ${error.message}`,
+    );
+    const queued = await changePost(
+      deps.db,
+      post,
+      {
+        status: "queued",
+        error_code: error.code,
+        error_message: `${error.message} — trying again at ${at.toISOString()}.`,
+      },
+      { whereStatus: ["sending"] },
+    );
+    if (queued) await deps.queue.enqueueLater(post.id, at);
+    return;
+  }
+  const { code, message, category } = describeSendFailure(error);
+  log(deps, `[Posting] Error: post ${post.id} ${code} ${message}`);
+  await changePost(
+    deps.db,
+    post,
+    {
+      status: "failed",
+      error_code: code,
+      error_message: message,
+      results: failedResults(post, message, category),
+      completed_at: new Date(),
+    },
+    { whereStatus: ["sending", "queued"] },
+  );
+}
+
+function describeSendFailure(error: unknown): {
+  code: string;
+  message: string;
+  category: string | null;
+} {
+  if (error instanceof PostingFailure)
+    return { code: error.code, message: error.message, category: null };
+  if (isSocialError(error)) {
+    const category =
+      error.code === "ACCOUNT_DISCONNECTED" || error.code === "AUTH"
+        ? "auth_expired"
+        : error.code === "VALIDATION"
+          ? "user_content"
+          : error.code === "RATE_LIMITED"
+            ? "platform_rate_limit"
+            : null;
+    return { code: error.code, message: error.message, category };
+  }
+  return {
+    code: "POSTING_ERROR",
+    message: error instanceof Error ? error.message : "The post could not be sent.",
+    category: null,
+  };
+}
+
+/** Follows a post Zernio has (its id is saved) until every platform is terminal. */
+export async function followPost(
+  post: ScheduledPost,
+  deps: PostingDeps,
+  signal?: AbortSignal,
+): Promise<void> {
+  if (TERMINAL_POST_STATUSES.includes(post.status) || !deps.zernio) return;
+  await underLease(post, deps, (leased, renew) => follow(leased, deps, renew, signal));
+}
+
+async function follow(
+  start: ScheduledPost,
+  deps: PostingDeps,
+  renew: () => Promise<void>,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const zernio = deps.zernio;
+  const postId = start.zernio_post_id;
+  if (!zernio || !postId) return;
+  const poll = { ...DEFAULT_POLL, ...deps.poll };
+  const startedAt = Date.now();
+  let interval = poll.minIntervalMs;
+  let post = start;
+  const now = () => (deps.now?.() ?? new Date()).getTime();
+  for (;;) {
+    if (TERMINAL_POST_STATUSES.includes(post.status)) return;
+    // Waiting for a time far ahead holds no worker: check again shortly before it.
+    if (post.status === "scheduled" && post.scheduled_for) {
+      const until = post.scheduled_for.getTime() - now();
+      if (until > 2 * poll.maxIntervalMs) {
+        await deps.queue.enqueueLater(post.id, new Date(Date.now() + until - poll.maxIntervalMs));
+        return;
+      }
+    }
+    if (Date.now() - startedAt > poll.followForMs) {
+      await deps.queue.enqueueLater(post.id, new Date(Date.now() + poll.maxIntervalMs));
+      return;
+    }
+    await sleep(interval, signal);
+    interval = Math.min(poll.maxIntervalMs, Math.round(interval * 1.5));
+    await renew();
+    const fresh = await findScheduledPost(deps.db, { id: post.id });
+    if (!fresh || fresh.zernio_post_id !== postId) return;
+    post = fresh;
+    if (TERMINAL_POST_STATUSES.includes(post.status)) return;
+    let status: PostStatus;
+    try {
+      status = await zernio.getPost(postId, { signal });
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      if (!isSocialError(error)) throw error;
+      const next = await onFollowError(post, error, deps);
+      if (next === "stop") return;
+      if (next instanceof Date) {
+        const wait = next.getTime() - Date.now();
+        if (wait > 2 * poll.maxIntervalMs) {
+          await deps.queue.enqueueLater(post.id, next);
+          return;
+        }
+        interval = Math.max(interval, wait);
+      }
+      continue;
+    }
+    const patch = patchFromZernio(post, status);
+    if (!sameState(post, patch)) post = (await changePost(deps.db, post, patch)) ?? post;
+  }
+}
+
+/** What a failed status read means: wait (until a time), go on, or stop following. */
+async function onFollowError(
+  post: ScheduledPost,
+  error: SocialError,
+  deps: PostingDeps,
+): Promise<Date | "continue" | "stop"> {
+  if (error.code === "RATE_LIMITED") return error.resetAt ?? new Date(Date.now() + 60_000);
+  if (error.retryable) return "continue";
+  if (error.code === "NOT_FOUND") {
+    await changePost(deps.db, post, {
+      status: "failed",
+      error_code: "NOT_FOUND",
+      error_message: "Zernio no longer has this post (was it deleted there?).",
+      completed_at: new Date(),
+    });
+    return "stop";
+  }
+  // A refused key: the post may still publish. Say so on the row and look again later.
+  log(
+    deps,
+    `[Posting] post ${post.id}: reading its status failed (${error.code}): ${error.message}`,
+  );
+  await deps.queue.enqueueLater(post.id, new Date(Date.now() + 5 * 60_000));
+  return "stop";
+}
+
+/** Reads a post's state from Zernio once and applies it (webhooks, social.retry). */
+export async function refreshPost(post: ScheduledPost, deps: PostingDeps): Promise<ScheduledPost> {
+  if (!deps.zernio || !post.zernio_post_id) return post;
+  const status = await deps.zernio.getPost(post.zernio_post_id);
+  const patch = patchFromZernio(post, status);
+  return sameState(post, patch) ? post : ((await changePost(deps.db, post, patch)) ?? post);
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}

@@ -1,0 +1,204 @@
+// Posting through Zernio: a pg-boss job per scheduled_posts row. It uploads the asset (presign →
+// PUT, streamed from our storage), creates the post with the row id as x-request-id, saves Zernio's
+// post id at once, then follows the post until every platform is terminal, publishing each change
+// through media_events/NOTIFY so the studio's media.onProgress stream carries it.
+import type { Database, ScheduledPost } from "@streamline/db";
+import { findScheduledPost, publishMediaEvent, updateScheduledPost } from "@streamline/db";
+import type { ZernioClient } from "@streamline/social";
+import type { MediaStorage } from "@streamline/storage";
+import type { Kysely } from "kysely";
+import { fromKysely, type PgBoss } from "pg-boss";
+import { followPost, sendPost } from "./posting-run";
+
+export const POSTING_QUEUE = "social-post";
+
+export type PostingJobData = { postId: string };
+
+/** A post's per-platform state as subscribers receive it (our platform ids: x, not twitter). */
+export type PostPlatformEvent = {
+  platform: string;
+  accountId: string;
+  status: string;
+  url: string | null;
+  errorMessage: string | null;
+  errorCategory: string | null;
+};
+
+/**
+ * What a post change publishes on media_events. `kind: "post"` tells it apart from generation
+ * events; status/phase/progress describe the asset itself (done: only finished assets are posted),
+ * so a consumer that reads every event as generation progress is never misled.
+ */
+export type PostEventPayload = {
+  kind: "post";
+  status: "succeeded";
+  phase: "done";
+  progress: 100;
+  estimated: false;
+  post: {
+    id: string;
+    status: ScheduledPost["status"];
+    scheduledFor: string | null;
+    publishNow: boolean;
+    platforms: PostPlatformEvent[];
+    error: { code: string; message: string } | null;
+  };
+};
+
+export interface PostingQueueOptions {
+  /** Seconds without a heartbeat before a post job counts as abandoned (pg-boss minimum 10). */
+  heartbeatSeconds?: number;
+  retryDelaySeconds?: number;
+}
+
+export interface PostingQueue {
+  boss: PgBoss;
+  /** Sends the job inside the caller's transaction (it exists exactly when the row does). */
+  enqueue(
+    tx: Kysely<Database>,
+    postId: string,
+    options?: { startAfter?: Date | undefined },
+  ): Promise<string | null>;
+  /** Outside a transaction: a follow-up check, e.g. at the scheduled time or after a rate limit. */
+  enqueueLater(postId: string, startAfter: Date): Promise<string | null>;
+}
+
+/** The posting queue, on the same pg-boss instance as generations (its own queue name). */
+export async function createPostingQueue(
+  boss: PgBoss,
+  options: PostingQueueOptions = {},
+): Promise<PostingQueue> {
+  await boss.createQueue(POSTING_QUEUE, {
+    heartbeatSeconds: options.heartbeatSeconds ?? 10,
+    // A job that dies is retried; the row (and Zernio's x-request-id) keeps it from posting twice.
+    retryLimit: 3,
+    retryDelay: options.retryDelaySeconds ?? 1,
+    retryBackoff: true,
+    expireInSeconds: 60 * 60,
+    notify: true,
+  });
+  return {
+    boss,
+    async enqueue(tx, postId, opts = {}) {
+      const data: PostingJobData = { postId };
+      return boss.send(POSTING_QUEUE, data, {
+        db: fromKysely(tx),
+        ...(opts.startAfter ? { startAfter: opts.startAfter } : {}),
+      });
+    },
+    async enqueueLater(postId, startAfter) {
+      const data: PostingJobData = { postId };
+      return boss.send(POSTING_QUEUE, data, { startAfter });
+    },
+  };
+}
+
+export interface PostingDeps {
+  db: Kysely<Database>;
+  storage: MediaStorage;
+  /** Undefined when posting is not configured: jobs then fail their row with that reason. */
+  zernio: ZernioClient | undefined;
+  queue: Pick<PostingQueue, "enqueueLater">;
+  /**
+   * When set, our media is public and durable at `${publicMediaBaseUrl}/${storageKey}` and its URL
+   * is posted as is; otherwise the bytes are uploaded to Zernio (presign → PUT) first.
+   */
+  publicMediaBaseUrl?: string | undefined;
+  poll?: { minIntervalMs?: number; maxIntervalMs?: number; followForMs?: number } | undefined;
+  /** First delay before a post whose create failed transiently is sent again (doubles). */
+  retryDelayMs?: number | undefined;
+  /** Create attempts (jobs) before a transiently failing post is marked failed. */
+  maxAttempts?: number | undefined;
+  now?: (() => Date) | undefined;
+  logger?: ((line: string) => void) | undefined;
+}
+
+/** Runs one post job: send it when it was never sent, then follow it. Safe to run again at any point. */
+export async function runPost(
+  postId: string,
+  deps: PostingDeps,
+  signal?: AbortSignal,
+): Promise<void> {
+  const post = await findScheduledPost(deps.db, { id: postId });
+  if (!post) return;
+  if (!post.zernio_post_id) {
+    if (post.status !== "queued" && post.status !== "sending") return;
+    await sendPost(post, deps, signal);
+    return;
+  }
+  await followPost(post, deps, signal);
+}
+
+/** Starts pulling post jobs. Stopping aborts running ones; they are retried and resume from the row. */
+export async function startPostingWorker(
+  queue: PostingQueue,
+  deps: PostingDeps,
+  options: { concurrency?: number; pollingIntervalSeconds?: number } = {},
+): Promise<{ stop(): Promise<void> }> {
+  const polling = options.pollingIntervalSeconds ?? 1;
+  await queue.boss.work<PostingJobData>(
+    POSTING_QUEUE,
+    {
+      localConcurrency: options.concurrency ?? 4,
+      pollingIntervalSeconds: polling,
+      notifyPollingIntervalSeconds: polling,
+    },
+    async ([job]) => {
+      if (!job) return;
+      await runPost(job.data.postId, deps, job.signal);
+    },
+  );
+  return { stop: () => queue.boss.offWork(POSTING_QUEUE, { wait: false }) };
+}
+
+/** The event payload for a row as it is now. */
+export function postEventOf(post: ScheduledPost): PostEventPayload {
+  return {
+    kind: "post",
+    status: "succeeded",
+    phase: "done",
+    progress: 100,
+    estimated: false,
+    post: {
+      id: post.id,
+      status: post.status,
+      scheduledFor: post.scheduled_for ? post.scheduled_for.toISOString() : null,
+      publishNow: post.publish_now,
+      platforms: post.results.map((r) => ({
+        platform: r.platform,
+        accountId: r.accountId,
+        status: r.status,
+        url: r.url,
+        errorMessage: r.errorMessage,
+        errorCategory: r.errorCategory,
+      })),
+      error: post.error_code
+        ? { code: post.error_code, message: post.error_message ?? post.error_code }
+        : null,
+    },
+  };
+}
+
+/**
+ * Applies a change to a post row and publishes its event in one transaction, so the row and what
+ * subscribers hear never disagree. With `whereStatus`, only while the row is still in one of those.
+ */
+export async function changePost(
+  db: Kysely<Database>,
+  post: Pick<ScheduledPost, "id">,
+  patch: Parameters<typeof updateScheduledPost>[2],
+  guard: Parameters<typeof updateScheduledPost>[3] = {},
+): Promise<ScheduledPost | undefined> {
+  const apply = async (tx: Kysely<Database>) => {
+    const updated = await updateScheduledPost(tx, post.id, patch, guard);
+    if (updated) {
+      await publishMediaEvent(tx, {
+        assetId: updated.asset_id,
+        userId: updated.user_id,
+        payload: postEventOf(updated),
+      });
+    }
+    return updated;
+  };
+  return db.isTransaction ? apply(db) : db.transaction().execute(apply);
+}
