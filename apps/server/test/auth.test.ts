@@ -1,24 +1,19 @@
 import { createOpenAIMock, gradientPng, OPENAI_MOCK_API_KEY } from "@streamline/providers/testing";
-import { TRPCClientError } from "@trpc/client";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { collectEvents, createTestClient, startTestServer, type TestServer } from "./harness";
+import {
+  codeOf,
+  collectEvents,
+  createTestClient,
+  failure,
+  startTestServer,
+  type TestServer,
+} from "./harness";
 
 const openai = createOpenAIMock();
 const providerApis = setupServer(...openai.handlers);
 beforeAll(() => providerApis.listen({ onUnhandledFrame: "bypass" }));
 afterAll(() => providerApis.close());
-
-function codeOf(error: unknown): string | undefined {
-  return error instanceof TRPCClientError
-    ? (error.data as { code?: string } | undefined)?.code
-    : undefined;
-}
-const failure = (promise: Promise<unknown>) =>
-  promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
 
 describe("accounts and access", () => {
   let server: TestServer;

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createMediaClient } from "@streamline/client";
 import { createTestDb, type TestBackend, type TestDb } from "@streamline/db/testing";
+import { TRPCClientError } from "@trpc/client";
 import { createApp } from "../src/app";
 import { loadEnv } from "../src/env";
 import { createRuntime, type Runtime } from "../src/runtime";
@@ -105,3 +106,25 @@ export function collectEvents<T>(
     });
   });
 }
+
+/** The tRPC error code a call failed with (BAD_REQUEST, NOT_FOUND …), or undefined. */
+export function codeOf(error: unknown): string | undefined {
+  return error instanceof TRPCClientError
+    ? (error.data as { code?: string } | undefined)?.code
+    : undefined;
+}
+
+/** The per-field messages of a BAD_REQUEST, as the studio reads them. */
+export function fieldErrorsOf(error: unknown): Record<string, string[]> | undefined {
+  return error instanceof TRPCClientError
+    ? (error.data as { zodError?: { fieldErrors: Record<string, string[]> } | null } | undefined)
+        ?.zodError?.fieldErrors
+    : undefined;
+}
+
+/** The error a promise rejects with, or undefined when it resolves. */
+export const failure = (promise: Promise<unknown>): Promise<unknown> =>
+  promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );

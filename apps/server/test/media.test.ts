@@ -3,7 +3,7 @@ import { createOpenAIMock, gradientPng, OPENAI_MOCK_API_KEY } from "@streamline/
 import { TRPCClientError } from "@trpc/client";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { collectEvents, startTestServer, type TestServer } from "./harness";
+import { codeOf, collectEvents, startTestServer, type TestServer } from "./harness";
 
 const openai = createOpenAIMock({ videoPollsToComplete: 4 });
 const providerApis = setupServer(...openai.handlers);
@@ -35,12 +35,6 @@ async function waitFor(check: () => boolean, timeoutMs = 10_000): Promise<void> 
     if (Date.now() > deadline) throw new Error("condition not met in time");
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-}
-
-function codeOf(error: unknown): string | undefined {
-  return error instanceof TRPCClientError
-    ? (error.data as { code?: string } | undefined)?.code
-    : undefined;
 }
 
 describe.each(testBackends())("media router on %s", (backend) => {

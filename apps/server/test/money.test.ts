@@ -9,10 +9,15 @@ import {
   OPENAI_MOCK_API_KEY,
   OPENAI_MOCK_MARKERS,
 } from "@streamline/providers/testing";
-import { TRPCClientError } from "@trpc/client";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { collectEvents, createTestClient, startTestServer, type TestServer } from "./harness";
+import {
+  codeOf,
+  collectEvents,
+  createTestClient,
+  startTestServer,
+  type TestServer,
+} from "./harness";
 
 const openai = createOpenAIMock({ videoPollsToComplete: 3 });
 const providerApis = setupServer(...openai.handlers);
@@ -22,12 +27,6 @@ beforeEach(() => openai.reset());
 
 type Event = { eventId: string; assetId: string; kind: string; status: string; phase: string };
 const TERMINAL = ["succeeded", "failed", "canceled"];
-
-function codeOf(error: unknown): string | undefined {
-  return error instanceof TRPCClientError
-    ? (error.data as { code?: string } | undefined)?.code
-    : undefined;
-}
 
 describe.each(testBackends())("money and trust on %s", (backend) => {
   let server: TestServer;

@@ -2,29 +2,22 @@
 // favourites and the spend meter — each scoped to its caller.
 import { testBackends } from "@streamline/db/testing";
 import { createOpenAIMock, OPENAI_MOCK_API_KEY } from "@streamline/providers/testing";
-import { TRPCClientError } from "@trpc/client";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { collectEvents, startTestServer, type TestServer } from "./harness";
+import {
+  codeOf,
+  collectEvents,
+  failure,
+  fieldErrorsOf,
+  startTestServer,
+  type TestServer,
+} from "./harness";
 
 const openai = createOpenAIMock();
 const providerApis = setupServer(...openai.handlers);
 beforeAll(() => providerApis.listen({ onUnhandledFrame: "bypass" }));
 afterAll(() => providerApis.close());
 beforeEach(() => openai.reset());
-
-type FieldErrors = { zodError?: { fieldErrors: Record<string, string[]> } | null } | undefined;
-const fieldsOf = (error: unknown) =>
-  error instanceof TRPCClientError ? (error.data as FieldErrors)?.zodError?.fieldErrors : undefined;
-const codeOf = (error: unknown) =>
-  error instanceof TRPCClientError
-    ? (error.data as { code?: string } | undefined)?.code
-    : undefined;
-const failure = (promise: Promise<unknown>) =>
-  promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
 
 describe.each(testBackends())("studio features on %s", (backend) => {
   let server: TestServer;
@@ -94,7 +87,7 @@ describe.each(testBackends())("studio features on %s", (backend) => {
         variants: 5,
       }),
     );
-    expect(fieldsOf(refused)?.variants?.[0]).toMatch(/At most 4/);
+    expect(fieldErrorsOf(refused)?.variants?.[0]).toMatch(/At most 4/);
     expect(openai.requestsTo("images.generate")).toHaveLength(0);
     expect((await client.media.list.query({})).items).toHaveLength(0);
   });
@@ -128,7 +121,7 @@ describe.each(testBackends())("studio features on %s", (backend) => {
         referenceAssetId: asset.id,
       }),
     );
-    expect(fieldsOf(refused)?.referenceAssetId?.[0]).toMatch(/No finished image of yours/);
+    expect(fieldErrorsOf(refused)?.referenceAssetId?.[0]).toMatch(/No finished image of yours/);
     expect(openai.requestsTo("images.edit")).toHaveLength(1);
   });
 
