@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import http, { type Server } from "node:http";
 import path from "node:path";
 import type { Duplex } from "node:stream";
-import { appRouter, createContextFactory } from "@streamline/api";
+import { appRouter, createContextFactory, handleZernioWebhook } from "@streamline/api";
 import { CLIENT_IP_HEADER } from "@streamline/auth";
 import type { MediaStorage } from "@streamline/storage";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
@@ -13,7 +13,8 @@ import type { Runtime } from "./runtime";
 
 /** The HTTP surface: tRPC at /trpc, stored media at /media/*, and /healthz. No REST routes. */
 export function createApp(
-  runtime: Pick<Runtime, "api" | "storage" | "handle" | "auth" | "env" | "webDistDir">,
+  runtime: Pick<Runtime, "api" | "storage" | "handle" | "auth" | "env" | "webDistDir"> &
+    Partial<Pick<Runtime, "posting">>,
 ): Express {
   const app = express();
   app.disable("x-powered-by");
@@ -47,6 +48,30 @@ export function createApp(
       res.status(503).json({ ok: false });
     }
   });
+
+  // Zernio's webhook (only with ZERNIO_WEBHOOK_SECRET): the raw body, since the signature covers it.
+  const posting = runtime.posting;
+  if (posting) {
+    app.post(
+      "/webhooks/zernio",
+      express.raw({ type: () => true, limit: "1mb" }),
+      async (req, res) => {
+        try {
+          const answer = await handleZernioWebhook(
+            {
+              rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+              signature: req.get("x-zernio-signature") ?? undefined,
+            },
+            { db: runtime.handle.db, secret: runtime.env.ZERNIO_WEBHOOK_SECRET, posting },
+          );
+          res.status(answer.status).json(answer.body);
+        } catch (error) {
+          console.error("[webhooks] Zernio event failed:", error);
+          res.status(500).json({ error: "The event could not be processed." });
+        }
+      },
+    );
+  }
 
   app.use(
     "/trpc",

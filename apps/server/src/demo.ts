@@ -3,11 +3,14 @@
 // end to end without network. Results are drawn locally (the image shows the prompt; videos are a
 // bundled sample) and every demo asset is labelled as such.
 import {
+  createGoogleCaptionsMock,
   createGoogleMock,
   createOpenAIMock,
+  createOpenAIResponsesMock,
   GOOGLE_MOCK_API_KEY,
   OPENAI_MOCK_API_KEY,
 } from "@streamline/providers/testing";
+import { createZernioDemo } from "@streamline/social/testing";
 import { getResponse, type RequestHandler } from "msw";
 import sharp from "sharp";
 
@@ -35,7 +38,16 @@ export function createDemoProviders() {
     videoPollsToComplete: 8,
     renderImage,
   });
-  const handlers: RequestHandler[] = [...openai.handlers, ...google.handlers];
+  // Captions: the Responses API and Gemini's caption models (these go before the Gemini media
+  // mock, whose handlers answer every other model).
+  const openaiCaptions = createOpenAIResponsesMock({ baseURL: OPENAI_DEMO_URL });
+  const googleCaptions = createGoogleCaptionsMock({ baseURL: GEMINI_DEMO_URL });
+  const handlers: RequestHandler[] = [
+    ...openaiCaptions.handlers,
+    ...openai.handlers,
+    ...googleCaptions.handlers,
+    ...google.handlers,
+  ];
   const demoFetch: typeof fetch = async (input, init) => {
     const request = new Request(input, init);
     const host = new URL(request.url).hostname;
@@ -85,4 +97,27 @@ async function drawPromptCard(prompt: string, width: number, height: number): Pr
   <text x="${fontSize}" y="${height - fontSize}" font-family="sans-serif" font-weight="bold" font-size="${Math.round(fontSize * 0.8)}" fill="#ffffffcc">DEMO · Streamline AI Studio</text>
 </svg>`;
   return new Uint8Array(await sharp(Buffer.from(svg)).png().toBuffer());
+}
+
+/**
+ * Offline demo posting: the Zernio fake on a real-time clock, in this process, serving only accounts
+ * labelled "Demo"; scheduled demo posts "publish" at their time to demo links (nothing leaves the
+ * machine). Used when demo mode is on and no ZERNIO_API_KEY is set.
+ */
+export function createSocialDemo() {
+  const fake = createZernioDemo();
+  const hosts = new Set(
+    [fake.baseURL, "https://uploads.zernio.mock", "https://media.zernio.mock"].map(
+      (u) => new URL(u).host,
+    ),
+  );
+  const demoFetch: typeof fetch = async (input, init) => {
+    const request = new Request(input, init);
+    if (!hosts.has(new URL(request.url).host)) return fetch(request);
+    return (
+      (await getResponse(fake.handlers, request)) ??
+      new Response(JSON.stringify({ error: "Not served in demo mode." }), { status: 404 })
+    );
+  };
+  return { apiKey: fake.apiKey, baseURL: fake.baseURL, fetch: demoFetch, fake };
 }

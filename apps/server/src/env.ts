@@ -102,6 +102,35 @@ export function loadEnv(runtimeEnv: NodeJS.ProcessEnv = process.env) {
       JOB_RETRY_DELAY_SECONDS: z.coerce.number().int().min(0).default(1),
       /** How often an idle worker looks for queued jobs besides NOTIFY wake-ups (min 0.5). */
       JOB_POLL_SECONDS: z.coerce.number().min(0.5).default(1),
+      /** Caption model used when the studio does not pick one (default: the first configured provider's). */
+      CAPTION_MODEL: optional,
+      /** Timeout of one caption (or shorten) call, seconds. */
+      CAPTION_TIMEOUT_SECONDS: z.coerce.number().positive().default(60),
+      /** Zernio (formerly Late) posting. Unset: posting is off and the studio says what to add. */
+      ZERNIO_API_KEY: optional,
+      /** Deprecated name of ZERNIO_API_KEY, still accepted (one warning at start-up). */
+      LATE_API_KEY: optional,
+      /** Without /v1 (default https://zernio.com/api); a gateway or an emulator. */
+      ZERNIO_BASE_URL: z.url().optional(),
+      /** Turns on POST /webhooks/zernio (HMAC-SHA256 of the body in X-Zernio-Signature). */
+      ZERNIO_WEBHOOK_SECRET: optional,
+      /** Timeout of one Zernio API call (each of ≤ 3 attempts), seconds. */
+      ZERNIO_TIMEOUT_SECONDS: z.coerce.number().positive().default(30),
+      /** First pause before a Zernio call is retried (doubles, ≤ 3 attempts, never before a rate-limit reset). */
+      ZERNIO_RETRY_MIN_DELAY_MS: z.coerce.number().int().min(0).default(500),
+      /**
+       * Set only when our stored media is publicly and durably reachable under this base URL
+       * (`${base}/${storageKey}`): posts then link it instead of uploading it to Zernio. A presigned
+       * S3 URL expires before a post scheduled next week is published, so do not point this at one.
+       */
+      MEDIA_PUBLIC_BASE_URL: z.url({ protocol: /^https$/ }).optional(),
+      /** How often a post being published is re-read from Zernio (backs off from min to max), ms. */
+      POST_POLL_MIN_MS: z.coerce.number().int().min(10).default(2_000),
+      POST_POLL_MAX_MS: z.coerce.number().int().min(10).default(30_000),
+      /** First delay before a post whose create failed transiently (429, 5xx, timeout) is sent again. */
+      POST_RETRY_DELAY_SECONDS: z.coerce.number().min(0).default(30),
+      /** Sends of one post before it is marked failed. */
+      POST_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
       /** Signs session cookies. Required in production; development keeps one under .data/. */
       BETTER_AUTH_SECRET: z.string().min(32).optional(),
       /** More origins allowed to make cookie-authenticated calls (comma-separated). */

@@ -15,17 +15,25 @@ import {
 } from "@streamline/db";
 import {
   createGenerationQueue,
+  createPostingQueue,
   type GenerationDeps,
+  type PostingDeps,
   startGenerationWorker,
+  startPostingWorker,
 } from "@streamline/jobs";
 import {
+  type CaptionerSettings,
+  createCaptioner,
   createMediaProviders,
+  DEFAULT_CAPTION_MODELS,
+  findCaptionModel,
   findModelSpec,
   loadReferenceImage,
   type ReferenceImage,
 } from "@streamline/providers";
+import { createZernio, type ZernioClient } from "@streamline/social";
 import { type MediaStorage, readStoredObject, storageFromEnv } from "@streamline/storage";
-import { createDemoProviders } from "./demo";
+import { createDemoProviders, createSocialDemo } from "./demo";
 import { assertSafeForProduction, type Env } from "./env";
 
 export type Runtime = Awaited<ReturnType<typeof createRuntime>>;
@@ -96,6 +104,25 @@ export async function createRuntime(
     superviseIntervalSeconds: env.JOB_SUPERVISE_SECONDS,
     retryDelaySeconds: env.JOB_RETRY_DELAY_SECONDS,
   });
+  const social = createSocialRuntime(env, demo, overrides.fetch);
+  const postingQueue = await createPostingQueue(queue.boss, {
+    heartbeatSeconds: env.JOB_HEARTBEAT_SECONDS,
+    retryDelaySeconds: env.JOB_RETRY_DELAY_SECONDS,
+  });
+  const captions = createCaptionRuntime(env, {
+    openai: demoProviders?.openai ?? {
+      apiKey: env.OPENAI_API_KEY,
+      baseURL: env.OPENAI_BASE_URL,
+      fetch: overrides.fetch,
+      retry,
+    },
+    google: demoProviders?.google ?? {
+      apiKey: env.GEMINI_API_KEY,
+      baseURL: env.GEMINI_BASE_URL,
+      fetch: overrides.fetch,
+      retry,
+    },
+  });
   const events = createMediaEventListener(handle);
   await events.ready;
 
@@ -153,6 +180,19 @@ export async function createRuntime(
       maxPerUser: env.MEDIA_MAX_STREAMS_PER_USER,
       recheckMs: env.MEDIA_STREAM_RECHECK_SECONDS * 1000,
     },
+    captions,
+    social: { zernio: social.zernio, demo: social.demo, queue: postingQueue },
+  };
+
+  const posting: PostingDeps = {
+    db: handle.db,
+    storage,
+    zernio: social.zernio,
+    queue: postingQueue,
+    publicMediaBaseUrl: env.MEDIA_PUBLIC_BASE_URL,
+    poll: { minIntervalMs: env.POST_POLL_MIN_MS, maxIntervalMs: env.POST_POLL_MAX_MS },
+    retryDelayMs: env.POST_RETRY_DELAY_SECONDS * 1000,
+    maxAttempts: env.POST_MAX_ATTEMPTS,
   };
 
   const generation: GenerationDeps = {
@@ -171,6 +211,7 @@ export async function createRuntime(
   };
 
   let worker: { stop(): Promise<void> } | undefined;
+  let postingWorker: { stop(): Promise<void> } | undefined;
   return {
     env,
     webDistDir,
@@ -182,19 +223,94 @@ export async function createRuntime(
     events,
     storage,
     providers,
+    posting,
+    social,
     async startWorker() {
       worker ??= await startGenerationWorker(queue, generation, {
+        concurrency: env.WORKER_CONCURRENCY,
+        pollingIntervalSeconds: env.JOB_POLL_SECONDS,
+      });
+      postingWorker ??= await startPostingWorker(postingQueue, posting, {
         concurrency: env.WORKER_CONCURRENCY,
         pollingIntervalSeconds: env.JOB_POLL_SECONDS,
       });
     },
     async close() {
       await worker?.stop().catch(() => {});
+      await postingWorker?.stop().catch(() => {});
       await queue.stop().catch(() => {});
       await events.close().catch(() => {});
       await handle.close().catch(() => {});
     },
   };
+}
+
+/**
+ * Zernio: ZERNIO_API_KEY (or the deprecated LATE_API_KEY, with one warning); in offline demo mode
+ * without a key, the in-process demo fake; otherwise none (posting is off, the studio says so).
+ */
+function createSocialRuntime(
+  env: Env,
+  demo: boolean,
+  fetchOverride: typeof fetch | undefined,
+): { zernio: ZernioClient | undefined; demo: boolean; webhookSecret: string | undefined } {
+  const retry = {
+    baseDelayMs: env.ZERNIO_RETRY_MIN_DELAY_MS,
+    maxDelayMs: env.ZERNIO_RETRY_MIN_DELAY_MS * 16,
+  };
+  const timeoutMs = env.ZERNIO_TIMEOUT_SECONDS * 1000;
+  const webhookSecret = env.ZERNIO_WEBHOOK_SECRET;
+  if (!env.ZERNIO_API_KEY && env.LATE_API_KEY) {
+    console.warn(
+      "[server] LATE_API_KEY is deprecated (Late is now Zernio): rename it to ZERNIO_API_KEY.",
+    );
+  }
+  const apiKey = env.ZERNIO_API_KEY ?? env.LATE_API_KEY;
+  if (apiKey) {
+    const zernio = createZernio({
+      apiKey,
+      baseURL: env.ZERNIO_BASE_URL,
+      fetch: fetchOverride,
+      retry,
+      timeoutMs,
+    });
+    return { zernio, demo: false, webhookSecret };
+  }
+  if (demo) {
+    const fake = createSocialDemo();
+    const zernio = createZernio({ ...fake, retry, timeoutMs });
+    return { zernio, demo: true, webhookSecret };
+  }
+  return { zernio: undefined, demo: false, webhookSecret };
+}
+
+/** The captioner over the providers that have a key (or the demo mocks); CAPTION_MODEL checked here. */
+function createCaptionRuntime(
+  env: Env,
+  providers: { openai: CaptionerSettings["openai"]; google: CaptionerSettings["google"] },
+) {
+  const configured = {
+    openai: Boolean(providers.openai?.apiKey),
+    google: Boolean(providers.google?.apiKey),
+  };
+  const defaultModel =
+    env.CAPTION_MODEL ??
+    (configured.openai || !configured.google
+      ? DEFAULT_CAPTION_MODELS.openai
+      : DEFAULT_CAPTION_MODELS.google);
+  if (!findCaptionModel(defaultModel)) {
+    throw new Error(`CAPTION_MODEL "${defaultModel}" is not a caption model in the catalog.`);
+  }
+  const enabledModels = new Set(env.MEDIA_ENABLE_MODELS);
+  const disabledModels = new Set(env.MEDIA_DISABLE_MODELS);
+  const captioner = createCaptioner({
+    openai: configured.openai ? providers.openai : undefined,
+    google: configured.google ? providers.google : undefined,
+    enabledModels,
+    disabledModels,
+    timeoutMs: env.CAPTION_TIMEOUT_SECONDS * 1000,
+  });
+  return { captioner, defaultModel, configured, enabledModels, disabledModels };
 }
 
 /** The reference photo saved with an asset, read back for the provider call. */

@@ -5,6 +5,11 @@ export type { PostIssueDto } from "./social/checks";
 export { POSTING_NOT_CONFIGURED } from "./social/errors";
 export type { ScheduledPostDto, SocialAccountDto } from "./social/posts";
 export {
+  handleZernioWebhook,
+  verifyZernioSignature,
+  type ZernioWebhookDeps,
+} from "./social/webhook";
+export {
   type ApiContext,
   type ApiDeps,
   type CaptionDeps,

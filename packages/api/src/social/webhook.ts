@@ -1,0 +1,95 @@
+// The optional Zernio webhook receiver (POST /webhooks/zernio). Only on when ZERNIO_WEBHOOK_SECRET
+// is set: the signature is HMAC-SHA256 of the raw body, hex, in X-Zernio-Signature (Zernio does not
+// document which bytes are signed beyond "the body", so the bytes as received are verified). Events
+// are deduplicated by their id; each one makes us read the post from Zernio and update the row —
+// polling works without any of this.
+import { createHmac, timingSafeEqual } from "node:crypto";
+import {
+  type Database,
+  findScheduledPostByZernioId,
+  recordZernioWebhookEvent,
+  TERMINAL_POST_STATUSES,
+} from "@streamline/db";
+import { type PostingDeps, refreshPost } from "@streamline/jobs";
+import type { Kysely } from "kysely";
+
+export interface ZernioWebhookDeps {
+  db: Kysely<Database>;
+  /** Unset: the receiver answers 404 (it is off). */
+  secret: string | undefined;
+  posting: PostingDeps;
+  logger?: ((line: string) => void) | undefined;
+}
+
+export type WebhookAnswer = { status: number; body: Record<string, unknown> };
+
+export function verifyZernioSignature(
+  rawBody: Uint8Array,
+  header: string | undefined,
+  secret: string,
+): boolean {
+  if (!header) return false;
+  const given = header.trim().replace(/^sha256=/i, "");
+  if (!/^[0-9a-f]+$/i.test(given)) return false;
+  const expected = createHmac("sha256", secret).update(rawBody).digest();
+  const received = Buffer.from(given, "hex");
+  return received.length === expected.length && timingSafeEqual(received, expected);
+}
+
+type WebhookEvent = {
+  id?: unknown;
+  event?: unknown;
+  type?: unknown;
+  postId?: unknown;
+  post?: { _id?: unknown; id?: unknown };
+  data?: { postId?: unknown; post?: { _id?: unknown; id?: unknown } };
+};
+
+const text = (value: unknown) => (typeof value === "string" && value ? value : undefined);
+
+export async function handleZernioWebhook(
+  request: { rawBody: Uint8Array; signature: string | undefined },
+  deps: ZernioWebhookDeps,
+): Promise<WebhookAnswer> {
+  if (!deps.secret) return { status: 404, body: { error: "The Zernio webhook receiver is off." } };
+  if (!verifyZernioSignature(request.rawBody, request.signature, deps.secret)) {
+    return { status: 401, body: { error: "Invalid signature." } };
+  }
+  let event: WebhookEvent;
+  try {
+    event = JSON.parse(Buffer.from(request.rawBody).toString("utf8")) as WebhookEvent;
+  } catch {
+    return { status: 400, body: { error: "The body is not JSON." } };
+  }
+  const id = text(event?.id);
+  const name = text(event?.event) ?? text(event?.type) ?? "unknown";
+  if (!id) return { status: 400, body: { error: "The event has no id." } };
+  const postId =
+    text(event.post?._id) ??
+    text(event.post?.id) ??
+    text(event.data?.post?._id) ??
+    text(event.data?.post?.id) ??
+    text(event.data?.postId) ??
+    text(event.postId);
+  if (!(await recordZernioWebhookEvent(deps.db, { id, event: name, postId: postId ?? null }))) {
+    return { status: 200, body: { ok: true, duplicate: true } };
+  }
+  if (!postId) return { status: 200, body: { ok: true, ignored: "no post" } };
+  const post = await findScheduledPostByZernioId(deps.db, postId);
+  if (!post) return { status: 200, body: { ok: true, ignored: "unknown post" } };
+  try {
+    const fresh = await refreshPost(post, deps.posting);
+    // Nobody follows it right now (e.g. a retry started in Zernio's dashboard): start following.
+    const followed = fresh.locked_until && fresh.locked_until.getTime() > Date.now();
+    if (!TERMINAL_POST_STATUSES.includes(fresh.status) && !followed) {
+      await deps.posting.queue.enqueueLater(fresh.id, new Date());
+    }
+  } catch (error) {
+    // Zernio could not be read right now: the post job's polling picks the change up.
+    (deps.logger ?? console.error)(
+      `[Posting] webhook ${name} for post ${post.id}: reading it failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    await deps.posting.queue.enqueueLater(post.id, new Date()).catch(() => {});
+  }
+  return { status: 200, body: { ok: true } };
+}
