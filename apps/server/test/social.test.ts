@@ -14,6 +14,7 @@ import {
   ZERNIO_MOCK_API_KEY,
   ZERNIO_MOCK_BASE_URL,
 } from "@streamline/social/testing";
+import fc from "fast-check";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestClient, startTestServer, type TestServer } from "./harness";
@@ -330,6 +331,71 @@ describe.each(testBackends())("social captions and checks on %s", (backend) => {
     expect(openai.requests).toHaveLength(0);
     expect(zernio.requests).toHaveLength(0);
   });
+
+  it("never answers 500, whatever the input", async () => {
+    const asset = await makeAsset(server, "fuzz", { type: "image", width: 1080, height: 1080 });
+    const text = fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc.constantFrom("", "__proto__", "x".repeat(3_000), "2026-13-40T25:61", "Mars/Phobos"),
+    );
+    const maybe = <T>(valid: T) =>
+      fc.option(fc.oneof(fc.constant(valid), fc.anything()), { nil: undefined });
+    const platform = fc.oneof(
+      fc.constantFrom("x", "instagram", "twitter", "youtube"),
+      fc.anything(),
+    );
+    const draft = fc.record(
+      {
+        assetId: maybe(asset.id),
+        targets: fc.oneof(
+          fc.array(fc.record({ accountId: text, platform }), { maxLength: 3 }),
+          fc.anything(),
+        ),
+        captions: fc.oneof(
+          fc.dictionary(fc.string({ maxLength: 10 }), fc.anything()),
+          fc.anything(),
+        ),
+        publishNow: fc.oneof(fc.boolean(), fc.anything()),
+        scheduledFor: fc.oneof(text, fc.constant("2030-01-01T09:00")),
+        timezone: fc.oneof(text, fc.constant("Europe/Berlin")),
+        idempotencyKey: fc.oneof(text, fc.constant("fuzz-key-123")),
+        postId: maybe("00000000-0000-4000-8000-000000000000"),
+        platforms: fc.oneof(fc.array(platform, { maxLength: 3 }), fc.anything()),
+        hashtags: fc.oneof(fc.boolean(), fc.anything()),
+        text,
+        model: fc.oneof(text, fc.constant("gpt-5")),
+      },
+      { requiredKeys: [] },
+    );
+    const procedures: Array<[string, "query" | "mutation"]> = [
+      ["social.captionModels", "query"],
+      ["social.captions", "query"],
+      ["social.check", "query"],
+      ["social.posts", "query"],
+      ["social.accounts", "query"],
+      ["social.caption", "mutation"],
+      ["social.editCaption", "mutation"],
+      ["social.schedule", "mutation"],
+      ["social.update", "mutation"],
+      ["social.cancel", "mutation"],
+      ["social.retry", "mutation"],
+    ];
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...procedures), draft, async ([path, kind], input) => {
+        const body = JSON.stringify({ json: input }) ?? "null";
+        const headers = { "x-streamline-user": "fuzz", "content-type": "application/json" };
+        const response =
+          kind === "mutation"
+            ? await fetch(`${server.url}/trpc/${path}`, { method: "POST", headers, body })
+            : await fetch(`${server.url}/trpc/${path}?input=${encodeURIComponent(body)}`, {
+                headers,
+              });
+        const answer = await response.text();
+        expect(response.status, `${path} ${answer.slice(0, 300)}`).not.toBe(500);
+      }),
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 150) },
+    );
+  }, 120_000);
 
   it("needs a signed-in caller", async () => {
     const anonymous = createTestClient(server.url, {});
