@@ -17,8 +17,8 @@ export const migrations: Record<string, Migration> = {
   "2026_11_25_003_accounts": m003,
   "2026_12_01_001_sign_in_failures": m101,
   "2026_12_01_002_cost_estimates": m102,
-  "2026_12_01_010_favourites_search_groups": m110,
   "2026_12_01_003_captions_and_posts": m103,
+  "2026_12_01_010_favourites_search_groups": m110,
 };
 
 export const migrationProvider: MigrationProvider = {
