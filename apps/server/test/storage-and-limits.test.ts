@@ -1,9 +1,5 @@
 // The server on S3-compatible storage (a fake S3 from msw), and the per-user daily spend cap.
-import {
-  createOpenAIMock,
-  gradientPng,
-  OPENAI_MOCK_API_KEY,
-} from "@streamline/providers/testing";
+import { createOpenAIMock, gradientPng, OPENAI_MOCK_API_KEY } from "@streamline/providers/testing";
 import { createFakeS3 } from "@streamline/storage/testing";
 import { TRPCClientError } from "@trpc/client";
 import { setupServer } from "msw/node";
