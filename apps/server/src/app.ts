@@ -79,6 +79,8 @@ export function createApp(
       router: appRouter,
       createContext: createContextFactory(runtime.api),
       maxBodySize: runtime.api.limits.referenceImageMaxBytes + 1024 * 1024,
+      // Queries whose input can be long (social.check carries every caption) may come as POST.
+      allowMethodOverride: true,
       // Unexpected failures are logged once by the errorFormatter (packages/api/src/trpc.ts),
       // which also keeps their message from the client.
     }),

@@ -1,5 +1,6 @@
 // Many concurrent queries through the typed client: batches stay bounded, and a request that is
 // still too large gets a JSON tRPC error, never a body-less 431.
+import { createMediaClient } from "@streamline/client";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "./harness";
@@ -38,5 +39,30 @@ describe("large batches", () => {
     expect(error).toBeInstanceOf(TRPCClientError);
     expect(error.message).not.toMatch(/Unexpected end of JSON/);
     expect(error.message).toMatch(/too big|larger than/);
+  });
+
+  it("sends the pre-publish check as a POST, so a 60,000-character caption still reaches it", async () => {
+    const methods: string[] = [];
+    const client = createMediaClient({
+      url: server.url,
+      headers: { "x-streamline-user": "batch-user" },
+      fetch: (input, init) => {
+        methods.push(`${init?.method ?? "GET"} ${String(input).split("?")[0]}`);
+        return fetch(input, init);
+      },
+    });
+    const error = await client.social.check
+      .query({
+        assetId: "00000000-0000-4000-8000-000000000000",
+        targets: [{ accountId: "acc_1", platform: "facebook" }],
+        captions: { facebook: { text: "a".repeat(60_000) } },
+        publishNow: true,
+      })
+      .catch((e: unknown) => e);
+    // The request arrived and was answered in words (the asset is not the caller's), not a 431.
+    expect(error).toBeInstanceOf(TRPCClientError);
+    expect((error as TRPCClientError<never>).data?.code).toBe("NOT_FOUND");
+    // No GET with the captions in its URL: proxies commonly cap request lines at 8–16 KB.
+    expect(methods).toEqual([`POST ${server.url}/trpc/social.check`]);
   });
 });

@@ -60,13 +60,15 @@ export function createMediaClient(options: MediaClientOptions): MediaClient {
           }),
         }),
         false: splitLink({
-          // Uploads (FormData) cannot be batched.
-          condition: (op) => isNonJsonSerializable(op.input),
+          // Uploads (FormData) cannot be batched; the pre-publish check carries every caption,
+          // too long for a GET URL, so it is sent as a POST (the server allows the override).
+          condition: (op) => isNonJsonSerializable(op.input) || op.path === "social.check",
           true: httpLink({
             url,
             transformer: superjson,
             headers,
             fetch: baseFetch,
+            methodOverride: "POST",
           }),
           false: httpBatchStreamLink({
             url,

@@ -9,7 +9,7 @@ import {
   setMediaAssetStar,
   TERMINAL_STATUSES,
 } from "@streamline/db";
-import { changeAsset, type MediaEventPayload } from "@streamline/jobs";
+import { changeAsset, type MediaEventPayload, type PostEventPayload } from "@streamline/jobs";
 import {
   estimateCostUsd,
   MODEL_CATALOG,
@@ -244,7 +244,8 @@ export const mediaRouter = {
           eventId: String(event.id),
           assetId: event.assetId,
           at: event.createdAt,
-          ...(event.payload as MediaEventPayload),
+          // Generation events, and the posting job's (kind "post") for the asset's social posts.
+          ...(event.payload as MediaEventPayload | PostEventPayload),
         });
       for (const event of await listMediaEventsAfter(ctx.db, {
         userId: ctx.user.id,
