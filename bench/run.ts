@@ -1,9 +1,45 @@
-// `pnpm bench`: speed and memory figures, each against a baseline measured in the same run.
+// `pnpm bench`: speed and memory figures, each against a baseline measured in the same run, written
+// to bench/results.md. PostgreSQL runs when BENCH_DATABASE_URL or TEST_DATABASE_URL names a server;
+// PGlite (embedded) always. BENCH_ONLY=pipeline,list … runs a subset.
+import { createRequire } from "node:module";
+import { type Backend, postgresAdminUrl } from "./lib/child";
+import { section, writeResults } from "./lib/results";
+import { listBench } from "./list";
 import { paginationBench } from "./pagination";
+import { pipelineBench } from "./pipeline";
 import { storageBench } from "./storage";
 
+const startedAt = Date.now();
+const only = new Set((process.env.BENCH_ONLY ?? "").split(",").filter(Boolean));
+const wanted = (name: string) => only.size === 0 || only.has(name);
+const pgUrl = postgresAdminUrl();
+const backends: Backend[] = (pgUrl ? ["postgres", "pglite"] : ["pglite"]).filter(
+  (b) => !process.env.BENCH_BACKENDS || process.env.BENCH_BACKENDS.includes(b),
+) as Backend[];
+
 console.log(
-  `Streamline AI Studio benchmarks (node ${process.version}, ${new Date().toISOString()})`,
+  `Streamline AI Studio benchmarks (node ${process.version}, ${new Date().toISOString()}; ${backends.join(" + ")})`,
 );
-await paginationBench();
-await storageBench();
+
+if (wanted("pipeline")) {
+  const out = section("Pipeline overhead (zero-latency fake provider, 50 clients, HTTP + SSE)");
+  for (const backend of backends) await pipelineBench(backend, out);
+}
+if (wanted("list")) {
+  const out = section("List throughput (media.list vs a bare node:http + pg server, autocannon)");
+  for (const backend of backends) await listBench(backend, out);
+}
+if (wanted("pagination")) await paginationBench();
+if (wanted("storage")) await storageBench();
+
+const require = createRequire(import.meta.url);
+const pgliteVersion = (() => {
+  try {
+    return (require("@electric-sql/pglite/package.json") as { version: string }).version;
+  } catch {
+    return "?";
+  }
+})();
+const file = await writeResults({ postgresUrl: pgUrl, startedAt, pgliteVersion });
+console.log(`\nwrote ${file} in ${((Date.now() - startedAt) / 1000).toFixed(0)} s`);
+process.exit(0);

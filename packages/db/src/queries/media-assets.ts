@@ -119,6 +119,20 @@ export async function listMediaAssets(
   db: Executor,
   options: ListMediaAssetsOptions,
 ): Promise<{ items: MediaAsset[]; nextCursor: MediaAssetCursor | null }> {
+  if (options.search && !promptSearchQuery(options.search)) return { items: [], nextCursor: null };
+  const rows = await listMediaAssetsQuery(db, options).execute();
+  const items = rows.slice(0, options.limit);
+  const last = items.at(-1);
+  const nextCursor =
+    rows.length > options.limit && last ? { createdAt: last.created_at, id: last.id } : null;
+  return { items, nextCursor };
+}
+
+/**
+ * The statement behind listMediaAssets (`limit + 1` rows, the extra one says whether a next page
+ * exists). Exported so the benchmark's bare baseline server runs exactly this SQL.
+ */
+export function listMediaAssetsQuery(db: Executor, options: ListMediaAssetsOptions) {
   let query = db
     .selectFrom("media_assets")
     .selectAll()
@@ -132,7 +146,6 @@ export async function listMediaAssets(
   }
   if (options.starred) query = query.where("starred_at", "is not", null);
   const tsquery = options.search ? promptSearchQuery(options.search) : null;
-  if (options.search && !tsquery) return { items: [], nextCursor: null };
   if (tsquery) {
     query = query.where(sql<boolean>`prompt_search @@ to_tsquery('simple', ${tsquery})`);
   }
@@ -144,16 +157,10 @@ export async function listMediaAssets(
       eb(eb.refTuple("created_at", "id"), "<", eb.tuple(cursor.createdAt, cursor.id)),
     );
   }
-  const rows = await query
+  return query
     .orderBy("created_at", "desc")
     .orderBy("id", "desc")
-    .limit(options.limit + 1)
-    .execute();
-  const items = rows.slice(0, options.limit);
-  const last = items.at(-1);
-  const nextCursor =
-    rows.length > options.limit && last ? { createdAt: last.created_at, id: last.id } : null;
-  return { items, nextCursor };
+    .limit(options.limit + 1);
 }
 
 /** Cursors travel to the browser as opaque strings. */

@@ -1,0 +1,235 @@
+// List throughput: `media.list` (pages of 24, API-key auth; half first pages, half a cursor from an
+// earlier answer) under autocannon at 50 and at 2 connections, against a bare node:http server
+// running the same SQL as prepared statements (bench/servers/baseline.ts), alternated in one run.
+// 100,000 assets over 1,000 users with log-normal activity.
+import autocannon from "autocannon";
+import { type Backend, type BenchChild, startChild, startProduct } from "./lib/child";
+import type { Section } from "./lib/results";
+import { random } from "./lib/seed";
+import { fmt, median, postgresCpuSeconds, processCpuSeconds, sleep } from "./lib/stats";
+
+const USERS = 1_000;
+const ASSETS = 100_000;
+const REQUESTS = 600;
+
+type Variant = { path: string; authorization: string };
+
+const listPath = (cursor?: string) =>
+  `/trpc/media.list?input=${encodeURIComponent(JSON.stringify({ json: { limit: 24, ...(cursor ? { cursor } : {}) } }))}`;
+
+type Run = {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  cpuMsPerReq: number;
+  pgMsPerReq: number;
+};
+
+async function cannon(
+  url: string,
+  variants: Variant[],
+  connections: number,
+  seconds: number,
+  cpu: () => number,
+  pgCpu: () => number,
+): Promise<Run> {
+  let next = 0;
+  const cpu0 = cpu();
+  const pg0 = pgCpu();
+  const result = await autocannon({
+    url,
+    connections,
+    duration: seconds,
+    timeout: 10,
+    requests: [
+      {
+        method: "GET",
+        setupRequest: (request) => {
+          const v = variants[next++ % variants.length] as Variant;
+          return { ...request, path: v.path, headers: { authorization: v.authorization } };
+        },
+      },
+    ],
+  });
+  const total = result.requests.total || 1;
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.non2xx + result.timeouts,
+    cpuMsPerReq: ((cpu() - cpu0) * 1000) / total,
+    pgMsPerReq: ((pgCpu() - pg0) * 1000) / total,
+  };
+}
+
+/** Builds the request mix, checks both servers answer the same pages, then runs the comparison. */
+export async function listBench(
+  backend: Backend,
+  out: Section,
+  options: { label?: string; seconds?: number; rounds?: number } = {},
+): Promise<{ ratio50: number; ratio2: number; p99Ratio2: number }> {
+  const seconds = options.seconds ?? 6;
+  const rounds = options.rounds ?? 2;
+  const product = await startProduct(backend, { BENCH_WORKER: "0" });
+  let baseline: BenchChild | undefined;
+  try {
+    const { users } = await product.call<{ users: { id: string; count: number }[] }>("seed", {
+      users: USERS,
+      assets: ASSETS,
+    });
+    const keys = await product.call<{ userId: string; key: string }[]>("keys", {
+      users: users.map((u) => u.id),
+    });
+    const keyOf = new Map(keys.map((k) => [k.userId, k.key]));
+    if (backend === "postgres") {
+      baseline = await startChild("servers/baseline.ts", { DATABASE_URL: product.databaseUrl });
+    }
+    const baselineUrl = baseline?.url ?? (await product.call<string>("baseline"));
+
+    // Callers in proportion to their activity; a cursor page for half of them (those with a 2nd page).
+    const next = random(11);
+    const total = users.reduce((a, u) => a + u.count, 0);
+    const pick = () => {
+      let r = next() * total;
+      for (const u of users) {
+        r -= u.count;
+        if (r < 0) return u;
+      }
+      return users[users.length - 1] as (typeof users)[number];
+    };
+    const variants: Variant[] = [];
+    while (variants.length < REQUESTS) {
+      const user = pick();
+      const authorization = `Bearer ${keyOf.get(user.id)}`;
+      if (variants.length % 2 === 0) {
+        variants.push({ path: listPath(), authorization });
+        continue;
+      }
+      if (user.count <= 24) continue;
+      const first = (await (
+        await fetch(`${product.url}${listPath()}`, { headers: { authorization } })
+      ).json()) as { result: { data: { json: { nextCursor: string | null } } } };
+      const cursor = first.result.data.json.nextCursor;
+      if (cursor) variants.push({ path: listPath(cursor), authorization });
+    }
+    // Same SQL, same answers: compare the ids both servers return for a few requests.
+    for (const v of variants.slice(0, 6)) {
+      const [a, b] = await Promise.all(
+        [product.url, baselineUrl].map(async (u) => {
+          const body = (await (
+            await fetch(`${u}${v.path}`, { headers: { authorization: v.authorization } })
+          ).json()) as { result: { data: { json: { items: { id: string }[] } } } };
+          return body.result.data.json.items.map((i) => i.id).join();
+        }),
+      );
+      if (a !== b || !a) throw new Error(`product and baseline disagree on ${v.path}`);
+    }
+
+    const baselinePid = baseline?.pid ?? product.pid;
+    const dbName = product.databaseUrl ? new URL(product.databaseUrl).pathname.slice(1) : "";
+    const pgCpu = () => (dbName ? postgresCpuSeconds(dbName) : 0);
+    const idle = {
+      product: (await product.call<NodeJS.MemoryUsage>("gc")).rss,
+      baseline:
+        backend === "postgres" && baseline
+          ? (await baseline.call<{ memory: NodeJS.MemoryUsage }>("usage")).memory.rss
+          : Number.NaN,
+    };
+    // Warm both (JIT, pools, prepared statements).
+    await cannon(
+      product.url,
+      variants,
+      10,
+      2,
+      () => 0,
+      () => 0,
+    );
+    await cannon(
+      baselineUrl,
+      variants,
+      10,
+      2,
+      () => 0,
+      () => 0,
+    );
+
+    const runs: Record<string, Run[]> = {};
+    for (let round = 0; round < rounds; round++) {
+      for (const connections of [50, 2]) {
+        const order = round % 2 === 0 ? ["product", "baseline"] : ["baseline", "product"];
+        for (const who of order) {
+          const isProduct = who === "product";
+          const run = await cannon(
+            isProduct ? product.url : baselineUrl,
+            variants,
+            connections,
+            seconds,
+            () => processCpuSeconds(isProduct ? product.pid : baselinePid),
+            pgCpu,
+          );
+          const key = `${who}@${connections}`;
+          runs[key] = [...(runs[key] ?? []), run];
+          await sleep(300);
+        }
+      }
+    }
+    const med = (key: string, f: (r: Run) => number) => median((runs[key] ?? []).map(f));
+    const ratio50 = med("product@50", (r) => r.rps) / med("baseline@50", (r) => r.rps);
+    const ratio2 = med("product@2", (r) => r.rps) / med("baseline@2", (r) => r.rps);
+    const p99Ratio2 = med("product@2", (r) => r.p99) / med("baseline@2", (r) => r.p99);
+    const errors = Object.values(runs)
+      .flat()
+      .reduce((a, r) => a + r.errors, 0);
+    out.line(
+      `**${backend}${options.label ? `, ${options.label}` : ""}**: ${ASSETS.toLocaleString("en")} assets over ${USERS} users, ${variants.length} distinct requests (half first pages, half cursors), ${rounds} alternated rounds of ${seconds} s per setting; medians. Baseline: bare node:http + ${backend === "postgres" ? "node-postgres" : "PGlite (same process)"} running the product's list SQL as prepared statements.${errors ? ` **${errors} errors/non-2xx**` : ""}`,
+    );
+    out.line();
+    const row = (who: string, c: number) => [
+      `${who} @ ${c}`,
+      fmt(
+        med(`${who}@${c}`, (r) => r.rps),
+        0,
+      ),
+      fmt(
+        med(`${who}@${c}`, (r) => r.p50),
+        1,
+      ),
+      fmt(
+        med(`${who}@${c}`, (r) => r.p99),
+        1,
+      ),
+      backend === "postgres" || who === "product"
+        ? fmt(
+            med(`${who}@${c}`, (r) => r.cpuMsPerReq),
+            2,
+          )
+        : "(same process)",
+      dbName
+        ? fmt(
+            med(`${who}@${c}`, (r) => r.pgMsPerReq),
+            2,
+          )
+        : "(in process)",
+    ];
+    out.table(
+      [
+        "server @ connections",
+        "req/s",
+        "p50 ms",
+        "p99 ms",
+        "server CPU ms/req",
+        "PostgreSQL CPU ms/req",
+      ],
+      [row("product", 50), row("baseline", 50), row("product", 2), row("baseline", 2)],
+    );
+    out.line(
+      `Ratios: throughput **${fmt(ratio50, 2)}×** the baseline at 50 connections (target ≥ 0.7), **${fmt(ratio2, 2)}×** at 2; p99 at 2 connections **${fmt(p99Ratio2, 1)}×** the baseline's (target ≤ 2). Idle RSS after GC: product ${fmt(idle.product / 2 ** 20, 0)} MB${Number.isFinite(idle.baseline) ? `, baseline ${fmt(idle.baseline / 2 ** 20, 0)} MB` : ""}.`,
+    );
+    out.line();
+    return { ratio50, ratio2, p99Ratio2 };
+  } finally {
+    await baseline?.stop();
+    await product.stop();
+  }
+}
