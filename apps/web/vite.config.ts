@@ -1,5 +1,5 @@
 import react from "@vitejs/plugin-react";
-import { defineConfig, type ProxyOptions } from "vite";
+import { defineConfig, type Plugin, type ProxyOptions } from "vite";
 
 // The API server (apps/server) owns /trpc, /media and /api (auth); in development Vite forwards
 // them so the browser sees one origin, exactly as in production where the server serves dist/.
@@ -22,10 +22,27 @@ const forward: ProxyOptions = {
   },
 };
 
-const proxy = { "/trpc": forward, "/media": forward, "/api": forward };
+const proxy = { "/trpc": forward, "/media": forward, "/api": forward, "/robots.txt": forward };
+
+/** Vite prints its root URL; people need the studio's, and to know the API may still be starting. */
+const studioUrl: Plugin = {
+  name: "streamline-studio-url",
+  configureServer(server) {
+    const print = server.printUrls.bind(server);
+    server.printUrls = () => {
+      print();
+      const local = server.resolvedUrls?.local[0];
+      if (local) {
+        server.config.logger.info(
+          `  ➜  Studio:  ${new URL("ai-studio", local).href}  (it waits for the API on ${target} by itself)`,
+        );
+      }
+    };
+  },
+};
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), studioUrl],
   server: { host: "127.0.0.1", port: Number(process.env.WEB_PORT ?? 5173), proxy },
   preview: { host: "127.0.0.1", port: Number(process.env.WEB_PORT ?? 4173), proxy },
   // No source maps in the build the server serves (they would publish the source). Set

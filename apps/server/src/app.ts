@@ -2,11 +2,13 @@ import { existsSync } from "node:fs";
 import http, { type Server } from "node:http";
 import path from "node:path";
 import type { Duplex } from "node:stream";
+import zlib from "node:zlib";
 import { appRouter, createContextFactory, handleZernioWebhook } from "@streamline/api";
 import { CLIENT_IP_HEADER } from "@streamline/auth";
 import type { MediaStorage } from "@streamline/storage";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import { toNodeHandler } from "better-auth/node";
+import compression from "compression";
 import express, { type Express } from "express";
 import rangeParser from "range-parser";
 import type { Runtime } from "./runtime";
@@ -35,6 +37,13 @@ export function createApp(
   app.use((req, _res, next) => {
     req.headers[CLIENT_IP_HEADER] = req.ip ?? req.socket.remoteAddress ?? "unknown";
     next();
+  });
+  app.use(compress());
+
+  // Crawlers: nothing here is public content (the studio is behind sign-in), so index nothing.
+  app.get("/robots.txt", (_req, res) => {
+    res.type("text/plain").setHeader("Cache-Control", "public, max-age=86400");
+    res.send(ROBOTS_TXT);
   });
 
   // Sign-up, sign-in, sign-out and the session (better-auth's own handler).
@@ -89,6 +98,29 @@ export function createApp(
   if (runtime.storage.openObject) app.get("/media/*key", serveStoredMedia(runtime.storage));
   if (existsSync(path.join(runtime.webDistDir, "index.html"))) serveStudio(app, runtime.webDistDir);
   return app;
+}
+
+export const ROBOTS_TXT = "User-agent: *\nDisallow: /\n";
+
+/**
+ * gzip/brotli (as the browser asks) for the studio's JS/CSS/HTML and the JSON the API answers, on
+ * the fly: one mechanism for static and dynamic bodies, and the hashed assets are cached for a
+ * year, so each browser pays the compression once. Every write is flushed (Z_SYNC_FLUSH / brotli
+ * FLUSH), so tRPC's streamed batch answers still arrive piece by piece. Never compressed: SSE
+ * progress streams (a proxy or the browser would hold events back), already-compressed media
+ * (images, video: not "compressible" by type) and byte ranges.
+ */
+function compress(): express.RequestHandler {
+  return compression({
+    threshold: 1024,
+    flush: zlib.constants.Z_SYNC_FLUSH,
+    brotli: { flush: zlib.constants.BROTLI_OPERATION_FLUSH },
+    filter(req, res) {
+      if (req.headers.range) return false;
+      if (String(res.getHeader("Content-Type") ?? "").startsWith("text/event-stream")) return false;
+      return compression.filter(req, res);
+    },
+  });
 }
 
 /** Request line + headers a client may send (Node's default is 16 KB). */

@@ -1,5 +1,7 @@
 // `pnpm start` / `pnpm dev`: the API server, with the generation worker in the same process unless
 // WORKER_IN_PROCESS=0 (then run `pnpm start:worker` separately).
+import { existsSync } from "node:fs";
+import path from "node:path";
 import { createApp } from "./app";
 import { loadEnv } from "./env";
 import { runProcess } from "./process";
@@ -23,6 +25,13 @@ runProcess("server", async () => {
     console.log(
       `[server] Streamline AI Studio API on http://${env.HOST}:${port} (${runtime.handle.kind} database, ${runtime.storage.kind} storage, worker ${env.WORKER_IN_PROCESS ? "in process" : "external"})`,
     );
+    // The address people should open: this port when it serves the built studio, else the Vite
+    // dev server's (`pnpm dev`), which proxies the API; this port alone answers only the API.
+    console.log(
+      existsSync(path.join(runtime.webDistDir, "index.html"))
+        ? `[server] Open the studio: http://${browsable(env.HOST)}:${port}/ai-studio`
+        : `[server] Open the studio: http://localhost:${process.env.WEB_PORT ?? 5173}/ai-studio (Vite dev server; run \`pnpm dev\`, or \`pnpm build\` to serve it here)`,
+    );
   });
   return {
     async close() {
@@ -31,3 +40,12 @@ runProcess("server", async () => {
     },
   };
 });
+
+/** A host a browser can open: a wildcard bind address means this machine. */
+function browsable(host: string): string {
+  return host === "0.0.0.0" || host === "::"
+    ? "localhost"
+    : host.includes(":")
+      ? `[${host}]`
+      : host;
+}

@@ -125,6 +125,11 @@ export function serverEnv(
     GEMINI_BASE_URL: mocks.url,
     // Sora is retired upstream; a gateway that still serves /v1/videos re-enables it (the mock does).
     MEDIA_ENABLE_MODELS: "sora-2",
+    // One generation at a time, so the suite reaches the limit with one video ("1 of 1 running").
+    MEDIA_MAX_CONCURRENT_PER_USER: "1",
+    // A sign-in rate limit the suite can reach for a throwaway address without locking anyone out.
+    AUTH_SIGN_IN_PER_MINUTE: "60",
+    AUTH_ACCOUNT_FAILURES: "2",
     MEDIA_POLL_MIN_MS: "200",
     MEDIA_POLL_MAX_MS: "400",
     PROVIDER_RETRY_MIN_DELAY_MS: "5",

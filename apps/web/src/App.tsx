@@ -1,14 +1,16 @@
 import { lazy, Suspense } from "react";
 import { Redirect, Route, Switch } from "wouter";
 import { RequireSession } from "./auth/RequireSession";
+import { useDocumentTitle } from "./lib/page";
 
 // The studio is the first paint for almost everyone; the account screens load on demand.
 const loadStudio = () => import("./studio/StudioPage");
 const StudioPage = lazy(loadStudio);
 // Fetch the studio chunk alongside the session check instead of after it.
-if (!location.pathname.startsWith("/sign-")) void loadStudio();
+if (location.pathname === "/" || location.pathname.startsWith("/ai-studio")) void loadStudio();
 const SignInPage = lazy(() => import("./auth/SignInPage"));
 const SignUpPage = lazy(() => import("./auth/SignUpPage"));
+const ApiKeysPage = lazy(() => import("./settings/ApiKeysPage"));
 
 export function App() {
   return (
@@ -28,19 +30,29 @@ export function App() {
             <StudioPage />
           </RequireSession>
         </Route>
+        <Route path="/settings/api-keys">
+          <RequireSession path="/settings/api-keys">
+            <ApiKeysPage />
+          </RequireSession>
+        </Route>
         <Route path="/sign-in" component={SignInPage} />
         <Route path="/sign-up" component={SignUpPage} />
-        <Route>
-          <main className="auth-page">
-            <div className="card auth-card">
-              <h1 className="auth-title">Page not found</h1>
-              <a className="button" href="/ai-studio">
-                Go to the studio
-              </a>
-            </div>
-          </main>
-        </Route>
+        <Route component={NotFound} />
       </Switch>
     </Suspense>
+  );
+}
+
+function NotFound() {
+  useDocumentTitle("Page not found");
+  return (
+    <main className="auth-page">
+      <div className="card auth-card">
+        <h1 className="auth-title">Page not found</h1>
+        <a className="button" href="/ai-studio">
+          Go to the studio
+        </a>
+      </div>
+    </main>
   );
 }

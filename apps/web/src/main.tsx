@@ -45,7 +45,8 @@ function Root() {
     <trpc.Provider client={trpcClient} queryClient={queryClient}>
       <QueryClientProvider client={queryClient}>
         <App />
-        <Toaster position="top-right" theme="system" richColors closeButton />
+        {/* Bottom corner: never over the header's account menu. */}
+        <Toaster position="bottom-right" theme="system" richColors closeButton />
       </QueryClientProvider>
     </trpc.Provider>
   );

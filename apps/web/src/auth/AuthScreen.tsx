@@ -1,5 +1,6 @@
 import { type FormEvent, type ReactNode, useEffect, useState } from "react";
 import { useLocation } from "wouter";
+import { useDocumentTitle } from "../lib/page";
 import { useStudioSession } from "./client";
 
 /** The frame both account screens share: brand, title, form, and the way to the other screen. */
@@ -15,6 +16,7 @@ export function AuthScreen(props: {
 }) {
   const session = useStudioSession();
   const [, navigate] = useLocation();
+  useDocumentTitle(props.title);
   // Signed in (just now, or already): on to where the user was going. Waiting for the session
   // itself, not the sign-in call, keeps the studio's guard from seeing a stale "signed out".
   useEffect(() => {
@@ -68,26 +70,76 @@ export function AuthField(props: {
   hint?: string;
 }) {
   const hintId = props.hint ? `${props.name}-hint` : undefined;
+  const inputId = `field-${props.name}`;
+  const password = props.type === "password";
+  const [shown, setShown] = useState(false);
+  const input = (
+    <input
+      id={inputId}
+      className="input"
+      type={password && shown ? "text" : (props.type ?? "text")}
+      name={props.name}
+      autoComplete={props.autoComplete}
+      required={props.required}
+      aria-describedby={hintId}
+      value={props.value}
+      onChange={(e) => props.onChange(e.target.value)}
+      // A shown password is still not for the browser's spell checker or autocorrect.
+      spellCheck={password ? false : undefined}
+      autoCapitalize={password ? "off" : undefined}
+    />
+  );
   return (
-    <label className="field">
-      <span className="label">{props.label}</span>
-      <input
-        className="input"
-        type={props.type ?? "text"}
-        name={props.name}
-        autoComplete={props.autoComplete}
-        required={props.required}
-        aria-describedby={hintId}
-        value={props.value}
-        onChange={(e) => props.onChange(e.target.value)}
-      />
+    <div className="field">
+      <label className="label" htmlFor={inputId}>
+        {props.label}
+      </label>
+      {password ? (
+        <div className="input-with-button">
+          {input}
+          <button
+            type="button"
+            className="button button-ghost button-small input-toggle"
+            aria-pressed={shown}
+            aria-controls={inputId}
+            onClick={() => setShown((s) => !s)}
+          >
+            {shown ? "Hide" : "Show"}
+            <span className="visually-hidden"> password</span>
+          </button>
+        </div>
+      ) : (
+        input
+      )}
       {props.hint && (
         <span id={hintId} className="hint">
           {props.hint}
         </span>
       )}
-    </label>
+    </div>
   );
+}
+
+/** better-auth's error, with the Retry-After the server sent when it was a 429. */
+type AuthError = { message?: string | undefined; status?: number | undefined };
+
+/** A refused attempt in words: a rate limit always says when to try again. */
+export function authErrorText(
+  error: AuthError,
+  retryAfterSeconds: number | null,
+  fallback: string,
+): string {
+  const message = error.message?.trim();
+  if (error.status === 429) {
+    if (message && /try again in/i.test(message)) return message;
+    const wait = retryAfterSeconds ?? 60;
+    const when =
+      wait < 90
+        ? `${wait} second${wait === 1 ? "" : "s"}`
+        : `${Math.ceil(wait / 60)} minute${Math.ceil(wait / 60) === 1 ? "" : "s"}`;
+    return `Too many attempts. Try again in ${when}.`;
+  }
+  return message || fallback;
 }
 
 /**
@@ -95,7 +147,9 @@ export function AuthField(props: {
  * refuse before any request is sent.
  */
 export function useAuthAction(
-  action: () => Promise<{ error?: { message?: string | undefined } | null | undefined }>,
+  action: (fetchOptions: {
+    onError: (context: { response: Response }) => void;
+  }) => Promise<{ error?: AuthError | null | undefined }>,
   fallbackMessage: string,
   check: () => string | null = () => null,
 ) {
@@ -106,9 +160,15 @@ export function useAuthAction(
     if (problem) return setError(problem);
     setBusy(true);
     setError(null);
-    const result = await action();
+    let retryAfter: number | null = null;
+    const result = await action({
+      onError({ response }) {
+        const seconds = Number(response.headers.get("retry-after"));
+        retryAfter = Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds) : null;
+      },
+    });
     setBusy(false);
-    if (result.error) setError(result.error.message ?? fallbackMessage);
+    if (result.error) setError(authErrorText(result.error, retryAfter, fallbackMessage));
   };
   return { busy, error, submit };
 }

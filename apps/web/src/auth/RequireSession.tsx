@@ -1,10 +1,35 @@
-import type { ReactNode } from "react";
+import { type ReactNode, useEffect, useRef, useState } from "react";
 import { Redirect } from "wouter";
-import { useStudioSession } from "./client";
+import { authClient, toStudioSession } from "./client";
 
-/** Signed-out visitors go to /sign-in, and come back here afterwards. */
+/** First retry after 1 s, doubling to at most every 10 s, for as long as the server is away. */
+export const retryDelayMs = (attempt: number) => Math.min(1_000 * 2 ** attempt, 10_000);
+
+/**
+ * Signed-out visitors go to /sign-in, and come back here afterwards. When the server does not
+ * answer (first run: Vite is up seconds before the API; a restart; a dropped connection) the
+ * check is retried with backoff until it does, and the page carries on by itself.
+ */
 export function RequireSession({ children, path }: { children: ReactNode; path: string }) {
-  const session = useStudioSession();
+  const hook = authClient.useSession();
+  const session = toStudioSession(hook);
+  const attempt = useRef(0);
+  const [retryAt, setRetryAt] = useState<number | null>(null);
+  const { error, refetch } = hook;
+
+  useEffect(() => {
+    if (!error) {
+      attempt.current = 0;
+      setRetryAt(null);
+      return;
+    }
+    // A new error object per failed check: schedule the next one.
+    const delay = retryDelayMs(attempt.current++);
+    setRetryAt(Date.now() + delay);
+    const timer = setTimeout(() => void refetch(), delay);
+    return () => clearTimeout(timer);
+  }, [error, refetch]);
+
   if (session.state === "loading") {
     return (
       <div className="splash" role="status">
@@ -14,10 +39,16 @@ export function RequireSession({ children, path }: { children: ReactNode; path: 
   }
   if (session.state === "unreachable") {
     return (
-      <div className="splash" role="alert">
-        <p>Could not check your session: {session.message}</p>
-        <button type="button" className="button" onClick={() => location.reload()}>
-          Try again
+      <div className="splash">
+        <span className="spinner" aria-hidden="true" />
+        {/* Announced once; the countdown below is not a live region. */}
+        <p role="status">Waiting for the studio server…</p>
+        <p className="muted">
+          It did not answer ({session.message}). Trying again
+          {retryAt ? <RetryIn at={retryAt} /> : null} — this page continues by itself.
+        </p>
+        <button type="button" className="button" onClick={() => void refetch()}>
+          Try now
         </button>
       </div>
     );
@@ -26,4 +57,14 @@ export function RequireSession({ children, path }: { children: ReactNode; path: 
     return <Redirect to={`/sign-in?next=${encodeURIComponent(path)}`} replace />;
   }
   return <>{children}</>;
+}
+
+function RetryIn({ at }: { at: number }) {
+  const [, tick] = useState(0);
+  useEffect(() => {
+    const timer = setInterval(() => tick((n) => n + 1), 1_000);
+    return () => clearInterval(timer);
+  }, []);
+  const seconds = Math.max(0, Math.ceil((at - Date.now()) / 1_000));
+  return <> in {seconds} s</>;
 }

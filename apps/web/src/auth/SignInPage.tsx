@@ -7,7 +7,7 @@ export default function SignInPage() {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const { busy, error, submit } = useAuthAction(
-    () => authClient.signIn.email({ email, password }),
+    (fetchOptions) => authClient.signIn.email({ email, password }, fetchOptions),
     "Could not sign in.",
   );
 

@@ -20,7 +20,8 @@ export default function SignUpPage() {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const { busy, error, submit } = useAuthAction(
-    () => authClient.signUp.email({ email, password, name: name.trim() || email }),
+    (fetchOptions) =>
+      authClient.signUp.email({ email, password, name: name.trim() || email }, fetchOptions),
     "Could not create the account.",
     () => passwordProblem(password),
   );

@@ -18,9 +18,40 @@ export function fieldErrorsOf(error: unknown): FieldErrors {
   return (error.data?.zodError?.fieldErrors as FieldErrors | undefined) ?? {};
 }
 
+/**
+ * Provider wording, as the server relays it, in words a creator understands. The server's message
+ * stays the source; only its display changes.
+ */
+const PLAIN: [RegExp, string][] = [
+  [
+    /^Google no longer knows this job\b|Invalid interaction name|Invalid operation name/i,
+    "Google no longer has this job (it expired or was removed on Google's side), so its result cannot be fetched. Retry starts a new generation.",
+  ],
+  [
+    /^OpenAI no longer knows this video job\b/i,
+    "OpenAI no longer has this video job (it expired or was removed on OpenAI's side), so its result cannot be fetched. Retry starts a new generation.",
+  ],
+];
+
+export function plainMessage(message: string): string {
+  for (const [pattern, plain] of PLAIN) if (pattern.test(message)) return plain;
+  return (
+    message
+      // Two sentences glued together ("…instead.Use GPT Image…") get their space back.
+      .replace(/([a-z0-9)\]"”'])([.!?])(?=[A-Z])/g, "$1$2 ")
+      .replace(/\s{2,}/g, " ")
+      .trim()
+  );
+}
+
+/** The message of a failed call, plain. */
+export function messageOf(error: unknown): string {
+  return plainMessage(error instanceof Error ? error.message : String(error));
+}
+
 /** One toast per failed call, worded by what the user can do about it. */
 export function toastApiError(error: unknown) {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = messageOf(error);
   switch (errorCode(error)) {
     case "BAD_REQUEST":
       toast.error("Please check the form", { description: message });

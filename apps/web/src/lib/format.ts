@@ -111,3 +111,25 @@ export function deliveredText(
   }
   return parts.join(" · ");
 }
+
+/**
+ * A server message about models in the studio's words: "GPT Image 1 (gpt-image-1) … Use
+ * gpt-image-2.6-sunburst instead." reads "GPT Image 1 … Use GPT Image 2.6 Sunburst instead."
+ */
+export function modelText(
+  message: string,
+  models: readonly Pick<MediaModel, "id" | "label">[],
+): string {
+  let text = message;
+  // Longest ids first, so "sora-2-pro" is not read as "sora-2" + "-pro".
+  for (const m of [...models].sort((a, b) => b.id.length - a.id.length)) {
+    text = text.split(`${m.label} (${m.id})`).join(m.label);
+    text = text.replace(
+      new RegExp(`(?<![\\w.-])${escapeRegExp(m.id)}(?![\\w-]|\\.\\d)`, "g"),
+      m.label,
+    );
+  }
+  return text;
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

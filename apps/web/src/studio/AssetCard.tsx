@@ -2,7 +2,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { getQueryKey } from "@trpc/react-query";
 import { type CSSProperties, useId, useState } from "react";
 import { toast } from "sonner";
-import { toastApiError } from "../lib/errors";
+import { plainMessage, toastApiError } from "../lib/errors";
 import {
   chargeText,
   deliveredText,
@@ -11,6 +11,7 @@ import {
   providerName,
   statusText,
 } from "../lib/format";
+import { prefersReducedMotion } from "../lib/page";
 import { type MediaAsset, trpc } from "../trpc";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { ProgressBar } from "./ProgressBar";
@@ -77,27 +78,48 @@ export function AssetCard(props: {
 
   const done = state.status === "succeeded" && asset.resultUrl;
   const kind = asset.type === "video" ? "Video" : "Image";
+  const grid = variant === "grid";
+  const errorText = asset.error ? plainMessage(asset.error.message) : null;
   return (
     <article
       className={`asset-card asset-${variant}`}
       aria-labelledby={titleId}
       data-status={state.status}
+      data-asset-id={asset.id}
     >
+      {/* In the grid the media is a picture of the result and a pointer shortcut to Open (the
+          Open button is the keyboard's): no native video controls, no extra tab stops. */}
+      {/* biome-ignore lint/a11y/noStaticElementInteractions lint/a11y/useKeyWithClickEvents: a pointer shortcut; the Open button is the keyboard route */}
       <div
-        className="asset-media"
-        style={variant === "preview" ? ({ "--ratio": ratioOf(asset) } as CSSProperties) : undefined}
+        className={`asset-media${grid && props.onOpen ? " is-openable" : ""}`}
+        style={{ "--ratio": ratioOf(asset) } as CSSProperties}
+        onClick={grid ? () => props.onOpen?.(asset) : undefined}
       >
         {done ? (
           asset.type === "video" ? (
-            // biome-ignore lint/a11y/useMediaCaption: generated clips come without a caption track; captions arrive with the social integration
-            <video
-              src={asset.resultUrl ?? undefined}
-              poster={asset.thumbnailUrl ?? undefined}
-              controls
-              playsInline
-              preload="metadata"
-              aria-label={`${kind}: ${asset.prompt}`}
-            />
+            grid ? (
+              <>
+                {asset.thumbnailUrl ? (
+                  <img src={asset.thumbnailUrl} alt={`${kind}: ${asset.prompt}`} loading="lazy" />
+                ) : (
+                  <span className="visually-hidden">{`${kind}: ${asset.prompt}`}</span>
+                )}
+                <span className="play-mark" aria-hidden="true" />
+              </>
+            ) : (
+              <video
+                key={asset.id}
+                src={asset.resultUrl ?? undefined}
+                poster={asset.thumbnailUrl ?? undefined}
+                controls
+                playsInline
+                preload="metadata"
+                // Opened, it plays (muted, as browsers allow), unless motion is unwelcome.
+                autoPlay={!prefersReducedMotion()}
+                muted
+                aria-label={`${kind}: ${asset.prompt}`}
+              />
+            )
           ) : (
             <img src={asset.resultUrl ?? undefined} alt={asset.prompt} loading="lazy" />
           )
@@ -109,9 +131,9 @@ export function AssetCard(props: {
             <ProgressBar {...state} />
           </div>
         ) : (
-          <div className="asset-problem" role={state.status === "failed" ? "alert" : undefined}>
+          <div className="asset-problem">
             <strong>{state.status === "failed" ? "Generation failed" : "Canceled"}</strong>
-            {asset.error && <p>{asset.error.message}</p>}
+            {errorText && <p>{errorText}</p>}
           </div>
         )}
         {asset.demo && (
@@ -128,21 +150,33 @@ export function AssetCard(props: {
           <h3 id={titleId} className="asset-title">
             {asset.modelLabel}
           </h3>
-          {/* In the preview, status changes are announced (progress ticks are not). */}
-          <span
-            className={`status status-${state.status}`}
-            role={variant === "preview" ? "status" : undefined}
-          >
-            {statusText(state.status)}
-          </span>
+          <span className={`status status-${state.status}`}>{statusText(state.status)}</span>
         </div>
+        {/* In the preview, status changes are announced once each (progress ticks are not), a
+            failure with its reason; the grid's cards stay quiet. */}
+        {variant === "preview" && (
+          <p className="visually-hidden" role="status">
+            {state.status === "failed"
+              ? `Generation failed. ${errorText ?? ""}`
+              : `${kind} ${statusText(state.status).toLowerCase()}.`}
+          </p>
+        )}
         <p className="asset-meta">
           {providerName(asset.provider)} · {kind} ·{" "}
           <time dateTime={asset.createdAt.toISOString()}>{formatDate(asset.createdAt)}</time>
           {` · ${chargeText(asset.charge)}`}
         </p>
-        {deliveredText(asset) && (
-          <p className="asset-meta asset-delivered">{deliveredText(asset)}</p>
+        {(deliveredText(asset) || asset.referenceImageUrl) && (
+          <p className="asset-meta asset-delivered">
+            {deliveredText(asset)}
+            {asset.referenceImageUrl && (
+              <span className="asset-with-reference">
+                {deliveredText(asset) ? " · " : ""}
+                <img src={asset.referenceImageUrl} alt="" width={20} height={20} loading="lazy" />
+                with reference
+              </span>
+            )}
+          </p>
         )}
         <p className="asset-prompt" title={asset.prompt}>
           {asset.prompt}
@@ -163,8 +197,10 @@ export function AssetCard(props: {
               className="button button-small"
               href={asset.resultUrl ?? undefined}
               download={fileName(asset)}
+              aria-label={grid ? "Download" : undefined}
+              title={grid ? "Download" : undefined}
             >
-              Download
+              {grid ? <DownloadIcon /> : "Download"}
             </a>
           )}
           {(state.status === "failed" || state.status === "canceled") && (
@@ -199,9 +235,11 @@ export function AssetCard(props: {
           <button
             type="button"
             className="button button-small button-danger-ghost"
+            aria-label={grid ? "Delete" : undefined}
+            title={grid ? "Delete" : undefined}
             onClick={() => setConfirming("delete")}
           >
-            Delete
+            {grid ? <TrashIcon /> : "Delete"}
           </button>
         </div>
         {done && variant === "preview" && (
@@ -259,6 +297,18 @@ function LaterButton(props: { label: string; reason: string; describedBy: string
     </button>
   );
 }
+
+// The grid's narrow cards keep every action on one row: the two common ones as icons.
+const DownloadIcon = () => (
+  <svg className="icon" viewBox="0 0 20 20" aria-hidden="true" focusable="false">
+    <path d="M10 3v9m0 0-4-4m4 4 4-4M4 16h12" />
+  </svg>
+);
+const TrashIcon = () => (
+  <svg className="icon" viewBox="0 0 20 20" aria-hidden="true" focusable="false">
+    <path d="M4 6h12M8 6V4h4v2m-6 0 1 10h6l1-10" />
+  </svg>
+);
 
 /** Width over height: from the result, else from the size or aspect ratio that was asked for. */
 function ratioOf(asset: MediaAsset): number {

@@ -1,11 +1,12 @@
-import { type FormEvent, useRef, useState } from "react";
+import { type FormEvent, useEffect, useRef, useState } from "react";
 import { toast } from "sonner";
 import { errorCode, type FieldErrors, fieldErrorsOf, toastApiError } from "../lib/errors";
 import { costLabel } from "../lib/format";
 import { newIdempotencyKey } from "../lib/idempotency";
-import { useLimits } from "../lib/limits";
+import { learnConcurrencyLimit, useConcurrency, useLimits } from "../lib/limits";
+import { session } from "../lib/page";
 import { type MediaAsset, trpc } from "../trpc";
-import { ModelPicker } from "./ModelPicker";
+import { ModelOptions, ModelPicker } from "./ModelPicker";
 import { PromptField, promptProblem } from "./PromptField";
 import { ReferencePhoto } from "./ReferencePhoto";
 import { useModelChoice } from "./useModelChoice";
@@ -15,7 +16,10 @@ export function GenerateForm({ onCreated }: { onCreated: (asset: MediaAsset) => 
   const utils = trpc.useUtils();
   const choice = useModelChoice();
   const generate = trpc.media.generate.useMutation();
-  const [prompt, setPrompt] = useState("");
+  // The draft survives a reload (this tab only); the photo does not (a File cannot be kept).
+  const [prompt, setPrompt] = useState(() => session.get<string>(PROMPT_KEY) ?? "");
+  useEffect(() => session.set(PROMPT_KEY, prompt), [prompt]);
+  const concurrency = useConcurrency();
   const [photo, setPhoto] = useState<File | null>(null);
   const [serverErrors, setServerErrors] = useState<FieldErrors>({});
   const [tried, setTried] = useState(false);
@@ -29,14 +33,20 @@ export function GenerateForm({ onCreated }: { onCreated: (asset: MediaAsset) => 
   const { model, options } = choice;
   const problem = promptProblem(prompt, useLimits().promptMaxLength);
   const sendsPhoto = Boolean(photo && model?.referenceImage);
-  const blocked = !model ? "Choose an available model." : problem;
+  const busyFull = concurrency.full ? `${concurrency.active} of ${concurrency.max} running` : null;
+  const blocked = !model
+    ? "Choose an available model."
+    : (problem ??
+      (busyFull
+        ? `${busyFull}: the most this account runs at once. Wait for one to finish, or cancel one.`
+        : null));
 
   const clearError = (field: string) =>
     setServerErrors((errors) => (errors[field] ? { ...errors, [field]: undefined } : errors));
 
   async function submit() {
     setTried(true);
-    if (!model || problem || submitting.current) return;
+    if (!model || blocked || submitting.current) return;
     const input = { type: model.type, model: model.id, prompt, options };
     const fingerprint = JSON.stringify([
       input,
@@ -64,11 +74,20 @@ export function GenerateForm({ onCreated }: { onCreated: (asset: MediaAsset) => 
       if (!created)
         toast.info("Already on its way", { description: "That generation was started." });
     } catch (error) {
-      setServerErrors(fieldErrorsOf(error));
+      const fields = fieldErrorsOf(error);
+      setServerErrors(fields);
       // A key removed from the server since the page loaded: refresh the catalog so the model
       // shows as unavailable and the picker falls back to one that works.
       if (errorCode(error) === "PRECONDITION_FAILED") void utils.media.models.invalidate();
-      toastApiError(error);
+      if (errorCode(error) === "TOO_MANY_REQUESTS") {
+        learnConcurrencyLimit(error);
+        void utils.media.list.invalidate();
+      }
+      // Announced once: a field's own error says it (role=alert), else a toast.
+      const shownOnField = Object.entries(fields).some(
+        ([field, messages]) => messages?.length && KNOWN_FIELDS.includes(field),
+      );
+      if (!shownOnField) toastApiError(error);
     } finally {
       submitting.current = false;
     }
@@ -111,7 +130,10 @@ export function GenerateForm({ onCreated }: { onCreated: (asset: MediaAsset) => 
         }
         error={serverErrors.referenceImage?.[0] ?? null}
       />
-      <ModelPicker choice={choice} errors={serverErrors} />
+      <div className="model-row-line">
+        <ModelPicker choice={choice} errors={serverErrors} />
+        {model && <ModelOptions model={model} choice={choice} errors={serverErrors} />}
+      </div>
       {otherErrors.length > 0 && (
         <p className="field-error" role="alert">
           {otherErrors.join(" ")}
@@ -123,10 +145,12 @@ export function GenerateForm({ onCreated }: { onCreated: (asset: MediaAsset) => 
             Estimated cost {costLabel(model, options)}
           </span>
         )}
+        {/* aria-disabled, not disabled: focus stays on the button (never falls to <body>) and
+            it still says why it cannot be pressed. */}
         <button
           type="submit"
-          className="button button-primary button-large"
-          disabled={Boolean(blocked) || generate.isPending}
+          className="button button-primary button-large generate-button"
+          aria-disabled={Boolean(blocked) || generate.isPending}
           aria-describedby={
             blockedHint ? "generate-blocked" : promptError ? "prompt-error" : "cost-estimate"
           }
@@ -134,6 +158,7 @@ export function GenerateForm({ onCreated }: { onCreated: (asset: MediaAsset) => 
         >
           {generate.isPending && <span className="spinner" aria-hidden="true" />}
           {generate.isPending ? "Starting…" : "Generate Media"}
+          {busyFull && !generate.isPending && <span className="button-note">{busyFull}</span>}
         </button>
       </div>
       {blockedHint && (
@@ -146,3 +171,4 @@ export function GenerateForm({ onCreated }: { onCreated: (asset: MediaAsset) => 
 }
 
 const KNOWN_FIELDS = ["prompt", "referenceImage", "model", "options"];
+const PROMPT_KEY = "streamline.studio.prompt";

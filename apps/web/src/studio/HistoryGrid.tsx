@@ -1,5 +1,6 @@
 import { keepPreviousData } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
+import { afterRender } from "../lib/page";
 import { type MediaAsset, type MediaStatus, type MediaType, trpc } from "../trpc";
 import { AssetCard } from "./AssetCard";
 
@@ -31,6 +32,29 @@ export function HistoryGrid(props: {
   );
   const assets = history.data?.pages.flatMap((page) => page.items) ?? [];
 
+  // After a delete, focus goes to the card that took the deleted one's place (or the one before
+  // it, or the heading when the grid is empty), never to <body>.
+  const heading = useRef<HTMLHeadingElement>(null);
+  const list = useRef<HTMLUListElement>(null);
+  const order = useRef<string[]>([]);
+  order.current = assets.map((a) => a.id);
+  const onDeleted = (id: string) => {
+    const ids = order.current;
+    const at = ids.indexOf(id);
+    const neighbour = ids[at + 1] ?? ids[at - 1];
+    afterRender(() => {
+      const card = neighbour
+        ? list.current?.querySelector<HTMLElement>(`[data-asset-id="${neighbour}"]`)
+        : null;
+      const target = card?.querySelector<HTMLElement>(".asset-actions button") ?? heading.current;
+      // Only when focus was lost with the deleted card (a delete from the preview moves it there).
+      if (document.activeElement === document.body || !document.activeElement?.isConnected)
+        target?.focus();
+    });
+    // After ours: the studio forgets the preview (and focuses it only if focus is still lost).
+    props.onDeleted(id);
+  };
+
   // Infinite scroll: a sentinel below the grid asks for the next page when it comes into view.
   const sentinel = useRef<HTMLDivElement>(null);
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = history;
@@ -51,7 +75,7 @@ export function HistoryGrid(props: {
   return (
     <section className="history" aria-labelledby="history-title">
       <div className="history-head">
-        <h2 id="history-title" className="section-title">
+        <h2 id="history-title" className="section-title" ref={heading} tabIndex={-1}>
           History
         </h2>
         <div className="filters">
@@ -86,7 +110,13 @@ export function HistoryGrid(props: {
         </div>
       </div>
       {history.isPending ? (
-        <p className="muted">Loading your generations…</p>
+        // The first row's space, so the page does not jump when the history arrives.
+        <div className="history-grid history-skeleton" role="status">
+          <span className="visually-hidden">Loading your generations…</span>
+          <div className="asset-card" aria-hidden="true" />
+          <div className="asset-card" aria-hidden="true" />
+          <div className="asset-card" aria-hidden="true" />
+        </div>
       ) : history.isError ? (
         <div className="notice notice-error" role="alert">
           <p>Could not load your history: {history.error.message}</p>
@@ -99,15 +129,10 @@ export function HistoryGrid(props: {
           {filtered ? "Nothing matches these filters." : "Your generations will appear here."}
         </p>
       ) : (
-        <ul className="history-grid" aria-label="Your generations">
+        <ul ref={list} className="history-grid" aria-label="Your generations">
           {assets.map((asset) => (
             <li key={asset.id}>
-              <AssetCard
-                asset={asset}
-                variant="grid"
-                onOpen={props.onOpen}
-                onDeleted={props.onDeleted}
-              />
+              <AssetCard asset={asset} variant="grid" onOpen={props.onOpen} onDeleted={onDeleted} />
             </li>
           ))}
         </ul>

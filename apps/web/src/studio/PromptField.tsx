@@ -41,7 +41,7 @@ export function PromptField(props: {
         id="prompt"
         name="prompt"
         className="textarea"
-        rows={5}
+        rows={4}
         value={value}
         onChange={(event) => onChange(event.target.value)}
         onKeyDown={onKeyDown}
@@ -53,7 +53,9 @@ export function PromptField(props: {
         <span id="prompt-hint" className="hint">
           <kbd>Ctrl</kbd>/<kbd>⌘</kbd> + <kbd>Enter</kbd> to generate
         </span>
-        <span id="prompt-count" className={`counter${over ? " is-over" : ""}`} aria-live="polite">
+        {/* Not a live region: read with the field (aria-describedby), not on every keystroke;
+            going over the limit is announced once, by the error below. */}
+        <span id="prompt-count" className={`counter${over ? " is-over" : ""}`}>
           {count.format(length)} / {count.format(maxLength)}
         </span>
       </div>

@@ -1,5 +1,4 @@
 import { type DragEvent, useEffect, useState } from "react";
-import { toast } from "sonner";
 import { formatBytes } from "../lib/format";
 import { type StudioLimits, useLimits } from "../lib/limits";
 
@@ -12,6 +11,33 @@ export function referencePhotoProblem(file: File, limits: StudioLimits): string 
     return `“${file.name}” is ${formatBytes(file.size)}; the limit is ${formatBytes(limits.referenceMaxBytes)}.`;
   }
   return null;
+}
+
+/** What the first bytes say the file is; null when it is none of the photo types we take. */
+export function sniffImageType(head: Uint8Array): string | null {
+  const starts = (bytes: number[], at = 0) => bytes.every((b, i) => head[at + i] === b);
+  if (starts([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return "image/png";
+  if (starts([0xff, 0xd8, 0xff])) return "image/jpeg";
+  // "RIFF" <size> "WEBP"
+  if (starts([0x52, 0x49, 0x46, 0x46]) && starts([0x57, 0x45, 0x42, 0x50], 8)) return "image/webp";
+  return null;
+}
+
+const KNOWN_OTHER: [number[], string][] = [
+  [[0x25, 0x50, 0x44, 0x46], "a PDF"],
+  [[0x47, 0x49, 0x46, 0x38], "a GIF"],
+  [[0x50, 0x4b, 0x03, 0x04], "a ZIP archive"],
+];
+
+/**
+ * The file's contents, not its name or the type the browser guessed from the name: a PDF renamed
+ * photo.png is refused here, before anything is uploaded (the server reads the bytes too).
+ */
+export async function referencePhotoContentProblem(file: File): Promise<string | null> {
+  const head = new Uint8Array(await file.slice(0, 16).arrayBuffer());
+  if (sniffImageType(head)) return null;
+  const other = KNOWN_OTHER.find(([magic]) => magic.every((b, i) => head[i] === b))?.[1];
+  return `“${file.name}” is not really a PNG, JPEG or WebP image${other ? ` (it is ${other})` : ""}.`;
 }
 
 /** Optional product photo: click to browse, drop, or paste; previewed, checked, removable. */
@@ -36,14 +62,14 @@ export function ReferencePhoto(props: {
     return () => URL.revokeObjectURL(url);
   }, [file]);
 
-  const accept = (candidate: File | undefined | null) => {
+  const accept = async (candidate: File | undefined | null) => {
     if (!candidate) return;
-    const problem = referencePhotoProblem(candidate, limits);
+    const problem =
+      referencePhotoProblem(candidate, limits) ??
+      (await referencePhotoContentProblem(candidate).catch(() => null));
     setLocalError(problem);
-    if (problem) {
-      toast.error("That photo can't be used", { description: problem });
-      return;
-    }
+    // Announced once, by the field's own error (an alert), not by a toast as well.
+    if (problem) return;
     onChange(candidate);
   };
 
@@ -56,7 +82,7 @@ export function ReferencePhoto(props: {
       );
       if (!image) return;
       event.preventDefault();
-      accept(image);
+      void accept(image);
     };
     window.addEventListener("paste", onPaste);
     return () => window.removeEventListener("paste", onPaste);
@@ -65,7 +91,7 @@ export function ReferencePhoto(props: {
   const onDrop = (event: DragEvent) => {
     event.preventDefault();
     setDragging(false);
-    if (enabled) accept(event.dataTransfer.files[0]);
+    if (enabled) void accept(event.dataTransfer.files[0]);
   };
   const shownError = localError ?? error;
 
@@ -111,7 +137,7 @@ export function ReferencePhoto(props: {
             aria-labelledby="reference-label"
             aria-describedby={`reference-hint${shownError ? " reference-error" : ""}`}
             onChange={(event) => {
-              accept(event.target.files?.[0]);
+              void accept(event.target.files?.[0]);
               event.target.value = "";
             }}
           />

@@ -3,6 +3,7 @@
 // progress tick re-renders one card, not the grid. State changes refetch the asset and the list.
 import { useState, useSyncExternalStore } from "react";
 import { toast } from "sonner";
+import { plainMessage } from "../lib/errors";
 import { type MediaAsset, trpc } from "../trpc";
 
 type OnProgressOptions = Parameters<typeof trpc.media.onProgress.useSubscription>[1];
@@ -36,6 +37,9 @@ export function useLiveProgress(assetId: string): ProgressEvent | undefined {
 }
 
 const TERMINAL = ["succeeded", "failed", "canceled"];
+
+/** The asset in the studio's preview, which announces its own outcome (so no second toast). */
+export const previewing: { id: string | null } = { id: null };
 
 /** What a card shows: the server's row, overlaid with the newest live event while in flight. */
 export function useAssetState(asset: MediaAsset) {
@@ -73,10 +77,11 @@ export function useProgressFeed(enabled: boolean): FeedState {
         if (event.kind === "progress") return;
         void utils.media.byId.invalidate({ id: event.assetId });
         void utils.media.list.invalidate();
-        if (event.kind === "error" && event.error) {
+        // A failure is announced once: by the preview when it shows that asset, else by a toast.
+        if (event.kind === "error" && event.error && previewing.id !== event.assetId) {
           toast.error("Generation failed", {
             id: `failed-${event.assetId}`,
-            description: event.error.message,
+            description: plainMessage(event.error.message),
           });
         }
       },

@@ -3,10 +3,13 @@
 // it was retired) the studio falls back to an available model of the same kind and says why.
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { toast } from "sonner";
-import { type OptionValues, resolveOptions, sentence } from "../lib/format";
+import { plainMessage } from "../lib/errors";
+import { modelText, type OptionValues, resolveOptions, sentence } from "../lib/format";
+import { session } from "../lib/page";
 import { type MediaModel, type MediaType, trpc } from "../trpc";
 
 const STORAGE_KEY = "streamline.studio.model";
+const OPTIONS_KEY = "streamline.studio.options";
 
 const remembered = () => {
   try {
@@ -32,7 +35,9 @@ export function firstAvailable(models: readonly MediaModel[], type: MediaType) {
 export function useModelChoice() {
   const models = trpc.media.models.useQuery(undefined, { staleTime: 5 * 60_000 });
   const [modelId, setModelId] = useState<string | null>(remembered);
-  const [chosen, setChosen] = useState<OptionValues>({});
+  // The options chosen in this tab survive a reload with the draft prompt.
+  const [chosen, setChosen] = useState<OptionValues>(() => session.get(OPTIONS_KEY) ?? {});
+  useEffect(() => session.set(OPTIONS_KEY, chosen), [chosen]);
   const list = models.data ?? [];
   const selected = list.find((m) => m.id === modelId);
   const model = selected?.available ? selected : undefined;
@@ -48,7 +53,11 @@ export function useModelChoice() {
       firstAvailable(models.data, type) ?? models.data.find((m) => m.available) ?? null;
     if (selected && announced.current !== selected.id) {
       announced.current = selected.id;
-      const why = sentence(selected.unavailableMessage ?? `${selected.label} is unavailable`);
+      const why = sentence(
+        plainMessage(
+          modelText(selected.unavailableMessage ?? `${selected.label} is unavailable`, models.data),
+        ),
+      );
       if (fallback) {
         toast.warning(why, { description: `Switched to ${fallback.label}.` });
         remember(fallback.id);

@@ -1,0 +1,34 @@
+import { type ReactNode, useLayoutEffect, useRef } from "react";
+import { Link } from "wouter";
+import { UserMenu } from "./auth/UserMenu";
+
+/**
+ * The sticky top bar every signed-in page shares. Its height is published as --header-h, which
+ * the stylesheet uses for scroll-padding-top (a focused control is never under the bar) and for
+ * the scroll margin of whatever the studio brings into view.
+ */
+export function AppHeader({ children }: { children?: ReactNode }) {
+  const bar = useRef<HTMLElement>(null);
+  useLayoutEffect(() => {
+    const node = bar.current;
+    if (!node) return;
+    const publish = () =>
+      document.documentElement.style.setProperty("--header-h", `${node.offsetHeight}px`);
+    publish();
+    const observer = new ResizeObserver(publish);
+    observer.observe(node);
+    return () => observer.disconnect();
+  }, []);
+  return (
+    <header ref={bar} className="topbar">
+      <Link className="brand" href="/ai-studio">
+        <span className="brand-mark" aria-hidden="true" /> Streamline{" "}
+        <span className="brand-sub">AI Studio</span>
+      </Link>
+      <div className="topbar-end">
+        {children}
+        <UserMenu />
+      </div>
+    </header>
+  );
+}
