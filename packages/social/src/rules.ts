@@ -1,10 +1,17 @@
 // Pre-publish checks, run before any Zernio call so a post never fails silently at publish time.
 // The limits are data (platforms.ts); this file only applies them and words the refusals.
-import * as twitterText from "twitter-text";
+import * as twitterTextModule from "twitter-text";
 import { PLATFORM_RULES, type PlatformRules, type SocialPlatform } from "./platforms";
 import { instantOf } from "./schedule-time";
 
 export * from "./platforms";
+
+// twitter-text's CommonJS build sets `module.exports = exports.default` and its ESM build exports
+// only a default object, so Node's ESM loader (tsx, `pnpm start`) and browsers find the functions
+// on `default`; Vite's interop (vitest) puts them on the namespace. Take whichever holds them.
+const twitterText: typeof twitterTextModule =
+  (twitterTextModule as unknown as { default?: typeof twitterTextModule }).default ??
+  twitterTextModule;
 
 export interface MediaFacts {
   type: "image" | "video" | "gif";
