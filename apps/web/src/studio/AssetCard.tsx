@@ -12,16 +12,11 @@ import {
   statusText,
 } from "../lib/format";
 import { prefersReducedMotion } from "../lib/page";
+import { PostAction, PostStatusChips, SocialNext } from "../social/SocialActions";
 import { type MediaAsset, trpc } from "../trpc";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { ProgressBar } from "./ProgressBar";
 import { progressStore, useAssetState } from "./progress";
-
-const LATER = {
-  post: "Scheduling arrives with the social integration",
-  caption: "Captions arrive with the social integration",
-  schedule: "Scheduling arrives with the social integration",
-};
 
 type ListPages = { pages: { items: MediaAsset[]; nextCursor: string | null }[] };
 
@@ -38,7 +33,6 @@ export function AssetCard(props: {
   const queryClient = useQueryClient();
   const [confirming, setConfirming] = useState<"delete" | "retry" | null>(null);
   const titleId = useId();
-  const laterId = useId();
 
   const refresh = (updated: MediaAsset) => {
     progressStore.forget(updated.id);
@@ -191,7 +185,7 @@ export function AssetCard(props: {
               Open
             </button>
           )}
-          <LaterButton label="Post" reason={LATER.post} describedBy={laterId} />
+          <PostAction asset={asset} variant={variant} />
           {done && (
             <a
               className="button button-small"
@@ -242,15 +236,8 @@ export function AssetCard(props: {
             {grid ? <TrashIcon /> : "Delete"}
           </button>
         </div>
-        {done && variant === "preview" && (
-          <div className="asset-actions asset-next">
-            <LaterButton label="Generate Caption" reason={LATER.caption} describedBy={laterId} />
-            <LaterButton label="Schedule Post" reason={LATER.schedule} describedBy={laterId} />
-          </div>
-        )}
-        <p id={laterId} className="hint asset-later">
-          Post, captions and scheduling arrive with the social integration.
-        </p>
+        {done && variant === "preview" && <SocialNext asset={asset} variant={variant} />}
+        <PostStatusChips asset={asset} variant={variant} />
       </div>
       <ConfirmDialog
         open={confirming === "delete"}
@@ -279,22 +266,6 @@ export function AssetCard(props: {
         </p>
       </ConfirmDialog>
     </article>
-  );
-}
-
-/** Present but not yet usable: focusable, says why on click and to screen readers. */
-function LaterButton(props: { label: string; reason: string; describedBy: string }) {
-  return (
-    <button
-      type="button"
-      className="button button-small is-disabled"
-      aria-disabled="true"
-      aria-describedby={props.describedBy}
-      title={props.reason}
-      onClick={() => toast.info(props.reason, { id: props.reason })}
-    >
-      {props.label}
-    </button>
   );
 }
 

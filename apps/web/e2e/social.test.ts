@@ -1,0 +1,364 @@
+// Captions and posting in Debian's Chromium against the real server: provider + caption mocks and
+// the Zernio fake over loopback HTTP. Generate an image → Generate Caption → edit Instagram →
+// schedule it for tomorrow 09:00 Europe/Berlin to two accounts (Zernio gets exactly one post and
+// one upload) → "Scheduled"; a video posted now ends "Published" with a link; without a Zernio key
+// the dialog says what to configure. Screenshots under e2e-artifacts/social-<mode>/.
+import { existsSync } from "node:fs";
+import { mkdir, rm } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import {
+  createGoogleCaptionsMock,
+  createGoogleMock,
+  createOpenAIMock,
+  createOpenAIResponsesMock,
+  startMockProviderServer,
+} from "@streamline/providers/testing";
+import { createZernioFake, type ZernioFake } from "@streamline/social/testing";
+import { delay, HttpResponse, http, type RequestHandler } from "msw";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  buildWeb,
+  freePort,
+  makeDataDirs,
+  type ProviderMocks,
+  type ServerRun,
+  serverEnv,
+  startStudioServer,
+  startWebDevServer,
+} from "./stack";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const WEB_MODES = (["dev", "dist"] as const).filter(
+  (m) => !process.env.E2E_WEB || process.env.E2E_WEB === m,
+);
+const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../e2e-artifacts");
+const BERLIN = "Europe/Berlin";
+// The browser's own timezone, so the dialog's default is visibly not Berlin.
+const BROWSER_ZONE = "America/New_York";
+
+/** Media and caption mocks on one port (as stack.ts's, plus the Responses/Gemini caption routes). */
+async function startMocks() {
+  const handlers: RequestHandler[] = [];
+  const server = await startMockProviderServer(handlers);
+  const openai = createOpenAIMock({ baseURL: `${server.url}/v1`, videoPollsToComplete: 10 });
+  const google = createGoogleMock({ baseURL: server.url, videoPollsToComplete: 6 });
+  const openaiCaptions = createOpenAIResponsesMock({ baseURL: `${server.url}/v1` });
+  const googleCaptions = createGoogleCaptionsMock({ baseURL: server.url });
+  const slowImages = http.post(/\/v1\/images\/(generations|edits)$/, async () => {
+    await delay(800);
+    return undefined;
+  });
+  handlers.push(
+    slowImages,
+    ...openaiCaptions.handlers,
+    ...openai.handlers,
+    ...googleCaptions.handlers,
+    ...google.handlers,
+    http.all("*", () => HttpResponse.json({ error: "no mock" }, { status: 501 })),
+  );
+  return { url: server.url, openai, google, openaiCaptions, close: () => server.close() };
+}
+
+/** The Zernio fake on loopback: its API on one port, its presigned uploads on another. */
+async function startZernio() {
+  const apiHandlers: RequestHandler[] = [];
+  const uploadHandlers: RequestHandler[] = [];
+  const api = await startMockProviderServer(apiHandlers);
+  const uploads = await startMockProviderServer(uploadHandlers);
+  const fake = createZernioFake({
+    baseURL: api.url,
+    uploadOrigin: uploads.url,
+    publishDurationMs: 300,
+  });
+  apiHandlers.push(...fake.handlers);
+  uploadHandlers.push(...fake.handlers);
+  return {
+    fake,
+    // Single-team mode: every account of the workspace is the user's (no per-user profile to connect).
+    env: { ZERNIO_API_KEY: fake.apiKey, ZERNIO_BASE_URL: api.url, ZERNIO_SHARED_ACCOUNTS: "1" },
+    close: async () => {
+      await api.close();
+      await uploads.close();
+    },
+  };
+}
+
+/** "YYYY-MM-DD" of tomorrow in a timezone. */
+function tomorrowIn(zone: string): string {
+  return new Intl.DateTimeFormat("en-CA", {
+    timeZone: zone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).format(new Date(Date.now() + 86_400_000));
+}
+
+type Stack = {
+  mocks: Awaited<ReturnType<typeof startMocks>>;
+  zernio: Awaited<ReturnType<typeof startZernio>> | undefined;
+  dirs: Awaited<ReturnType<typeof makeDataDirs>>;
+  server: ServerRun;
+  web: { url: string; stop(): Promise<void> };
+  browser: Browser;
+  page: Page;
+  shot: (name: string) => Promise<void>;
+  close: () => Promise<void>;
+};
+
+async function startStack(mode: "dev" | "dist", withZernio: boolean, artifacts: string) {
+  if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM} (set CHROMIUM_PATH).`);
+  await rm(artifacts, { recursive: true, force: true });
+  await mkdir(artifacts, { recursive: true });
+  const mocks = await startMocks();
+  const zernio = withZernio ? await startZernio() : undefined;
+  const dirs = await makeDataDirs();
+  const webPort = await freePort();
+  let env: Record<string, string> = {
+    ...serverEnv(mocks as unknown as ProviderMocks, dirs, `http://127.0.0.1:${webPort}`),
+    ...(zernio?.env ?? {}),
+    POST_POLL_MIN_MS: "200",
+    POST_POLL_MAX_MS: "500",
+    ZERNIO_RETRY_MIN_DELAY_MS: "5",
+  };
+  let server: ServerRun;
+  let web: { url: string; stop(): Promise<void> };
+  if (mode === "dist") {
+    await buildWeb(dirs.WEB_DIST_DIR);
+    env = { ...env, PORT: String(webPort), WEB_DIST_DIR: dirs.WEB_DIST_DIR };
+    server = await startStudioServer(env);
+    web = { url: server.url, stop: async () => {} };
+  } else {
+    server = await startStudioServer(env);
+    web = await startWebDevServer(server.port, webPort);
+  }
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+  });
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    reducedMotion: "reduce",
+    timezoneId: BROWSER_ZONE,
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  let step = 0;
+  const shot = async (name: string) => {
+    await page.waitForTimeout(300);
+    await page.screenshot({
+      path: path.join(artifacts, `${String(++step).padStart(2, "0")}-${name}.png`),
+      fullPage: true,
+    });
+  };
+  return {
+    mocks,
+    zernio,
+    dirs,
+    server,
+    web,
+    browser,
+    page,
+    shot,
+    close: async () => {
+      await browser.close();
+      await web.stop();
+      await server.stop();
+      await zernio?.close();
+      await mocks.close();
+      await dirs.remove();
+    },
+  } satisfies Stack;
+}
+
+async function signUp(page: Page, url: string, email: string) {
+  await page.goto(`${url}/`);
+  await page.waitForURL(/\/sign-in/);
+  await page.getByRole("link", { name: "Create an account" }).click();
+  await page.getByLabel("Name").fill("Sam Poster");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password", { exact: true }).fill("gummies4ever");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.waitForURL(/\/ai-studio$/);
+  await page.getByRole("heading", { name: "Create" }).waitFor();
+}
+
+async function chooseModel(page: Page, name: RegExp) {
+  const trigger = page.getByRole("button", { name: /^Model\b/ });
+  if ((await trigger.getAttribute("aria-expanded")) !== "true") await trigger.click();
+  const panel = page.getByRole("group", { name: "Choose a model" });
+  await panel.getByRole("button", { name }).click();
+  await panel.waitFor({ state: "detached" });
+}
+
+async function generateImage(page: Page, prompt: string) {
+  await chooseModel(page, /^GPT Image 2 OpenAI/);
+  await page.getByLabel("Describe your product / scene").fill(prompt);
+  await page.getByRole("button", { name: "Generate Media" }).click();
+  const preview = page.getByRole("region", { name: "Preview" });
+  await preview.locator('img[src^="/media/image/"]').waitFor({ timeout: 30_000 });
+  return preview;
+}
+
+describe.each(WEB_MODES)("captions and posting in the browser (%s)", (mode) => {
+  let s: Stack;
+
+  beforeAll(async () => {
+    s = await startStack(mode, true, path.join(ARTIFACTS, `social-${mode}`));
+    await signUp(s.page, s.web.url, `poster-${mode}@example.com`);
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it("captions an image, edits Instagram, schedules it for tomorrow 09:00 Berlin to two accounts", async () => {
+    const { page } = s;
+    const preview = await generateImage(page, "Creatine gummies on a gym bench, morning light");
+
+    // Generate Caption: a panel with platform tabs; one provider call writes them all.
+    await preview.getByRole("button", { name: "Generate Caption" }).click();
+    const panel = preview.getByRole("region", { name: "Captions" });
+    await panel.getByRole("button", { name: "Generate captions" }).click();
+    const instagram = panel.getByLabel("Instagram caption");
+    await expect.poll(() => instagram.inputValue(), { timeout: 30_000 }).not.toBe("");
+    expect(s.mocks.openaiCaptions.requests.length).toBe(1);
+    await panel.getByRole("tab", { name: /^X/ }).click();
+    await panel.getByLabel("X post").waitFor();
+    await panel.getByText(/\/ 280 \(weighted\)/).waitFor();
+    await s.shot("captions-generated");
+
+    // Edit Instagram: live counter, then saved as a new version.
+    await panel.getByRole("tab", { name: /^Instagram/ }).click();
+    const edited = "Leg day fuel: creatine gummies that taste like candy. #gummies #legday";
+    await instagram.fill(edited);
+    await panel.getByText(`${[...edited].length} / 2,200`).waitFor();
+    await panel.getByRole("button", { name: "Save edit" }).click();
+    await panel.getByText("2 versions").waitFor();
+    await s.shot("caption-edited");
+
+    // Schedule Post: the dialog, its accounts, the caption prefilled from the latest version.
+    await preview.getByRole("button", { name: "Schedule Post" }).click();
+    const dialog = page.getByRole("dialog", { name: "Schedule post" });
+    await dialog.waitFor();
+    const linkedin = dialog.getByRole("checkbox", { name: /^LinkedIn/ });
+    expect(await linkedin.isDisabled()).toBe(true);
+    await dialog
+      .getByText(/reconnect it in Zernio/)
+      .first()
+      .waitFor();
+    await dialog.getByRole("checkbox", { name: /^Instagram @streamline\.studio/ }).check();
+    await dialog.getByRole("checkbox", { name: /^X @streamline_ai/ }).check();
+    expect(await dialog.getByLabel("Instagram caption").inputValue()).toBe(edited);
+    // The browser's timezone by default, shown explicitly; changed to Berlin.
+    const zone = dialog.getByLabel("Timezone");
+    expect(await zone.inputValue()).toBe(BROWSER_ZONE);
+    await dialog.getByText(`Times are in ${BROWSER_ZONE}`, { exact: false }).waitFor();
+    const day = tomorrowIn(BERLIN);
+    await dialog.getByLabel("Date and time").fill(`${day}T09:00`);
+    await zone.fill(BERLIN);
+    await dialog.getByText(`Times are in ${BERLIN}`, { exact: false }).waitFor();
+    // A live refusal: too many hashtags for Instagram turns Schedule off, fixing it turns it on.
+    const igField = dialog.getByLabel("Instagram caption");
+    await igField.fill(`${edited} #a #b #c #d`);
+    await dialog
+      .getByText(/Instagram allows 5 hashtags/)
+      .first()
+      .waitFor();
+    const scheduleButton = dialog.getByRole("button", { name: "Schedule", exact: true });
+    await expect.poll(() => scheduleButton.isDisabled()).toBe(true);
+    await s.shot("schedule-refused");
+    await igField.fill(edited);
+    await expect.poll(() => scheduleButton.isEnabled()).toBe(true);
+    await s.shot("schedule-dialog");
+    await scheduleButton.dblclick();
+    await dialog.waitFor({ state: "detached" });
+
+    // The card: per-platform chips, "Scheduled for …".
+    const chips = preview.locator(".post-chip.chip-scheduled");
+    await expect.poll(() => chips.count()).toBe(2);
+    await preview
+      .getByText(/Scheduled for/)
+      .first()
+      .waitFor();
+
+    // Zernio got exactly one post with those fields, and one media upload.
+    const zernio = s.zernio?.fake as ZernioFake;
+    await expect.poll(() => zernio.requestsTo("posts.create").length, { timeout: 20_000 }).toBe(1);
+    const body = zernio.requestsTo("posts.create")[0]?.json as Record<string, unknown>;
+    expect(body).toMatchObject({
+      scheduledFor: `${day}T09:00`,
+      timezone: BERLIN,
+      content: edited,
+    });
+    const platforms = body.platforms as Array<{ platform: string; accountId: string }>;
+    expect(platforms.map((p) => [p.platform, p.accountId])).toEqual([
+      ["instagram", "acc_instagram_1"],
+      ["twitter", "acc_twitter_1"],
+    ]);
+    expect(body.publishNow).not.toBe(true);
+    expect(zernio.uploads).toHaveLength(1);
+    expect(zernio.uploads[0]?.contentType).toBe("image/png");
+    await page.waitForTimeout(1_000);
+    expect(zernio.requestsTo("posts.create")).toHaveLength(1);
+    await s.shot("scheduled");
+  });
+
+  it("posts a video now: the card ends Published with a link", async () => {
+    const { page } = s;
+    await chooseModel(page, /^Sora 2 OpenAI/);
+    await page.getByLabel("Duration (s)").selectOption("4");
+    await page.getByLabel("Describe your product / scene").fill("Selfie video with gummies");
+    await page.getByRole("button", { name: "Generate Media" }).click();
+    const preview = page.getByRole("region", { name: "Preview" });
+    await preview.locator("video").waitFor({ timeout: 60_000 });
+
+    await preview.getByRole("button", { name: "Post", exact: true }).click();
+    const dialog = page.getByRole("dialog", { name: "Post now" });
+    await dialog.waitFor();
+    await dialog.getByRole("checkbox", { name: /^TikTok/ }).check();
+    await dialog.getByLabel("TikTok caption").fill("Gummies, but make it a workout #fitness");
+    await s.shot("post-now-dialog");
+    await dialog.getByRole("button", { name: "Post now", exact: true }).click();
+    await dialog.waitFor({ state: "detached" });
+    const published = preview.locator(".post-chip.chip-published a");
+    await published.waitFor({ timeout: 30_000 });
+    expect(await published.getAttribute("href")).toMatch(/^https?:\/\//);
+    expect(await published.textContent()).toContain("Published");
+    const zernio = s.zernio?.fake as ZernioFake;
+    const posts = zernio.requestsTo("posts.create");
+    expect(posts).toHaveLength(2);
+    expect(posts[1]?.json).toMatchObject({ publishNow: true });
+    await s.shot("published");
+  });
+});
+
+describe("posting without a Zernio key (dist)", () => {
+  let s: Stack;
+  beforeAll(async () => {
+    s = await startStack("dist", false, path.join(ARTIFACTS, "social-no-key"));
+    await signUp(s.page, s.web.url, "nokey@example.com");
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it("says what to configure, and nothing crashes", async () => {
+    const { page } = s;
+    const preview = await generateImage(page, "Gummies on a towel");
+    await preview.getByRole("button", { name: "Schedule Post" }).click();
+    const dialog = page.getByRole("dialog", { name: "Schedule post" });
+    await dialog.getByText("Posting is not set up.").waitFor();
+    await dialog
+      .getByText(/ZERNIO_API_KEY/)
+      .first()
+      .waitFor();
+    await s.shot("no-key");
+    // Escape closes it; focus is back on the button that opened it.
+    await page.keyboard.press("Escape");
+    await dialog.waitFor({ state: "detached" });
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim() ?? "")).toBe(
+      "Schedule Post",
+    );
+  });
+});

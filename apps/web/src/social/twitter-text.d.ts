@@ -1,0 +1,12 @@
+// twitter-text's ESM build exports only a default object, so the studio imports the two functions
+// it counts with from their own modules (tree-shaken; the same code the server runs).
+declare module "twitter-text/dist/esm/parseTweet.js" {
+  export default function parseTweet(text: string): {
+    weightedLength: number;
+    valid: boolean;
+    permillage: number;
+  };
+}
+declare module "twitter-text/dist/esm/extractHashtags.js" {
+  export default function extractHashtags(text: string): string[];
+}
