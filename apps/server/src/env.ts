@@ -114,6 +114,12 @@ export function loadEnv(runtimeEnv: NodeJS.ProcessEnv = process.env) {
       ZERNIO_BASE_URL: z.url().optional(),
       /** Turns on POST /webhooks/zernio (HMAC-SHA256 of the body in X-Zernio-Signature). */
       ZERNIO_WEBHOOK_SECRET: optional,
+      /**
+       * Single-team installs only: `1` lets every studio user see and post to every account of the
+       * Zernio workspace (the pre-profiles behaviour). Off (default): each user gets their own
+       * Zernio profile and sees, connects and posts to only its accounts.
+       */
+      ZERNIO_SHARED_ACCOUNTS: bool,
       /** Timeout of one Zernio API call (each of ≤ 3 attempts), seconds. */
       ZERNIO_TIMEOUT_SECONDS: z.coerce.number().positive().default(30),
       /** First pause before a Zernio call is retried (doubles, ≤ 3 attempts, never before a rate-limit reset). */

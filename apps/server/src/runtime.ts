@@ -181,13 +181,21 @@ export async function createRuntime(
       recheckMs: env.MEDIA_STREAM_RECHECK_SECONDS * 1000,
     },
     captions,
-    social: { zernio: social.zernio, demo: social.demo, queue: postingQueue },
+    social: {
+      zernio: social.zernio,
+      demo: social.demo,
+      queue: postingQueue,
+      // Per-user Zernio profiles unless ZERNIO_SHARED_ACCOUNTS=1; connect returns to APP_ORIGIN.
+      sharedAccounts: env.ZERNIO_SHARED_ACCOUNTS,
+      appOrigin: origins[0],
+    },
   };
 
   const posting: PostingDeps = {
     db: handle.db,
     storage,
     zernio: social.zernio,
+    sharedAccounts: env.ZERNIO_SHARED_ACCOUNTS,
     queue: postingQueue,
     publicMediaBaseUrl: env.MEDIA_PUBLIC_BASE_URL,
     poll: { minIntervalMs: env.POST_POLL_MIN_MS, maxIntervalMs: env.POST_POLL_MAX_MS },

@@ -1,7 +1,8 @@
 // Shared set-up for the social suites: finished assets written straight into the database and
 // storage (exact media facts, no generation), the vendor fakes, and small polling helpers.
-import { insertMediaAsset, type MediaAsset } from "@streamline/db";
+import { findSocialProfile, insertMediaAsset, type MediaAsset } from "@streamline/db";
 import { gradientPng, samplePosterJpeg, sampleVideoMp4 } from "@streamline/providers/testing";
+import { ZERNIO_MOCK_ACCOUNTS, type ZernioFake } from "@streamline/social/testing";
 import { TRPCClientError } from "@trpc/client";
 import { HttpResponse, http } from "msw";
 import type { TestServer } from "./harness";
@@ -160,3 +161,28 @@ export function tomorrowIn(timezone: string): string {
 
 export const words = (count: number) =>
   Array.from({ length: count }, (_, i) => `word${i % 10}`).join(" ");
+
+/** The user's Zernio profile id, created through social.accounts when they have none yet. */
+export async function profileIdOf(server: TestServer, userId: string): Promise<string> {
+  await server.client(userId).social.accounts.query();
+  const row = await findSocialProfile(server.runtime.handle.db, userId);
+  if (!row?.zernio_profile_id) throw new Error(`${userId} has no Zernio profile`);
+  return row.zernio_profile_id;
+}
+
+/**
+ * Puts the fake's default accounts (acc_instagram_1, acc_twitter_1, …) into the user's own Zernio
+ * profile: accounts are per user, and the suites post as this user to those ids.
+ */
+export async function giveMockAccounts(
+  server: TestServer,
+  zernio: ZernioFake,
+  userId: string,
+): Promise<string> {
+  const profileId = await profileIdOf(server, userId);
+  zernio.moveAccounts(
+    profileId,
+    ZERNIO_MOCK_ACCOUNTS.map((a) => a._id),
+  );
+  return profileId;
+}

@@ -15,7 +15,14 @@ import {
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { collectEvents, startTestServer, type TestServer } from "./harness";
-import { failure, makeAsset, tomorrowIn, trpcCode, waitFor } from "./social-helpers";
+import {
+  failure,
+  giveMockAccounts,
+  makeAsset,
+  tomorrowIn,
+  trpcCode,
+  waitFor,
+} from "./social-helpers";
 
 const openai = createOpenAIResponsesMock();
 const zernio = createZernioFake();
@@ -54,6 +61,8 @@ describe.each(testBackends())("posting through Zernio on %s", (backend) => {
       POST_POLL_MAX_MS: "80",
       POST_RETRY_DELAY_SECONDS: "0",
     });
+    // Accounts are per user: alice's own Zernio profile holds the fake's accounts.
+    await giveMockAccounts(server, zernio, "alice");
   }, 60_000);
   afterAll(async () => {
     await server?.close();

@@ -21,7 +21,9 @@ import { createTestClient, startTestServer, type TestServer } from "./harness";
 import {
   answerResponsesOnce,
   failure,
+  giveMockAccounts,
   makeAsset,
+  profileIdOf,
   tomorrowIn,
   trpcCode,
   words,
@@ -56,6 +58,7 @@ describe.each(testBackends())("social captions and checks on %s", (backend) => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer(backend, SOCIAL_ENV);
+    await giveMockAccounts(server, zernio, "alice");
   }, 60_000);
   afterAll(async () => {
     await server?.close();
@@ -294,7 +297,11 @@ describe.each(testBackends())("social captions and checks on %s", (backend) => {
       scheduledFor: [expect.any(String)],
       timezone: [expect.any(String)],
     });
-    expect(zernio.requests).toHaveLength(0);
+    // Nothing is posted; the only Zernio call is alice's own account list (reused for 15 s).
+    const seen = zernio.requests.map((r) => `${r.route} ${r.query.profileId ?? ""}`);
+    const profileId = await profileIdOf(server, "alice");
+    expect(seen.length).toBeLessThanOrEqual(1);
+    expect(seen.every((r) => r === `accounts.list ${profileId}`)).toBe(true);
   });
 
   it("answers NOT_FOUND for another user's asset everywhere", async () => {
@@ -417,6 +424,7 @@ describe("social without a Zernio key, and in offline demo mode", () => {
         configured: false,
         message: "Posting is not configured — add ZERNIO_API_KEY",
         demo: false,
+        shared: false,
         accounts: [],
       });
       const asset = await makeAsset(server, "alice", { type: "image", width: 1080, height: 1080 });
@@ -478,6 +486,12 @@ describe("social without a Zernio key, and in offline demo mode", () => {
       const accounts = await client.social.accounts.query();
       expect(accounts).toMatchObject({ configured: true, demo: true });
       expect(accounts.accounts.every((a) => a.displayName?.startsWith("Demo"))).toBe(true);
+      // Every demo user has their own demo accounts, never another user's.
+      const other = await demo.client("demo-user-2").social.accounts.query();
+      expect(other.accounts).toHaveLength(accounts.accounts.length);
+      expect(other.accounts.every((a) => a.displayName?.startsWith("Demo"))).toBe(true);
+      const mine = new Set(accounts.accounts.map((a) => a.id));
+      expect(other.accounts.filter((a) => mine.has(a.id))).toEqual([]);
       const instagram = accounts.accounts.find((a) => a.platform === "instagram");
       const post = await client.social.schedule.mutate({
         assetId: asset.id,

@@ -60,6 +60,16 @@ export interface SocialDeps {
   queue: Pick<PostingQueue, "enqueue">;
   /** The clock schedule checks use ("a time in the past"). */
   now?: (() => Date) | undefined;
+  /**
+   * ZERNIO_SHARED_ACCOUNTS=1: every account of the Zernio workspace is every user's (single-team
+   * installs). Off (default): each user has their own Zernio profile and only its accounts.
+   */
+  sharedAccounts?: boolean | undefined;
+  /** The studio's origin (APP_ORIGIN): social.connect sends the user back to its /ai-studio. */
+  appOrigin?: string | undefined;
+  /** Tests: when a 'creating' profile claim counts as abandoned, and how long others wait for it. */
+  profileClaimStaleMs?: number | undefined;
+  profileWaitMs?: number | undefined;
 }
 
 /** Everything the API needs from the outside world; the server wires real ones, tests fakes. */

@@ -15,4 +15,5 @@ export * from "./queries/captions";
 export * from "./queries/media-assets";
 export * from "./queries/media-events";
 export * from "./queries/scheduled-posts";
+export * from "./queries/social-profiles";
 export * from "./schema";

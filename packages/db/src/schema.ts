@@ -231,7 +231,24 @@ export interface Database {
   captions: CaptionsTable;
   scheduled_posts: ScheduledPostsTable;
   zernio_webhook_events: ZernioWebhookEventsTable;
+  social_profiles: SocialProfilesTable;
 }
+
+/**
+ * A studio user's own Zernio profile: they see and post to only its accounts. Claimed as
+ * 'creating' before Zernio is asked (so concurrent first requests make one profile), then 'ready'.
+ */
+export interface SocialProfilesTable {
+  user_id: string;
+  zernio_profile_id: string | null;
+  status: ColumnType<"creating" | "ready", "creating" | "ready" | undefined, "creating" | "ready">;
+  /** Sent as the profile create's Idempotency-Key; kept when a stale claim is taken over. */
+  claim_key: string;
+  claimed_by: string | null;
+  claimed_at: GeneratedTimestamp;
+  created_at: GeneratedTimestamp;
+}
+export type SocialProfileRow = Selectable<SocialProfilesTable>;
 
 export type ApiKey = Selectable<ApiKeysTable>;
 

@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
 import {
   findScheduledPost,
+  findSocialProfile,
   type PostPlatformResult,
   type ScheduledPost,
   type ScheduledPostStatus,
@@ -248,6 +249,40 @@ async function mediaUrlFor(
   return { url, type };
 }
 
+/**
+ * Defence in depth: social.schedule already refused accounts that are not the user's, but the row
+ * is re-checked right before anything goes to Zernio (a row written in shared mode, or by a bug,
+ * never posts to another user's account). A refusal fails the post, with zero post requests.
+ */
+async function assertOwnedTargets(
+  post: ScheduledPost,
+  deps: PostingDeps,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  if (deps.sharedAccounts) return;
+  const zernio = deps.zernio as NonNullable<PostingDeps["zernio"]>;
+  const profile = await findSocialProfile(deps.db, post.user_id);
+  if (profile?.status !== "ready" || !profile.zernio_profile_id) {
+    throw new PostingFailure(
+      "ACCOUNT_NOT_OWNED",
+      "This post's accounts are not in your Zernio profile, so nothing was posted.",
+    );
+  }
+  const profileId = profile.zernio_profile_id;
+  const owned = new Set(
+    (await zernio.listAccounts({ profileId, signal }))
+      .filter((a) => a.profileId === profileId)
+      .map((a) => a.id),
+  );
+  const foreign = post.targets.filter((t) => !owned.has(t.accountId));
+  if (foreign.length) {
+    throw new PostingFailure(
+      "ACCOUNT_NOT_OWNED",
+      `Not one of your connected accounts: ${foreign.map((t) => `${t.platform} ${t.accountId}`).join(", ")} — nothing was posted.`,
+    );
+  }
+}
+
 /** A failure of ours (not Zernio's): never retried. */
 class PostingFailure extends Error {
   constructor(
@@ -291,6 +326,7 @@ export async function sendPost(
       )) ?? undefined;
     if (!current) return; // cancelled meanwhile
     try {
+      await assertOwnedTargets(current, deps, signal);
       const media = await mediaUrlFor(current, deps, signal);
       await renew();
       const { content, platforms } = zernioPostBody(current);

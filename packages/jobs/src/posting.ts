@@ -98,6 +98,11 @@ export interface PostingDeps {
   storage: MediaStorage;
   /** Undefined when posting is not configured: jobs then fail their row with that reason. */
   zernio: ZernioClient | undefined;
+  /**
+   * ZERNIO_SHARED_ACCOUNTS=1: any account of the workspace may be posted to. Off (default): before
+   * a post is created, its accounts are checked again against its user's own Zernio profile.
+   */
+  sharedAccounts?: boolean | undefined;
   queue: Pick<PostingQueue, "enqueueLater">;
   /**
    * When set, our media is public and durable at `${publicMediaBaseUrl}/${storageKey}` and its URL

@@ -3,7 +3,25 @@ import type {
   PlatformTarget,
   Post,
   SocialAccount as ZernioAccount,
+  Profile as ZernioProfile,
 } from "@zernio/node";
+
+/** A Zernio profile: a group of connected accounts (one per studio user, in per-user mode). */
+export interface SocialProfile {
+  id: string;
+  name: string;
+  description: string | null;
+  isDefault: boolean;
+}
+
+export function toSocialProfile(profile: ZernioProfile): SocialProfile {
+  return {
+    id: profile._id ?? "",
+    name: profile.name ?? "",
+    description: profile.description ?? null,
+    isDefault: profile.isDefault === true,
+  };
+}
 
 /** A connected account, as the studio's account picker needs it. */
 export interface SocialAccount {
@@ -18,6 +36,8 @@ export interface SocialAccount {
   connected: boolean;
   /** Why it cannot, in plain words, when `connected` is false. */
   reason?: string;
+  /** The Zernio profile it belongs to (null when Zernio did not say). */
+  profileId: string | null;
 }
 
 export interface MediaUpload {
@@ -129,6 +149,9 @@ export function toSocialAccount(account: ZernioAccount): SocialAccount {
     profileUrl: account.profileUrl ?? null,
     connected: reason === undefined,
     ...(reason ? { reason } : {}),
+    // Answered as an id, or populated (an object) on some reads.
+    profileId:
+      typeof account.profileId === "string" ? account.profileId : (account.profileId?._id ?? null),
   };
 }
 

@@ -97,6 +97,70 @@ describe("accounts", () => {
     expect(accounts.every((a) => a.displayName?.startsWith("Demo ") && a.connected)).toBe(true);
   });
 
+  it("creates a profile, lists only its accounts, and connects into it", async () => {
+    const zernio = client();
+    const profile = await zernio.createProfile({
+      name: "Streamline user u1",
+      description: "studio user u1",
+      idempotencyKey: "profile-claim-1",
+    });
+    const [create] = fake.requestsTo("profiles.create");
+    expect(create?.json).toEqual({ name: "Streamline user u1", description: "studio user u1" });
+    expect(create?.headers["idempotency-key"]).toBe("profile-claim-1");
+    // The same key and body replay the first profile instead of making a second.
+    const again = await zernio.createProfile({
+      name: "Streamline user u1",
+      description: "studio user u1",
+      idempotencyKey: "profile-claim-1",
+    });
+    expect(again.id).toBe(profile.id);
+    expect(await zernio.listProfiles({ name: "Streamline user u1" })).toEqual([profile]);
+    expect(fake.requestsTo("profiles.list")[0]?.query).toEqual({ name: "Streamline user u1" });
+
+    expect(await zernio.listAccounts({ profileId: profile.id })).toEqual([]);
+    expect(fake.requestsTo("accounts.list").at(-1)?.query).toEqual({ profileId: profile.id });
+    const url = await zernio.connectUrl({
+      platform: "twitter",
+      profileId: profile.id,
+      redirectUrl: "https://studio.example/ai-studio",
+    });
+    const connect = fake.requestsTo("connect.url")[0];
+    expect(connect?.path).toBe("/v1/connect/twitter");
+    expect(connect?.query).toEqual({
+      profileId: profile.id,
+      redirect_url: "https://studio.example/ai-studio",
+    });
+    const { account, redirectTo } = fake.completeConnection(url, { username: "newbie" });
+    expect(redirectTo).toContain(`profileId=${profile.id}`);
+    const mine = await zernio.listAccounts({ profileId: profile.id });
+    expect(mine.map((a) => [a.id, a.profileId])).toEqual([[account._id, profile.id]]);
+    // Everyone else's accounts stay out of it; the workspace-wide list still has them all.
+    expect((await zernio.listAccounts()).length).toBeGreaterThan(mine.length);
+  });
+
+  it("pages only with page and limit together", async () => {
+    const zernio = client();
+    const page = await zernio.listAccounts({ page: 1, limit: 2 });
+    expect(page).toHaveLength(2);
+    expect(fake.requestsTo("accounts.list")[0]?.query).toEqual({ page: "1", limit: "2" });
+    const error = await zernio.listAccounts({ page: 1 }).catch((e) => e);
+    expect(error).toMatchObject({ code: "VALIDATION" });
+    expect(fake.requestsTo("accounts.list")).toHaveLength(1);
+  });
+
+  it("the demo gives every profile its own Demo accounts", async () => {
+    const demo = createZernioDemo({ baseURL: "https://zernio-demo.mock/api" });
+    server.use(...demo.handlers);
+    const zernio = createZernio({ apiKey: demo.apiKey, baseURL: demo.baseURL });
+    const a = await zernio.createProfile({ name: "a" });
+    const b = await zernio.createProfile({ name: "b" });
+    const ofA = await zernio.listAccounts({ profileId: a.id });
+    const ofB = await zernio.listAccounts({ profileId: b.id });
+    expect(ofA).toHaveLength(8);
+    expect(ofA.every((x) => x.displayName?.startsWith("Demo ") && x.profileId === a.id)).toBe(true);
+    expect(ofB.map((x) => x.id).filter((id) => ofA.some((y) => y.id === id))).toEqual([]);
+  });
+
   it("no key at all says what to configure", () => {
     expect(() => createZernio({ apiKey: "" })).toThrow(/ZERNIO_API_KEY/);
   });

@@ -1,6 +1,7 @@
 // The Zernio (formerly Late) adapter, over the official SDK `@zernio/node`. Sources: Zernio's OpenAPI
 // spec (zernio-dev/zernio-rust openapi.yaml: POST/GET/PUT/DELETE /v1/posts, /v1/posts/{id}/retry,
-// GET /v1/accounts, POST /v1/media/presign) and the SDK's src/client.ts, src/errors.ts, generated types.
+// GET /v1/accounts, POST /v1/media/presign, GET/POST /v1/profiles, GET /v1/connect/{platform}) and the
+// SDK's src/client.ts, src/errors.ts, generated types.
 // SDK gaps handled here: it sends no x-request-id (we set the header), it declares a `timeout` option
 // but never applies it (each attempt gets an AbortSignal.timeout through a per-call `fetch`), its
 // errors drop Retry-After (we keep the raw response), and its .d.ts imports @hey-api/client-fetch,
@@ -8,8 +9,15 @@
 import {
   type CreatePostData,
   type CreatePostResponse,
+  type CreateProfileData,
+  type CreateProfileResponse,
+  type GetConnectUrlData,
+  type GetConnectUrlResponse,
   type GetMediaPresignedUrlResponse,
+  type ListAccountsData,
   type ListAccountsResponse,
+  type ListProfilesData,
+  type ListProfilesResponse,
   type Post,
   type UpdatePostData,
   Zernio,
@@ -29,8 +37,10 @@ import {
   type MediaUpload,
   type PostStatus,
   type SocialAccount,
+  type SocialProfile,
   toPostStatus,
   toSocialAccount,
+  toSocialProfile,
   type UpdatePostInput,
   type UploadedMedia,
 } from "./types";
@@ -50,8 +60,46 @@ export interface ZernioSettings {
   uploadTimeoutMs?: number | undefined;
 }
 
+export interface ListAccountsOptions {
+  /**
+   * Only this Zernio profile's accounts. Omitted: every account of the workspace (the shared,
+   * single-team mode only — per-user posting always sends its user's profile).
+   */
+  profileId?: string | undefined;
+  /** Server-side pagination: Zernio refuses one without the other (400), so both or neither. */
+  page?: number | undefined;
+  limit?: number | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+export interface CreateProfileInput {
+  name: string;
+  description?: string | undefined;
+  /**
+   * Sent as `Idempotency-Key`: the same key and body replay the first answer, so a create that got
+   * no answer is sent again safely. Without one, a create that got no answer is not re-sent.
+   */
+  idempotencyKey?: string | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+export interface ConnectUrlInput {
+  /** Zernio's platform id (twitter for X). */
+  platform: NonNullable<GetConnectUrlData["path"]["platform"]>;
+  profileId: string;
+  /** Absolute http(s) URL Zernio sends the browser back to (with connected=…&accountId=…). */
+  redirectUrl: string;
+  signal?: AbortSignal | undefined;
+}
+
 export interface ZernioClient {
-  listAccounts(options?: { signal?: AbortSignal }): Promise<SocialAccount[]>;
+  listAccounts(options?: ListAccountsOptions): Promise<SocialAccount[]>;
+  /** POST /v1/profiles: a new profile (accounts are connected into a profile). */
+  createProfile(input: CreateProfileInput): Promise<SocialProfile>;
+  /** GET /v1/profiles; `name` is Zernio's exact-match filter (recovering an ambiguous create). */
+  listProfiles(options?: { name?: string; signal?: AbortSignal }): Promise<SocialProfile[]>;
+  /** GET /v1/connect/{platform}: the URL to send the user to; the account lands in `profileId`. */
+  connectUrl(input: ConnectUrlInput): Promise<string>;
   uploadMedia(upload: MediaUpload): Promise<UploadedMedia>;
   createPost(input: CreatePostInput): Promise<CreatedPost>;
   getPost(postId: string, options?: { signal?: AbortSignal }): Promise<PostStatus>;
@@ -145,6 +193,13 @@ export function createZernio(settings: ZernioSettings): ZernioClient {
   const accounts = sdk.accounts as unknown as {
     listAccounts(options: Record<string, unknown>): Promise<{ data?: ListAccountsResponse }>;
   };
+  const profiles = sdk.profiles as unknown as {
+    createProfile(options: Record<string, unknown>): Promise<{ data?: CreateProfileResponse }>;
+    listProfiles(options: Record<string, unknown>): Promise<{ data?: ListProfilesResponse }>;
+  };
+  const connect = sdk.connect as unknown as {
+    getConnectUrl(options: Record<string, unknown>): Promise<{ data?: GetConnectUrlResponse }>;
+  };
   const media = sdk.media as unknown as {
     getMediaPresignedUrl(
       options: Record<string, unknown>,
@@ -160,12 +215,84 @@ export function createZernio(settings: ZernioSettings): ZernioClient {
 
   return {
     async listAccounts(options = {}) {
+      if ((options.page === undefined) !== (options.limit === undefined)) {
+        throw new SocialError("VALIDATION", "Send page and limit together, or neither", {
+          retryable: false,
+        });
+      }
+      const query: NonNullable<ListAccountsData["query"]> = {};
+      if (options.profileId !== undefined) query.profileId = options.profileId;
+      if (options.page !== undefined && options.limit !== undefined) {
+        query.page = options.page;
+        query.limit = options.limit;
+      }
       const data = await call<ListAccountsResponse>(
         "listing accounts",
-        (a) => accounts.listAccounts({ fetch: a.fetch }),
+        (a) =>
+          accounts.listAccounts({
+            ...(Object.keys(query).length ? { query } : {}),
+            fetch: a.fetch,
+          }),
         { signal: options.signal, resendAfterNoAnswer: true },
       );
       return (data?.accounts ?? []).map(toSocialAccount);
+    },
+
+    async createProfile(input) {
+      const body: CreateProfileData["body"] = {
+        name: input.name,
+        ...(input.description !== undefined ? { description: input.description } : {}),
+      };
+      const data = await call<CreateProfileResponse>(
+        "creating a profile",
+        (a) =>
+          profiles.createProfile({
+            body,
+            ...(input.idempotencyKey
+              ? { headers: { "Idempotency-Key": input.idempotencyKey } }
+              : {}),
+            fetch: a.fetch,
+          }),
+        // Without an Idempotency-Key a create that got no answer may have made a profile: not re-sent.
+        { signal: input.signal, resendAfterNoAnswer: Boolean(input.idempotencyKey) },
+      );
+      const profile = data?.profile;
+      if (!profile?._id) {
+        throw new SocialError("ZERNIO_ERROR", "Zernio answered creating a profile without one");
+      }
+      return toSocialProfile(profile);
+    },
+
+    async listProfiles(options = {}) {
+      const query: NonNullable<ListProfilesData["query"]> = {};
+      if (options.name !== undefined) query.name = options.name;
+      const data = await call<ListProfilesResponse>(
+        "listing profiles",
+        (a) =>
+          profiles.listProfiles({
+            ...(Object.keys(query).length ? { query } : {}),
+            fetch: a.fetch,
+          }),
+        { signal: options.signal, resendAfterNoAnswer: true },
+      );
+      return (data?.profiles ?? []).filter((p) => p._id).map(toSocialProfile);
+    },
+
+    async connectUrl(input) {
+      const data = await call<GetConnectUrlResponse>(
+        "starting a connection",
+        (a) =>
+          connect.getConnectUrl({
+            path: { platform: input.platform },
+            query: { profileId: input.profileId, redirect_url: input.redirectUrl },
+            fetch: a.fetch,
+          }),
+        { signal: input.signal, resendAfterNoAnswer: true },
+      );
+      if (!data?.authUrl) {
+        throw new SocialError("ZERNIO_ERROR", "Zernio answered the connect request without a URL");
+      }
+      return data.authUrl;
     },
 
     async uploadMedia(upload) {

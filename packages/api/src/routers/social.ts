@@ -10,6 +10,7 @@ import {
   accountsOf,
   cancelPost,
   checkPostInput,
+  connectAccount,
   postsOf,
   retryPost,
   schedulePost,
@@ -19,6 +20,7 @@ import {
   assetInput,
   captionInput,
   checkInput,
+  connectInput,
   editCaptionInput,
   postIdInput,
   postsInput,
@@ -52,10 +54,19 @@ export const socialRouter = {
     .input(editCaptionInput)
     .mutation(({ ctx, input }) => editCaption(ctx, input)),
 
-  /** Connected Zernio accounts; `{ configured: false, message }` without a Zernio key. */
+  /**
+   * The caller's connected Zernio accounts — only those in their own Zernio profile (created on
+   * first use), or every account with ZERNIO_SHARED_ACCOUNTS=1; `{ configured: false, message }`
+   * without a Zernio key.
+   */
   accounts: protectedProcedure.query(({ ctx }) => accountsOf(ctx)),
 
-  /** Pre-publish refusals and warnings for the dialog, from the local rules; never calls Zernio. */
+  /** Zernio's sign-in URL for a platform: `{ url }`; the account lands in the caller's profile. */
+  connect: protectedProcedure
+    .input(connectInput)
+    .mutation(({ ctx, input }) => connectAccount(ctx, input.platform)),
+
+  /** Pre-publish refusals and warnings for the dialog (local rules; an account not the caller's is refused). */
   check: protectedProcedure.input(checkInput).query(({ ctx, input }) => checkPostInput(ctx, input)),
 
   /** Checks, then writes the post row and its job in one transaction; idempotent by key. */

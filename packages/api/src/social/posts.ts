@@ -31,6 +31,7 @@ import { insertEditedCaption } from "./captions";
 import { checkDraft, type PostDraft, refusalError } from "./checks";
 import { notFound, POSTING_NOT_CONFIGURED, postingNotConfigured, viaZernio } from "./errors";
 import { assertPostable } from "./media";
+import { accountsOfCaller, assertOwnTargets, connectUrlOf, isShared } from "./profiles";
 import type { CheckInput, ScheduleInput, UpdatePostInput } from "./schemas";
 
 type Ctx = ApiContext & { user: SessionUser };
@@ -69,19 +70,28 @@ export async function accountsOf(ctx: Ctx) {
       configured: false as const,
       message: POSTING_NOT_CONFIGURED,
       demo: false,
+      shared: false,
       accounts: [] as SocialAccountDto[],
     };
   }
-  const zernio = social.zernio;
-  const accounts = await viaZernio(() => zernio.listAccounts());
+  // Per-user: the caller's own Zernio profile (created on first use); shared mode: all of them.
+  const accounts = await accountsOfCaller(ctx, social, social.zernio);
   return {
     configured: true as const,
     message: null,
     demo: social.demo,
+    /** Every account of the Zernio workspace is listed (ZERNIO_SHARED_ACCOUNTS=1). */
+    shared: isShared(social),
     accounts: accounts
       .filter((a) => fromZernioPlatform(a.platform) !== undefined)
       .map((a) => toAccountDto(a, social.demo)),
   };
+}
+
+/** social.connect: where to send the user to connect an account on `platform`. */
+export async function connectAccount(ctx: Ctx, platform: Platform) {
+  const { social, zernio } = posting(ctx);
+  return connectUrlOf(ctx, social, zernio, platform);
 }
 
 export function toPostDto(post: ScheduledPost) {
@@ -145,16 +155,29 @@ async function postableAsset(ctx: Ctx, assetId: string) {
   return asset;
 }
 
-/** social.check: every refusal and warning for the dialog, without calling Zernio. */
+/**
+ * social.check: every refusal and warning for the dialog. Nothing is posted; the only Zernio call
+ * is the caller's account list (reused for 15 s), as an account not theirs is refused here too.
+ */
 export async function checkPostInput(ctx: Ctx, input: CheckInput) {
   const asset = await postableAsset(ctx, input.assetId);
+  const social = ctx.social;
+  if (social?.zernio)
+    await assertOwnTargets(ctx, social, social.zernio, input.targets, { cached: true });
   return checkDraft(asset, input, nowOf(ctx));
 }
 
-/** The picked accounts exist in Zernio, are on the platform named, and can be posted to. */
-async function verifyTargets(zernio: Zernio, targets: PostDraft["targets"]) {
-  const accounts = await viaZernio(() => zernio.listAccounts());
-  const byId = new Map(accounts.map((a) => [a.id, a]));
+/**
+ * The picked accounts are the caller's (their profile's; any of the workspace's in shared mode),
+ * are on the platform named, and can be posted to.
+ */
+async function verifyTargets(
+  ctx: Ctx,
+  social: SocialDeps,
+  zernio: Zernio,
+  targets: PostDraft["targets"],
+) {
+  const byId = await assertOwnTargets(ctx, social, zernio, targets);
   return targets.map((target) => {
     const account = byId.get(target.accountId);
     const label = platformLabel(target.platform);
@@ -231,7 +254,7 @@ export async function schedulePost(ctx: Ctx, input: ScheduleInput) {
   const asset = await postableAsset(ctx, input.assetId);
   const check = checkDraft(asset, input, nowOf(ctx));
   if (!check.ok) throw refusalError(check.refusals);
-  const targets = await verifyTargets(zernio, input.targets);
+  const targets = await verifyTargets(ctx, social, zernio, input.targets);
   const platforms = [...new Set(targets.map((t) => t.platform))];
   const at = input.publishNow
     ? null
@@ -318,6 +341,8 @@ export async function updatePost(ctx: Ctx, input: UpdatePostInput) {
   };
   const check = checkDraft(asset, draft, nowOf(ctx));
   if (!check.ok) throw refusalError(check.refusals);
+  // The row's accounts must still be the caller's (e.g. a post written in shared mode).
+  await assertOwnTargets(ctx, social, zernio, draft.targets);
   const platforms = [...new Set(draft.targets.map((t) => t.platform))];
   const versions = await captionVersions(ctx.db, ctx.user, asset.id, draft.captions, platforms);
   const timing = {

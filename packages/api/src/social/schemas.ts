@@ -145,3 +145,6 @@ export const retryPostInput = z.object({
   /** Informational: Zernio retries every failed platform of the post at once. */
   platform: platformSchema.optional(),
 });
+
+/** Connect a new account on a platform (into the caller's own Zernio profile). */
+export const connectInput = z.object({ platform: platformSchema });

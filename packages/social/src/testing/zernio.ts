@@ -1,6 +1,7 @@
 // An msw stand-in for the Zernio routes the adapter uses, for tests, the server's tests, e2e and the
 // offline demo. Written from Zernio's OpenAPI spec (zernio-dev/zernio-rust openapi.yaml, 2026-08) and
-// @zernio/node 0.2.881's generated types: GET /v1/accounts, POST /v1/media/presign (+ the presigned PUT),
+// @zernio/node 0.2.881's generated types: profiles, accounts and connect (./zernio-accounts.ts),
+// POST /v1/media/presign (+ the presigned PUT),
 // POST /v1/posts (x-request-id replay within ~5 min → 200 existingPost; same account + content + media
 // within 24 h → 409 details.existingPostId; 403 codes; 207 when an immediate publish is incomplete),
 // GET/PUT/DELETE /v1/posts/{id}, POST /v1/posts/{id}/retry. Statuses advance on the fake's clock:
@@ -8,7 +9,24 @@
 import { createHash, randomBytes } from "node:crypto";
 import { HttpResponse, http } from "msw";
 import { instantOf } from "../schedule-time";
+import {
+  type AccountsRouteName,
+  createAccountsFake,
+  ZERNIO_MOCK_ACCOUNTS,
+  type ZernioMockAccount,
+} from "./zernio-accounts";
 import { validateCreatePost, validatePresign, ZernioFakeRefusal } from "./zernio-validate";
+
+export {
+  demoAccountsFor,
+  mockAccount,
+  ZERNIO_DEMO_ACCOUNTS,
+  ZERNIO_MOCK_ACCOUNTS,
+  ZERNIO_MOCK_CONNECT_ORIGIN,
+  ZERNIO_MOCK_PROFILE_ID,
+  type ZernioMockAccount,
+  type ZernioMockProfile,
+} from "./zernio-accounts";
 
 export const ZERNIO_MOCK_API_KEY = "sk_mock_zernio_0000";
 export const ZERNIO_MOCK_BASE_URL = "https://zernio.mock/api";
@@ -18,7 +36,7 @@ const REPLAY_WINDOW_MS = 5 * 60_000;
 const DUPLICATE_WINDOW_MS = 24 * 60 * 60_000;
 
 export type ZernioMockRoute =
-  | "accounts.list"
+  | AccountsRouteName
   | "media.presign"
   | "media.upload"
   | "posts.create"
@@ -33,21 +51,6 @@ export type ZernioMockFailure =
   | { hang: true; afterHandling?: boolean }
   /** Drop the connection. `afterHandling`: do the work first. */
   | { networkError: true; afterHandling?: boolean };
-
-export interface ZernioMockAccount {
-  _id: string;
-  platform: string;
-  profileId: string;
-  username: string;
-  displayName: string;
-  profilePicture: string | null;
-  profileUrl: string;
-  isActive: boolean;
-  needsReconnection: boolean;
-  enabled: boolean;
-  /** Fake-only: the 403 the profile earns when over the plan's limit. */
-  overLimit?: boolean;
-}
 
 export interface RecordedZernioRequest {
   route: ZernioMockRoute;
@@ -94,60 +97,9 @@ export interface ZernioFakeOptions {
   startAt?: Date | number;
   /** How long publishing takes once it starts (default 2 s). */
   publishDurationMs?: number;
+  /** The offline demo: every profile has its "Demo" accounts; unknown profile ids are adopted. */
+  demo?: boolean;
 }
-
-const avatar = (name: string) => `https://avatars.zernio.mock/${name}.png`;
-function account(
-  id: string,
-  platform: string,
-  username: string,
-  displayName: string,
-  state: Partial<ZernioMockAccount> = {},
-): ZernioMockAccount {
-  return {
-    _id: id,
-    platform,
-    profileId: "prof_mock_1",
-    username,
-    displayName,
-    profilePicture: avatar(id),
-    profileUrl: `https://${platform}.example/${username}`,
-    isActive: true,
-    needsReconnection: false,
-    enabled: true,
-    ...state,
-  };
-}
-
-/** The accounts the fake serves by default: most connected, a few not (and why). */
-export const ZERNIO_MOCK_ACCOUNTS: readonly ZernioMockAccount[] = [
-  account("acc_instagram_1", "instagram", "streamline.studio", "Streamline Studio"),
-  account("acc_tiktok_1", "tiktok", "streamline.studio", "Streamline Studio"),
-  account("acc_twitter_1", "twitter", "streamline_ai", "Streamline AI"),
-  account("acc_youtube_1", "youtube", "StreamlineAI", "Streamline AI"),
-  account("acc_linkedin_1", "linkedin", "streamline-ai", "Streamline AI", {
-    needsReconnection: true,
-  }),
-  account("acc_facebook_1", "facebook", "streamlineai", "Streamline AI", { isActive: false }),
-  account("acc_threads_1", "threads", "streamline.studio", "Streamline Studio"),
-  account("acc_pinterest_1", "pinterest", "streamlineai", "Streamline AI"),
-];
-
-/** Offline demo accounts: every name says "Demo", so nobody mistakes them for real ones. */
-export const ZERNIO_DEMO_ACCOUNTS: readonly ZernioMockAccount[] = [
-  ["instagram", "Instagram"],
-  ["tiktok", "TikTok"],
-  ["youtube", "YouTube"],
-  ["twitter", "X"],
-  ["linkedin", "LinkedIn"],
-  ["threads", "Threads"],
-  ["facebook", "Facebook"],
-  ["pinterest", "Pinterest"],
-].map(([platform, label]) =>
-  account(`demo_${platform}`, platform as string, `demo_${platform}`, `Demo ${label} account`, {
-    profileUrl: `https://demo.invalid/${platform}`,
-  }),
-);
 
 export type ZernioFake = ReturnType<typeof createZernioFake>;
 
@@ -167,7 +119,6 @@ export function createZernioFake(options: ZernioFakeOptions = {}) {
     },
   };
 
-  const accounts = new Map<string, ZernioMockAccount>();
   const posts = new Map<string, FakePost>();
   const requestIds = new Map<string, { postId: string | undefined; at: number }>();
   const presigned = new Map<string, { contentType: string; token: string }>();
@@ -176,7 +127,6 @@ export function createZernioFake(options: ZernioFakeOptions = {}) {
   const failures = new Map<ZernioMockRoute, ZernioMockFailure[]>();
   /** accountId or platform → how its publish fails. */
   const platformFailures = new Map<string, { errorMessage: string; errorCategory: string }>();
-  for (const a of options.accounts ?? ZERNIO_MOCK_ACCOUNTS) accounts.set(a._id, { ...a });
 
   const error = (status: number, body: Record<string, unknown>, headers?: Record<string, string>) =>
     HttpResponse.json(body, { status, ...(headers ? { headers } : {}) });
@@ -440,34 +390,18 @@ export function createZernioFake(options: ZernioFakeOptions = {}) {
 
   const notFound = () => error(404, { error: "Post not found", type: "not_found" });
 
+  const directory = createAccountsFake({
+    baseURL,
+    route,
+    accounts: [...(options.accounts ?? ZERNIO_MOCK_ACCOUNTS)],
+    demo: options.demo,
+  });
+  const accounts = directory.accounts;
+
   // --- handlers --------------------------------------------------------------------------------
 
   const handlers = [
-    http.get(
-      `${baseURL}/v1/accounts`,
-      route("accounts.list", (request) => {
-        const query = new URL(request.url).searchParams;
-        const page = query.get("page");
-        const limit = query.get("limit");
-        if ((page === null) !== (limit === null)) {
-          throw new ZernioFakeRefusal(400, {
-            error: "page and limit must be supplied together",
-            type: "invalid_request_error",
-          });
-        }
-        const status = query.get("status");
-        const platform = query.get("platform");
-        const list = [...accounts.values()]
-          .filter((a) => a.enabled || query.get("includeOverLimit") === "true")
-          .filter((a) => !platform || a.platform === platform)
-          .filter((a) => {
-            const healthy = a.isActive && !a.needsReconnection;
-            return !status || (status === "connected" ? healthy : !healthy);
-          })
-          .map(({ overLimit: _overLimit, ...a }) => a);
-        return HttpResponse.json({ accounts: list, hasAnalyticsAccess: false });
-      }),
-    ),
+    ...directory.handlers,
 
     http.post(
       `${baseURL}/v1/media/presign`,
@@ -688,6 +622,12 @@ export function createZernioFake(options: ZernioFakeOptions = {}) {
     requests,
     uploads,
     accounts,
+    /** Zernio's profiles by id (the default one first). */
+    profiles: directory.profiles,
+    accountsOf: directory.accountsOf,
+    moveAccounts: directory.moveAccounts,
+    completeConnection: directory.completeConnection,
+    pendingConnections: directory.pendingConnections,
     /** Requests to one route, in order. */
     requestsTo: (name: ZernioMockRoute) => requests.filter((r) => r.route === name),
     /** The posts Zernio holds, as GET /v1/posts/{id} would answer them. */
@@ -721,6 +661,7 @@ export function createZernioFake(options: ZernioFakeOptions = {}) {
       requests.length = 0;
       failures.clear();
       platformFailures.clear();
+      directory.reset();
       offset = 0;
     },
   };
@@ -751,10 +692,12 @@ export function rateLimitHeaders(resetAt: Date, limit = 60): Record<string, stri
 }
 
 /**
- * The offline demo: the same fake on a real-time clock, serving only accounts labelled "Demo".
- * Register `handlers` with msw's `setupServer` in the server process and point the adapter at
- * `baseURL` with `apiKey`.
+ * The offline demo: the same fake on a real-time clock, serving only accounts labelled "Demo" —
+ * every profile (each studio user's included) gets its own set. Register `handlers` with msw's
+ * `setupServer` in the server process and point the adapter at `baseURL` with `apiKey`.
  */
-export function createZernioDemo(options: Omit<ZernioFakeOptions, "accounts" | "startAt"> = {}) {
-  return createZernioFake({ ...options, accounts: [...ZERNIO_DEMO_ACCOUNTS] });
+export function createZernioDemo(
+  options: Omit<ZernioFakeOptions, "accounts" | "startAt" | "demo"> = {},
+) {
+  return createZernioFake({ ...options, accounts: [], demo: true });
 }
