@@ -3,7 +3,7 @@
 import { createMediaClient } from "@streamline/client";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "./harness";
+import { codeOf, startTestServer, type TestServer } from "./harness";
 
 describe("large batches", () => {
   let server: TestServer;
@@ -61,7 +61,7 @@ describe("large batches", () => {
       .catch((e: unknown) => e);
     // The request arrived and was answered in words (the asset is not the caller's), not a 431.
     expect(error).toBeInstanceOf(TRPCClientError);
-    expect((error as TRPCClientError<never>).data?.code).toBe("NOT_FOUND");
+    expect(codeOf(error)).toBe("NOT_FOUND");
     // No GET with the captions in its URL: proxies commonly cap request lines at 8–16 KB.
     expect(methods).toEqual([`POST ${server.url}/trpc/social.check`]);
   });
