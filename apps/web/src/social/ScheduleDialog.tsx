@@ -281,7 +281,7 @@ export default function ScheduleDialog(props: {
                 ))}
               </ul>
             ) : list.length === 0 ? (
-              <p className="hint">No accounts are connected in Zernio yet.</p>
+              <p className="hint">No accounts are connected yet: connect one below.</p>
             ) : (
               <ul className="account-list">
                 {list.map((account) => (
@@ -320,6 +320,7 @@ export default function ScheduleDialog(props: {
                 ))}
               </ul>
             )}
+            {!editing && <ConnectAccount />}
           </fieldset>
 
           {platforms.length > 0 && (
@@ -453,5 +454,42 @@ export default function ScheduleDialog(props: {
         <p className="hint schedule-blocked">{blockedReason}</p>
       )}
     </dialog>
+  );
+}
+
+/** Connect another account: Zernio's sign-in page for the platform, back to the studio after. */
+function ConnectAccount() {
+  const id = useId();
+  const [platform, setPlatform] = useState<Platform>("instagram");
+  const connect = trpc.social.connect.useMutation({
+    onSuccess: ({ url }) => window.location.assign(url),
+    onError: toastApiError,
+  });
+  return (
+    <div className="connect-row">
+      <label className="visually-hidden" htmlFor={`${id}-platform`}>
+        Platform to connect
+      </label>
+      <select
+        id={`${id}-platform`}
+        className="select"
+        value={platform}
+        onChange={(e) => setPlatform(e.target.value as Platform)}
+      >
+        {PLATFORMS.map((p) => (
+          <option key={p} value={p}>
+            {PLATFORM_LABEL[p]}
+          </option>
+        ))}
+      </select>
+      <button
+        type="button"
+        className="button button-small"
+        disabled={connect.isPending}
+        onClick={() => connect.mutate({ platform })}
+      >
+        {connect.isPending ? "Opening…" : "Connect an account"}
+      </button>
+    </div>
   );
 }
