@@ -139,6 +139,11 @@ export function GenerateForm({ onCreated }: { onCreated: (asset: MediaAsset) => 
           {otherErrors.join(" ")}
         </p>
       )}
+      {/* TODO(api: media.usage): a spend meter here — today's spend against the daily cap
+          (MEDIA_DAILY_SPEND_USD), in-flight estimates included. No query answers it yet
+          (packages/api has the server-side sum, mediaUsage in media/quota.ts); once `media.usage`
+          exists, render `${formatUsd(charged + inFlight)} of ${formatUsd(cap)} today` with a
+          <meter>, refreshed with media.list. */}
       <div className="composer-foot">
         {model && (
           <span className="muted" id="cost-estimate">
