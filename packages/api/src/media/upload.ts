@@ -148,7 +148,7 @@ async function referenceFromAsset(
 ): Promise<ReferenceImage> {
   const source = await findMediaAsset(ctx.db, { id: assetId, userId: ctx.user.id });
   const key = source ? storageKeysOf(source).resultKey : undefined;
-  if (!source || source.type !== "image" || source.status !== "succeeded" || !key) {
+  if (source?.type !== "image" || source.status !== "succeeded" || !key) {
     throw fieldError("referenceAssetId", "No finished image of yours with that id.");
   }
   const bytes = await readStoredObject(ctx.storage, key, ctx.limits.referenceImageMaxBytes).catch(
