@@ -2,17 +2,18 @@
 // earlier answer) under autocannon at 50 and at 2 connections, against a bare node:http server
 // running the same SQL as prepared statements (bench/servers/baseline.ts), alternated in one run.
 // 100,000 assets over 1,000 users with log-normal activity.
+import { Agent, request } from "node:http";
 import autocannon from "autocannon";
 import { type Backend, type BenchChild, startChild, startProduct } from "./lib/child";
 import type { Section } from "./lib/results";
 import { random } from "./lib/seed";
-import { fmt, median, postgresCpuSeconds, processCpuSeconds, sleep } from "./lib/stats";
+import { fmt, median, percentile, postgresCpuSeconds, processCpuSeconds, sleep } from "./lib/stats";
 
 const USERS = 1_000;
 const ASSETS = 100_000;
 const REQUESTS = 600;
 
-type Variant = { path: string; authorization: string };
+type Variant = { path: string; authorization: string; extra?: Record<string, string> };
 
 const listPath = (cursor?: string) =>
   `/trpc/media.list?input=${encodeURIComponent(JSON.stringify({ json: { limit: 24, ...(cursor ? { cursor } : {}) } }))}`;
@@ -47,7 +48,11 @@ async function cannon(
         method: "GET",
         setupRequest: (request) => {
           const v = variants[next++ % variants.length] as Variant;
-          return { ...request, path: v.path, headers: { authorization: v.authorization } };
+          return {
+            ...request,
+            path: v.path,
+            headers: { authorization: v.authorization, ...v.extra },
+          };
         },
       },
     ],
@@ -63,11 +68,50 @@ async function cannon(
   };
 }
 
+/**
+ * Latency at `connections` keep-alive connections measured to the microsecond (autocannon's
+ * histogram has whole milliseconds, too coarse for sub-millisecond answers): each connection
+ * sends `perConnection` requests back to back.
+ */
+async function preciseLatency(
+  url: string,
+  variants: Variant[],
+  connections: number,
+  perConnection: number,
+): Promise<{ p50: number; p99: number }> {
+  const agent = new Agent({ keepAlive: true, maxSockets: connections });
+  const times: number[] = [];
+  let next = 0;
+  const one = (v: Variant) =>
+    new Promise<number>((resolve, reject) => {
+      const start = performance.now();
+      const req = request(
+        `${url}${v.path}`,
+        { agent, headers: { authorization: v.authorization, ...v.extra } },
+        (res) => {
+          res.resume();
+          res.on("end", () => resolve(performance.now() - start));
+        },
+      );
+      req.on("error", reject);
+      req.end();
+    });
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      for (let i = 0; i < perConnection; i++) {
+        times.push(await one(variants[next++ % variants.length] as Variant));
+      }
+    }),
+  );
+  agent.destroy();
+  return { p50: percentile(times, 50), p99: percentile(times, 99) };
+}
+
 /** Builds the request mix, checks both servers answer the same pages, then runs the comparison. */
 export async function listBench(
   backend: Backend,
   out: Section,
-  options: { label?: string; seconds?: number; rounds?: number } = {},
+  options: { label?: string; seconds?: number; rounds?: number; experiments?: boolean } = {},
 ): Promise<{ ratio50: number; ratio2: number; p99Ratio2: number }> {
   const seconds = options.seconds ?? 6;
   const rounds = options.rounds ?? 2;
@@ -154,77 +198,141 @@ export async function listBench(
       () => 0,
     );
 
+    // Who is measured: the product as shipped and the baseline, alternated each round; on request
+    // (experiments) the product again with another output serializer swapped in (see product.ts).
+    type Who = {
+      name: string;
+      url: string;
+      pid: number;
+      serializer?: string;
+      extra?: Record<string, string>;
+    };
+    const contenders: Who[] = [
+      { name: "product", url: product.url, pid: product.pid, serializer: "superjson" },
+      { name: "baseline", url: baselineUrl, pid: baselinePid },
+      ...(options.experiments
+        ? [
+            {
+              name: "product + wire-compatible fast serializer (experiment)",
+              url: product.url,
+              pid: product.pid,
+              serializer: "fast",
+            },
+            {
+              name: "product + plain JSON output, ISO-string dates (experiment)",
+              url: product.url,
+              pid: product.pid,
+              serializer: "json",
+            },
+            {
+              name: "product, client sends Accept-Encoding: gzip (browsers, fetch)",
+              url: product.url,
+              pid: product.pid,
+              serializer: "superjson",
+              extra: { "accept-encoding": "gzip" },
+            },
+          ]
+        : []),
+    ];
     const runs: Record<string, Run[]> = {};
+    const precise: Record<string, { p50: number; p99: number }[]> = {};
     for (let round = 0; round < rounds; round++) {
       for (const connections of [50, 2]) {
-        const order = round % 2 === 0 ? ["product", "baseline"] : ["baseline", "product"];
+        const order = round % 2 === 0 ? contenders : [...contenders].reverse();
         for (const who of order) {
-          const isProduct = who === "product";
+          if (who.serializer) await product.call("serializer", { mode: who.serializer });
           const run = await cannon(
-            isProduct ? product.url : baselineUrl,
-            variants,
+            who.url,
+            who.extra ? variants.map((v) => ({ ...v, extra: who.extra })) : variants,
             connections,
             seconds,
-            () => processCpuSeconds(isProduct ? product.pid : baselinePid),
+            () => processCpuSeconds(who.pid),
             pgCpu,
           );
-          const key = `${who}@${connections}`;
+          const key = `${who.name}@${connections}`;
           runs[key] = [...(runs[key] ?? []), run];
           await sleep(300);
+          if (connections === 2) {
+            const mix = who.extra ? variants.map((v) => ({ ...v, extra: who.extra })) : variants;
+            precise[key] = [...(precise[key] ?? []), await preciseLatency(who.url, mix, 2, 600)];
+          }
         }
       }
     }
+    const check = await product.call<{ checked: number; mismatches: number }>("serializer", {
+      mode: "superjson",
+    });
     const med = (key: string, f: (r: Run) => number) => median((runs[key] ?? []).map(f));
-    const ratio50 = med("product@50", (r) => r.rps) / med("baseline@50", (r) => r.rps);
-    const ratio2 = med("product@2", (r) => r.rps) / med("baseline@2", (r) => r.rps);
-    const p99Ratio2 = med("product@2", (r) => r.p99) / med("baseline@2", (r) => r.p99);
+    const ratio = (who: string, c: number) =>
+      med(`${who}@${c}`, (r) => r.rps) / med(`baseline@${c}`, (r) => r.rps);
+    const ratio50 = ratio("product", 50);
+    const ratio2 = ratio("product", 2);
+    const fine = (key: string, f: (r: { p50: number; p99: number }) => number) =>
+      median((precise[key] ?? []).map(f));
+    const p99Ratio2 = fine("product@2", (r) => r.p99) / fine("baseline@2", (r) => r.p99);
     const errors = Object.values(runs)
       .flat()
       .reduce((a, r) => a + r.errors, 0);
     out.line(
-      `**${backend}${options.label ? `, ${options.label}` : ""}**: ${ASSETS.toLocaleString("en")} assets over ${USERS} users, ${variants.length} distinct requests (half first pages, half cursors), ${rounds} alternated rounds of ${seconds} s per setting; medians. Baseline: bare node:http + ${backend === "postgres" ? "node-postgres" : "PGlite (same process)"} running the product's list SQL as prepared statements.${errors ? ` **${errors} errors/non-2xx**` : ""}`,
+      `**${backend}${options.label ? `, ${options.label}` : ""}**: ${ASSETS.toLocaleString("en")} assets over ${USERS} users, ${variants.length} distinct requests (half first pages, half cursors), ${rounds} alternated round(s) of ${seconds} s per setting; medians. Baseline: bare node:http + ${backend === "postgres" ? "node-postgres" : "PGlite (same process)"} running the product's list SQL as prepared statements.${errors ? ` **${errors} errors/non-2xx**` : ""}`,
     );
     out.line();
-    const row = (who: string, c: number) => [
-      `${who} @ ${c}`,
-      fmt(
-        med(`${who}@${c}`, (r) => r.rps),
-        0,
-      ),
-      fmt(
-        med(`${who}@${c}`, (r) => r.p50),
-        1,
-      ),
-      fmt(
-        med(`${who}@${c}`, (r) => r.p99),
-        1,
-      ),
-      backend === "postgres" || who === "product"
-        ? fmt(
-            med(`${who}@${c}`, (r) => r.cpuMsPerReq),
+    const rows: string[][] = [];
+    for (const c of [50, 2]) {
+      for (const who of contenders) {
+        const key = `${who.name}@${c}`;
+        rows.push([
+          `${who.name} @ ${c}`,
+          fmt(
+            med(key, (r) => r.rps),
+            0,
+          ),
+          who.name === "baseline" ? "1" : fmt(ratio(who.name, c), 2),
+          fmt(
+            med(key, (r) => r.p50),
+            0,
+          ),
+          fmt(
+            med(key, (r) => r.p99),
+            0,
+          ),
+          c === 2
+            ? `${fmt(
+                fine(key, (r) => r.p50),
+                2,
+              )} / ${fmt(
+                fine(key, (r) => r.p99),
+                2,
+              )}`
+            : "",
+          fmt(
+            med(key, (r) => r.cpuMsPerReq),
             2,
-          )
-        : "(same process)",
-      dbName
-        ? fmt(
-            med(`${who}@${c}`, (r) => r.pgMsPerReq),
-            2,
-          )
-        : "(in process)",
-    ];
+          ),
+          dbName
+            ? fmt(
+                med(key, (r) => r.pgMsPerReq),
+                2,
+              )
+            : "(in process)",
+        ]);
+      }
+    }
     out.table(
       [
         "server @ connections",
         "req/s",
+        "× baseline",
         "p50 ms",
         "p99 ms",
+        "p50 / p99 ms, precise",
         "server CPU ms/req",
         "PostgreSQL CPU ms/req",
       ],
-      [row("product", 50), row("baseline", 50), row("product", 2), row("baseline", 2)],
+      rows,
     );
     out.line(
-      `Ratios: throughput **${fmt(ratio50, 2)}×** the baseline at 50 connections (target ≥ 0.7), **${fmt(ratio2, 2)}×** at 2; p99 at 2 connections **${fmt(p99Ratio2, 1)}×** the baseline's (target ≤ 2). Idle RSS after GC: product ${fmt(idle.product / 2 ** 20, 0)} MB${Number.isFinite(idle.baseline) ? `, baseline ${fmt(idle.baseline / 2 ** 20, 0)} MB` : ""}.`,
+      `Ratios: throughput **${fmt(ratio50, 2)}×** the baseline at 50 connections (target ≥ 0.7), **${fmt(ratio2, 2)}×** at 2; p99 at 2 connections **${fmt(p99Ratio2, 1)}×** the baseline's (target ≤ 2; from the precise µs-resolution run, 2 × 600 requests — autocannon's histogram has whole milliseconds). CPU per request: product **${fmt(med("product@50", (r) => r.cpuMsPerReq) / med("baseline@50", (r) => r.cpuMsPerReq), 1)}×** the baseline's (server) and ${dbName ? `**${fmt(med("product@50", (r) => r.pgMsPerReq) / med("baseline@50", (r) => r.pgMsPerReq), 1)}×** (PostgreSQL)` : "(PGlite: in process)"} — steadier than req/s on a shared machine. Idle RSS after GC: product ${fmt(idle.product / 2 ** 20, 0)} MB${Number.isFinite(idle.baseline) ? `, baseline ${fmt(idle.baseline / 2 ** 20, 0)} MB` : ""}.${options.experiments ? ` The fast serializer's answers were checked against superjson's: ${check.mismatches} of ${check.checked} differed.` : ""}`,
     );
     out.line();
     return { ratio50, ratio2, p99Ratio2 };

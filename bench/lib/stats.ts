@@ -19,12 +19,8 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 
 const TICKS = 100; // USER_HZ on Linux
 
-/**
- * CPU seconds (user + system) used so far by the PostgreSQL backends serving `database` — the
- * server processes whose title names it, so other databases on the same server do not count.
- */
-export function postgresCpuSeconds(database: string): number {
-  let ticks = 0;
+function backendTicks(database: string): Map<number, number> {
+  const ticks = new Map<number, number>();
   for (const pid of readdirSync("/proc")) {
     if (!/^\d+$/.test(pid)) continue;
     try {
@@ -32,11 +28,38 @@ export function postgresCpuSeconds(database: string): number {
       if (!cmdline.startsWith("postgres: ") || !cmdline.includes(` ${database} `)) continue;
       const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      ticks += Number(fields[11]) + Number(fields[12]);
+      ticks.set(Number(pid), Number(fields[11]) + Number(fields[12]));
     } catch {
       // the process ended meanwhile
     }
   }
+  return ticks;
+}
+
+const meters = new Map<string, { seen: Map<number, number>; timer: NodeJS.Timeout }>();
+
+/**
+ * CPU seconds (user + system) used so far by the PostgreSQL backends serving `database` — the
+ * server processes whose title names it, so other databases on the same server do not count.
+ * Backends come and go with the pools, so each is sampled every 250 ms and remembered after it
+ * exits (at most 250 ms of an exiting backend's CPU goes uncounted).
+ */
+export function postgresCpuSeconds(database: string): number {
+  let meter = meters.get(database);
+  if (!meter) {
+    const seen = new Map<number, number>();
+    const sample = () => {
+      for (const [pid, t] of backendTicks(database)) seen.set(pid, Math.max(t, seen.get(pid) ?? 0));
+    };
+    meter = { seen, timer: setInterval(sample, 250) };
+    meter.timer.unref();
+    meters.set(database, meter);
+  }
+  for (const [pid, t] of backendTicks(database)) {
+    meter.seen.set(pid, Math.max(t, meter.seen.get(pid) ?? 0));
+  }
+  let ticks = 0;
+  for (const t of meter.seen.values()) ticks += t;
   return ticks / TICKS;
 }
 

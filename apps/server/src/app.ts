@@ -84,6 +84,7 @@ export function createApp(
 
   app.use(
     "/trpc",
+    oneWritePerAnswer,
     createExpressMiddleware({
       router: appRouter,
       createContext: createContextFactory(runtime.api),
@@ -122,6 +123,55 @@ function compress(): express.RequestHandler {
     },
   });
 }
+
+/**
+ * A tRPC answer that is not a stream leaves in one socket write with a Content-Length: the
+ * adapter writes the body as a chunk and ends the response a microtask later, which can cost a
+ * second write (and always costs chunked framing). Streamed answers — batch streams (jsonl, asked
+ * for with `trpc-accept`) and SSE subscriptions — pass through untouched, chunk by chunk.
+ */
+const oneWritePerAnswer: express.RequestHandler = (req, res, next) => {
+  if (req.headers["trpc-accept"] || req.headers.accept?.includes("text/event-stream")) {
+    return next();
+  }
+  const write = res.write.bind(res) as (chunk: unknown, ...rest: unknown[]) => boolean;
+  const end = res.end.bind(res) as (...args: unknown[]) => typeof res;
+  let chunks: Buffer[] | undefined = [];
+  const passThrough = () => {
+    const pending = chunks ?? [];
+    chunks = undefined;
+    for (const chunk of pending) write(chunk);
+  };
+  res.write = ((chunk: unknown, ...rest: unknown[]) => {
+    const type = String(res.getHeader("content-type") ?? "");
+    if (!chunks || res.headersSent || !type.startsWith("application/json")) {
+      passThrough();
+      return write(chunk, ...rest);
+    }
+    const encoding = typeof rest[0] === "string" ? (rest[0] as BufferEncoding) : undefined;
+    chunks.push(
+      typeof chunk === "string" ? Buffer.from(chunk, encoding) : Buffer.from(chunk as Uint8Array),
+    );
+    const done = rest.find((arg) => typeof arg === "function") as (() => void) | undefined;
+    if (done) process.nextTick(done);
+    return true;
+  }) as typeof res.write;
+  res.end = ((...args: unknown[]) => {
+    if (!chunks) return end(...args);
+    const [chunk] = args;
+    if (chunk !== undefined && typeof chunk !== "function") {
+      chunks.push(
+        typeof chunk === "string" ? Buffer.from(chunk) : Buffer.from(chunk as Uint8Array),
+      );
+    }
+    const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+    chunks = undefined;
+    if (!res.headersSent) res.setHeader("Content-Length", body.byteLength);
+    const done = args.find((arg) => typeof arg === "function");
+    return done ? end(body, done) : end(body);
+  }) as typeof res.end;
+  next();
+};
 
 /** Request line + headers a client may send (Node's default is 16 KB). */
 export const MAX_HEADER_BYTES = 64 * 1024;

@@ -1,4 +1,4 @@
-import type { MediaAsset } from "@streamline/db";
+import type { MediaAsset, MediaAssetListRow } from "@streamline/db";
 import { retryPlan } from "@streamline/jobs";
 import { findModelSpec } from "@streamline/providers";
 import type { MediaStorage } from "@streamline/storage";
@@ -9,7 +9,7 @@ type StorageKeys = {
   referenceKey?: string | null;
 };
 
-export function storageKeysOf(asset: MediaAsset): StorageKeys {
+export function storageKeysOf(asset: Pick<MediaAsset, "metadata">): StorageKeys {
   const storage = asset.metadata.storage;
   return storage && typeof storage === "object" ? (storage as StorageKeys) : {};
 }
@@ -18,7 +18,7 @@ export function storageKeysOf(asset: MediaAsset): StorageKeys {
  * What the API says about an asset. URLs are resolved at read time from storage keys, so private
  * S3 objects get fresh short-lived signed URLs and nothing expiring is ever stored.
  */
-export async function toMediaAssetDto(asset: MediaAsset, storage: MediaStorage) {
+export async function toMediaAssetDto(asset: MediaAssetListRow, storage: MediaStorage) {
   const keys = storageKeysOf(asset);
   const url = async (key: string | null | undefined, fallback: string | null) =>
     key ? storage.urlFor(key) : fallback;
@@ -66,7 +66,7 @@ export async function toMediaAssetDto(asset: MediaAsset, storage: MediaStorage) 
   };
 }
 
-function requestedOf(asset: MediaAsset): {
+function requestedOf(asset: MediaAssetListRow): {
   width?: number;
   height?: number;
   durationSeconds?: number;
@@ -85,7 +85,7 @@ function requestedOf(asset: MediaAsset): {
  * - may_be_charged: we stopped following a provider job that may still finish and bill
  *   (deadline passed, canceled mid-render, or a create that got no answer); Retry resumes it.
  */
-function chargeOf(asset: MediaAsset): {
+function chargeOf(asset: MediaAssetListRow): {
   state: "charged" | "estimate" | "not_charged" | "may_be_charged";
   usd: number | null;
 } {

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
+import { sql } from "kysely";
 import type { ApiKey } from "../schema";
 import type { Executor } from "./media-assets";
 
@@ -52,18 +53,34 @@ export async function revokeApiKey(
   return Number(result.numUpdatedRows) === 1;
 }
 
-/** The user a presented key belongs to, or undefined for an unknown or revoked key. */
+/** `last_used_at` is kept to this resolution: written at most once per key per interval. */
+export const API_KEY_LAST_USED_RESOLUTION_SECONDS = 60;
+
+/**
+ * The user a presented key belongs to, or undefined for an unknown or revoked key (checked on
+ * every call, so a revocation holds at once). One statement: it reads the key and records its use
+ * only when `last_used_at` is older than API_KEY_LAST_USED_RESOLUTION_SECONDS — most calls are
+ * then a plain read, with no row write, commit record or WAL flush.
+ */
 export async function findUserByApiKey(
   db: Executor,
   key: string,
 ): Promise<{ userId: string; keyId: string } | undefined> {
   if (!key.startsWith(API_KEY_PREFIX)) return undefined;
-  const row = await db
-    .updateTable("api_keys")
-    .set({ last_used_at: new Date() })
-    .where("key_hash", "=", hashApiKey(key))
-    .where("revoked_at", "is", null)
-    .returning(["user_id", "id"])
-    .executeTakeFirst();
+  const { rows } = await sql<{ user_id: string; id: string }>`
+    with found as (
+      select id, user_id, last_used_at from api_keys
+      where key_hash = ${hashApiKey(key)} and revoked_at is null
+    ), touched as (
+      update api_keys set last_used_at = now()
+      from found
+      where api_keys.id = found.id
+        and (found.last_used_at is null
+             or found.last_used_at < now() - make_interval(secs => ${API_KEY_LAST_USED_RESOLUTION_SECONDS}))
+        and api_keys.revoked_at is null
+      returning api_keys.id
+    )
+    select user_id, id from found`.execute(db);
+  const row = rows[0];
   return row ? { userId: row.user_id, keyId: row.id } : undefined;
 }

@@ -66,6 +66,42 @@ export async function updateMediaAsset(
     .executeTakeFirst();
 }
 
+/**
+ * The columns an asset's API answer (its DTO) is made from: everything but the owner, the
+ * idempotency key, the deletion time and the text-search vector, which no answer shows.
+ */
+export const MEDIA_ASSET_LIST_COLUMNS = [
+  "id",
+  "type",
+  "provider",
+  "model",
+  "prompt",
+  "status",
+  "progress",
+  "error_code",
+  "error_message",
+  "attempts",
+  "provider_job_id",
+  "params",
+  "reference_image_url",
+  "result_url",
+  "thumbnail_url",
+  "width",
+  "height",
+  "duration_seconds",
+  "cost_usd",
+  "estimated_cost_usd",
+  "starred_at",
+  "group_id",
+  "metadata",
+  "created_at",
+  "updated_at",
+  "completed_at",
+] as const satisfies readonly (keyof MediaAsset)[];
+
+/** An asset as a listing reads it (MEDIA_ASSET_LIST_COLUMNS); a full MediaAsset is one too. */
+export type MediaAssetListRow = Pick<MediaAsset, (typeof MEDIA_ASSET_LIST_COLUMNS)[number]>;
+
 /** Position in a newest-first listing: the last row a page returned. */
 export type MediaAssetCursor = { createdAt: Date; id: string };
 
@@ -118,7 +154,7 @@ export async function setMediaAssetStar(
 export async function listMediaAssets(
   db: Executor,
   options: ListMediaAssetsOptions,
-): Promise<{ items: MediaAsset[]; nextCursor: MediaAssetCursor | null }> {
+): Promise<{ items: MediaAssetListRow[]; nextCursor: MediaAssetCursor | null }> {
   if (options.search && !promptSearchQuery(options.search)) return { items: [], nextCursor: null };
   const rows = await listMediaAssetsQuery(db, options).execute();
   const items = rows.slice(0, options.limit);
@@ -135,7 +171,7 @@ export async function listMediaAssets(
 export function listMediaAssetsQuery(db: Executor, options: ListMediaAssetsOptions) {
   let query = db
     .selectFrom("media_assets")
-    .selectAll()
+    .select(MEDIA_ASSET_LIST_COLUMNS)
     .where("user_id", "=", options.userId)
     .where("deleted_at", "is", null);
   if (options.type) query = query.where("type", "=", options.type);
