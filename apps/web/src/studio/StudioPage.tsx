@@ -22,7 +22,7 @@ export default function StudioPage() {
   const [reveal, setReveal] = useState(0);
   const limits = trpc.media.limits.useQuery(undefined, { staleTime: Number.POSITIVE_INFINITY });
   // In the same batch as the limits: the composer's first paint already has its model list.
-  trpc.media.models.useQuery(undefined, { staleTime: 5 * 60_000 });
+  const models = trpc.media.models.useQuery(undefined, { staleTime: 5 * 60_000 });
 
   useEffect(() => {
     session.set(CURRENT_KEY, currentId);
@@ -38,8 +38,9 @@ export default function StudioPage() {
     revealBelowHeader(node);
   }, [reveal]);
 
-  // The demo banner's space is known before the first paint: no layout shift when it arrives.
-  if (limits.isPending) {
+  // The demo banner and the composer's model and options are known before the first paint (one
+  // batched request): nothing shifts when they arrive.
+  if (limits.isPending || models.isPending) {
     return (
       <div className="splash" role="status">
         <span className="spinner" aria-hidden="true" /> Loading the studio…

@@ -1,7 +1,7 @@
 // Which model (and options) the next generation uses. The list comes from `media.models`; the
 // last choice is remembered per browser, and when it stops being usable (its key was removed,
 // it was retired) the studio falls back to an available model of the same kind and says why.
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { toast } from "sonner";
 import { plainMessage } from "../lib/errors";
 import { modelText, type OptionValues, resolveOptions, sentence } from "../lib/format";
@@ -46,7 +46,8 @@ export function useModelChoice() {
   if (model) lastOfType.current[model.type] = model.id;
 
   // Fall back when the choice is missing or unusable, announcing it only for a real choice.
-  useEffect(() => {
+  // Before paint (layout effect), so the options row is there in the first frame: no shift.
+  useLayoutEffect(() => {
     if (!models.data || model) return;
     const type = selected?.type ?? "image";
     const fallback =
