@@ -163,9 +163,9 @@ export function AssetCard(props: {
         {(deliveredText(asset) || asset.referenceImageUrl) && (
           <p className="asset-meta asset-delivered">
             {deliveredText(asset)}
+            {asset.referenceImageUrl && deliveredText(asset) ? " · " : ""}
             {asset.referenceImageUrl && (
               <span className="asset-with-reference">
-                {deliveredText(asset) ? " · " : ""}
                 <img src={asset.referenceImageUrl} alt="" width={20} height={20} loading="lazy" />
                 with reference
               </span>
