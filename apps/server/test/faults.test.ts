@@ -105,11 +105,19 @@ describe.each(testBackends())("faults on every API shape (%s)", (backend) => {
   });
 
   async function untilTerminal(user: string, assetId: string, lastEventId?: string) {
-    return collectEvents<Event>(
-      (h) => server.client(user).media.onProgress.subscribe({ assetId, lastEventId }, h),
-      (events) => events.some((e) => ["succeeded", "failed", "canceled"].includes(e.status)),
-      30_000,
-    );
+    try {
+      return await collectEvents<Event>(
+        (h) => server.client(user).media.onProgress.subscribe({ assetId, lastEventId }, h),
+        (events) => events.some((e) => ["succeeded", "failed", "canceled"].includes(e.status)),
+        60_000,
+      );
+    } catch (error) {
+      // Say what the row says: a stuck job and a lost event need different fixes.
+      const row = await server.client(user).media.byId.query({ id: assetId });
+      throw new Error(
+        `${(error as Error).message}; row: ${row.status} ${row.error?.code ?? ""} "${row.prompt}" attempts ${row.attempts}`,
+      );
+    }
   }
 
   async function runCase(lane: number, shapeName: string, stage: Stage, faultName: MockFaultName) {
@@ -178,5 +186,5 @@ describe.each(testBackends())("faults on every API shape (%s)", (backend) => {
       `[figures] fault suite on ${backend}: ${outcomes.length} cases; ${failedFirst.length} ended failed (lost create answers, then retried as new jobs)`,
     );
     expect(outcomes.length).toBe(11 * FAULTS.length);
-  }, 240_000);
+  }, 400_000);
 });
