@@ -280,6 +280,9 @@ describe.each(WEB_MODES)("AI Studio in the browser (%s)", (WEB_MODE) => {
     expect(await inView(image)).toBe(true);
     // Made with a reference photo: the card says so, with a thumbnail.
     await preview.getByText("with reference").waitFor();
+    // The spend meter counts the delivered image's charge against the daily cap.
+    await page.getByText(/^Today \$0\.0\d+ of \$\d+\.00$/).waitFor();
+    expect(Number(await page.locator("#spend-meter").getAttribute("value"))).toBeGreaterThan(0);
     await audit("image ready");
     await shot("image-preview");
 

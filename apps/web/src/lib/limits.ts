@@ -26,9 +26,9 @@ export function useLimits(): StudioLimits {
   };
 }
 
-// The per-user concurrency limit (MEDIA_MAX_CONCURRENT_PER_USER). TODO(api): `media.limits` does
-// not expose it yet; read it from there when it does (`maxConcurrentPerUser`), and until then
-// learn it from the server's own refusal ("… (limit 3)"), which also covers an older server.
+// The per-user concurrency limit (MEDIA_MAX_CONCURRENT_PER_USER) and today's spend, from
+// `media.usage`; refreshed whenever a generation changes state (progress.ts invalidates it). The
+// limit a TOO_MANY_REQUESTS refusal names ("… (limit 3)") is remembered too, for an older server.
 const LEARNED_KEY = "streamline.studio.maxConcurrent";
 let learned: number | undefined = (() => {
   try {
@@ -54,23 +54,26 @@ export function learnConcurrencyLimit(error: unknown) {
   for (const listener of learnedListeners) listener();
 }
 
+/** Today's usage: running jobs against the concurrency limit, spend against the daily cap. */
+export function useUsage() {
+  return trpc.media.usage.useQuery(undefined, {
+    staleTime: 0,
+    // While something runs, its estimate may turn into a charge at any moment.
+    refetchInterval: (query) => (query.state.data?.active ? 15_000 : false),
+  });
+}
+
 /** How many of the user's generations are in flight, against the limit when it is known. */
 export function useConcurrency(): { active: number; max: number | undefined; full: boolean } {
-  const limits = trpc.media.limits.useQuery(undefined, { staleTime: Number.POSITIVE_INFINITY });
-  const fromApi = (limits.data as { maxConcurrentPerUser?: unknown } | undefined)
-    ?.maxConcurrentPerUser;
+  const usage = useUsage();
+  const fromApi = usage.data?.maxConcurrent;
   const max = useSyncExternalStore(
     (listener) => {
       learnedListeners.add(listener);
       return () => learnedListeners.delete(listener);
     },
-    () => (typeof fromApi === "number" ? fromApi : learned),
+    () => fromApi ?? learned,
   );
-  // The same list the history refreshes on every state change (progress.ts invalidates media.list).
-  const active = trpc.media.list.useQuery(
-    { limit: 50, status: "active" },
-    { staleTime: 0, refetchInterval: (query) => (query.state.data?.items.length ? 15_000 : false) },
-  );
-  const count = active.data?.items.length ?? 0;
+  const count = usage.data?.active ?? 0;
   return { active: count, max, full: max !== undefined && count >= max };
 }

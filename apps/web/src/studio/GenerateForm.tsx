@@ -1,9 +1,9 @@
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { toast } from "sonner";
 import { errorCode, type FieldErrors, fieldErrorsOf, toastApiError } from "../lib/errors";
-import { costLabel } from "../lib/format";
+import { costLabel, formatUsd } from "../lib/format";
 import { newIdempotencyKey } from "../lib/idempotency";
-import { learnConcurrencyLimit, useConcurrency, useLimits } from "../lib/limits";
+import { learnConcurrencyLimit, useConcurrency, useLimits, useUsage } from "../lib/limits";
 import { session } from "../lib/page";
 import { type MediaAsset, trpc } from "../trpc";
 import { ModelOptions, ModelPicker } from "./ModelPicker";
@@ -70,6 +70,7 @@ export function GenerateForm({ onCreated }: { onCreated: (asset: MediaAsset) => 
       setTried(false);
       utils.media.byId.setData({ id: asset.id }, asset);
       void utils.media.list.invalidate();
+      void utils.media.usage.invalidate();
       onCreated(asset);
       if (!created)
         toast.info("Already on its way", { description: "That generation was started." });
@@ -139,11 +140,7 @@ export function GenerateForm({ onCreated }: { onCreated: (asset: MediaAsset) => 
           {otherErrors.join(" ")}
         </p>
       )}
-      {/* TODO(api: media.usage): a spend meter here — today's spend against the daily cap
-          (MEDIA_DAILY_SPEND_USD), in-flight estimates included. No query answers it yet
-          (packages/api has the server-side sum, mediaUsage in media/quota.ts); once `media.usage`
-          exists, render `${formatUsd(charged + inFlight)} of ${formatUsd(cap)} today` with a
-          <meter>, refreshed with media.list. */}
+      <SpendMeter />
       <div className="composer-foot">
         {model && (
           <span className="muted" id="cost-estimate">
@@ -177,3 +174,30 @@ export function GenerateForm({ onCreated }: { onCreated: (asset: MediaAsset) => 
 
 const KNOWN_FIELDS = ["prompt", "referenceImage", "model", "options"];
 const PROMPT_KEY = "streamline.studio.prompt";
+
+/** Today's spend against the daily cap: charges plus what generations in flight may cost. */
+function SpendMeter() {
+  const { data } = useUsage();
+  if (!data || data.dailySpendUsd <= 0) return null;
+  const share = Math.min(1, data.spentUsd / data.dailySpendUsd);
+  const inFlight =
+    data.inFlightUsd > 0 ? `, ~${formatUsd(data.inFlightUsd)} of it in progress` : "";
+  return (
+    <p className="spend-meter muted">
+      <label htmlFor="spend-meter">
+        Today {formatUsd(data.spentUsd)} of {formatUsd(data.dailySpendUsd)}
+        {inFlight}
+      </label>
+      <meter
+        id="spend-meter"
+        min={0}
+        max={1}
+        low={0.7}
+        high={0.9}
+        optimum={0}
+        value={share}
+        aria-valuetext={`${Math.round(share * 100)}% of today's cap used`}
+      />
+    </p>
+  );
+}

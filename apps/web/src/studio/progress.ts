@@ -77,6 +77,8 @@ export function useProgressFeed(enabled: boolean): FeedState {
         if (event.kind === "progress") return;
         void utils.media.byId.invalidate({ id: event.assetId });
         void utils.media.list.invalidate();
+        // Queued, delivered, failed or canceled: today's spend moved.
+        void utils.media.usage.invalidate();
         // A failure is announced once: by the preview when it shows that asset, else by a toast.
         if (event.kind === "error" && event.error && previewing.id !== event.assetId) {
           toast.error("Generation failed", {
