@@ -200,6 +200,7 @@ describe.each(testBackends())("posting through Zernio on %s", (backend) => {
         tiktok: { text: "Gym bag essentials" },
         youtube: { text: "Desc", title: "Title" },
       },
+      tiktok: { allowComment: true, allowDuet: false, allowStitch: true, consent: true },
       publishNow: true,
       idempotencyKey: key("now"),
     });
@@ -212,7 +213,17 @@ describe.each(testBackends())("posting through Zernio on %s", (backend) => {
       publishNow: true,
       mediaItems: [{ type: "video", url: expect.stringMatching(/\.mp4$/) }],
       platforms: [
-        { platform: "tiktok", accountId: "acc_tiktok_1" },
+        {
+          platform: "tiktok",
+          accountId: "acc_tiktok_1",
+          platformSpecificData: {
+            allowComment: true,
+            allowDuet: false,
+            allowStitch: true,
+            contentPreviewConfirmed: true,
+            expressConsentGiven: true,
+          },
+        },
         {
           platform: "youtube",
           accountId: "acc_youtube_1",

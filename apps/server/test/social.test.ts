@@ -273,14 +273,31 @@ describe.each(testBackends())("social captions and checks on %s", (backend) => {
       assetId: video.id,
       targets: [{ accountId: "acc_tiktok_1", platform: "tiktok" }],
       captions: { tiktok: { text: "ok" } },
+      tiktok: { consent: true },
       scheduledFor: "2020-01-01T09:00",
       timezone: "Europe/Berlin",
     });
     expect(past.refusals.map((r) => r.rule)).toEqual(["schedule.past"]);
+    // TikTok wants the creator's consent for each post before anything is sent.
+    const noConsent = await client.social.check.query({
+      assetId: video.id,
+      targets: [{ accountId: "acc_tiktok_1", platform: "tiktok" }],
+      captions: { tiktok: { text: "ok" } },
+      scheduledFor: `${tomorrowIn("Europe/Berlin")}T09:00`,
+      timezone: "Europe/Berlin",
+    });
+    expect(noConsent.refusals).toEqual([
+      expect.objectContaining({
+        platform: "tiktok",
+        rule: "tiktok.consent",
+        field: "tiktok.consent",
+      }),
+    ]);
     const fine = await client.social.check.query({
       assetId: video.id,
       targets: [{ accountId: "acc_tiktok_1", platform: "tiktok" }],
       captions: { tiktok: { text: "ok" } },
+      tiktok: { consent: true },
       scheduledFor: `${tomorrowIn("Europe/Berlin")}T09:00`,
       timezone: "Europe/Berlin",
     });

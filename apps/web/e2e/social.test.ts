@@ -318,6 +318,10 @@ describe.each(WEB_MODES)("captions and posting in the browser (%s)", (mode) => {
     await dialog.waitFor();
     await dialog.getByRole("checkbox", { name: /^TikTok/ }).check();
     await dialog.getByLabel("TikTok caption").fill("Gummies, but make it a workout #fitness");
+    // TikTok asks for consent per post: Post now stays refused until it is given.
+    await dialog.getByText(/TikTok: confirm that you agree/).waitFor();
+    await dialog.getByRole("checkbox", { name: "Allow comments" }).check();
+    await dialog.getByRole("checkbox", { name: /I agree to publish this to TikTok/ }).check();
     await s.shot("post-now-dialog");
     await dialog.getByRole("button", { name: "Post now", exact: true }).click();
     await dialog.waitFor({ state: "detached" });
@@ -328,7 +332,21 @@ describe.each(WEB_MODES)("captions and posting in the browser (%s)", (mode) => {
     const zernio = s.zernio?.fake as ZernioFake;
     const posts = zernio.requestsTo("posts.create");
     expect(posts).toHaveLength(2);
-    expect(posts[1]?.json).toMatchObject({ publishNow: true });
+    expect(posts[1]?.json).toMatchObject({
+      publishNow: true,
+      platforms: [
+        {
+          platform: "tiktok",
+          platformSpecificData: {
+            allowComment: true,
+            allowDuet: false,
+            allowStitch: false,
+            contentPreviewConfirmed: true,
+            expressConsentGiven: true,
+          },
+        },
+      ],
+    });
     await s.shot("published");
   });
 });

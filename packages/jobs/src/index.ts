@@ -27,7 +27,14 @@ export {
   platformLabel,
   toZernioPlatform,
 } from "./posting-platforms";
-export { patchFromZernio, refreshPost, timingOf, zernioPostBody } from "./posting-run";
+export {
+  patchFromZernio,
+  refreshPost,
+  type TikTokSettings,
+  tiktokSettingsOf,
+  timingOf,
+  zernioPostBody,
+} from "./posting-run";
 export { estimateProgress } from "./progress";
 export {
   createGenerationQueue,

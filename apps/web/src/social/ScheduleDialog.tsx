@@ -97,6 +97,14 @@ export default function ScheduleDialog(props: {
   const [zone, setZone] = useState(browserZone);
   const [when, setWhen] = useState(() => wallClock(browserZone(), 1, 9));
   const [serverErrors, setServerErrors] = useState<string[]>([]);
+  // TikTok asks the creator, per post, which interactions to allow (none pre-ticked) and for
+  // their consent to publish.
+  const [tiktok, setTiktok] = useState({
+    allowComment: false,
+    allowDuet: false,
+    allowStitch: false,
+    consent: false,
+  });
   const inFlight = useRef(false);
 
   // Reschedule: start from the post as it stands.
@@ -148,7 +156,13 @@ export default function ScheduleDialog(props: {
   const timing = publishNow
     ? { publishNow: true as const }
     : { publishNow: false as const, scheduledFor: when, timezone: zone };
-  const checkInput = { assetId: asset.id, targets, captions: captionInput, ...timing };
+  const checkInput = {
+    assetId: asset.id,
+    targets,
+    captions: captionInput,
+    ...(platforms.includes("tiktok") && !editing ? { tiktok } : {}),
+    ...timing,
+  };
   const debounced = useDebounced(checkInput, 350);
   const settled = JSON.stringify(debounced) === JSON.stringify(checkInput);
   const canCheck =
@@ -336,6 +350,37 @@ export default function ScheduleDialog(props: {
                   onChange={(next) => setDrafts((d) => ({ ...d, [p]: next }))}
                 />
               ))}
+            </fieldset>
+          )}
+
+          {platforms.includes("tiktok") && !editing && (
+            <fieldset className="schedule-tiktok">
+              <legend className="label">TikTok</legend>
+              <p className="hint">Who may interact with this post:</p>
+              {(
+                [
+                  ["allowComment", "Allow comments"],
+                  ["allowDuet", "Allow Duet"],
+                  ["allowStitch", "Allow Stitch"],
+                ] as const
+              ).map(([key, label]) => (
+                <label key={key} className="check">
+                  <input
+                    type="checkbox"
+                    checked={tiktok[key]}
+                    onChange={(e) => setTiktok((t) => ({ ...t, [key]: e.target.checked }))}
+                  />
+                  {label}
+                </label>
+              ))}
+              <label className="check">
+                <input
+                  type="checkbox"
+                  checked={tiktok.consent}
+                  onChange={(e) => setTiktok((t) => ({ ...t, consent: e.target.checked }))}
+                />
+                I agree to publish this to TikTok (TikTok's Music Usage Confirmation applies)
+              </label>
             </fieldset>
           )}
 

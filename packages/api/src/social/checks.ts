@@ -24,6 +24,7 @@ export interface PostDraft {
   publishNow: boolean;
   scheduledFor?: string | undefined;
   timezone?: string | undefined;
+  tiktok?: { consent: boolean } | undefined;
 }
 
 function fieldOf(platform: Platform, rule: string): string {
@@ -32,6 +33,7 @@ function fieldOf(platform: Platform, rule: string): string {
     return `captions.${platform}.text`;
   if (rule.startsWith("schedule.")) return "scheduledFor";
   if (rule.startsWith("targets.")) return "targets";
+  if (rule === "tiktok.consent") return "tiktok.consent";
   return "assetId";
 }
 
@@ -57,6 +59,15 @@ export function checkDraft(asset: MediaAsset, draft: PostDraft, now: Date) {
       );
     }
     seen.add(target.accountId);
+  }
+  if (platforms.includes("tiktok") && !draft.tiktok?.consent) {
+    refusals.push(
+      toDto("tiktok")({
+        rule: "tiktok.consent",
+        message:
+          "TikTok: confirm that you agree to publish this post to TikTok (TikTok asks the creator's consent for every post).",
+      }),
+    );
   }
   const byPlatform = platforms.map((platform) => {
     const caption = draft.captions[platform] ?? { text: "" };

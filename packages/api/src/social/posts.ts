@@ -19,6 +19,7 @@ import {
   patchFromZernio,
   platformLabel,
   postEventOf,
+  tiktokSettingsOf,
   toZernioPlatform,
   zernioPostBody,
 } from "@streamline/jobs";
@@ -279,7 +280,10 @@ export async function schedulePost(ctx: Ctx, input: ScheduleInput) {
         errorMessage: null,
         errorCategory: null,
       })),
-      metadata: social.demo ? { demo: true } : {},
+      metadata: {
+        ...(social.demo ? { demo: true } : {}),
+        ...(input.tiktok && platforms.includes("tiktok") ? { tiktok: input.tiktok } : {}),
+      },
     });
     if (!created) return row;
     const captions = await captionVersions(tx, ctx.user, asset.id, input.captions, platforms);
@@ -338,6 +342,7 @@ export async function updatePost(ctx: Ctx, input: UpdatePostInput) {
       ? undefined
       : (input.scheduledFor ?? post.scheduled_local ?? undefined),
     timezone: publishNow ? undefined : (input.timezone ?? post.timezone ?? undefined),
+    tiktok: tiktokSettingsOf(post.metadata),
   };
   const check = checkDraft(asset, draft, nowOf(ctx));
   if (!check.ok) throw refusalError(check.refusals);
@@ -353,7 +358,11 @@ export async function updatePost(ctx: Ctx, input: UpdatePostInput) {
   };
   if (post.zernio_post_id) {
     const zernioPostId = post.zernio_post_id;
-    const body = zernioPostBody({ targets: post.targets, captions: versions });
+    const body = zernioPostBody({
+      targets: post.targets,
+      captions: versions,
+      metadata: post.metadata,
+    });
     const status = await viaZernio(() =>
       zernio.updatePost(zernioPostId, {
         content: body.content,

@@ -112,6 +112,15 @@ const postBody = z.object({
     .max(20, "At most 20 accounts per post."),
   /** The caption per platform, as it will be posted (YouTube, Pinterest: description + title). */
   captions: z.partialRecord(platformSchema, postCaption).default({}),
+  /** TikTok's per-post choices: interactions (none pre-ticked) and the creator's consent. */
+  tiktok: z
+    .object({
+      allowComment: z.boolean().default(false),
+      allowDuet: z.boolean().default(false),
+      allowStitch: z.boolean().default(false),
+      consent: z.boolean().default(false),
+    })
+    .optional(),
   ...timing,
 });
 
