@@ -15,6 +15,7 @@ import {
   type ScheduledPostUpdate,
   TERMINAL_POST_STATUSES,
 } from "@streamline/db";
+import { sleep } from "@streamline/providers";
 import {
   isSocialError,
   type MediaUpload,
@@ -572,19 +573,4 @@ export async function refreshPost(post: ScheduledPost, deps: PostingDeps): Promi
   const status = await deps.zernio.getPost(post.zernio_post_id);
   const patch = patchFromZernio(post, status);
   return sameState(post, patch) ? post : ((await changePost(deps.db, post, patch)) ?? post);
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }
