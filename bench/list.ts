@@ -25,6 +25,7 @@ type Run = {
   errors: number;
   cpuMsPerReq: number;
   pgMsPerReq: number;
+  statementsPerReq: number;
 };
 
 async function cannon(
@@ -34,10 +35,12 @@ async function cannon(
   seconds: number,
   cpu: () => number,
   pgCpu: () => number,
+  statements: () => Promise<number> = async () => Number.NaN,
 ): Promise<Run> {
   let next = 0;
   const cpu0 = cpu();
   const pg0 = pgCpu();
+  const st0 = await statements();
   const result = await autocannon({
     url,
     connections,
@@ -65,6 +68,7 @@ async function cannon(
     errors: result.errors + result.non2xx + result.timeouts,
     cpuMsPerReq: ((cpu() - cpu0) * 1000) / total,
     pgMsPerReq: ((pgCpu() - pg0) * 1000) / total,
+    statementsPerReq: ((await statements()) - st0) / total,
   };
 }
 
@@ -234,6 +238,8 @@ export async function listBench(
           ]
         : []),
     ];
+    const productStatements = async () =>
+      (await product.call<{ statements: number }>("usage")).statements;
     const runs: Record<string, Run[]> = {};
     const precise: Record<string, { p50: number; p99: number }[]> = {};
     for (let round = 0; round < rounds; round++) {
@@ -248,6 +254,7 @@ export async function listBench(
             seconds,
             () => processCpuSeconds(who.pid),
             pgCpu,
+            who.serializer ? productStatements : undefined,
           );
           const key = `${who.name}@${connections}`;
           runs[key] = [...(runs[key] ?? []), run];
@@ -315,6 +322,12 @@ export async function listBench(
                 2,
               )
             : "(in process)",
+          who.serializer
+            ? fmt(
+                med(key, (r) => r.statementsPerReq),
+                2,
+              )
+            : "2 (prepared)",
         ]);
       }
     }
@@ -328,6 +341,7 @@ export async function listBench(
         "p50 / p99 ms, precise",
         "server CPU ms/req",
         "PostgreSQL CPU ms/req",
+        "SQL statements/req",
       ],
       rows,
     );

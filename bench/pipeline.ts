@@ -193,11 +193,11 @@ export async function pipelineBench(backend: Backend, out: Section): Promise<voi
     const stageTables: { type: string; stages: Record<string, number[]> }[] = [];
     for (const type of ["image", "video"] as const) {
       const unloaded = await load([clients[0] as Client], type, type === "image" ? 30 : 15, 20_000);
-      const cpu0 = await server.call<{ cpu: NodeJS.CpuUsage }>("usage");
+      const cpu0 = await server.call<{ cpu: NodeJS.CpuUsage; statements: number }>("usage");
       const pg0 = dbName ? postgresCpuSeconds(dbName) : 0;
       const client0 = process.cpuUsage();
       const loaded = await load(clients, type, type === "image" ? 12 : 6, 45_000);
-      const cpu1 = await server.call<{ cpu: NodeJS.CpuUsage }>("usage");
+      const cpu1 = await server.call<{ cpu: NodeJS.CpuUsage; statements: number }>("usage");
       const pg1 = dbName ? postgresCpuSeconds(dbName) : 0;
       const client1 = process.cpuUsage(client0);
       const n = loaded.timings.length;
@@ -216,6 +216,7 @@ export async function pipelineBench(backend: Backend, out: Section): Promise<voi
         fmt(serverCpuMs),
         dbName ? fmt(((pg1 - pg0) * 1000) / n) : "(in server)",
         fmt((client1.user + client1.system) / 1000 / n),
+        fmt((cpu1.statements - cpu0.statements) / n),
         `${n}${failed ? ` (${failed} not succeeded)` : ""}`,
       ]);
       const stageRows = await server.call<StageRow[]>("sql", {
@@ -250,6 +251,7 @@ export async function pipelineBench(backend: Backend, out: Section): Promise<voi
         "server CPU ms/gen",
         "PostgreSQL CPU ms/gen",
         "clients' CPU ms/gen",
+        "SQL statements/gen",
         "n",
       ],
       rows,

@@ -1,7 +1,7 @@
 // A tRPC answer that is not a stream leaves in one socket write with a Content-Length; batch
 // streams (jsonl) and SSE subscriptions still go out chunk by chunk.
-import type { Server, Socket } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../src/app";
 import { startTestServer, type TestServer } from "./harness";

@@ -7,8 +7,15 @@ import {
 } from "./queries/media-events";
 
 export interface MediaEventListener {
-  /** Calls `onEvent` for every event any process publishes from now on. Returns the unsubscribe. */
-  subscribe(onEvent: (event: MediaEventRecord) => void): () => void;
+  /**
+   * Calls `onEvent` for every event any process publishes from now on — only for one user's events
+   * with `{ userId }` (looked up by user, so a thousand streams cost one call per event each of
+   * them wants, not one per stream per event). Returns the unsubscribe.
+   */
+  subscribe(
+    onEvent: (event: MediaEventRecord) => void,
+    filter?: { userId?: string | undefined },
+  ): () => void;
   /** Resolves once LISTEN is in place (events published after this are heard). */
   ready: Promise<void>;
   close(): Promise<void>;
@@ -22,6 +29,7 @@ export interface MediaEventListener {
  */
 export function createMediaEventListener(handle: DbHandle): MediaEventListener {
   const subscribers = new Set<(event: MediaEventRecord) => void>();
+  const byUser = new Map<string, Set<(event: MediaEventRecord) => void>>();
   let closed = false;
   let stop: (() => Promise<void>) | undefined;
 
@@ -41,6 +49,8 @@ export function createMediaEventListener(handle: DbHandle): MediaEventListener {
     }
     if (!event) return;
     for (const subscriber of subscribers) subscriber(event);
+    const mine = byUser.get(event.userId);
+    if (mine) for (const subscriber of mine) subscriber(event);
   };
 
   const listenPglite = async () => {
@@ -75,13 +85,29 @@ export function createMediaEventListener(handle: DbHandle): MediaEventListener {
 
   return {
     ready,
-    subscribe(onEvent) {
-      subscribers.add(onEvent);
-      return () => subscribers.delete(onEvent);
+    subscribe(onEvent, filter) {
+      const userId = filter?.userId;
+      if (userId === undefined) {
+        subscribers.add(onEvent);
+        return () => subscribers.delete(onEvent);
+      }
+      let set = byUser.get(userId);
+      if (!set) {
+        set = new Set();
+        byUser.set(userId, set);
+      }
+      set.add(onEvent);
+      return () => {
+        const current = byUser.get(userId);
+        if (!current) return;
+        current.delete(onEvent);
+        if (current.size === 0) byUser.delete(userId);
+      };
     },
     async close() {
       closed = true;
       subscribers.clear();
+      byUser.clear();
       await ready.catch(() => {});
       await stop?.().catch(() => {});
     },

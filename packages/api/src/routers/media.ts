@@ -224,12 +224,15 @@ export const mediaRouter = {
     const caller = callerCheck(ctx);
     const pending: MediaEventRecord[] = [];
     let wake: (() => void) | undefined;
-    const unsubscribe = ctx.events.subscribe((event) => {
-      if (event.userId !== ctx.user.id) return;
-      if (input.assetId && event.assetId !== input.assetId) return;
-      pending.push(event);
-      wake?.();
-    });
+    const unsubscribe = ctx.events.subscribe(
+      (event) => {
+        if (event.userId !== ctx.user.id) return;
+        if (input.assetId && event.assetId !== input.assetId) return;
+        pending.push(event);
+        wake?.();
+      },
+      { userId: ctx.user.id },
+    );
     const stop = () => wake?.();
     signal?.addEventListener("abort", stop);
     try {

@@ -37,20 +37,29 @@ export async function publishMediaEvent(
   db: Executor,
   event: { assetId: string; userId: string; payload: JsonObject },
 ): Promise<MediaEventRecord> {
-  await sql`select pg_advisory_xact_lock(hashtext(${`media-events:${event.userId}`}))`.execute(db);
-  const row = await db
-    .insertInto("media_events")
-    .values({ asset_id: event.assetId, user_id: event.userId, payload: event.payload })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  const record = toRecord(row);
-  // NOTIFY payloads are capped at 8000 bytes; events are small, but the id alone is always enough
-  // for a listener to read the row back.
-  const message = JSON.stringify(record);
-  await sql`select pg_notify(${MEDIA_EVENTS_CHANNEL}, ${
-    message.length < 7_500 ? message : JSON.stringify({ id: record.id, userId: record.userId })
-  })`.execute(db);
-  return record;
+  // One statement, one round trip: the lock (taken before the insert's source row exists, so
+  // before the id is drawn), the insert, and the NOTIFY of the row as inserted. NOTIFY payloads
+  // are capped at 8000 bytes; events are small, but the id alone is always enough for a listener
+  // to read the row back.
+  const { rows } = await sql<MediaEventRow>`
+    with locked as (
+      select pg_advisory_xact_lock(hashtext(${`media-events:${event.userId}`}))
+    ), inserted as (
+      insert into media_events (asset_id, user_id, payload)
+      select ${event.assetId}, ${event.userId}, ${JSON.stringify(event.payload)}::jsonb from locked
+      returning id, asset_id, user_id, payload, created_at
+    ), message as (
+      select inserted.*, json_build_object('id', id, 'assetId', asset_id, 'userId', user_id,
+        'payload', payload, 'createdAt', created_at)::text as full_message
+      from inserted
+    )
+    select id, asset_id, user_id, payload, created_at,
+      pg_notify(${MEDIA_EVENTS_CHANNEL}, case when octet_length(full_message) < 7500 then full_message
+        else json_build_object('id', id, 'userId', user_id)::text end)::text as notified
+    from message`.execute(db);
+  const row = rows[0];
+  if (!row) throw new Error("publishMediaEvent: the event row was not written");
+  return toRecord(row);
 }
 
 /** A user's events after `afterId` (optionally one asset's), oldest first: the replay for a reconnect. */
