@@ -6,7 +6,6 @@ import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { gradientPng } from "@streamline/providers/testing";
-import axe from "axe-core";
 import {
   type Browser,
   type BrowserContext,
@@ -15,6 +14,7 @@ import {
   type Page,
 } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { auditPage, LAPTOP, PHONE } from "./audit";
 import {
   buildWeb,
   freePort,
@@ -36,8 +36,6 @@ const WEB_MODES = (["dev", "dist"] as const).filter(
 );
 const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../e2e-artifacts");
 const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47];
-const LAPTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
 
 describe.each(WEB_MODES)("AI Studio in the browser (%s)", (WEB_MODE) => {
   let mocks: ProviderMocks;
@@ -61,42 +59,8 @@ describe.each(WEB_MODES)("AI Studio in the browser (%s)", (WEB_MODE) => {
       fullPage: true,
     });
   };
-  /**
-   * axe-core on the page as it is: both widths and both colour schemes; any serious or critical
-   * violation fails the step (soft, so one run lists them all).
-   */
-  const audit = async (state: string) => {
-    const size = page.viewportSize() ?? LAPTOP;
-    const found: string[] = [];
-    for (const viewport of [LAPTOP, PHONE]) {
-      await page.setViewportSize(viewport);
-      for (const colorScheme of ["light", "dark"] as const) {
-        await page.emulateMedia({ colorScheme });
-        await page.waitForTimeout(250); // colour transitions and toasts settle
-        if (!(await page.evaluate(() => "axe" in window)))
-          await page.addScriptTag({ content: axe.source });
-        const violations = await page.evaluate(async () => {
-          const run = (window as unknown as { axe: typeof axe }).axe.run;
-          const result = await run(document, { resultTypes: ["violations"] });
-          return result.violations
-            .filter((v) => v.impact === "serious" || v.impact === "critical")
-            .map(
-              (v) =>
-                `${v.id} (${v.impact}): ${v.nodes
-                  .slice(0, 3)
-                  .map((n) => `${n.target.join(" ")} — ${n.failureSummary?.replace(/\s+/g, " ")}`)
-                  .join(" | ")}`,
-            );
-        });
-        audited.runs++;
-        found.push(...violations.map((v) => `${state} @${viewport.width} ${colorScheme}: ${v}`));
-      }
-    }
-    audited.states++;
-    await page.emulateMedia({ colorScheme: "light" });
-    await page.setViewportSize(size);
-    expect.soft(found, `axe: ${state}`).toEqual([]);
-  };
+  /** axe-core at both widths and both colour schemes (audit.ts). */
+  const audit = (state: string) => auditPage(page, state, audited);
   /** The sticky header's bottom edge, and whether a box lies fully between it and the fold. */
   const inView = (locator: Locator) =>
     locator.evaluate((node) => {

@@ -2,11 +2,25 @@ import { useEffect } from "react";
 
 const SUFFIX = "Streamline AI Studio";
 
+let baseTitle = "";
+let titleCount = 0;
+const applyTitle = () => {
+  if (!baseTitle) return;
+  document.title = titleCount > 0 ? `(${titleCount}) ${baseTitle}` : baseTitle;
+};
+
 /** Each route names itself in the tab and to screen readers (announced on navigation). */
 export function useDocumentTitle(title: string) {
   useEffect(() => {
-    document.title = `${title} · ${SUFFIX}`;
+    baseTitle = `${title} · ${SUFFIX}`;
+    applyTitle();
   }, [title]);
+}
+
+/** "(2) AI Studio · …": results that finished while the tab was in the background; 0 clears it. */
+export function setTitleCount(count: number) {
+  titleCount = count;
+  applyTitle();
 }
 
 export const prefersReducedMotion = () =>

@@ -15,7 +15,7 @@ const loadScheduleDialog = () => import("./ScheduleDialog");
 const CaptionPanel = lazy(loadCaptionPanel);
 const ScheduleDialog = lazy(loadScheduleDialog);
 
-type Variant = "preview" | "grid";
+type Variant = "preview" | "grid" | "lightbox";
 const isReady = (asset: MediaAsset) => asset.status === "succeeded" && Boolean(asset.resultUrl);
 
 /** "Post": opens the schedule dialog on "Post now". Also hosts that card's dialog. */

@@ -14,9 +14,11 @@ import {
 import { prefersReducedMotion } from "../lib/page";
 import { PostAction, PostStatusChips, SocialNext } from "../social/SocialActions";
 import { type MediaAsset, trpc } from "../trpc";
+import { lightbox } from "./actions";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { ProgressBar } from "./ProgressBar";
 import { progressStore, useAssetState } from "./progress";
+import { IterateActions, StarButton } from "./ResultActions";
 
 type ListPages = { pages: { items: MediaAsset[]; nextCursor: string | null }[] };
 
@@ -26,6 +28,8 @@ export function AssetCard(props: {
   variant: "preview" | "grid";
   onOpen?: (asset: MediaAsset) => void;
   onDeleted?: (id: string) => void;
+  /** The variants this card is shown with (the lightbox walks them instead of the history). */
+  group?: MediaAsset[];
 }) {
   const { asset, variant } = props;
   const state = useAssetState(asset);
@@ -74,6 +78,14 @@ export function AssetCard(props: {
   const kind = asset.type === "video" ? "Video" : "Image";
   const grid = variant === "grid";
   const errorText = asset.error ? plainMessage(asset.error.message) : null;
+  const view = () => lightbox.open(asset, props.group);
+  const onMediaClick = grid
+    ? props.onOpen
+      ? () => props.onOpen?.(asset)
+      : done
+        ? view
+        : null
+    : null;
   return (
     <article
       className={`asset-card asset-${variant}`}
@@ -85,9 +97,9 @@ export function AssetCard(props: {
           Open button is the keyboard's): no native video controls, no extra tab stops. */}
       {/* biome-ignore lint/a11y/noStaticElementInteractions lint/a11y/useKeyWithClickEvents: a pointer shortcut; the Open button is the keyboard route */}
       <div
-        className={`asset-media${grid && props.onOpen ? " is-openable" : ""}`}
+        className={`asset-media${onMediaClick ? " is-openable" : ""}`}
         style={{ "--ratio": ratioOf(asset) } as CSSProperties}
-        onClick={grid ? () => props.onOpen?.(asset) : undefined}
+        onClick={onMediaClick ?? undefined}
       >
         {done ? (
           asset.type === "video" ? (
@@ -146,6 +158,13 @@ export function AssetCard(props: {
           </h3>
           <span className={`status status-${state.status}`}>{statusText(state.status)}</span>
         </div>
+        {asset.variant && (
+          <p className="asset-meta asset-variant">
+            <span className="badge">
+              Variant {asset.variant.index} of {asset.variant.of}
+            </span>
+          </p>
+        )}
         {/* In the preview, status changes are announced once each (progress ticks are not), a
             failure with its reason; the grid's cards stay quiet. */}
         {variant === "preview" && (
@@ -226,6 +245,17 @@ export function AssetCard(props: {
               Cancel
             </button>
           )}
+          {!grid && (
+            <>
+              {done && (
+                <button type="button" className="button button-small" onClick={view}>
+                  Full screen
+                </button>
+              )}
+              <IterateActions asset={asset} />
+              <StarButton asset={asset} />
+            </>
+          )}
           <button
             type="button"
             className="button button-small button-danger-ghost"
@@ -236,6 +266,23 @@ export function AssetCard(props: {
             {grid ? <TrashIcon /> : "Delete"}
           </button>
         </div>
+        {grid && (
+          <div className="asset-actions asset-tools">
+            <StarButton asset={asset} compact />
+            {done && (
+              <button
+                type="button"
+                className="button button-small"
+                aria-label="View full screen"
+                title="View full screen"
+                onClick={view}
+              >
+                <ExpandIcon />
+              </button>
+            )}
+            <IterateActions asset={asset} compact />
+          </div>
+        )}
         {done && variant === "preview" && <SocialNext asset={asset} variant={variant} />}
         <PostStatusChips asset={asset} variant={variant} />
       </div>
@@ -281,8 +328,14 @@ const TrashIcon = () => (
   </svg>
 );
 
+const ExpandIcon = () => (
+  <svg className="icon" viewBox="0 0 20 20" aria-hidden="true" focusable="false">
+    <path d="M3 8V3h5M17 8V3h-5M3 12v5h5M17 12v5h-5" />
+  </svg>
+);
+
 /** Width over height: from the result, else from the size or aspect ratio that was asked for. */
-function ratioOf(asset: MediaAsset): number {
+export function ratioOf(asset: MediaAsset): number {
   if (asset.width && asset.height) return asset.width / asset.height;
   const size = /^(\d+)x(\d+)$/.exec(String(asset.options.size ?? ""));
   if (size) return Number(size[1]) / Number(size[2]);
@@ -291,7 +344,7 @@ function ratioOf(asset: MediaAsset): number {
   return asset.type === "video" ? 9 / 16 : 1;
 }
 
-function fileName(asset: MediaAsset): string {
+export function fileName(asset: MediaAsset): string {
   const extension =
     /\.(\w+)(?:\?|$)/.exec(asset.resultUrl ?? "")?.[1] ?? (asset.type === "video" ? "mp4" : "png");
   return `streamline-${asset.type}-${asset.id.slice(0, 8)}.${extension}`;

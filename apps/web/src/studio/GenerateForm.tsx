@@ -4,15 +4,17 @@ import { errorCode, type FieldErrors, fieldErrorsOf, toastApiError } from "../li
 import { costLabel, formatUsd } from "../lib/format";
 import { newIdempotencyKey } from "../lib/idempotency";
 import { learnConcurrencyLimit, useConcurrency, useLimits, useUsage } from "../lib/limits";
-import { session } from "../lib/page";
+import { revealBelowHeader, session } from "../lib/page";
 import { type MediaAsset, trpc } from "../trpc";
+import { composer } from "./actions";
+import { FormatAndVariants, MAX_VARIANTS } from "./Composer";
 import { ModelOptions, ModelPicker } from "./ModelPicker";
 import { PromptField, promptProblem } from "./PromptField";
-import { ReferencePhoto } from "./ReferencePhoto";
+import { ReferencePhoto, type ReferenceResult } from "./ReferencePhoto";
 import { useModelChoice } from "./useModelChoice";
 
 /** The composer: prompt, optional photo, model and its options, and the Generate Media button. */
-export function GenerateForm({ onCreated }: { onCreated: (asset: MediaAsset) => void }) {
+export function GenerateForm({ onCreated }: { onCreated: (assets: MediaAsset[]) => void }) {
   const utils = trpc.useUtils();
   const choice = useModelChoice();
   const generate = trpc.media.generate.useMutation();
@@ -21,6 +23,13 @@ export function GenerateForm({ onCreated }: { onCreated: (asset: MediaAsset) => 
   useEffect(() => session.set(PROMPT_KEY, prompt), [prompt]);
   const concurrency = useConcurrency();
   const [photo, setPhoto] = useState<File | null>(null);
+  // "Use as reference": one of the user's finished images, sent by id (never re-uploaded).
+  const [fromResult, setFromResult] = useState<ReferenceResult | null>(
+    () => session.get<ReferenceResult>(REFERENCE_KEY) ?? null,
+  );
+  useEffect(() => session.set(REFERENCE_KEY, fromResult), [fromResult]);
+  const [variants, setVariants] = useState(() => session.get<number>(VARIANTS_KEY) ?? 1);
+  useEffect(() => session.set(VARIANTS_KEY, variants > 1 ? variants : null), [variants]);
   const [serverErrors, setServerErrors] = useState<FieldErrors>({});
   const [tried, setTried] = useState(false);
   // One key per submission: a double click or a retry of the same inputs reuses it, so the
@@ -33,13 +42,65 @@ export function GenerateForm({ onCreated }: { onCreated: (asset: MediaAsset) => 
   const { model, options } = choice;
   const problem = promptProblem(prompt, useLimits().promptMaxLength);
   const sendsPhoto = Boolean(photo && model?.referenceImage);
+  const sendsResult = Boolean(!photo && fromResult && model?.referenceImage);
   const busyFull = concurrency.full ? `${concurrency.active} of ${concurrency.max} running` : null;
+  // Every variant is its own job: 3 variants with 2 running of 4 would pass the limit.
+  const tooMany =
+    !busyFull && concurrency.max !== undefined && concurrency.active + variants > concurrency.max
+      ? `${variants} variants with ${concurrency.active} running would pass this account's limit of ${concurrency.max} at once. Ask for fewer, or wait for one to finish.`
+      : null;
   const blocked = !model
     ? "Choose an available model."
     : (problem ??
       (busyFull
         ? `${busyFull}: the most this account runs at once. Wait for one to finish, or cancel one.`
-        : null));
+        : tooMany));
+
+  // Reached from any result card, the preview or the lightbox (actions.ts).
+  const promptRef = useRef<HTMLTextAreaElement | null>(null);
+  const showComposer = () => {
+    revealBelowHeader(formRef.current);
+    promptRef.current?.focus({ preventScroll: true });
+  };
+  const takeAsReference = (asset: MediaAsset) => {
+    if (!asset.resultUrl) return;
+    setPhoto(null);
+    setFromResult({ id: asset.id, url: asset.resultUrl, prompt: asset.prompt });
+    clearError("referenceAssetId");
+    clearError("referenceImage");
+    showComposer();
+    toast.success("Reference set", {
+      id: "reference-set",
+      description: model?.referenceImage
+        ? "Your next generation starts from this image."
+        : `${model?.label ?? "This model"} takes no reference photo: choose one that does.`,
+    });
+  };
+  const reuse = (asset: MediaAsset) => {
+    setPrompt(asset.prompt);
+    clearError("prompt");
+    const same = choice.list.find((m) => m.id === asset.model);
+    if (same?.available) {
+      choice.choose(same.id);
+      choice.replaceOptions(asset.options as Record<string, string | number>);
+    } else {
+      toast.warning(`${asset.modelLabel} is not available now`, {
+        description: "The prompt is filled in; the current model stays.",
+      });
+    }
+    setVariants(asset.variant?.of ?? 1);
+    showComposer();
+  };
+  const handlers = useRef({ takeAsReference, reuse });
+  handlers.current = { takeAsReference, reuse };
+  useEffect(
+    () =>
+      composer.register({
+        takeAsReference: (asset) => handlers.current.takeAsReference(asset),
+        reuse: (asset) => handlers.current.reuse(asset),
+      }),
+    [],
+  );
 
   const clearError = (field: string) =>
     setServerErrors((errors) => (errors[field] ? { ...errors, [field]: undefined } : errors));
@@ -47,7 +108,14 @@ export function GenerateForm({ onCreated }: { onCreated: (asset: MediaAsset) => 
   async function submit() {
     setTried(true);
     if (!model || blocked || submitting.current) return;
-    const input = { type: model.type, model: model.id, prompt, options };
+    const input = {
+      type: model.type,
+      model: model.id,
+      prompt,
+      options,
+      ...(variants > 1 ? { variants } : {}),
+      ...(sendsResult && fromResult ? { referenceAssetId: fromResult.id } : {}),
+    };
     const fingerprint = JSON.stringify([
       input,
       sendsPhoto && photo ? [photo.name, photo.size, photo.lastModified] : null,
@@ -64,14 +132,15 @@ export function GenerateForm({ onCreated }: { onCreated: (asset: MediaAsset) => 
     }
     submitting.current = true;
     try {
-      const { asset, created } = await generate.mutateAsync(body);
+      const { asset, assets, created } = await generate.mutateAsync(body);
       attempt.current = null;
       setServerErrors({});
       setTried(false);
-      utils.media.byId.setData({ id: asset.id }, asset);
+      const made = assets?.length ? assets : [asset];
+      for (const a of made) utils.media.byId.setData({ id: a.id }, a);
       void utils.media.list.invalidate();
       void utils.media.usage.invalidate();
-      onCreated(asset);
+      onCreated(made);
       if (!created)
         toast.info("Already on its way", { description: "That generation was started." });
     } catch (error) {
@@ -118,23 +187,35 @@ export function GenerateForm({ onCreated }: { onCreated: (asset: MediaAsset) => 
           clearError("prompt");
         }}
         onSubmitShortcut={() => formRef.current?.requestSubmit()}
+        inputRef={promptRef}
         error={promptError}
       />
       <ReferencePhoto
         file={photo}
         onChange={(file) => {
           setPhoto(file);
+          if (file) setFromResult(null);
           clearError("referenceImage");
+        }}
+        fromResult={fromResult}
+        onClearResult={() => {
+          setFromResult(null);
+          clearError("referenceAssetId");
         }}
         disabledReason={
           model && !model.referenceImage ? `${model.label} does not take a reference photo.` : null
         }
-        error={serverErrors.referenceImage?.[0] ?? null}
+        error={serverErrors.referenceImage?.[0] ?? serverErrors.referenceAssetId?.[0] ?? null}
       />
       <div className="model-row-line">
         <ModelPicker choice={choice} errors={serverErrors} />
         {model && <ModelOptions model={model} choice={choice} errors={serverErrors} />}
       </div>
+      <FormatAndVariants
+        choice={choice}
+        variants={variants}
+        onVariants={(n) => setVariants(Math.min(MAX_VARIANTS, Math.max(1, n)))}
+      />
       {otherErrors.length > 0 && (
         <p className="field-error" role="alert">
           {otherErrors.join(" ")}
@@ -145,6 +226,7 @@ export function GenerateForm({ onCreated }: { onCreated: (asset: MediaAsset) => 
         {model && (
           <span className="muted" id="cost-estimate">
             Estimated cost {costLabel(model, options)}
+            {variants > 1 ? ` × ${variants} variants` : ""}
           </span>
         )}
         {/* aria-disabled, not disabled: focus stays on the button (never falls to <body>) and
@@ -172,8 +254,10 @@ export function GenerateForm({ onCreated }: { onCreated: (asset: MediaAsset) => 
   );
 }
 
-const KNOWN_FIELDS = ["prompt", "referenceImage", "model", "options"];
+const KNOWN_FIELDS = ["prompt", "referenceImage", "referenceAssetId", "model", "options"];
 const PROMPT_KEY = "streamline.studio.prompt";
+const REFERENCE_KEY = "streamline.studio.referenceResult";
+const VARIANTS_KEY = "streamline.studio.variants";
 
 /** Today's spend against the daily cap: charges plus what generations in flight may cost. */
 function SpendMeter() {

@@ -3,6 +3,8 @@ import { useEffect, useRef, useState } from "react";
 import { afterRender } from "../lib/page";
 import { type MediaAsset, type MediaStatus, type MediaType, trpc } from "../trpc";
 import { AssetCard } from "./AssetCard";
+import { historyOrder } from "./actions";
+import { StarIcon } from "./ResultActions";
 
 const PAGE_SIZE = 12;
 const TYPE_FILTERS: { value: MediaType | ""; label: string }[] = [
@@ -26,11 +28,27 @@ export function HistoryGrid(props: {
 }) {
   const [type, setType] = useState<MediaType | "">("");
   const [status, setStatus] = useState<MediaStatus | "">("");
+  const [starred, setStarred] = useState(false);
+  // Searched on the server (an index over the prompts), a moment after the typing stops.
+  const [typed, setTyped] = useState("");
+  const [search, setSearch] = useState("");
+  useEffect(() => {
+    const timer = setTimeout(() => setSearch(typed.trim()), 300);
+    return () => clearTimeout(timer);
+  }, [typed]);
+  const searchBox = useRef<HTMLInputElement>(null);
   const history = trpc.media.list.useInfiniteQuery(
-    { limit: PAGE_SIZE, type: type || undefined, status: status || undefined },
+    {
+      limit: PAGE_SIZE,
+      type: type || undefined,
+      status: status || undefined,
+      starred: starred || undefined,
+      search: search || undefined,
+    },
     { getNextPageParam: (page) => page.nextCursor ?? undefined, placeholderData: keepPreviousData },
   );
   const assets = history.data?.pages.flatMap((page) => page.items) ?? [];
+  historyOrder.assets = assets;
 
   // After a delete, focus goes to the card that took the deleted one's place (or the one before
   // it, or the heading when the grid is empty), never to <body>.
@@ -71,7 +89,7 @@ export function HistoryGrid(props: {
     return () => observer.disconnect();
   }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
 
-  const filtered = Boolean(type || status);
+  const filtered = Boolean(type || status || starred || search);
   return (
     <section className="history" aria-labelledby="history-title">
       <div className="history-head">
@@ -79,6 +97,46 @@ export function HistoryGrid(props: {
           History
         </h2>
         <div className="filters">
+          <search className="history-search">
+            <label className="filter">
+              <span className="visually-hidden">Search history</span>
+              <input
+                ref={searchBox}
+                type="search"
+                className="input search-input"
+                placeholder="Search prompts"
+                value={typed}
+                onChange={(e) => setTyped(e.target.value)}
+                onKeyDown={(e) => {
+                  if (e.key === "Escape" && typed) {
+                    e.preventDefault();
+                    setTyped("");
+                  }
+                }}
+              />
+            </label>
+            {typed && (
+              <button
+                type="button"
+                className="button button-small button-ghost"
+                onClick={() => {
+                  setTyped("");
+                  searchBox.current?.focus();
+                }}
+              >
+                Clear<span className="visually-hidden"> search</span>
+              </button>
+            )}
+          </search>
+          <button
+            type="button"
+            className="button star-filter"
+            aria-pressed={starred}
+            onClick={() => setStarred((on) => !on)}
+          >
+            <StarIcon filled={starred} />
+            Starred
+          </button>
           <label className="filter">
             <span className="visually-hidden">Filter by type</span>
             <select
@@ -126,7 +184,13 @@ export function HistoryGrid(props: {
         </div>
       ) : assets.length === 0 ? (
         <p className="empty">
-          {filtered ? "Nothing matches these filters." : "Your generations will appear here."}
+          {search
+            ? `Nothing in your history matches “${search}”${starred ? " among the starred" : ""}.`
+            : starred
+              ? "Nothing starred yet: press ☆ on a result to keep it here."
+              : filtered
+                ? "Nothing matches these filters."
+                : "Your generations will appear here."}
         </p>
       ) : (
         <ul ref={list} className="history-grid" aria-label="Your generations">

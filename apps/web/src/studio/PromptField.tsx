@@ -1,5 +1,5 @@
 import { promptLength, promptProblem as serverPromptProblem } from "@streamline/api/prompt";
-import type { KeyboardEvent } from "react";
+import type { KeyboardEvent, Ref } from "react";
 import { useLimits } from "../lib/limits";
 
 const count = new Intl.NumberFormat();
@@ -18,6 +18,7 @@ export function PromptField(props: {
   onSubmitShortcut: () => void;
   /** Shown under the field: the server's field error, or ours once the user tried to submit. */
   error: string | null;
+  inputRef?: Ref<HTMLTextAreaElement>;
 }) {
   const { value, onChange, onSubmitShortcut, error } = props;
   const maxLength = useLimits().promptMaxLength;
@@ -38,6 +39,7 @@ export function PromptField(props: {
         Describe your product / scene
       </label>
       <textarea
+        ref={props.inputRef}
         id="prompt"
         name="prompt"
         className="textarea"

@@ -40,6 +40,9 @@ export async function referencePhotoContentProblem(file: File): Promise<string |
   return `“${file.name}” is not really a PNG, JPEG or WebP image${other ? ` (it is ${other})` : ""}.`;
 }
 
+/** One of the user's own finished images, used as the reference by id ("Use as reference"). */
+export type ReferenceResult = { id: string; url: string; prompt: string };
+
 /** Optional product photo: click to browse, drop, or paste; previewed, checked, removable. */
 export function ReferencePhoto(props: {
   file: File | null;
@@ -47,8 +50,10 @@ export function ReferencePhoto(props: {
   /** Why the chosen model takes no photo, or null when it does. */
   disabledReason: string | null;
   error: string | null;
+  fromResult?: ReferenceResult | null;
+  onClearResult?: () => void;
 }) {
-  const { file, onChange, disabledReason, error } = props;
+  const { file, onChange, disabledReason, error, fromResult } = props;
   const limits = useLimits();
   const enabled = disabledReason === null;
   const [dragging, setDragging] = useState(false);
@@ -114,6 +119,26 @@ export function ReferencePhoto(props: {
             onClick={() => {
               setLocalError(null);
               onChange(null);
+            }}
+          >
+            Remove
+          </button>
+        </div>
+      ) : fromResult ? (
+        <div className={`reference-preview${enabled ? "" : " is-disabled"}`}>
+          <img src={fromResult.url} alt={`Your reference: your result “${fromResult.prompt}”`} />
+          <div className="reference-info">
+            <span className="reference-name">From your result “{fromResult.prompt}”</span>
+            <span className="muted">
+              {enabled ? "Sent by reference, not uploaded again" : `Not sent: ${disabledReason}`}
+            </span>
+          </div>
+          <button
+            type="button"
+            className="button button-ghost"
+            onClick={() => {
+              setLocalError(null);
+              props.onClearResult?.();
             }}
           >
             Remove

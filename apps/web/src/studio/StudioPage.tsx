@@ -1,23 +1,31 @@
-import { useEffect, useRef, useState } from "react";
+import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import { AppHeader } from "../AppHeader";
 import { errorCode, plainMessage } from "../lib/errors";
 import { afterRender, revealBelowHeader, session, useDocumentTitle } from "../lib/page";
 import { type MediaAsset, trpc } from "../trpc";
 import { AssetCard } from "./AssetCard";
+import { historyOrder, useLightbox } from "./actions";
 import { GenerateForm } from "./GenerateForm";
 import { HistoryGrid } from "./HistoryGrid";
+import { type NotifyState, toggleNotify, useNotifyState } from "./notify";
 import { type FeedState, previewing, useProgressFeed } from "./progress";
 
 const CURRENT_KEY = "streamline.studio.current";
+// Full screen view, loaded on first use.
+const loadLightbox = () => import("./Lightbox");
+const Lightbox = lazy(loadLightbox);
 
 /** /ai-studio: compose on the left, the result on the right, everything made so far below. */
 export default function StudioPage() {
   useDocumentTitle("AI Studio");
   const feed = useProgressFeed(true);
-  // The last result stays in the preview across a reload (this tab only).
-  const [currentId, setCurrentId] = useState<string | null>(
-    () => session.get<string>(CURRENT_KEY) ?? null,
-  );
+  // The last result (or the variants of the last submission) stays in the preview across a
+  // reload (this tab only).
+  const [currentIds, setCurrentIds] = useState<string[]>(() => {
+    const kept = session.get<string[] | string>(CURRENT_KEY);
+    return Array.isArray(kept) ? kept : kept ? [kept] : [];
+  });
+  const lightboxState = useLightbox();
   const preview = useRef<HTMLElement>(null);
   const [reveal, setReveal] = useState(0);
   const limits = trpc.media.limits.useQuery(undefined, { staleTime: Number.POSITIVE_INFINITY });
@@ -25,9 +33,9 @@ export default function StudioPage() {
   const models = trpc.media.models.useQuery(undefined, { staleTime: 5 * 60_000 });
 
   useEffect(() => {
-    session.set(CURRENT_KEY, currentId);
-    previewing.id = currentId;
-  }, [currentId]);
+    session.set(CURRENT_KEY, currentIds.length ? currentIds : null);
+    previewing.ids = currentIds;
+  }, [currentIds]);
 
   // After Generate or Open: the preview (its media and progress) fully in view below the sticky
   // header, and focus on it, so keyboard and screen-reader users land where the result is.
@@ -48,13 +56,24 @@ export default function StudioPage() {
     );
   }
 
-  const open = (asset: MediaAsset) => {
-    setCurrentId(asset.id);
+  const show = (assets: MediaAsset[]) => {
+    setCurrentIds(assets.map((a) => a.id));
     setReveal((n) => n + 1);
   };
+  // Opened from the history, a variant comes with its siblings (those loaded).
+  const open = (asset: MediaAsset) => {
+    const siblings = asset.groupId
+      ? historyOrder.assets
+          .filter((a) => a.groupId === asset.groupId)
+          .sort((a, b) => (a.variant?.index ?? 0) - (b.variant?.index ?? 0))
+      : [];
+    show(siblings.length > 1 ? siblings : [asset]);
+  };
   const forget = (id: string) => {
-    if (currentId !== id) return;
-    setCurrentId(null);
+    if (!currentIds.includes(id)) return;
+    const rest = currentIds.filter((x) => x !== id);
+    setCurrentIds(rest);
+    if (rest.length) return;
     // After the confirm dialog has closed (it hands focus back to the deleted card's button).
     afterRender(() => {
       const focused = document.activeElement;
@@ -77,18 +96,23 @@ export default function StudioPage() {
       <main className="studio">
         <h1 className="visually-hidden">AI Studio</h1>
         <div className="workspace">
-          <GenerateForm onCreated={open} />
+          <GenerateForm onCreated={show} />
           <section
             ref={preview}
             className="preview card"
             aria-labelledby="preview-title"
             tabIndex={-1}
           >
-            <h2 id="preview-title" className="card-title">
-              Preview
-            </h2>
-            {currentId ? (
-              <CurrentAsset id={currentId} onGone={forget} />
+            <div className="preview-head">
+              <h2 id="preview-title" className="card-title">
+                Preview
+              </h2>
+              <NotifyToggle />
+            </div>
+            {currentIds.length > 1 ? (
+              <VariantGroup ids={currentIds} onGone={forget} />
+            ) : currentIds[0] ? (
+              <CurrentAsset id={currentIds[0]} onGone={forget} />
             ) : (
               <div className="preview-empty">
                 <p>Your image or video appears here the moment it is ready.</p>
@@ -99,6 +123,11 @@ export default function StudioPage() {
         </div>
         <HistoryGrid onOpen={open} onDeleted={forget} />
       </main>
+      {lightboxState && (
+        <Suspense fallback={null}>
+          <Lightbox state={lightboxState} />
+        </Suspense>
+      )}
     </div>
   );
 }
@@ -123,6 +152,57 @@ function CurrentAsset({ id, onGone }: { id: string; onGone: (id: string) => void
     </div>
   );
 }
+
+/** The variants of one submission side by side, each with its own progress, result and cost. */
+function VariantGroup({ ids, onGone }: { ids: string[]; onGone: (id: string) => void }) {
+  const queries = trpc.useQueries((t) => ids.map((id) => t.media.byId({ id }, { retry: false })));
+  const assets = queries.flatMap((q) => (q.data ? [q.data] : []));
+  const ready = assets.filter((a) => a.status === "succeeded").length;
+  return (
+    <div className="variant-group">
+      <p className="muted variant-summary" role="status">
+        {ids.length} variants · {ready} of {ids.length} ready
+      </p>
+      <ul className="variant-grid" aria-label="Variants of this prompt">
+        {assets.map((asset) => (
+          <li key={asset.id}>
+            <AssetCard asset={asset} variant="grid" group={assets} onDeleted={onGone} />
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+const NOTIFY_TEXT: Record<Exclude<NotifyState, "unsupported">, string> = {
+  off: "Get a browser notification when a result finishes while you are in another tab",
+  on: "Notifications on: press to turn them off",
+  blocked: "Notifications are blocked for this site in the browser's settings",
+};
+
+/** "Notify me": the only place the browser is asked for notification permission. */
+function NotifyToggle() {
+  const state = useNotifyState();
+  if (state === "unsupported") return null;
+  return (
+    <button
+      type="button"
+      className="button button-small notify-toggle"
+      aria-pressed={state === "on"}
+      title={NOTIFY_TEXT[state]}
+      onClick={() => void toggleNotify()}
+    >
+      <BellIcon />
+      Notify me{state === "blocked" ? " (blocked)" : ""}
+    </button>
+  );
+}
+
+const BellIcon = () => (
+  <svg className="icon" viewBox="0 0 20 20" aria-hidden="true" focusable="false">
+    <path d="M5 14V9a5 5 0 0 1 10 0v5l1.5 2h-13zM8.5 18h3" />
+  </svg>
+);
 
 const FEED_TEXT: Record<FeedState, string> = {
   connecting: "Connecting…",

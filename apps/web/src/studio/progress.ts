@@ -5,6 +5,7 @@ import { useState, useSyncExternalStore } from "react";
 import { toast } from "sonner";
 import { plainMessage } from "../lib/errors";
 import { type MediaAsset, trpc } from "../trpc";
+import { finishedWhileAway } from "./notify";
 
 type OnProgressOptions = Parameters<typeof trpc.media.onProgress.useSubscription>[1];
 export type ProgressEvent = Parameters<
@@ -38,8 +39,8 @@ export function useLiveProgress(assetId: string): ProgressEvent | undefined {
 
 const TERMINAL = ["succeeded", "failed", "canceled"];
 
-/** The asset in the studio's preview, which announces its own outcome (so no second toast). */
-export const previewing: { id: string | null } = { id: null };
+/** The assets in the studio's preview, which announce their own outcome (so no second toast). */
+export const previewing: { ids: string[] } = { ids: [] };
 
 /** What a card shows: the server's row, overlaid with the newest live event while in flight. */
 export function useAssetState(asset: MediaAsset) {
@@ -75,12 +76,20 @@ export function useProgressFeed(enabled: boolean): FeedState {
       onData({ data: event }) {
         progressStore.put(event);
         if (event.kind === "progress") return;
+        if (event.kind === "result" || event.kind === "error") {
+          const known = utils.media.byId.getData({ id: event.assetId });
+          finishedWhileAway(
+            event.kind === "result" ? "succeeded" : "failed",
+            event.assetId,
+            known?.prompt,
+          );
+        }
         void utils.media.byId.invalidate({ id: event.assetId });
         void utils.media.list.invalidate();
         // Queued, delivered, failed or canceled: today's spend moved.
         void utils.media.usage.invalidate();
         // A failure is announced once: by the preview when it shows that asset, else by a toast.
-        if (event.kind === "error" && event.error && previewing.id !== event.assetId) {
+        if (event.kind === "error" && event.error && !previewing.ids.includes(event.assetId)) {
           toast.error("Generation failed", {
             id: `failed-${event.assetId}`,
             description: plainMessage(event.error.message),

@@ -10,6 +10,7 @@ import { type MediaModel, type MediaType, trpc } from "../trpc";
 
 const STORAGE_KEY = "streamline.studio.model";
 const OPTIONS_KEY = "streamline.studio.options";
+const FORMAT_KEY = "streamline.studio.format";
 
 const remembered = () => {
   try {
@@ -38,6 +39,10 @@ export function useModelChoice() {
   // The options chosen in this tab survive a reload with the draft prompt.
   const [chosen, setChosen] = useState<OptionValues>(() => session.get(OPTIONS_KEY) ?? {});
   useEffect(() => session.set(OPTIONS_KEY, chosen), [chosen]);
+  // A social format (9:16 …) instead of pixels: mapped onto each model's own size or aspect
+  // ratio by the catalog, so it follows a change of model.
+  const [format, setFormat] = useState<string | null>(() => session.get(FORMAT_KEY) ?? null);
+  useEffect(() => session.set(FORMAT_KEY, format), [format]);
   const list = models.data ?? [];
   const selected = list.find((m) => m.id === modelId);
   const model = selected?.available ? selected : undefined;
@@ -81,13 +86,41 @@ export function useModelChoice() {
     [list, choose],
   );
 
-  const setOption = useCallback((name: string, value: string | number) => {
-    setChosen((current) => ({ ...current, [name]: value }));
+  const mapping = model?.socialFormats.find((f) => f.format === format);
+  const setOption = useCallback(
+    (name: string, value: string | number) => {
+      setChosen((current) => ({ ...current, [name]: value }));
+      // Picking pixels by hand leaves the format.
+      if (mapping && Object.hasOwn(mapping.options, name)) setFormat(null);
+    },
+    [mapping],
+  );
+  /** "Reuse prompt": exactly that result's options. */
+  const replaceOptions = useCallback((values: OptionValues) => {
+    setChosen(values);
+    setFormat(null);
   }, []);
 
-  const options = useMemo(() => (model ? resolveOptions(model, chosen) : {}), [model, chosen]);
+  const options = useMemo(
+    () => (model ? resolveOptions(model, { ...chosen, ...(mapping?.options ?? {}) }) : {}),
+    [model, chosen, mapping],
+  );
 
-  return { models, list, model, options, choose, chooseType, setOption };
+  return {
+    models,
+    list,
+    model,
+    options,
+    choose,
+    chooseType,
+    setOption,
+    replaceOptions,
+    format: mapping ? format : null,
+    /** The chosen format even when this model has no shape option (kept for the next model). */
+    wantedFormat: format,
+    mapping,
+    chooseFormat: setFormat,
+  };
 }
 
 export type ModelChoice = ReturnType<typeof useModelChoice>;

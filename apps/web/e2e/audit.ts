@@ -1,0 +1,43 @@
+// axe-core on the page as it is, at both widths and in both colour schemes; any serious or
+// critical violation fails the step (soft, so one run lists them all). Shared by the suites.
+import axe from "axe-core";
+import type { Page } from "playwright-core";
+import { expect } from "vitest";
+
+export const LAPTOP = { width: 1280, height: 800 };
+export const PHONE = { width: 390, height: 844 };
+
+export type AuditCount = { runs: number; states: number };
+
+export async function auditPage(page: Page, state: string, audited: AuditCount) {
+  const size = page.viewportSize() ?? LAPTOP;
+  const found: string[] = [];
+  for (const viewport of [LAPTOP, PHONE]) {
+    await page.setViewportSize(viewport);
+    for (const colorScheme of ["light", "dark"] as const) {
+      await page.emulateMedia({ colorScheme });
+      await page.waitForTimeout(250); // colour transitions and toasts settle
+      if (!(await page.evaluate(() => "axe" in window)))
+        await page.addScriptTag({ content: axe.source });
+      const violations = await page.evaluate(async () => {
+        const run = (window as unknown as { axe: typeof axe }).axe.run;
+        const result = await run(document, { resultTypes: ["violations"] });
+        return result.violations
+          .filter((v) => v.impact === "serious" || v.impact === "critical")
+          .map(
+            (v) =>
+              `${v.id} (${v.impact}): ${v.nodes
+                .slice(0, 3)
+                .map((n) => `${n.target.join(" ")} — ${n.failureSummary?.replace(/\s+/g, " ")}`)
+                .join(" | ")}`,
+          );
+      });
+      audited.runs++;
+      found.push(...violations.map((v) => `${state} @${viewport.width} ${colorScheme}: ${v}`));
+    }
+  }
+  audited.states++;
+  await page.emulateMedia({ colorScheme: "light" });
+  await page.setViewportSize(size);
+  expect.soft(found, `axe: ${state}`).toEqual([]);
+}
