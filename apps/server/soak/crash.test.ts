@@ -1,0 +1,248 @@
+// Crash soak (PostgreSQL): ~200 generations, images and videos, run by three separate worker
+// processes while workers are SIGKILLed at random moments and restarted, 20 times. Afterwards every
+// asset is terminal (none lost or stuck), the provider saw at most one create per asset and exactly
+// one per succeeded asset (an asset interrupted between its claim and the create's answer is failed,
+// never created twice), and the takeover time from each kill to the resumed work is measured.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createTestDb, type TestDb } from "@streamline/db/testing";
+import { createOpenAIMock, startMockProviderServer } from "@streamline/providers/testing";
+import type { RequestHandler } from "msw";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer, type TestServer } from "../test/harness";
+import { type ChildRun, startProcess, stopProcess } from "../test/processes";
+import { captureOutput, recordFigures, SENTINEL, secretsIn, sleep } from "./helpers";
+
+const GENERATIONS = Number(process.env.SOAK_CRASH_GENERATIONS ?? 200);
+const KILLS = Number(process.env.SOAK_CRASH_KILLS ?? 20);
+const WORKERS = 3;
+const TERMINAL = ["succeeded", "failed", "canceled"];
+
+describe.runIf(Boolean(process.env.TEST_DATABASE_URL))("crash soak on PostgreSQL", () => {
+  let db: TestDb;
+  let api: TestServer;
+  let providerServer: Awaited<ReturnType<typeof startMockProviderServer>>;
+  let openai: ReturnType<typeof createOpenAIMock>;
+  let mediaDir: string;
+  let env: Record<string, string>;
+  const output = captureOutput();
+  const workers: (ChildRun | undefined)[] = [];
+  const retired: ChildRun[] = [];
+
+  beforeAll(async () => {
+    const handlers: RequestHandler[] = [];
+    providerServer = await startMockProviderServer(handlers);
+    openai = createOpenAIMock({
+      baseURL: `${providerServer.url}/v1`,
+      apiKey: SENTINEL.openai,
+      videoPollsToComplete: 16,
+    });
+    handlers.push(...openai.handlers);
+    db = await createTestDb("postgres");
+    mediaDir = await mkdtemp(path.join(tmpdir(), "streamline-soak-crash-"));
+    env = {
+      NODE_ENV: "test",
+      DATABASE_URL: db.databaseUrl as string,
+      OPENAI_API_KEY: SENTINEL.openai,
+      OPENAI_BASE_URL: `${providerServer.url}/v1`,
+      GEMINI_API_KEY: "",
+      MEDIA_ENABLE_MODELS: "sora-2",
+      MEDIA_DIR: mediaDir,
+      MEDIA_POLL_MIN_MS: "250",
+      MEDIA_POLL_MAX_MS: "250",
+      PROVIDER_RETRY_MIN_DELAY_MS: "5",
+      MEDIA_MAX_CONCURRENT_PER_USER: "1000",
+      MEDIA_DAILY_SPEND_USD: "100000",
+      WORKER_CONCURRENCY: "4",
+      // Takeover timing is the product's defaults (heartbeat 10 s, supervision 5 s, retry delay 1 s).
+    };
+    api = await startTestServer("postgres", env, { worker: false, db });
+    for (let i = 0; i < WORKERS; i++) {
+      workers.push(await startProcess("worker", env, /generation worker started/));
+    }
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const w of [...workers, ...retired]) await stopProcess(w, "SIGKILL");
+    await api?.close();
+    await db?.close();
+    await providerServer?.close();
+    output.stop();
+    if (mediaDir) await rm(mediaDir, { recursive: true, force: true });
+  });
+
+  it(`${GENERATIONS} generations survive ${KILLS} worker SIGKILLs`, async () => {
+    const client = api.client("crash-soak");
+    const assetIds: string[] = [];
+    const startedAt = Date.now();
+    // Submissions trickle in over ~90 s while the killer runs.
+    const submit = (async () => {
+      for (let i = 0; i < GENERATIONS; i++) {
+        const video = i % 5 < 2;
+        const { asset } = await client.media.generate.mutate(
+          video
+            ? {
+                type: "video",
+                model: "sora-2",
+                prompt: `Crash soak #${i} (video)`,
+                options: { seconds: 4 },
+              }
+            : { type: "image", model: "gpt-image-2", prompt: `Crash soak #${i} (image)` },
+        );
+        assetIds.push(asset.id);
+        await sleep(350 + Math.random() * 200);
+      }
+    })();
+    const kills: { at: number; worker: number }[] = [];
+    const killer = (async () => {
+      await sleep(3_000);
+      for (let k = 0; k < KILLS; k++) {
+        const index = Math.floor(Math.random() * WORKERS);
+        const victim = workers[index];
+        if (victim) {
+          await stopProcess(victim, "SIGKILL");
+          retired.push(victim);
+          kills.push({ at: Date.now(), worker: index });
+          workers[index] = undefined;
+        }
+        // Restarted after a moment; the next kill comes 2–6 s later, anywhere in a job's life.
+        await sleep(500 + Math.random() * 1_500);
+        workers[index] = await startProcess("worker", env, /generation worker started/);
+        await sleep(2_000 + Math.random() * 4_000);
+      }
+    })();
+    await Promise.all([submit, killer]);
+
+    // Every asset reaches a terminal state: takeovers (heartbeat 10 s + supervision 5 s + retry 1 s)
+    // finish what the kills interrupted.
+    const deadline = Date.now() + 240_000;
+    let rows: {
+      id: string;
+      status: string;
+      prompt: string;
+      error_code: string | null;
+      error_message: string | null;
+      attempts: number;
+    }[] = [];
+    while (Date.now() < deadline) {
+      rows = await db.db
+        .selectFrom("media_assets")
+        .select(["id", "status", "prompt", "error_code", "error_message", "attempts"])
+        .where("user_id", "=", "crash-soak")
+        .execute();
+      if (rows.length === GENERATIONS && rows.every((r) => TERMINAL.includes(r.status))) break;
+      await sleep(1_000);
+    }
+    const stuck = rows.filter((r) => !TERMINAL.includes(r.status));
+    const byStatus = Object.fromEntries(
+      TERMINAL.map((s) => [s, rows.filter((r) => r.status === s).length]),
+    );
+
+    // Provider creates per asset, matched by the prompt each create carried.
+    const createsByPrompt = new Map<string, number>();
+    for (const route of ["images.generate", "videos.create"] as const) {
+      for (const r of openai.requestsTo(route)) {
+        const prompt = String(
+          (r.json as { prompt?: string } | undefined)?.prompt ??
+            (r.fields?.prompt as string | undefined) ??
+            "",
+        );
+        createsByPrompt.set(prompt, (createsByPrompt.get(prompt) ?? 0) + 1);
+      }
+    }
+    const creates = [...createsByPrompt.values()].reduce((a, b) => a + b, 0);
+    const doubled = rows.filter((r) => (createsByPrompt.get(r.prompt) ?? 0) > 1);
+    const succeededWithoutOne = rows.filter(
+      (r) => r.status === "succeeded" && createsByPrompt.get(r.prompt) !== 1,
+    );
+    const interrupted = rows.filter((r) =>
+      /interrupted while it was being submitted/.test(r.error_message ?? ""),
+    );
+
+    // Takeover: from a kill to the first "running" event of a new attempt of a job that was in
+    // flight (its last event before the new attempt came before the kill).
+    const events = await db.db
+      .selectFrom("media_events")
+      .select(["asset_id", "created_at", "payload"])
+      .where("user_id", "=", "crash-soak")
+      .orderBy("id")
+      .execute();
+    const takeovers: number[] = [];
+    const lastEvent = new Map<string, number>();
+    const started = new Set<string>();
+    for (const e of events) {
+      const at = e.created_at.getTime();
+      const p = e.payload as { kind?: string; status?: string };
+      const previous = lastEvent.get(e.asset_id);
+      if (p.kind === "status" && p.status === "running") {
+        // A second "running" is a new attempt: the job was taken over after its worker died.
+        if (started.has(e.asset_id) && previous !== undefined) {
+          const kill = kills.find((k) => k.at > previous && k.at < at);
+          if (kill) takeovers.push(at - kill.at);
+        }
+        started.add(e.asset_id);
+      }
+      lastEvent.set(e.asset_id, at);
+    }
+    takeovers.sort((a, b) => a - b);
+    const seconds = (ms: number | undefined) =>
+      ms === undefined ? null : Number((ms / 1000).toFixed(1));
+    const logs = [output.text(), ...[...workers, ...retired].map((w) => w?.output() ?? "")].join(
+      "\n",
+    );
+    const figures = {
+      generations: rows.length,
+      ...byStatus,
+      stuck: stuck.length,
+      kills: kills.length,
+      providerCreates: creates,
+      assetsWithTwoCreates: doubled.length,
+      interruptedMidSubmit: interrupted.length,
+      failedCodes: [...new Set(rows.filter((r) => r.status === "failed").map((r) => r.error_code))],
+      takeovers: takeovers.length,
+      takeoverSeconds: {
+        min: seconds(takeovers[0]),
+        median: seconds(takeovers[Math.floor(takeovers.length / 2)]),
+        max: seconds(takeovers.at(-1)),
+      },
+      maxAttempts: Math.max(...rows.map((r) => r.attempts)),
+      wallSeconds: Math.round((Date.now() - startedAt) / 1000),
+      secretsInLogs: secretsIn(logs).length,
+    };
+    recordFigures("crash", figures);
+
+    expect(rows).toHaveLength(GENERATIONS);
+    // A job whose worker dies three times exhausts pg-boss's retryLimit (2): its asset would stay
+    // "running" with no job left to finish it. Said plainly if it happens.
+    const jobStates =
+      stuck.length && db.kind === "postgres"
+        ? (
+            await db.pool.query<{ state: string; asset: string }>(
+              "select state, data->>'assetId' as asset from pgboss.job where name = 'media-generate'",
+            )
+          ).rows
+        : [];
+    expect(
+      stuck.map(
+        (r) =>
+          `${r.id} ${r.status} after ${r.attempts} attempts; job ${
+            jobStates
+              .filter((j) => j.asset === r.id)
+              .map((j) => j.state)
+              .join(",") || "none"
+          }`,
+      ),
+    ).toEqual([]);
+    expect(doubled.map((r) => r.prompt)).toEqual([]);
+    expect(succeededWithoutOne.map((r) => r.prompt)).toEqual([]);
+    // creates == assets, less the ones interrupted before their create reached the provider.
+    expect(creates).toBeLessThanOrEqual(rows.length);
+    expect(creates).toBeGreaterThanOrEqual(rows.length - interrupted.length);
+    for (const r of rows.filter((x) => x.status === "failed")) expect(r.error_code).toBeTruthy();
+    expect(kills).toHaveLength(KILLS);
+    expect(takeovers.length).toBeGreaterThan(0);
+    expect(takeovers.at(-1)).toBeLessThanOrEqual(30_000);
+    expect(figures.secretsInLogs).toBe(0);
+  }, 600_000);
+});
