@@ -1,14 +1,14 @@
 // `pnpm bench`: speed and memory figures, each against a baseline measured in the same run, written
 // to bench/results.md. PostgreSQL runs when BENCH_DATABASE_URL or TEST_DATABASE_URL names a server;
 // PGlite (embedded) always. BENCH_ONLY=pipeline,list … runs a subset.
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { economyBench } from "./economy";
 import { fanoutBench } from "./fanout";
 import { type Backend, postgresAdminUrl } from "./lib/child";
 import { section, writeResults } from "./lib/results";
+import { soakFigures } from "./lib/soak-figures";
 import { listBench } from "./list";
 import { paginationBench } from "./pagination";
 import { pipelineBench } from "./pipeline";
@@ -54,44 +54,25 @@ if (wanted("studio")) {
 if (wanted("pagination")) await paginationBench();
 if (wanted("storage")) await storageBench();
 
-// The soaks' figures (`pnpm test:soak` writes them under apps/server/soak/figures/), as last run.
-{
-  const dir = path.join(
-    path.dirname(fileURLToPath(import.meta.url)),
-    "..",
-    "apps",
-    "server",
-    "soak",
-    "figures",
-  );
-  const out = section("Reliability soaks (`pnpm test:soak`, last run on this checkout)");
-  const files = existsSync(dir)
-    ? readdirSync(dir)
-        .filter((f) => f.endsWith(".json"))
-        .sort()
-    : [];
-  if (files.length === 0)
-    out.line("No soak figures yet: run `pnpm test:soak` (CI runs it after `pnpm test`).");
-  for (const file of files) {
-    const { at, ...figures } = JSON.parse(readFileSync(path.join(dir, file), "utf8")) as Record<
-      string,
-      unknown
-    >;
-    out.line(
-      `- **${file.replace(/\.json$/, "")}** (${String(at)}): \`${JSON.stringify(figures)}\``,
-    );
-  }
-  out.line();
-}
+soakFigures(section("Reliability soaks (`pnpm test:soak`, figures of its last run here)"));
 
-const require = createRequire(import.meta.url);
+// PGlite's version, from its package.json (its exports map hides the file from require).
 const pgliteVersion = (() => {
   try {
-    return (require("@electric-sql/pglite/package.json") as { version: string }).version;
+    const entry = createRequire(import.meta.url).resolve("@electric-sql/pglite");
+    let dir = path.dirname(entry);
+    while (!existsSync(path.join(dir, "package.json"))) dir = path.dirname(dir);
+    return (JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { version: string })
+      .version;
   } catch {
     return "?";
   }
 })();
-const file = await writeResults({ postgresUrl: pgUrl, startedAt, pgliteVersion });
+const file = await writeResults({
+  postgresUrl: pgUrl,
+  startedAt,
+  pgliteVersion,
+  partial: only.size > 0 || Boolean(process.env.BENCH_BACKENDS),
+});
 console.log(`\nwrote ${file} in ${((Date.now() - startedAt) / 1000).toFixed(0)} s`);
 process.exit(0);

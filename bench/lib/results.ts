@@ -59,10 +59,18 @@ export async function writeResults(options: {
   postgresUrl: string | undefined;
   startedAt: number;
   pgliteVersion: string;
+  /** A subset (BENCH_ONLY) goes to results-partial.md, so results.md always holds a full run. */
+  partial?: boolean;
 }): Promise<string> {
-  const file = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "results.md");
+  const file = path.join(
+    path.dirname(fileURLToPath(import.meta.url)),
+    "..",
+    options.partial ? "results-partial.md" : "results.md",
+  );
   const cpus = os.cpus();
-  const dirty = git(["status", "--porcelain", "--", "."]) ? " (with uncommitted changes)" : "";
+  const dirty = git(["status", "--porcelain", "--", "..", ":!results.md", ":!results-partial.md"])
+    ? " (with uncommitted changes)"
+    : "";
   const head = [
     "# Benchmark results",
     "",

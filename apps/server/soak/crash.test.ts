@@ -200,6 +200,14 @@ describe.runIf(Boolean(process.env.TEST_DATABASE_URL))("crash soak on PostgreSQL
       assetsWithTwoCreates: doubled.length,
       interruptedMidSubmit: interrupted.length,
       failedCodes: [...new Set(rows.filter((r) => r.status === "failed").map((r) => r.error_code))],
+      // e.g. an image whose worker died after the provider answered: its bytes died with it.
+      failedMessages: [
+        ...new Set(
+          rows
+            .filter((r) => r.status === "failed")
+            .map((r) => (r.error_message ?? "").slice(0, 90)),
+        ),
+      ],
       takeovers: takeovers.length,
       takeoverSeconds: {
         min: seconds(takeovers[0]),
