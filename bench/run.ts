@@ -7,6 +7,7 @@ import path from "node:path";
 import { economyBench } from "./economy";
 import { fanoutBench } from "./fanout";
 import { type Backend, postgresAdminUrl } from "./lib/child";
+import { targetNotes } from "./lib/notes";
 import { section, writeResults } from "./lib/results";
 import { soakFigures } from "./lib/soak-figures";
 import { listBench } from "./list";
@@ -54,6 +55,7 @@ if (wanted("studio")) {
 if (wanted("pagination")) await paginationBench();
 if (wanted("storage")) await storageBench();
 
+if (only.size === 0) targetNotes(section("Targets, profiles and what would close the gaps"));
 soakFigures(section("Reliability soaks (`pnpm test:soak`, figures of its last run here)"));
 
 // PGlite's version, from its package.json (its exports map hides the file from require).
