@@ -447,6 +447,57 @@ export async function runGeneration(
   }
 }
 
+/**
+ * A job whose retries ran out (see GENERATION_DEAD_LETTER): the asset is marked failed with what we
+ * know of its provider job — still live when its id was saved (Retry then resumes it, no new
+ * charge), unknown when it died mid-submit.
+ */
+export async function abandonGeneration(
+  assetId: string,
+  deps: Pick<GenerationDeps, "db" | "logger">,
+): Promise<void> {
+  const asset = await deps.db
+    .selectFrom("media_assets")
+    .selectAll()
+    .where("id", "=", assetId)
+    .executeTakeFirst();
+  if (!asset || TERMINAL_STATUSES.includes(asset.status)) return;
+  const id = asset.provider_job_id;
+  const providerJob: ProviderJobState = !id
+    ? "none"
+    : id.startsWith(SUBMITTING)
+      ? "unknown"
+      : "live";
+  const message =
+    providerJob === "live"
+      ? "The generation was interrupted too many times (its worker stopped) and is no longer being followed. The provider's job may still finish: Retry picks it up again, with no new charge."
+      : "The generation was interrupted too many times (its worker stopped) before the provider confirmed it.";
+  const failed = await changeAsset(
+    deps.db,
+    asset,
+    {
+      status: "failed",
+      error_code: "TIMEOUT",
+      error_message: message,
+      completed_at: new Date(),
+      metadata: { ...asset.metadata, providerJob },
+    },
+    {
+      kind: "error",
+      status: "failed",
+      phase: "done",
+      progress: asset.progress,
+      estimated: false,
+      error: { code: "TIMEOUT", message },
+    },
+    { notStatus: TERMINAL_STATUSES },
+  );
+  if (failed)
+    (deps.logger ?? console.error)(
+      `[MediaGen] Error: ${asset.provider} ${asset.model} TIMEOUT ${message} (asset ${assetId})`,
+    );
+}
+
 /** No answer came back to a create (timeout, dropped connection): the provider may have started it. */
 function mayHaveStartedJob(error: MediaGenError): boolean {
   return error.jobMayExist || error.code === "TIMEOUT" || error.status === undefined;

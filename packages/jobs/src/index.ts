@@ -1,5 +1,6 @@
 export { changeAsset, type GenerationPhase, type MediaEventPayload } from "./events";
 export {
+  abandonGeneration,
   type GenerationDeps,
   type ProviderJobState,
   retryPlan,
@@ -38,6 +39,7 @@ export {
 export { estimateProgress } from "./progress";
 export {
   createGenerationQueue,
+  GENERATION_DEAD_LETTER,
   GENERATION_QUEUE,
   type GenerationJobData,
   type GenerationQueue,

@@ -1,8 +1,10 @@
 // Job pickup: a queued job starts within about a second of a worker slot freeing, on both
 // backends, also when more jobs are queued than there are slots (pg-boss's NOTIFY backstop alone
 // would leave them waiting 30 s).
+import { findMediaAsset, insertMediaAsset } from "@streamline/db";
 import { createTestDb, type TestDb, testBackends } from "@streamline/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { retryPlan } from "./generation";
 import { createGenerationQueue, type GenerationQueue } from "./queue";
 import { startGenerationWorker } from "./worker";
 
@@ -54,6 +56,58 @@ describe.each(testBackends())("generation queue on %s", (backend) => {
         `[figures] job pickup on ${backend}: ${jobs} jobs on ${slots} slots, longest wait after a slot freed ${Math.max(...gaps)} ms`,
       );
       expect(Math.max(...gaps)).toBeLessThan(1_500);
+    } finally {
+      await worker.stop();
+    }
+  }, 40_000);
+});
+
+describe.each(testBackends())("abandoned generation jobs on %s", (backend) => {
+  let db: TestDb;
+  let queue: GenerationQueue;
+
+  beforeAll(async () => {
+    db = await createTestDb(backend);
+    // Retries used up quickly: one try again, no delay.
+    queue = await createGenerationQueue(db, { retryLimit: 1, retryDelaySeconds: 0 });
+  }, 60_000);
+
+  afterAll(async () => {
+    await queue?.stop({ graceful: false, timeoutMs: 1_000 });
+    await db?.close();
+  });
+
+  it("marks the asset failed, its provider job resumable, once the retries run out", async () => {
+    const asset = await insertMediaAsset(db.db, {
+      user_id: "dead-letter-user",
+      provider: "openai",
+      type: "video",
+      model: "sora-2",
+      prompt: "A worker that keeps dying",
+      status: "running",
+      provider_job_id: "video_123",
+    });
+    let runs = 0;
+    const worker = await startGenerationWorker(queue, { db: db.db, logger: () => {} } as never, {
+      concurrency: 1,
+      runJob: async () => {
+        runs++;
+        throw new Error("worker died");
+      },
+    });
+    try {
+      await db.db.transaction().execute((tx) => queue.enqueue(tx, asset.id));
+      const deadline = Date.now() + 20_000;
+      let row = await findMediaAsset(db.db, { id: asset.id, userId: "dead-letter-user" });
+      while (row?.status === "running" && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        row = await findMediaAsset(db.db, { id: asset.id, userId: "dead-letter-user" });
+      }
+      expect(runs).toBe(2);
+      expect(row).toMatchObject({ status: "failed", error_code: "TIMEOUT" });
+      expect(row?.error_message).toMatch(/Retry picks it up again, with no new charge/);
+      expect(row?.metadata.providerJob).toBe("live");
+      expect(retryPlan(row as NonNullable<typeof row>)).toBe("resume");
     } finally {
       await worker.stop();
     }

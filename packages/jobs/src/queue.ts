@@ -3,6 +3,12 @@ import type { Kysely } from "kysely";
 import { fromKysely, fromPglite, type Db as IDatabase, PgBoss } from "pg-boss";
 
 export const GENERATION_QUEUE = "media-generate";
+/**
+ * Where pg-boss moves a generation job whose retries are used up (its worker died again and again,
+ * or it kept throwing): a small worker there marks the asset failed, so it never stays "running"
+ * with nobody following it. Its provider job is left alone; Retry resumes it.
+ */
+export const GENERATION_DEAD_LETTER = "media-generate-abandoned";
 
 export type GenerationJobData = { assetId: string };
 
@@ -13,6 +19,8 @@ export interface QueueOptions {
   superviseIntervalSeconds?: number;
   /** Seconds to wait before a job abandoned by a dead worker is tried again. */
   retryDelaySeconds?: number;
+  /** How many times a job is tried again (after a dead worker or a throw) before its dead letter. */
+  retryLimit?: number;
 }
 
 /**
@@ -25,6 +33,8 @@ export const DEFAULT_QUEUE_TIMING = {
   retryDelaySeconds: 1,
   /** How often an idle worker looks for a job besides NOTIFY wake-ups (see worker.ts). */
   pollingIntervalSeconds: 1,
+  /** Tries after the first (1 + 2 + 4 + 8 + 16 s apart, plus takeovers) before the dead letter. */
+  retryLimit: 5,
 } as const;
 
 /**
@@ -50,17 +60,24 @@ export async function createGenerationQueue(handle: DbHandle, options: QueueOpti
     console.error(`[jobs] queue error: ${error instanceof Error ? error.message : String(error)}`),
   );
   await boss.start();
+  await boss.createQueue(GENERATION_DEAD_LETTER, { retryLimit: 5, retryDelay: 5, notify: true });
+  const retries = {
+    retryLimit: options.retryLimit ?? DEFAULT_QUEUE_TIMING.retryLimit,
+    deadLetter: GENERATION_DEAD_LETTER,
+  };
   await boss.createQueue(GENERATION_QUEUE, {
     // A job survives a dead worker: without a heartbeat for `heartbeatSeconds` it is retried,
     // and the retry resumes the provider job saved on the asset row instead of starting another.
     heartbeatSeconds: options.heartbeatSeconds ?? DEFAULT_QUEUE_TIMING.heartbeatSeconds,
-    retryLimit: 2,
+    ...retries,
     retryDelay: options.retryDelaySeconds ?? DEFAULT_QUEUE_TIMING.retryDelaySeconds,
     retryBackoff: true,
     // Videos may take 20 minutes; past this the job is retried (and resumes) rather than lost.
     expireInSeconds: 30 * 60,
     notify: true,
   });
+  // createQueue leaves an existing queue as it was: bring one made by an older version up to date.
+  await boss.updateQueue(GENERATION_QUEUE, retries);
 
   return {
     boss,

@@ -1,6 +1,7 @@
-import { type GenerationDeps, runGeneration } from "./generation";
+import { abandonGeneration, type GenerationDeps, runGeneration } from "./generation";
 import {
   DEFAULT_QUEUE_TIMING,
+  GENERATION_DEAD_LETTER,
   GENERATION_QUEUE,
   type GenerationJobData,
   type GenerationQueue,
@@ -38,9 +39,20 @@ export async function startGenerationWorker(
       await runJob(job.data.assetId, job.signal);
     },
   );
+  // Jobs whose retries ran out: their asset is marked failed (never left "running" unfollowed).
+  await queue.boss.work<GenerationJobData>(
+    GENERATION_DEAD_LETTER,
+    { pollingIntervalSeconds: polling, notifyPollingIntervalSeconds: Math.max(polling, 5) },
+    async ([job]) => {
+      if (job) await abandonGeneration(job.data.assetId, deps);
+    },
+  );
   return {
     // Stop fetching new jobs without waiting for running ones: queue.stop() gives those a grace
     // period, then aborts them; they are retried later and resume from the saved provider job id.
-    stop: () => queue.boss.offWork(GENERATION_QUEUE, { wait: false }),
+    stop: async () => {
+      await queue.boss.offWork(GENERATION_QUEUE, { wait: false });
+      await queue.boss.offWork(GENERATION_DEAD_LETTER, { wait: false });
+    },
   };
 }
