@@ -13,6 +13,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { type AuditCount, auditPage, LAPTOP } from "./audit";
 import {
   buildWeb,
+  CHROMIUM,
   freePort,
   makeDataDirs,
   type ProviderMocks,
@@ -21,12 +22,9 @@ import {
   startProviderMocks,
   startStudioServer,
   startWebDevServer,
+  WEB_MODES,
 } from "./stack";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const WEB_MODES = (["dev", "dist"] as const).filter(
-  (m) => !process.env.E2E_WEB || process.env.E2E_WEB === m,
-);
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ARTIFACTS = path.resolve(HERE, "../e2e-artifacts");
 const DOCS_SHOT = path.resolve(HERE, "../../../docs/studio.png");

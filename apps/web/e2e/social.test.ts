@@ -20,6 +20,7 @@ import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   buildWeb,
+  CHROMIUM,
   freePort,
   makeDataDirs,
   type ProviderMocks,
@@ -27,12 +28,9 @@ import {
   serverEnv,
   startStudioServer,
   startWebDevServer,
+  WEB_MODES,
 } from "./stack";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const WEB_MODES = (["dev", "dist"] as const).filter(
-  (m) => !process.env.E2E_WEB || process.env.E2E_WEB === m,
-);
 const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../e2e-artifacts");
 const BERLIN = "Europe/Berlin";
 // The browser's own timezone, so the dialog's default is visibly not Berlin.

@@ -19,6 +19,18 @@ import { delay, HttpResponse, http, type RequestHandler } from "msw";
 const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const serverDir = path.resolve(webDir, "../server");
 
+/** Debian's Chromium (never a downloaded browser); CHROMIUM_PATH overrides it. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+/**
+ * dev: Vite's dev server proxying to the API server, as `pnpm dev` runs it.
+ * dist: the production build served by the API server on one port, as `pnpm build && pnpm start`.
+ * Both by default; E2E_WEB=dev or E2E_WEB=dist runs one.
+ */
+export const WEB_MODES = (["dev", "dist"] as const).filter(
+  (m) => !process.env.E2E_WEB || process.env.E2E_WEB === m,
+);
+
 export type ProviderMocks = Awaited<ReturnType<typeof startProviderMocks>>;
 
 /** OpenAI and Google mocks on one loopback port. Image calls take a moment, like the real ones. */

@@ -17,6 +17,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { auditPage, LAPTOP, PHONE } from "./audit";
 import {
   buildWeb,
+  CHROMIUM,
   freePort,
   makeDataDirs,
   type ProviderMocks,
@@ -25,15 +26,9 @@ import {
   startProviderMocks,
   startStudioServer,
   startWebDevServer,
+  WEB_MODES,
 } from "./stack";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-// dev: Vite's dev server proxying to the API server, as `pnpm dev` runs it.
-// dist: the production build served by the API server on one port, as `pnpm build && pnpm start`.
-// Both by default; E2E_WEB=dev or E2E_WEB=dist runs one.
-const WEB_MODES = (["dev", "dist"] as const).filter(
-  (m) => !process.env.E2E_WEB || process.env.E2E_WEB === m,
-);
 const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../e2e-artifacts");
 const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47];
 
