@@ -8,20 +8,19 @@ import { existsSync } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type AuditCount, auditPage, LAPTOP } from "./audit";
 import {
-  buildWeb,
   CHROMIUM,
   freePort,
+  launchChromium,
   makeDataDirs,
   type ProviderMocks,
   type ServerRun,
   serverEnv,
   startProviderMocks,
-  startStudioServer,
-  startWebDevServer,
+  startStudio,
   WEB_MODES,
 } from "./stack";
 
@@ -91,23 +90,12 @@ describe.each(WEB_MODES)("AI Studio, beyond one image (%s)", (WEB_MODE) => {
     dirs = await makeDataDirs();
     const webPort = await freePort();
     // Three variants at once: room for them under the concurrency limit.
-    let env: Record<string, string> = {
+    const env = {
       ...serverEnv(mocks, dirs, `http://127.0.0.1:${webPort}`),
       MEDIA_MAX_CONCURRENT_PER_USER: "4",
     };
-    if (WEB_MODE === "dist") {
-      await buildWeb(dirs.WEB_DIST_DIR);
-      env = { ...env, PORT: String(webPort), WEB_DIST_DIR: dirs.WEB_DIST_DIR };
-      server = await startStudioServer(env);
-      web = { url: server.url, stop: async () => {} };
-    } else {
-      server = await startStudioServer(env);
-      web = await startWebDevServer(server.port, webPort);
-    }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-    });
+    ({ server, web } = await startStudio(WEB_MODE, env, dirs, webPort));
+    browser = await launchChromium();
     context = await browser.newContext({
       viewport: LAPTOP,
       acceptDownloads: true,

@@ -16,18 +16,17 @@ import {
 } from "@streamline/providers/testing";
 import { createZernioFake, type ZernioFake } from "@streamline/social/testing";
 import { delay, HttpResponse, http, type RequestHandler } from "msw";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  buildWeb,
   CHROMIUM,
   freePort,
+  launchChromium,
   makeDataDirs,
   type ProviderMocks,
   type ServerRun,
   serverEnv,
-  startStudioServer,
-  startWebDevServer,
+  startStudio,
   WEB_MODES,
 } from "./stack";
 
@@ -113,28 +112,15 @@ async function startStack(mode: "dev" | "dist", withZernio: boolean, artifacts: 
   const zernio = withZernio ? await startZernio() : undefined;
   const dirs = await makeDataDirs();
   const webPort = await freePort();
-  let env: Record<string, string> = {
+  const env: Record<string, string> = {
     ...serverEnv(mocks as unknown as ProviderMocks, dirs, `http://127.0.0.1:${webPort}`),
     ...(zernio?.env ?? {}),
     POST_POLL_MIN_MS: "200",
     POST_POLL_MAX_MS: "500",
     ZERNIO_RETRY_MIN_DELAY_MS: "5",
   };
-  let server: ServerRun;
-  let web: { url: string; stop(): Promise<void> };
-  if (mode === "dist") {
-    await buildWeb(dirs.WEB_DIST_DIR);
-    env = { ...env, PORT: String(webPort), WEB_DIST_DIR: dirs.WEB_DIST_DIR };
-    server = await startStudioServer(env);
-    web = { url: server.url, stop: async () => {} };
-  } else {
-    server = await startStudioServer(env);
-    web = await startWebDevServer(server.port, webPort);
-  }
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-  });
+  const { server, web } = await startStudio(mode, env, dirs, webPort);
+  const browser = await launchChromium();
   const context = await browser.newContext({
     viewport: { width: 1280, height: 900 },
     reducedMotion: "reduce",

@@ -15,6 +15,7 @@ import {
   startMockProviderServer,
 } from "@streamline/providers/testing";
 import { delay, HttpResponse, http, type RequestHandler } from "msw";
+import { chromium } from "playwright-core";
 
 const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const serverDir = path.resolve(webDir, "../server");
@@ -89,6 +90,37 @@ export async function startWebDevServer(serverPort: number, port: number) {
     output: () => outputOf(child),
     stop: () => stopChild(child),
   };
+}
+
+export type StudioWeb = { url: string; stop(): Promise<void>; output(): string };
+
+/**
+ * The studio as a browser reaches it, on `webPort`: in "dist" the production build served by the
+ * API server itself, in "dev" Vite's dev server in front of it. Returns the env the server runs on
+ * (tests restart it with changes).
+ */
+export async function startStudio(
+  mode: "dev" | "dist",
+  baseEnv: Record<string, string>,
+  dirs: { WEB_DIST_DIR: string },
+  webPort: number,
+): Promise<{ server: ServerRun; web: StudioWeb; env: Record<string, string> }> {
+  if (mode === "dist") {
+    await buildWeb(dirs.WEB_DIST_DIR);
+    const env = { ...baseEnv, PORT: String(webPort), WEB_DIST_DIR: dirs.WEB_DIST_DIR };
+    const server = await startStudioServer(env);
+    return { server, web: { url: server.url, stop: async () => {}, output: () => "" }, env };
+  }
+  const server = await startStudioServer(baseEnv);
+  return { server, web: await startWebDevServer(server.port, webPort), env: baseEnv };
+}
+
+/** Debian's Chromium, headless, launched the one way every browser suite uses. */
+export function launchChromium() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+  });
 }
 
 /** `vite build` into a folder of its own, for the server to serve (WEB_DIST_DIR) as in production. */

@@ -6,26 +6,20 @@ import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { gradientPng } from "@streamline/providers/testing";
-import {
-  type Browser,
-  type BrowserContext,
-  chromium,
-  type Locator,
-  type Page,
-} from "playwright-core";
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { auditPage, LAPTOP, PHONE } from "./audit";
 import {
-  buildWeb,
   CHROMIUM,
   freePort,
+  launchChromium,
   makeDataDirs,
   type ProviderMocks,
   type ServerRun,
   serverEnv,
   startProviderMocks,
+  startStudio,
   startStudioServer,
-  startWebDevServer,
   WEB_MODES,
 } from "./stack";
 
@@ -91,20 +85,13 @@ describe.each(WEB_MODES)("AI Studio in the browser (%s)", (WEB_MODE) => {
     mocks = await startProviderMocks();
     dirs = await makeDataDirs();
     const webPort = await freePort();
-    env = serverEnv(mocks, dirs, `http://127.0.0.1:${webPort}`);
-    if (WEB_MODE === "dist") {
-      await buildWeb(dirs.WEB_DIST_DIR);
-      env = { ...env, PORT: String(webPort), WEB_DIST_DIR: dirs.WEB_DIST_DIR };
-      server = await startStudioServer(env);
-      web = { url: server.url, stop: async () => {}, output: () => "" };
-    } else {
-      server = await startStudioServer(env);
-      web = await startWebDevServer(server.port, webPort);
-    }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-    });
+    ({ server, web, env } = await startStudio(
+      WEB_MODE,
+      serverEnv(mocks, dirs, `http://127.0.0.1:${webPort}`),
+      dirs,
+      webPort,
+    ));
+    browser = await launchChromium();
     context = await browser.newContext({
       viewport: LAPTOP,
       acceptDownloads: true,
