@@ -87,7 +87,10 @@ export function loadEnv(runtimeEnv: NodeJS.ProcessEnv = process.env) {
       MEDIA_POLL_MAX_MS: z.coerce.number().int().min(10).default(10_000),
       /** First pause before retrying a provider call (doubles, with jitter, up to 3 attempts). */
       PROVIDER_RETRY_MIN_DELAY_MS: z.coerce.number().int().min(0).default(1_000),
-      /** Timeout of one create request (never re-sent once timed out: it may be billed), seconds. */
+      /**
+       * Timeout of one create request (never re-sent once timed out: it may be billed), seconds. The
+       * generation's overall limit (MEDIA_*_TIMEOUT_SECONDS) cuts it short when that ends first.
+       */
       PROVIDER_CREATE_TIMEOUT_SECONDS_IMAGE: z.coerce.number().positive().default(300),
       PROVIDER_CREATE_TIMEOUT_SECONDS_VIDEO: z.coerce.number().positive().default(60),
       /** Timeout of one status request (retried), seconds. */

@@ -12,6 +12,7 @@ import {
   type MockFaultName,
   OPENAI_MOCK_API_KEY,
 } from "@streamline/providers/testing";
+import { http } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collectEvents, startTestServer, type TestServer } from "./harness";
@@ -188,3 +189,102 @@ describe.each(testBackends())("faults on every API shape (%s)", (backend) => {
     expect(outcomes.length).toBe(11 * FAULTS.length);
   }, 400_000);
 });
+
+// The generation's deadline covers its create: an image create that hangs ends at the image
+// deadline (here 3 s) although the create's own timeout is far longer (here 60 s; 300 s by default),
+// and it ends like any create whose answer was lost — never re-sent, possibly charged, and its Retry
+// is a new job.
+describe.each(testBackends())(
+  "a hung image create under the generation deadline (%s)",
+  (backend) => {
+    let server: TestServer;
+    beforeAll(async () => {
+      server = await startTestServer(backend, {
+        OPENAI_API_KEY: OPENAI_MOCK_API_KEY,
+        GEMINI_API_KEY: GOOGLE_MOCK_API_KEY,
+        PROVIDER_CREATE_TIMEOUT_SECONDS_IMAGE: "60",
+        MEDIA_IMAGE_TIMEOUT_SECONDS: "3",
+      });
+    });
+    afterAll(async () => {
+      await server?.close();
+    });
+
+    const untilTerminal = (user: string, assetId: string, lastEventId?: string) =>
+      collectEvents<Event>(
+        (h) => server.client(user).media.onProgress.subscribe({ assetId, lastEventId }, h),
+        (events) => events.some((e) => ["succeeded", "failed", "canceled"].includes(e.status)),
+        20_000,
+      );
+
+    it.each(["GPT Image", "Gemini image"])(
+      "%s: ends failed TIMEOUT at the deadline, the create not re-sent and possibly charged",
+      async (shapeName) => {
+        const shape = SHAPES[shapeName] as Shape;
+        const createRoute = shape.routes.create as string;
+        const user = `hung-${shape.model}`;
+        const client = server.client(user);
+        const before = shape.count(createRoute);
+        shape.inject(createRoute, fault("hang"));
+        const began = Date.now();
+        const { asset } = await client.media.generate.mutate({
+          type: shape.type,
+          model: shape.model,
+          prompt: `${shapeName} create that hangs`,
+        });
+        const events = await untilTerminal(user, asset.id);
+        const took = Date.now() - began;
+        const row = await client.media.byId.query({ id: asset.id });
+        expect(row.status).toBe("failed");
+        expect(row.error?.code).toBe("TIMEOUT");
+        expect(row.error?.message).toMatch(/within the generation's 3 s deadline/);
+        expect(row.error?.message).toMatch(/not re-sent, to avoid a second charge/);
+        expect(shape.count(createRoute) - before).toBe(1);
+        expect(row.retryPlan).toBe("new");
+        expect(row.charge.state).toBe("may_be_charged");
+        // Ended by the 3 s deadline, not by the create's 60 s timeout.
+        expect(took).toBeGreaterThanOrEqual(3_000);
+        expect(took).toBeLessThan(30_000);
+        // Retry is a new (charged) job, as for any lost create: the second create is answered.
+        await client.media.retry.mutate({ id: asset.id });
+        const again = await untilTerminal(user, asset.id, events.at(-1)?.eventId);
+        expect(again.at(-1)?.status).toBe("succeeded");
+        expect(shape.count(createRoute) - before).toBe(2);
+      },
+      40_000,
+    );
+
+    it("starts the deadline when the submission starts, saved with the job (a takeover keeps it)", async () => {
+      // The create is answered, but only after a pause: the saved start must be from before it was sent.
+      let arrived = 0;
+      providerApis.use(
+        http.post("https://api.openai.com/v1/videos", async () => {
+          arrived = Date.now();
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          // No answer here: the request goes on to the OpenAI mock.
+        }),
+      );
+      try {
+        const client = server.client("deadline-start");
+        const { asset } = await client.media.generate.mutate({
+          type: "video",
+          model: "sora-2",
+          prompt: "A create that takes its time",
+          options: { seconds: 4 },
+        });
+        const events = await untilTerminal("deadline-start", asset.id);
+        expect(events.at(-1)?.status).toBe("succeeded");
+        const row = await server.runtime.handle.db
+          .selectFrom("media_assets")
+          .select("metadata")
+          .where("id", "=", asset.id)
+          .executeTakeFirstOrThrow();
+        const submittedAt = Date.parse(String(row.metadata.submittedAt));
+        expect(arrived).toBeGreaterThan(0);
+        expect(submittedAt).toBeLessThanOrEqual(arrived);
+      } finally {
+        providerApis.resetHandlers();
+      }
+    });
+  },
+);

@@ -16,6 +16,7 @@ import {
   type ReferenceImage,
   resolveOptions,
   sleep,
+  startWithinDeadline,
   wasFailureLogged,
 } from "@streamline/providers";
 import {
@@ -95,8 +96,9 @@ export async function runGeneration(
   const spec = findModelSpec(asset.model);
   const startedAt = Date.now();
   const policy = { ...DEFAULT_POLL_POLICY, ...deps.poll };
-  // The deadline runs from the submission (or from the Retry that resumed the job), not from this
-  // attempt: a job taken over after a crash keeps the time it had left.
+  // The deadline runs from the submission's start — the create is under it too — or from the Retry
+  // that resumed the job, not from this attempt: a job taken over after a crash keeps the time it
+  // had left (submittedAt is saved with the provider's job id).
   let since = timeOf(asset.metadata.resumedAt) ?? timeOf(asset.metadata.submittedAt) ?? startedAt;
   const deadline = () => since + policy.timeoutMs[asset.type];
   let lastProgressWrite = 0;
@@ -150,10 +152,12 @@ export async function runGeneration(
   }
 
   async function submit(model: MediaModel): Promise<MediaOutput> {
-    // Claim the right to submit: only one attempt ever gets past this line for an asset.
+    // Claim the right to submit: only one attempt ever gets past this line for an asset. The
+    // generation's deadline starts here, so a create that hangs is cut off by it too.
+    const claimedAt = Date.now();
     const claim = await db
       .updateTable("media_assets")
-      .set({ provider_job_id: `${SUBMITTING}${Date.now()}`, updated_at: new Date() })
+      .set({ provider_job_id: `${SUBMITTING}${claimedAt}`, updated_at: new Date() })
       .where("id", "=", current.id)
       .where("provider_job_id", "is", null)
       .executeTakeFirst();
@@ -166,16 +170,23 @@ export async function runGeneration(
         },
       );
     }
+    since = claimedAt;
     const options = spec ? resolveOptions(spec, current.params as ModelOptionValues) : {};
     let started: Awaited<ReturnType<MediaModel["start"]>>;
     try {
-      started = await model.start({
-        prompt: current.prompt,
-        options,
-        referenceImage: await deps.loadReferenceImage?.(current),
-        assetId: current.id,
-        signal,
-      });
+      // Whichever ends first: the create's own timeout or the generation's deadline. Cut off by
+      // either, it got no answer, so it is handled below like any lost create (never re-sent).
+      started = await startWithinDeadline(
+        model,
+        {
+          prompt: current.prompt,
+          options,
+          referenceImage: await deps.loadReferenceImage?.(current),
+          assetId: current.id,
+          signal,
+        },
+        { deadline: deadline(), limitMs: policy.timeoutMs[current.type] },
+      );
     } catch (error) {
       if (error instanceof MediaGenError && mayHaveStartedJob(error)) {
         // No answer came back, so a job may be running (and billed) that we cannot see. The claim
@@ -194,7 +205,6 @@ export async function runGeneration(
     phase = "generating";
     // A synchronous answer hands the result over at once: there is no job left to resume.
     jobState = started.status ? "ended" : "live";
-    since = Date.now();
     current =
       (await changeAsset(
         db,

@@ -3,15 +3,19 @@
 // pollUntilDone → fetchResult read to the end, downloaded again on a retryable stream error, as the
 // worker does) either succeeds or ends with the right code within its shortened deadline; every
 // call makes ≤ 3 attempts; a create that may have reached the provider is never re-sent; poll
-// faults never end a live job before its deadline.
+// faults never end a live job before its deadline; a hung create ends at the generation's deadline
+// when that comes before the create's own timeout.
 import type { RequestHandler } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { findModelSpec } from "./catalog";
+import { startWithinDeadline } from "./deadline";
 import { isMediaGenError, type MediaErrorCode, MediaGenError } from "./errors";
+import { generateMedia } from "./generate";
 import { createGoogle } from "./google";
 import { createOpenAI } from "./openai";
 import { type PollPolicy, pollUntilDone } from "./poll";
+import { createMediaProviders } from "./registry";
 import {
   createGoogleMock,
   createOpenAIMock,
@@ -148,7 +152,10 @@ async function generate(shape: Shape, policy: PollPolicy = POLL) {
   };
   const startedAt = Date.now();
   const deadline = startedAt + policy.timeoutMs[model.type];
-  const started = await counted(shape.create, () => shape.model.start(shape.input));
+  const limitMs = policy.timeoutMs[model.type];
+  const started = await counted(shape.create, () =>
+    startWithinDeadline(shape.model, shape.input, { deadline, limitMs }),
+  );
   let output: MediaOutput;
   if (started.status?.state === "succeeded") output = started.status.output;
   else if (started.status?.state === "failed") throw started.status.error;
@@ -248,6 +255,57 @@ describe.each(SHAPES)("$name under faults", (shape) => {
     expect(requestsTo(shape.create)).toBe(1);
     expect(Math.max(...(result?.perCall ?? []))).toBeLessThanOrEqual(3);
   });
+});
+
+// The generation's deadline covers its create too: a create that hangs is cut off at the deadline
+// when that comes before the create's own timeout (an image create may take 5 minutes; an image
+// generation ends within 2), and it ends exactly like any create whose answer was lost.
+describe("the generation deadline during a hung create", () => {
+  const CREATE_TIMEOUT_MS = 30_000;
+  const slowCreates = {
+    ...common,
+    timeouts: {
+      ...common.timeouts,
+      createMs: { image: CREATE_TIMEOUT_MS, video: CREATE_TIMEOUT_MS },
+    },
+  };
+  const providers = createMediaProviders({
+    openai: { ...slowCreates, apiKey: OPENAI_MOCK_API_KEY, baseURL: OPENAI_URL },
+    google: { ...slowCreates, apiKey: GOOGLE_MOCK_API_KEY, baseURL: GOOGLE_URL },
+    enabledModels: ["sora-2", "veo-3.1-fast-generate-001"],
+  });
+  const DEADLINE_MS = 300;
+  const policy: PollPolicy = { ...POLL, timeoutMs: { image: DEADLINE_MS, video: DEADLINE_MS } };
+
+  it.each(SHAPES)(
+    "$name: ends TIMEOUT at the deadline, before the create's own timeout; not re-sent, a billed job may exist",
+    async (shape) => {
+      inject(shape.create, "hang", 1);
+      const began = Date.now();
+      const error = await generateMedia(
+        providers,
+        {
+          model: shape.model.id,
+          prompt: shape.input.prompt,
+          options: shape.input.options,
+          referenceImage: shape.input.referenceImage,
+          poll: policy,
+        },
+        async () => ({ url: "unused" }),
+      ).catch((e: unknown) => e);
+      const took = Date.now() - began;
+      expect(error).toBeInstanceOf(MediaGenError);
+      expect(error).toMatchObject({ code: "TIMEOUT", jobMayExist: true, retryable: false });
+      expect((error as Error).message).toMatch(/within the generation's 0\.3 s deadline/);
+      expect((error as Error).message).toMatch(/not re-sent, to avoid a second charge/);
+      // One create, never sent again (a second one would have been answered and succeeded).
+      expect(requestsTo(shape.create)).toBe(1);
+      // Cut off by the deadline, not by the create's own 30 s timeout.
+      expect(took).toBeGreaterThanOrEqual(DEADLINE_MS - 5);
+      expect(took).toBeLessThan(CREATE_TIMEOUT_MS / 2);
+    },
+    10_000,
+  );
 });
 
 describe("a download cut mid-body", () => {

@@ -1,6 +1,7 @@
 import { findModelSpec, invalidOptions, resolveOptions } from "./catalog";
+import { startWithinDeadline } from "./deadline";
 import { MediaGenError } from "./errors";
-import { type PollPolicy, pollUntilDone } from "./poll";
+import { DEFAULT_POLL_POLICY, type PollPolicy, pollUntilDone } from "./poll";
 import type { MediaProviders } from "./registry";
 import type {
   MediaStream,
@@ -51,12 +52,20 @@ export async function generateMedia(
   }
   const model = providers.getModel(request.model); // refuses unknown / retired / unconfigured
   const options = spec ? resolveOptions(spec, request.options) : (request.options ?? {});
-  const started = await model.start({
-    prompt: request.prompt,
-    options,
-    referenceImage: request.referenceImage,
-    signal: request.signal,
-  });
+  // One deadline for the whole generation, the create included (whichever ends first: it or the
+  // create's own timeout).
+  const startedAt = Date.now();
+  const limitMs = { ...DEFAULT_POLL_POLICY, ...request.poll }.timeoutMs[model.type];
+  const started = await startWithinDeadline(
+    model,
+    {
+      prompt: request.prompt,
+      options,
+      referenceImage: request.referenceImage,
+      signal: request.signal,
+    },
+    { deadline: startedAt + limitMs, limitMs },
+  );
   const status = started.status;
   if (status?.state === "failed") throw status.error;
   const output =
@@ -65,6 +74,7 @@ export async function generateMedia(
       : await pollUntilDone(model, started.operationId, {
           policy: request.poll,
           signal: request.signal,
+          startedAt,
         });
   const media = await model.fetchResult(output, { variant: "media", signal: request.signal });
   if (!media) throw new MediaGenError("PROVIDER_ERROR", "The provider returned no media.");

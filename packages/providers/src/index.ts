@@ -1,5 +1,6 @@
 export * from "./captions";
 export * from "./catalog";
+export * from "./deadline";
 export * from "./errors";
 export * from "./generate";
 export { createGoogle, type GoogleProviderSettings } from "./google";
