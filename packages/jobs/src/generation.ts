@@ -14,6 +14,7 @@ import {
   type PollPolicy,
   pollUntilDone,
   type ReferenceImage,
+  redact,
   resolveOptions,
   sleep,
   startWithinDeadline,
@@ -41,6 +42,8 @@ export interface GenerationDeps {
   /** Minimum time between two progress writes for one asset. */
   progressIntervalMs?: number | undefined;
   logger?: ((line: string) => void) | undefined;
+  /** Where warnings go (a transient failure the job rides out); defaults to console.warn. */
+  warn?: ((line: string) => void) | undefined;
 }
 
 /** Marks a provider job id that was claimed but whose create call never reported back. */
@@ -391,10 +394,14 @@ export async function runGeneration(
         const transient =
           !(error instanceof MediaGenError) || error.retryable || error.code === "TIMEOUT";
         if (!transient || output.data) throw error; // bytes in hand: nothing to download again
-        (deps.logger ?? console.error)(
-          `[MediaGen] download of asset ${assetId} failed (attempt ${attempt}), trying again: ${
-            error instanceof Error ? error.message : String(error)
-          }`,
+        // Not an error line: the result is downloaded again, and only a failure that ends the
+        // generation gets `[MediaGen] Error:`.
+        (deps.warn ?? console.warn)(
+          redact(
+            `[MediaGen] Warning: download of asset ${assetId} failed (attempt ${attempt}), trying again: ${
+              error instanceof Error ? error.message : String(error)
+            }`,
+          ),
         );
         await sleep(Math.min(pause, Math.max(0, deadline() - Date.now())), signal);
         pause = Math.min(policy.maxIntervalMs, pause * policy.factor);

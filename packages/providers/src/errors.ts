@@ -193,6 +193,26 @@ export function wasFailureLogged(error: MediaGenError): boolean {
 }
 
 /**
+ * The line for a transient failure that is ridden out — a status check or a download that failed on
+ * all its attempts while the job goes on (polled again, or downloaded again, until the deadline).
+ * A warning with its own wording, never `[MediaGen] Error:`: that line, the one operators alert on,
+ * is for failures that end a generation. It does not mark the failure as logged, so if it does end
+ * the generation after all, that still gets its one error line.
+ */
+export function formatTransientLine(
+  error: MediaGenError,
+  call: "status" | "download",
+  assetId?: string,
+): string {
+  const what =
+    call === "status"
+      ? "status check failed, the job goes on (polled again until its deadline)"
+      : "download failed, it can be downloaded again (no new generation)";
+  const line = `[MediaGen] Warning: ${error.provider ?? "unknown"} ${error.model ?? "unknown"} ${error.code} ${what}: ${error.message}`;
+  return redact(assetId ? `${line} (asset ${assetId})` : line);
+}
+
+/**
  * The one log line a provider failure gets: `[MediaGen] Error: <provider> <model> <code> <message>`.
  * Formatting it marks the failure as logged, so it is never written twice.
  */

@@ -7,7 +7,7 @@
 // when that comes before the create's own timeout.
 import type { RequestHandler } from "msw";
 import { setupServer } from "msw/node";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { findModelSpec } from "./catalog";
 import { startWithinDeadline } from "./deadline";
 import { isMediaGenError, type MediaErrorCode, MediaGenError } from "./errors";
@@ -305,6 +305,102 @@ describe("the generation deadline during a hung create", () => {
       expect(took).toBeLessThan(CREATE_TIMEOUT_MS / 2);
     },
     10_000,
+  );
+});
+
+// `[MediaGen] Error:` is the line an operator alerts on, so it is kept for failures that end a
+// generation. A status check or download that failed on all its attempts while the job goes on
+// (polled or downloaded again) gets a lower-level line with its own wording.
+describe("log lines of transient failures that are ridden out", () => {
+  // Built without a logger: the lines go to the console, as on the server.
+  const quiet = { retry: common.retry, timeouts: common.timeouts };
+  const consoleOpenAI = createOpenAI({
+    ...quiet,
+    apiKey: OPENAI_MOCK_API_KEY,
+    baseURL: OPENAI_URL,
+  });
+  const consoleGoogle = createGoogle({
+    ...quiet,
+    apiKey: GOOGLE_MOCK_API_KEY,
+    baseURL: GOOGLE_URL,
+  });
+  const polled = SHAPES.filter((shape) => shape.status && shape.download).map((shape) => ({
+    ...shape,
+    model: (shape.model.provider === "openai" ? consoleOpenAI : consoleGoogle).model(
+      spec(shape.model.id),
+    ),
+  }));
+  const lines = (spy: { mock: { calls: unknown[][] } }) => spy.mock.calls.map((c) => String(c[0]));
+
+  it.each(polled)(
+    "$name: a status check failing 3 times, then the job succeeds: no [MediaGen] Error line, one warning",
+    async (shape) => {
+      const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+      const warnings = vi.spyOn(console, "warn").mockImplementation(() => {});
+      try {
+        const { operationId } = await shape.model.start({ ...shape.input, assetId: "asset-1" });
+        inject(shape.status as Route, "503", 3);
+        const output = await pollUntilDone(shape.model, operationId, {
+          policy: POLL,
+          assetId: "asset-1",
+        });
+        expect(output).toBeTruthy();
+        expect(requestsTo(shape.status as Route)).toBeGreaterThanOrEqual(4);
+        expect(lines(errors).filter((l) => l.includes("[MediaGen] Error:"))).toEqual([]);
+        const warned = lines(warnings).filter((l) => l.startsWith("[MediaGen] Warning:"));
+        expect(warned).toHaveLength(1);
+        expect(warned[0]).toMatch(
+          /^\[MediaGen\] Warning: \w+ [\w.-]+ PROVIDER_UNAVAILABLE status check failed, the job goes on \(polled again until its deadline\): .+ \(asset asset-1\)$/,
+        );
+      } finally {
+        errors.mockRestore();
+        warnings.mockRestore();
+      }
+    },
+  );
+
+  it.each(polled)(
+    "$name: a download failing 3 times before its body is a warning, not a [MediaGen] Error line",
+    async (shape) => {
+      const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+      const warnings = vi.spyOn(console, "warn").mockImplementation(() => {});
+      try {
+        const { operationId } = await shape.model.start(shape.input);
+        const output = await pollUntilDone(shape.model, operationId, { policy: POLL });
+        inject(shape.download as Route, "503", 3);
+        const error = await shape.model.fetchResult(output, { variant: "media" }).catch((e) => e);
+        expect(error).toMatchObject({ code: "PROVIDER_UNAVAILABLE", retryable: true });
+        expect(lines(errors).filter((l) => l.includes("[MediaGen] Error:"))).toEqual([]);
+        expect(lines(warnings).filter((l) => l.startsWith("[MediaGen] Warning:"))).toHaveLength(1);
+      } finally {
+        errors.mockRestore();
+        warnings.mockRestore();
+      }
+    },
+  );
+
+  it.each(polled)(
+    "$name: a job the provider says failed still gets exactly one [MediaGen] Error line",
+    async (shape) => {
+      const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+      const warnings = vi.spyOn(console, "warn").mockImplementation(() => {});
+      try {
+        const { operationId } = await shape.model.start(shape.input);
+        // A 404 on the job: the provider no longer knows it, a definitive end.
+        if (isOpenAI(shape.status as Route))
+          openaiMock.failNext(shape.status as never, { status: 404 });
+        else googleMock.failNext(shape.status as never, { status: 404 });
+        const error = await pollUntilDone(shape.model, operationId, { policy: POLL }).catch(
+          (e: unknown) => e,
+        );
+        expect(error).toMatchObject({ code: "PROVIDER_ERROR" });
+        expect(lines(errors).filter((l) => l.startsWith("[MediaGen] Error:"))).toHaveLength(1);
+        expect(lines(warnings).filter((l) => l.startsWith("[MediaGen]"))).toEqual([]);
+      } finally {
+        errors.mockRestore();
+        warnings.mockRestore();
+      }
+    },
   );
 });
 

@@ -107,4 +107,9 @@ export interface ProviderSettings {
   timeouts?: import("./timeouts").ProviderTimeoutSettings | undefined;
   /** Where log lines go; defaults to console.error. */
   logger?: ((line: string) => void) | undefined;
+  /**
+   * Where warnings go — a status check or download that failed on all its attempts while the job
+   * goes on (see formatTransientLine); defaults to console.warn.
+   */
+  warn?: ((line: string) => void) | undefined;
 }

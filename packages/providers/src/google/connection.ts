@@ -1,7 +1,7 @@
 // What every Google model shares: the key (read lazily), one SDK client per key, the base URL and
 // API version, retries around each request, error normalization and the one log line per failure.
 import { GoogleGenAI } from "@google/genai";
-import { formatFailureLine, isJobVerdict, MediaGenError } from "../errors";
+import { formatFailureLine, formatTransientLine, isJobVerdict, MediaGenError } from "../errors";
 import { withRetry } from "../retry";
 import {
   attemptSignal,
@@ -68,10 +68,19 @@ export interface GoogleConnection {
   ): Promise<unknown>;
   /** Streams a file the API handed out (video URI), with the key only for the API's own origin. */
   download(model: string, uri: string, signal?: AbortSignal): Promise<MediaStream>;
-  /** Logs a final failure once and returns what to throw (a cancellation passes through untouched). */
+  /**
+   * Logs a final failure once and returns what to throw (a cancellation passes through untouched).
+   * With `ridesOut` (a status check or download the caller does again), a transient failure is
+   * only a warning.
+   */
   fail(
     error: unknown,
-    context: { model: string; assetId?: string | undefined; signal?: AbortSignal | undefined },
+    context: {
+      model: string;
+      assetId?: string | undefined;
+      signal?: AbortSignal | undefined;
+      ridesOut?: "status" | "download" | undefined;
+    },
   ): unknown;
   /** Logs a failure the provider reported (a failed job) without throwing it. */
   report(error: MediaGenError, assetId?: string): MediaGenError;
@@ -82,6 +91,7 @@ export function createGoogleConnection(settings: GoogleProviderSettings): Google
   const apiVersion = settings.apiVersion ?? GEMINI_API_VERSION;
   const baseFetch = settings.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const log = settings.logger ?? ((line: string) => console.error(line));
+  const warn = settings.warn ?? ((line: string) => console.warn(line));
   const clients = new Map<string, GoogleGenAI>();
 
   const apiKey = (): string => {
@@ -235,9 +245,14 @@ export function createGoogleConnection(settings: GoogleProviderSettings): Google
         contentLength: Number.isFinite(length) && length > 0 ? length : undefined,
       };
     },
-    fail(error, { model, assetId, signal }) {
+    fail(error, { model, assetId, signal, ridesOut }) {
       if (!(error instanceof MediaGenError) && isAbortError(error, signal)) return error;
-      return report(toGoogleError(error, { model, apiKey: currentKey() }), assetId);
+      const failure = toGoogleError(error, { model, apiKey: currentKey() });
+      if (ridesOut && failure.retryable && !isJobVerdict(failure)) {
+        warn(formatTransientLine(failure, ridesOut, assetId));
+        return failure;
+      }
+      return report(failure, assetId);
     },
   };
 }
@@ -302,7 +317,12 @@ export async function fetchVideoResult(
       throw new MediaGenError("PROVIDER_ERROR", "This video has no download address.");
     return await connection.download(model, output.locator, options?.signal);
   } catch (error) {
-    throw connection.fail(error, { model, assetId: assetIdOf(options), signal: options?.signal });
+    throw connection.fail(error, {
+      model,
+      assetId: assetIdOf(options),
+      signal: options?.signal,
+      ridesOut: "download",
+    });
   }
 }
 
@@ -329,6 +349,7 @@ export async function pollJobStatus<T>(
       model,
       assetId: assetIdOf(options),
       signal: options?.signal,
+      ridesOut: "status",
     });
     // The provider's verdict on the job (unknown / expired id) is a failed job, not an outage.
     if (failure instanceof MediaGenError && isJobVerdict(failure))

@@ -14,11 +14,14 @@ export function googleHarness(options: GoogleMockOptions = {}) {
   const mock = createGoogleMock({ baseURL: BASE_URL, videoPollsToComplete: 2, ...options });
   const server = setupServer(...mock.handlers);
   const logs: string[] = [];
+  /** Warnings: transient failures of status checks and downloads, which the caller rides out. */
+  const warnings: string[] = [];
   beforeAll(() => server.listen({ onUnhandledFrame: "error" }));
   afterEach(() => {
     server.resetHandlers();
     mock.reset();
     logs.length = 0;
+    warnings.length = 0;
   });
   afterAll(() => server.close());
 
@@ -28,11 +31,12 @@ export function googleHarness(options: GoogleMockOptions = {}) {
       baseURL: BASE_URL,
       retry: FAST_RETRY,
       logger: (line) => logs.push(line),
+      warn: (line) => warnings.push(line),
       ...settings,
     });
   const model = (id: string, settings: Partial<GoogleProviderSettings> = {}) =>
     provider(settings).model(spec(id));
-  return { mock, server, logs, provider, model };
+  return { mock, server, logs, warnings, provider, model };
 }
 
 export function spec(id: string, overrides: Partial<ModelSpec> = {}): ModelSpec {

@@ -3,7 +3,7 @@
 // this layer owns retries (exactly `settings.retry.attempts`, default 3), error mapping and logging.
 import OpenAI from "openai";
 import type { ModelSpec } from "../catalog";
-import { formatFailureLine, MediaGenError } from "../errors";
+import { formatFailureLine, formatTransientLine, MediaGenError } from "../errors";
 import { withRetry } from "../retry";
 import {
   attemptSignal,
@@ -63,6 +63,7 @@ function readKey(settings: ProviderSettings): string | undefined {
 
 export function createOpenAI(settings: ProviderSettings): { model(spec: ModelSpec): MediaModel } {
   const log = settings.logger ?? ((line: string) => console.error(line));
+  const warn = settings.warn ?? ((line: string) => console.warn(line));
   const client = new OpenAI({
     // Read per request, so a rotated key is picked up without a restart.
     apiKey: async () => readKey(settings) ?? "",
@@ -92,10 +93,14 @@ export function createOpenAI(settings: ProviderSettings): { model(spec: ModelSpe
       });
     }
   };
-  /** Retries, final mapping and the one log line, around any kind of attempt. */
+  /**
+   * Retries, final mapping and the one log line, around any kind of attempt. A transient failure of
+   * a status check or download is only a warning: the caller polls or downloads again.
+   */
   const guarded = async <T>(
     attempt: () => Promise<T>,
     { signal, assetId, ...context }: CallOptions,
+    kind: CallKind = "create",
   ): Promise<T> => {
     try {
       requireKey(context.model);
@@ -107,7 +112,8 @@ export function createOpenAI(settings: ProviderSettings): { model(spec: ModelSpe
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       const failure = toMediaGenError(error, context);
-      logFailure(failure, assetId);
+      if (kind !== "create" && failure.retryable) warn(formatTransientLine(failure, kind, assetId));
+      else logFailure(failure, assetId);
       throw failure;
     }
   };
@@ -143,30 +149,39 @@ export function createOpenAI(settings: ProviderSettings): { model(spec: ModelSpe
             { signal: options.signal, ms, onTimeout: timedOut(kind, ms, options.model) },
           ),
         options,
+        kind,
       );
     },
     download(request, options) {
       const ms = timeouts.downloadIdleMs;
-      return guarded(async () => {
-        const attempt = attemptSignal(options.signal, ms, timedOut("download", ms, options.model));
-        try {
-          const response = await request(attempt.signal);
-          if (!response.body) {
+      return guarded(
+        async () => {
+          const attempt = attemptSignal(
+            options.signal,
+            ms,
+            timedOut("download", ms, options.model),
+          );
+          try {
+            const response = await request(attempt.signal);
+            if (!response.body) {
+              attempt.clear();
+              return { response, body: null };
+            }
+            const context = { provider: "openai" as const, model: options.model };
+            const body = guardDownload(response.body as ReadableStream<Uint8Array>, attempt, {
+              ...context,
+              parent: options.signal,
+            });
+            return { response, body };
+          } catch (error) {
             attempt.clear();
-            return { response, body: null };
+            if (options.signal?.aborted) throw options.signal.reason;
+            throw attempt.timedOut() ?? toMediaGenError(error, options);
           }
-          const context = { provider: "openai" as const, model: options.model };
-          const body = guardDownload(response.body as ReadableStream<Uint8Array>, attempt, {
-            ...context,
-            parent: options.signal,
-          });
-          return { response, body };
-        } catch (error) {
-          attempt.clear();
-          if (options.signal?.aborted) throw options.signal.reason;
-          throw attempt.timedOut() ?? toMediaGenError(error, options);
-        }
-      }, options);
+        },
+        options,
+        "download",
+      );
     },
   };
 
