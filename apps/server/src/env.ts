@@ -1,4 +1,5 @@
 // All configuration the server and the worker read, parsed and validated once at start-up.
+import { MEDIA_MAX_VARIANTS } from "@streamline/api";
 import { createEnv } from "@t3-oss/env-core";
 import { z } from "zod";
 import { parseTrustProxy } from "./trust-proxy";
@@ -68,7 +69,12 @@ export function loadEnv(runtimeEnv: NodeJS.ProcessEnv = process.env) {
         .default("1")
         .transform((v) => v === "1" || v === "true"),
       WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
-      MEDIA_MAX_CONCURRENT_PER_USER: z.coerce.number().int().min(1).default(3),
+      /**
+       * Generations one user may have in flight. The default is the most variants one submission may
+       * ask for (4), so a full submission is accepted; money stays bounded by the daily spend cap,
+       * which counts every variant's estimate before any provider call.
+       */
+      MEDIA_MAX_CONCURRENT_PER_USER: z.coerce.number().int().min(1).default(MEDIA_MAX_VARIANTS),
       MEDIA_DAILY_SPEND_USD: z.coerce.number().min(0).default(10),
       /** Live progress streams one user may hold open per server process. */
       MEDIA_MAX_STREAMS_PER_USER: z.coerce.number().int().min(1).default(20),

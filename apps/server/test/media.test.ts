@@ -339,7 +339,8 @@ describe.each(testBackends())("media router on %s", (backend) => {
       options: { seconds: 12 },
     };
     const started = [];
-    for (let i = 0; i < 3; i++) started.push((await client.media.generate.mutate(video)).asset.id);
+    // The default limit (MEDIA_MAX_CONCURRENT_PER_USER) is 4.
+    for (let i = 0; i < 4; i++) started.push((await client.media.generate.mutate(video)).asset.id);
     const refused = { ...video, prompt: "One too many" };
     const error = await client.media.generate.mutate(refused).then(
       () => new Error("expected a failure"),
@@ -347,8 +348,8 @@ describe.each(testBackends())("media router on %s", (backend) => {
     );
     expect(codeOf(error)).toBe("TOO_MANY_REQUESTS");
     expect(error.message).toMatch(/Concurrent limit/);
-    // The accepted three reach the provider in the background; the refused one never does.
-    await waitFor(() => openai.requestsTo("videos.create").filter(sentPrompt("Busy")).length === 3);
+    // The accepted four reach the provider in the background; the refused one never does.
+    await waitFor(() => openai.requestsTo("videos.create").filter(sentPrompt("Busy")).length === 4);
     expect(openai.requestsTo("videos.create").filter(sentPrompt("One too many"))).toHaveLength(0);
     const { items } = await client.media.list.query({});
     expect(items.map((a) => a.prompt)).not.toContain("One too many");

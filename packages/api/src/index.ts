@@ -1,4 +1,4 @@
-export { PROMPT_MAX_LENGTH } from "./media/schemas";
+export { MEDIA_MAX_VARIANTS, PROMPT_MAX_LENGTH } from "./media/schemas";
 export { type AppRouter, appRouter, type RouterInputs, type RouterOutputs } from "./root";
 export type { CaptionDto } from "./social/captions";
 export type { PostIssueDto } from "./social/checks";

@@ -7,6 +7,12 @@ export { PROMPT_MAX_LENGTH } from "./prompt";
 
 const modelIds = MODEL_CATALOG.map((m) => m.id);
 
+/**
+ * The most variants one submission may ask for. The server's default concurrency limit
+ * (MEDIA_MAX_CONCURRENT_PER_USER) is this number, so a full submission is accepted by default.
+ */
+export const MEDIA_MAX_VARIANTS = 4;
+
 /** What `media.generate` takes as JSON (or as the `input` field of a multipart upload). */
 export const generateInput = z
   .object({
@@ -36,7 +42,7 @@ export const generateInput = z
       .number()
       .int("Variants is a whole number.")
       .min(1, "At least one variant.")
-      .max(4, "At most 4 variants at once.")
+      .max(MEDIA_MAX_VARIANTS, `At most ${MEDIA_MAX_VARIANTS} variants at once.`)
       .default(1),
     /** The same key never makes a second asset or a second provider job (double clicks, retries). */
     idempotencyKey: z
