@@ -137,6 +137,8 @@ export interface AccountsFakeOptions {
   /** Demo: every profile gets its demo accounts, and a profile id never seen is adopted. */
   demo?: boolean;
   connectOrigin?: string;
+  /** Serve every profile whatever `?name=` asks (a Zernio that ignores the filter). */
+  ignoreProfileNameFilter?: boolean;
 }
 
 interface PendingConnection {
@@ -154,6 +156,7 @@ export function createAccountsFake(options: AccountsFakeOptions) {
   const profiles = new Map<string, ZernioMockProfile>();
   const idempotent = new Map<string, { body: string; profile: ZernioMockProfile }>();
   const pending = new Map<string, PendingConnection>();
+  let ignoreNameFilter = options.ignoreProfileNameFilter === true;
 
   function addProfile(
     profile: Omit<ZernioMockProfile, "createdAt" | "isDefault"> & {
@@ -244,7 +247,7 @@ export function createAccountsFake(options: AccountsFakeOptions) {
     http.get(
       `${baseURL}/v1/profiles`,
       route("profiles.list", (request) => {
-        const name = new URL(request.url).searchParams.get("name");
+        const name = ignoreNameFilter ? null : new URL(request.url).searchParams.get("name");
         const list = [...profiles.values()].filter((p) => name === null || p.name === name);
         return HttpResponse.json({ profiles: list });
       }),
@@ -344,6 +347,10 @@ export function createAccountsFake(options: AccountsFakeOptions) {
     handlers,
     accounts,
     profiles,
+    /** Tests: make GET /v1/profiles ignore (true) or honour (false) its `?name=` filter. */
+    ignoreProfileNameFilter(ignore = true) {
+      ignoreNameFilter = ignore;
+    },
     /** The connections started and not completed yet. */
     pendingConnections: () => [...pending.values()],
     /** Forgets started connections (profiles and accounts stay, like the database rows do). */

@@ -99,6 +99,8 @@ export interface ZernioFakeOptions {
   publishDurationMs?: number;
   /** The offline demo: every profile has its "Demo" accounts; unknown profile ids are adopted. */
   demo?: boolean;
+  /** GET /v1/profiles answers every profile whatever `?name=` asks (a Zernio ignoring the filter). */
+  ignoreProfileNameFilter?: boolean;
 }
 
 export type ZernioFake = ReturnType<typeof createZernioFake>;
@@ -395,6 +397,7 @@ export function createZernioFake(options: ZernioFakeOptions = {}) {
     route,
     accounts: [...(options.accounts ?? ZERNIO_MOCK_ACCOUNTS)],
     demo: options.demo,
+    ignoreProfileNameFilter: options.ignoreProfileNameFilter,
   });
   const accounts = directory.accounts;
 
@@ -628,6 +631,7 @@ export function createZernioFake(options: ZernioFakeOptions = {}) {
     moveAccounts: directory.moveAccounts,
     completeConnection: directory.completeConnection,
     pendingConnections: directory.pendingConnections,
+    ignoreProfileNameFilter: directory.ignoreProfileNameFilter,
     /** Requests to one route, in order. */
     requestsTo: (name: ZernioMockRoute) => requests.filter((r) => r.route === name),
     /** The posts Zernio holds, as GET /v1/posts/{id} would answer them. */
