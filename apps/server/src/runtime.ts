@@ -188,6 +188,7 @@ export async function createRuntime(
       // Per-user Zernio profiles unless ZERNIO_SHARED_ACCOUNTS=1; connect returns to APP_ORIGIN.
       sharedAccounts: env.ZERNIO_SHARED_ACCOUNTS,
       appOrigin: origins[0],
+      postsPerMinute: env.SOCIAL_POSTS_PER_MINUTE,
     },
   };
 
@@ -198,6 +199,7 @@ export async function createRuntime(
     sharedAccounts: env.ZERNIO_SHARED_ACCOUNTS,
     queue: postingQueue,
     publicMediaBaseUrl: env.MEDIA_PUBLIC_BASE_URL,
+    uploadReuseMs: env.ZERNIO_UPLOAD_REUSE_MINUTES * 60_000,
     poll: { minIntervalMs: env.POST_POLL_MIN_MS, maxIntervalMs: env.POST_POLL_MAX_MS },
     retryDelayMs: env.POST_RETRY_DELAY_SECONDS * 1000,
     maxAttempts: env.POST_MAX_ATTEMPTS,
