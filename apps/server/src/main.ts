@@ -1,13 +1,18 @@
 // `pnpm start` / `pnpm dev`: the API server, with the generation worker in the same process unless
 // WORKER_IN_PROCESS=0 (then run `pnpm start:worker` separately).
+
+// First: the .env values are in process.env before any other module is evaluated.
+import "./dotenv";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { createApp } from "./app";
+import { loadedDotEnvFiles } from "./dotenv";
 import { loadEnv } from "./env";
 import { runProcess } from "./process";
 import { createRuntime } from "./runtime";
 
 runProcess("server", async () => {
+  for (const file of loadedDotEnvFiles) console.log(`[server] Read ${file}`);
   const env = loadEnv();
   const runtime = await createRuntime(env);
   if (runtime.demo) {
