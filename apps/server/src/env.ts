@@ -30,6 +30,11 @@ export function loadEnv(runtimeEnv: NodeJS.ProcessEnv = process.env) {
       HOST: z.string().default("127.0.0.1"),
       /** The studio's public origin (CORS/CSRF checks, absolute links). */
       APP_ORIGIN: optional,
+      /**
+       * The Vite dev server's port (`pnpm dev`, default 5173; Vite refuses to start when it is
+       * taken). Outside production its origins are trusted and are the studio's address.
+       */
+      WEB_PORT: z.coerce.number().int().min(1).max(65_535).default(5173),
       DATABASE_URL: optional,
       /** The built studio to serve on this port (default apps/web/dist, when it exists). */
       WEB_DIST_DIR: optional,

@@ -32,7 +32,7 @@ runProcess("server", async () => {
     );
     // The address people should open: this port when it serves the built studio, else the Vite
     // dev server's (`pnpm dev`), which proxies the API; this port alone answers only the API.
-    const vite = `http://localhost:${process.env.WEB_PORT ?? 5173}/ai-studio`;
+    const vite = `http://localhost:${env.WEB_PORT}/ai-studio`;
     console.log(
       existsSync(path.join(runtime.webDistDir, "index.html"))
         ? `[server] Open the studio: http://${browsable(env.HOST)}:${port}/ai-studio${env.NODE_ENV === "production" ? "" : ` (the last \`pnpm build\`; with \`pnpm dev\` the live one is ${vite})`}`

@@ -231,7 +231,13 @@ export async function connectUrlOf(
       });
     }
   }
-  const origin = social.appOrigin ?? "http://localhost:3000";
+  // Back to the studio the call came from when it is one of ours (the Vite dev server under
+  // `pnpm dev`, the server itself after `pnpm build`); API-key callers send no Origin: APP_ORIGIN.
+  const from = ctx.headers.get("origin");
+  const origin =
+    from && ctx.trustedOrigins.includes(from)
+      ? from
+      : (social.appOrigin ?? "http://localhost:3000");
   const redirectUrl = new URL("/ai-studio", origin).toString();
   const url = await viaZernio(() =>
     zernio.connectUrl({
