@@ -101,6 +101,8 @@ export interface ZernioFakeOptions {
   demo?: boolean;
   /** GET /v1/profiles answers every profile whatever `?name=` asks (a Zernio ignoring the filter). */
   ignoreProfileNameFilter?: boolean;
+  /** Where Zernio's hosted sign-in page (the connect authUrl) lives; a loopback URL in browser tests. */
+  connectOrigin?: string;
 }
 
 export type ZernioFake = ReturnType<typeof createZernioFake>;
@@ -398,6 +400,7 @@ export function createZernioFake(options: ZernioFakeOptions = {}) {
     accounts: [...(options.accounts ?? ZERNIO_MOCK_ACCOUNTS)],
     demo: options.demo,
     ignoreProfileNameFilter: options.ignoreProfileNameFilter,
+    ...(options.connectOrigin ? { connectOrigin: options.connectOrigin } : {}),
   });
   const accounts = directory.accounts;
 
