@@ -75,6 +75,15 @@ describe.each(testBackends())("posting rate and upload reuse on %s", (backend) =
     await server.client(user).social.schedule.mutate(third);
     // The same idempotency key again is an answer, not a new post: never refused.
     await other.client(user).social.schedule.mutate(third);
+    // Let the worker send those three (it lists the accounts again before each create).
+    await waitFor(() => zernio.requestsTo("posts.create").length === 3 || undefined, 15_000);
+    await waitFor(
+      async () =>
+        (await server.client(user).social.posts.query({})).every((p) =>
+          ["published", "failed", "partial"].includes(p.status),
+        ) || undefined,
+      15_000,
+    );
     const listsBefore = zernio.requestsTo("accounts.list").length;
 
     const response = await fetch(`${other.url}/trpc/social.schedule`, {
