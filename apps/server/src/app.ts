@@ -3,7 +3,12 @@ import http, { type Server } from "node:http";
 import path from "node:path";
 import type { Duplex } from "node:stream";
 import zlib from "node:zlib";
-import { appRouter, createContextFactory, handleZernioWebhook } from "@streamline/api";
+import {
+  appRouter,
+  createContextFactory,
+  handleZernioWebhook,
+  retryAfterSecondsOf,
+} from "@streamline/api";
 import { CLIENT_IP_HEADER } from "@streamline/auth";
 import type { MediaStorage } from "@streamline/storage";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
@@ -91,6 +96,12 @@ export function createApp(
       maxBodySize: runtime.api.limits.referenceImageMaxBytes + 1024 * 1024,
       // Queries whose input can be long (social.check carries every caption) may come as POST.
       allowMethodOverride: true,
+      // A refusal that says when to try again (the per-user posting rate) is an HTTP 429 with
+      // Retry-After on its own call; batched calls carry it in the error data instead.
+      responseMeta({ errors }) {
+        const waits = errors.map(retryAfterSecondsOf).filter((s) => s !== undefined);
+        return waits.length ? { headers: { "Retry-After": String(Math.max(...waits)) } } : {};
+      },
       // Unexpected failures are logged once by the errorFormatter (packages/api/src/trpc.ts),
       // which also keeps their message from the client.
     }),

@@ -31,6 +31,11 @@ export function loadEnv(runtimeEnv: NodeJS.ProcessEnv = process.env) {
       HOST: z.string().default("127.0.0.1"),
       /** The studio's public origin (CORS/CSRF checks, absolute links). */
       APP_ORIGIN: optional,
+      /**
+       * The Vite dev server's port (`pnpm dev`, default 5173; Vite refuses to start when it is
+       * taken). Outside production its origins are trusted and are the studio's address.
+       */
+      WEB_PORT: z.coerce.number().int().min(1).max(65_535).default(5173),
       DATABASE_URL: optional,
       /** The built studio to serve on this port (default apps/web/dist, when it exists). */
       WEB_DIST_DIR: optional,
@@ -139,6 +144,17 @@ export function loadEnv(runtimeEnv: NodeJS.ProcessEnv = process.env) {
        * S3 URL expires before a post scheduled next week is published, so do not point this at one.
        */
       MEDIA_PUBLIC_BASE_URL: z.url({ protocol: /^https$/ }).optional(),
+      /**
+       * social.schedule calls one user may make per minute (then 429 with Retry-After): every
+       * user shares the workspace's one Zernio key and its rate limit. Counted in the database.
+       */
+      SOCIAL_POSTS_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+      /**
+       * Posting the same asset again within this many minutes reuses its earlier upload to Zernio
+       * (presign → PUT) instead of uploading the same bytes again; 0 turns reuse off. Zernio does
+       * not document how long an upload's URL lives, so keep it short.
+       */
+      ZERNIO_UPLOAD_REUSE_MINUTES: z.coerce.number().min(0).default(60),
       /** How often a post being published is re-read from Zernio (backs off from min to max), ms. */
       POST_POLL_MIN_MS: z.coerce.number().int().min(10).default(2_000),
       POST_POLL_MAX_MS: z.coerce.number().int().min(10).default(30_000),

@@ -1,13 +1,18 @@
 // `pnpm start` / `pnpm dev`: the API server, with the generation worker in the same process unless
 // WORKER_IN_PROCESS=0 (then run `pnpm start:worker` separately).
+
+// First: the .env values are in process.env before any other module is evaluated.
+import "./dotenv";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { createApp } from "./app";
+import { loadedDotEnvFiles } from "./dotenv";
 import { loadEnv } from "./env";
 import { runProcess } from "./process";
 import { createRuntime } from "./runtime";
 
 runProcess("server", async () => {
+  for (const file of loadedDotEnvFiles) console.log(`[server] Read ${file}`);
   const env = loadEnv();
   const runtime = await createRuntime(env);
   if (runtime.demo) {
@@ -27,7 +32,7 @@ runProcess("server", async () => {
     );
     // The address people should open: this port when it serves the built studio, else the Vite
     // dev server's (`pnpm dev`), which proxies the API; this port alone answers only the API.
-    const vite = `http://localhost:${process.env.WEB_PORT ?? 5173}/ai-studio`;
+    const vite = `http://localhost:${env.WEB_PORT}/ai-studio`;
     console.log(
       existsSync(path.join(runtime.webDistDir, "index.html"))
         ? `[server] Open the studio: http://${browsable(env.HOST)}:${port}/ai-studio${env.NODE_ENV === "production" ? "" : ` (the last \`pnpm build\`; with \`pnpm dev\` the live one is ${vite})`}`

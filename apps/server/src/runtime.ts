@@ -185,9 +185,17 @@ export async function createRuntime(
       zernio: social.zernio,
       demo: social.demo,
       queue: postingQueue,
-      // Per-user Zernio profiles unless ZERNIO_SHARED_ACCOUNTS=1; connect returns to APP_ORIGIN.
+      // Per-user Zernio profiles unless ZERNIO_SHARED_ACCOUNTS=1. Connect returns to the studio
+      // page the call came from (a trusted Origin), else to APP_ORIGIN — in development without
+      // one and without a build, the Vite dev server's studio (this port answers only the API).
       sharedAccounts: env.ZERNIO_SHARED_ACCOUNTS,
-      appOrigin: origins[0],
+      appOrigin:
+        env.APP_ORIGIN === undefined &&
+        env.NODE_ENV !== "production" &&
+        !existsSync(path.join(webDistDir, "index.html"))
+          ? `http://localhost:${env.WEB_PORT}`
+          : origins[0],
+      postsPerMinute: env.SOCIAL_POSTS_PER_MINUTE,
     },
   };
 
@@ -198,6 +206,7 @@ export async function createRuntime(
     sharedAccounts: env.ZERNIO_SHARED_ACCOUNTS,
     queue: postingQueue,
     publicMediaBaseUrl: env.MEDIA_PUBLIC_BASE_URL,
+    uploadReuseMs: env.ZERNIO_UPLOAD_REUSE_MINUTES * 60_000,
     poll: { minIntervalMs: env.POST_POLL_MIN_MS, maxIntervalMs: env.POST_POLL_MAX_MS },
     retryDelayMs: env.POST_RETRY_DELAY_SECONDS * 1000,
     maxAttempts: env.POST_MAX_ATTEMPTS,
@@ -343,10 +352,11 @@ function trustedOrigins(env: Env): string[] {
     ...env.TRUSTED_ORIGINS,
   ];
   if (env.NODE_ENV !== "production") {
-    // The Vite dev server and the loopback spellings of the local server.
+    // The Vite dev server (on WEB_PORT, the port `pnpm dev` gives it) and the loopback spellings
+    // of the local server.
     origins.push(
-      "http://localhost:5173",
-      "http://127.0.0.1:5173",
+      `http://localhost:${env.WEB_PORT}`,
+      `http://127.0.0.1:${env.WEB_PORT}`,
       `http://127.0.0.1:${env.PORT || 3000}`,
     );
   }

@@ -307,6 +307,89 @@ describe.each(testBackends())("per-user Zernio profiles on %s", (backend) => {
       status: "ready",
     });
   });
+  it("a Zernio ignoring ?name= is never trusted: each user gets their own new profile", async () => {
+    const db = server.runtime.handle.db;
+    zernio.ignoreProfileNameFilter(true);
+    try {
+      zernio.reset();
+      const users = [fresh("nofilter-a"), fresh("nofilter-b"), fresh("nofilter-c")];
+      for (const user of users) {
+        // Every profile of the workspace comes back (the Default one first): none is this user's.
+        const answer = await server.client(user).social.accounts.query();
+        expect(answer).toMatchObject({ configured: true, shared: false, accounts: [] });
+      }
+      const ids = await Promise.all(
+        users.map(async (u) => (await findSocialProfile(db, u))?.zernio_profile_id),
+      );
+      expect(new Set(ids).size).toBe(users.length);
+      for (const [i, id] of ids.entries()) {
+        const profile = zernio.profiles.get(id ?? "");
+        expect(profile?.isDefault).toBe(false);
+        expect(profile?.name).toBe(`Streamline user ${users[i]}`);
+      }
+      expect(zernio.requestsTo("profiles.create")).toHaveLength(users.length);
+
+      // Crashed after a create: the profile named exactly for the user is adopted, not re-made.
+      const late = fresh("nofilter-late");
+      const made = await server.runtime.social.zernio?.createProfile({
+        name: `Streamline user ${late}`,
+      });
+      await db
+        .insertInto("social_profiles")
+        .values({
+          user_id: late,
+          claim_key: `claim-${late}`,
+          claimed_by: "dead",
+          claimed_at: new Date(Date.now() - 60 * 60_000),
+        })
+        .execute();
+      zernio.reset();
+      await server.client(late).social.accounts.query();
+      expect(zernio.requestsTo("profiles.create")).toHaveLength(0);
+      expect((await findSocialProfile(db, late))?.zernio_profile_id).toBe(made?.id);
+    } finally {
+      zernio.ignoreProfileNameFilter(false);
+    }
+  });
+
+  it("never adopts a profile another user's row owns, and releases the claim on any failure", async () => {
+    const db = server.runtime.handle.db;
+    const owner = fresh("owner");
+    const ownerProfile = await profileIdOf(server, owner);
+    // A profile named for another user, already owned by `owner`'s row (e.g. restored data).
+    const intruder = fresh("intruder");
+    await db
+      .updateTable("social_profiles")
+      .set({ user_id: `${owner}-moved` })
+      .where("user_id", "=", owner)
+      .execute();
+    const stored = zernio.profiles.get(ownerProfile);
+    if (stored) stored.name = `Streamline user ${intruder}`;
+    zernio.reset();
+    await server.client(intruder).social.accounts.query();
+    const mine = (await findSocialProfile(db, intruder))?.zernio_profile_id;
+    expect(mine).toBeTruthy();
+    expect(mine).not.toBe(ownerProfile);
+    expect(zernio.requestsTo("profiles.create")).toHaveLength(1);
+
+    // A failure after Zernio answered (here: the database refuses the id) drops the claim too,
+    // so the user is not left "still being set up" for good.
+    const unlucky = fresh("unlucky");
+    apis.use(
+      http.post(`${ZERNIO_MOCK_BASE_URL}/v1/profiles`, () =>
+        Response.json({ profile: { _id: ownerProfile, name: "x" } }, { status: 201 }),
+      ),
+    );
+    try {
+      const refused = await failure(server.client(unlucky).social.accounts.query());
+      expect(trpcCode(refused)).not.toBe("INTERNAL_SERVER_ERROR");
+    } finally {
+      apis.resetHandlers();
+    }
+    expect(await findSocialProfile(db, unlucky)).toBeUndefined();
+    expect((await server.client(unlucky).social.accounts.query()).configured).toBe(true);
+    expect((await findSocialProfile(db, unlucky))?.status).toBe("ready");
+  });
 });
 
 describe("ZERNIO_SHARED_ACCOUNTS=1 (single-team installs)", () => {

@@ -1,4 +1,5 @@
 export { MEDIA_MAX_VARIANTS, PROMPT_MAX_LENGTH } from "./media/schemas";
+export { retryAfterSecondsOf } from "./retry-later";
 export { type AppRouter, appRouter, type RouterInputs, type RouterOutputs } from "./root";
 export type { CaptionDto } from "./social/captions";
 export type { PostIssueDto } from "./social/checks";

@@ -16,6 +16,7 @@ import type { Kysely } from "kysely";
 import superjson from "superjson";
 import { ZodError, z } from "zod";
 import { findUnsafeText } from "./input-safety";
+import { retryAfterSecondsOf } from "./retry-later";
 
 export type SessionUser = {
   id: string;
@@ -67,6 +68,11 @@ export interface SocialDeps {
   sharedAccounts?: boolean | undefined;
   /** The studio's origin (APP_ORIGIN): social.connect sends the user back to its /ai-studio. */
   appOrigin?: string | undefined;
+  /**
+   * social.schedule calls one user may make per minute (SOCIAL_POSTS_PER_MINUTE): every user shares
+   * the workspace's one Zernio key and its rate limit. Counted in the database (all processes).
+   */
+  postsPerMinute?: number | undefined;
   /** Tests: when a 'creating' profile claim counts as abandoned, and how long others wait for it. */
   profileClaimStaleMs?: number | undefined;
   profileWaitMs?: number | undefined;
@@ -221,6 +227,10 @@ const t = initTRPC.context<ApiContext>().create({
       message: cause instanceof ZodError ? plainMessage(cause) : shape.message,
       data: {
         ...data,
+        // When a TOO_MANY_REQUESTS may be tried again (also sent as Retry-After on its own call).
+        ...(retryAfterSecondsOf(error) !== undefined
+          ? { retryAfterSeconds: retryAfterSecondsOf(error) }
+          : {}),
         // { formErrors: string[], fieldErrors: { prompt: ["..."] } }: the UI shows each by its field.
         zodError:
           cause instanceof ZodError

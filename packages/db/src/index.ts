@@ -15,5 +15,7 @@ export * from "./queries/captions";
 export * from "./queries/media-assets";
 export * from "./queries/media-events";
 export * from "./queries/scheduled-posts";
+export * from "./queries/social-post-requests";
 export * from "./queries/social-profiles";
+export * from "./queries/zernio-uploads";
 export * from "./schema";

@@ -232,6 +232,22 @@ export interface Database {
   scheduled_posts: ScheduledPostsTable;
   zernio_webhook_events: ZernioWebhookEventsTable;
   social_profiles: SocialProfilesTable;
+  social_post_requests: SocialPostRequestsTable;
+  zernio_uploads: ZernioUploadsTable;
+}
+
+/** One social.schedule call that reached the per-user posting rate check (a sliding window). */
+export interface SocialPostRequestsTable {
+  id: Generated<string>;
+  user_id: string;
+  created_at: GeneratedTimestamp;
+}
+
+/** The last upload of an asset's file to Zernio (presign → PUT): reused while recent. */
+export interface ZernioUploadsTable {
+  asset_id: string;
+  public_url: string;
+  uploaded_at: GeneratedTimestamp;
 }
 
 /**

@@ -7,12 +7,15 @@
 import { randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
 import {
+  findRecentZernioUpload,
   findScheduledPost,
   findSocialProfile,
+  forgetZernioUpload,
   type PostPlatformResult,
   type ScheduledPost,
   type ScheduledPostStatus,
   type ScheduledPostUpdate,
+  saveZernioUpload,
   TERMINAL_POST_STATUSES,
 } from "@streamline/db";
 import { sleep } from "@streamline/providers";
@@ -232,12 +235,16 @@ async function underLease(
 
 const log = (deps: PostingDeps, line: string) => (deps.logger ?? console.error)(line);
 
-/** Uploads (or, when our media is public, links) the asset's file; returns the URL to post. */
+/**
+ * Uploads (or, when our media is public, links) the asset's file; returns the URL to post and
+ * whether it is an earlier upload (`reused`). `fresh`: an earlier upload was refused, upload anew.
+ */
 async function mediaUrlFor(
   post: ScheduledPost,
   deps: PostingDeps,
   signal: AbortSignal | undefined,
-): Promise<{ url: string; type: "image" | "video" | "gif" }> {
+  options: { fresh?: boolean } = {},
+): Promise<{ url: string; type: "image" | "video" | "gif"; reused: boolean }> {
   const asset = await deps.db
     .selectFrom("media_assets")
     .selectAll()
@@ -257,11 +264,27 @@ async function mediaUrlFor(
         ? "video/mp4"
         : "image/png";
   const type = asset.type === "video" ? "video" : mimeType === "image/gif" ? "gif" : "image";
-  if (post.media_url) return { url: post.media_url, type };
+  if (post.media_url && !options.fresh) {
+    return { url: post.media_url, type, reused: !deps.publicMediaBaseUrl };
+  }
   let url: string;
+  let reused = false;
+  const reuseMs = deps.uploadReuseMs ?? DEFAULT_UPLOAD_REUSE_MS;
+  const earlier =
+    deps.publicMediaBaseUrl || options.fresh || reuseMs <= 0
+      ? undefined
+      : await findRecentZernioUpload(deps.db, { assetId: asset.id, maxAgeMs: reuseMs });
+  if (options.fresh && post.media_url) {
+    await forgetZernioUpload(deps.db, { assetId: asset.id, publicUrl: post.media_url });
+  }
   if (deps.publicMediaBaseUrl) {
     // Our media is public and durable (MEDIA_PUBLIC_BASE_URL): Zernio and the networks fetch it.
     url = `${deps.publicMediaBaseUrl.replace(/\/+$/, "")}/${storage.resultKey}`;
+  } else if (earlier && (await stillServed(earlier, signal))) {
+    // The same bytes went up a moment ago (another post of this asset): post that URL again
+    // instead of another presign + upload on the workspace's shared Zernio key.
+    url = earlier;
+    reused = true;
   } else {
     const zernio = deps.zernio as NonNullable<PostingDeps["zernio"]>;
     const size = Number(asset.metadata.bytes);
@@ -279,13 +302,33 @@ async function mediaUrlFor(
       signal,
     });
     url = uploaded.publicUrl;
+    await saveZernioUpload(deps.db, { assetId: asset.id, publicUrl: url });
   }
   await deps.db
     .updateTable("scheduled_posts")
     .set({ media_url: url })
     .where("id", "=", post.id)
     .execute();
-  return { url, type };
+  return { url, type, reused };
+}
+
+/** Default ZERNIO_UPLOAD_REUSE_MINUTES (Zernio documents no retention for presigned uploads). */
+const DEFAULT_UPLOAD_REUSE_MS = 60 * 60_000;
+
+/** An earlier upload's URL still answers (first byte only), so Zernio can fetch it too. */
+async function stillServed(url: string, signal: AbortSignal | undefined): Promise<boolean> {
+  try {
+    const response = await fetch(url, {
+      headers: { Range: "bytes=0-0" },
+      signal: signal
+        ? AbortSignal.any([signal, AbortSignal.timeout(5_000)])
+        : AbortSignal.timeout(5_000),
+    });
+    await response.body?.cancel().catch(() => {});
+    return response.ok;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -366,17 +409,29 @@ export async function sendPost(
     if (!current) return; // cancelled meanwhile
     try {
       await assertOwnedTargets(current, deps, signal);
-      const media = await mediaUrlFor(current, deps, signal);
+      let media = await mediaUrlFor(current, deps, signal);
       await renew();
       const { content, platforms } = zernioPostBody(current);
-      const created = await zernio.createPost({
-        requestId: current.id,
-        content,
-        mediaItems: [{ type: media.type, url: media.url }],
-        platforms,
-        ...timingOf(current),
-        signal,
-      });
+      const sending = current;
+      const create = () =>
+        zernio.createPost({
+          requestId: sending.id,
+          content,
+          mediaItems: [{ type: media.type, url: media.url }],
+          platforms,
+          ...timingOf(sending),
+          signal,
+        });
+      let created: Awaited<ReturnType<typeof create>>;
+      try {
+        created = await create();
+      } catch (error) {
+        // An earlier upload Zernio refused (its URL may have expired: retention is undocumented):
+        // upload the file afresh and send once more (a refused create made no post to replay).
+        if (!media.reused || !isSocialError(error) || error.code !== "VALIDATION") throw error;
+        media = await mediaUrlFor(sending, deps, signal, { fresh: true });
+        created = await create();
+      }
       // Saved before anything else: from here on this post is only ever followed, never re-sent.
       const patch: ScheduledPostUpdate = created.post
         ? patchFromZernio(current, created.post)

@@ -109,6 +109,11 @@ export interface PostingDeps {
    * is posted as is; otherwise the bytes are uploaded to Zernio (presign → PUT) first.
    */
   publicMediaBaseUrl?: string | undefined;
+  /**
+   * An upload of the same asset younger than this is posted again instead of uploading the same
+   * bytes (ZERNIO_UPLOAD_REUSE_MINUTES; default 1 hour, 0 = never).
+   */
+  uploadReuseMs?: number | undefined;
   poll?: { minIntervalMs?: number; maxIntervalMs?: number; followForMs?: number } | undefined;
   /** First delay before a post whose create failed transiently is sent again (doubles). */
   retryDelayMs?: number | undefined;

@@ -8,7 +8,7 @@ import { newIdempotencyKey } from "../lib/idempotency";
 import { type MediaAsset, trpc } from "../trpc";
 import { type CaptionDraft, CaptionField } from "./CaptionField";
 import { PLATFORM_LABEL, PLATFORMS, type Platform, PlatformIcon, TITLED } from "./platforms";
-import type { ScheduleRequest } from "./store";
+import { keepDialogForConnect, type ScheduleRequest } from "./store";
 
 const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
 
@@ -91,20 +91,42 @@ export default function ScheduleDialog(props: {
     ? posts.data?.find((post) => post.id === request.postId)
     : undefined;
 
-  const [picked, setPicked] = useState<Set<string>>(new Set());
-  const [drafts, setDrafts] = useState<Partial<Record<Platform, CaptionDraft>>>({});
-  const [publishNow, setPublishNow] = useState(request.postNow);
-  const [zone, setZone] = useState(browserZone);
-  const [when, setWhen] = useState(() => wallClock(browserZone(), 1, 9));
+  // Reopened after "Connect an account": as it was, with the account just connected picked.
+  const restore = request.restore;
+  const [picked, setPicked] = useState<Set<string>>(
+    () =>
+      new Set([
+        ...(restore?.picked ?? []),
+        ...(request.connectedAccountId ? [request.connectedAccountId] : []),
+      ]),
+  );
+  const [drafts, setDrafts] = useState<Partial<Record<Platform, CaptionDraft>>>(
+    () => (restore?.drafts ?? {}) as Partial<Record<Platform, CaptionDraft>>,
+  );
+  const [publishNow, setPublishNow] = useState(restore?.publishNow ?? request.postNow);
+  const [zone, setZone] = useState(() => restore?.zone ?? browserZone());
+  const [when, setWhen] = useState(() => restore?.when ?? wallClock(browserZone(), 1, 9));
   const [serverErrors, setServerErrors] = useState<string[]>([]);
   // TikTok asks the creator, per post, which interactions to allow (none pre-ticked) and for
   // their consent to publish.
-  const [tiktok, setTiktok] = useState({
-    allowComment: false,
-    allowDuet: false,
-    allowStitch: false,
-    consent: false,
-  });
+  const [tiktok, setTiktok] = useState(
+    () =>
+      restore?.tiktok ?? {
+        allowComment: false,
+        allowDuet: false,
+        allowStitch: false,
+        consent: false,
+      },
+  );
+  const keepForConnect = () =>
+    keepDialogForConnect(request, {
+      picked: [...picked],
+      drafts: drafts as Record<string, CaptionDraft>,
+      publishNow,
+      zone,
+      when,
+      tiktok,
+    });
   const inFlight = useRef(false);
 
   // Reschedule: start from the post as it stands.
@@ -334,7 +356,7 @@ export default function ScheduleDialog(props: {
                 ))}
               </ul>
             )}
-            {!editing && <ConnectAccount />}
+            {!editing && <ConnectAccount beforeLeaving={keepForConnect} />}
           </fieldset>
 
           {platforms.length > 0 && (
@@ -502,12 +524,18 @@ export default function ScheduleDialog(props: {
   );
 }
 
-/** Connect another account: Zernio's sign-in page for the platform, back to the studio after. */
-function ConnectAccount() {
+/**
+ * Connect another account: Zernio's sign-in page for the platform, back to the studio after (the
+ * dialog is kept first and reopened there, see store.ts).
+ */
+function ConnectAccount(props: { beforeLeaving: () => void }) {
   const id = useId();
   const [platform, setPlatform] = useState<Platform>("instagram");
   const connect = trpc.social.connect.useMutation({
-    onSuccess: ({ url }) => window.location.assign(url),
+    onSuccess: ({ url }) => {
+      props.beforeLeaving();
+      window.location.assign(url);
+    },
     onError: toastApiError,
   });
   return (

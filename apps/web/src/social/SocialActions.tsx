@@ -7,7 +7,7 @@ import { toastApiError } from "../lib/errors";
 import { useLiveProgress } from "../studio/progress";
 import { type MediaAsset, trpc } from "../trpc";
 import { PLATFORM_LABEL, PlatformIcon, type ScheduledPost } from "./platforms";
-import { scheduleStore, useScheduleRequest } from "./store";
+import { resumeAfterConnect, scheduleStore, useScheduleRequest } from "./store";
 import "./social.css";
 
 const loadCaptionPanel = () => import("./CaptionPanel");
@@ -16,6 +16,22 @@ const CaptionPanel = lazy(loadCaptionPanel);
 const ScheduleDialog = lazy(loadScheduleDialog);
 
 type Variant = "preview" | "grid" | "lightbox";
+
+/**
+ * Back from Zernio's sign-in page: says which account was connected and reopens the schedule
+ * dialog that was open when the user left (once per page load).
+ */
+export function useConnectReturn(): void {
+  useEffect(() => {
+    const back = resumeAfterConnect();
+    if (!back) return;
+    const label = PLATFORM_LABEL[back.platform as keyof typeof PLATFORM_LABEL] ?? back.platform;
+    toast.success(`${label} connected${back.username ? ` as @${back.username}` : ""}`);
+    if (!scheduleStore.isOpen()) return;
+    // The dialog's module loads on demand: fetch it now so it opens without a second wait.
+    void loadScheduleDialog();
+  }, []);
+}
 const isReady = (asset: MediaAsset) => asset.status === "succeeded" && Boolean(asset.resultUrl);
 
 /** "Post": opens the schedule dialog on "Post now". Also hosts that card's dialog. */

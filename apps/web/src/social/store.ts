@@ -1,6 +1,17 @@
 // Which card has the schedule dialog open. The preview and the grid can show the same asset, so an
 // entry names the card (asset + variant); "Post" and "Schedule Post" open the same dialog.
 import { useSyncExternalStore } from "react";
+import { session } from "../lib/page";
+
+/** What the dialog holds, kept across the round trip to Zernio's sign-in page. */
+export type ScheduleDraft = {
+  picked: string[];
+  drafts: Record<string, { text: string; title: string }>;
+  publishNow: boolean;
+  zone: string;
+  when: string;
+  tiktok: { allowComment: boolean; allowDuet: boolean; allowStitch: boolean; consent: boolean };
+};
 
 export type ScheduleRequest = {
   assetId: string;
@@ -8,6 +19,9 @@ export type ScheduleRequest = {
   postNow: boolean;
   /** Reschedule or edit this post instead of making a new one. */
   postId?: string;
+  /** Reopened after "Connect an account": the dialog as it was, plus the account just connected. */
+  restore?: ScheduleDraft;
+  connectedAccountId?: string;
 };
 
 let open: ScheduleRequest | null = null;
@@ -18,6 +32,7 @@ export const scheduleStore = {
     open = request;
     for (const listener of listeners) listener();
   },
+  isOpen: () => open !== null,
   close() {
     open = null;
     for (const listener of listeners) listener();
@@ -32,4 +47,48 @@ export function useScheduleRequest(assetId: string, variant: string): ScheduleRe
   return useSyncExternalStore(scheduleStore.subscribe, () =>
     open && open.assetId === assetId && open.variant === variant ? open : null,
   );
+}
+
+const CONNECT_KEY = "streamline.social.connect";
+/** Zernio's platform ids where they differ from ours. */
+const FROM_ZERNIO: Record<string, string> = { twitter: "x" };
+
+/**
+ * "Connect an account" leaves the studio for Zernio's sign-in page: the open dialog is kept in
+ * this tab's session storage first, so the way back can reopen it where it was.
+ */
+export function keepDialogForConnect(request: ScheduleRequest, draft: ScheduleDraft): void {
+  const { restore: _restore, connectedAccountId: _connected, ...rest } = request;
+  // The lightbox is not reopened after a page load; the grid card shows the same asset.
+  session.set(CONNECT_KEY, {
+    request: { ...rest, variant: rest.variant === "lightbox" ? "grid" : rest.variant },
+    draft,
+  });
+}
+
+/**
+ * Back from Zernio (`?connected=tiktok&profileId=…&accountId=…&username=…`): the query is removed
+ * from the address, and the dialog kept before leaving is reopened with the new account picked.
+ * Returns the connected platform (our id) and handle for the studio to say so, or undefined.
+ */
+export function resumeAfterConnect(): { platform: string; username: string | null } | undefined {
+  const url = new URL(window.location.href);
+  const connected = url.searchParams.get("connected");
+  if (!connected) return undefined;
+  const accountId = url.searchParams.get("accountId");
+  const username = url.searchParams.get("username");
+  for (const name of ["connected", "profileId", "accountId", "username"]) {
+    url.searchParams.delete(name);
+  }
+  window.history.replaceState(window.history.state, "", url.pathname + url.search + url.hash);
+  const kept = session.get<{ request: ScheduleRequest; draft: ScheduleDraft }>(CONNECT_KEY);
+  session.set(CONNECT_KEY, null);
+  if (kept?.request?.assetId) {
+    scheduleStore.open({
+      ...kept.request,
+      restore: kept.draft,
+      ...(accountId ? { connectedAccountId: accountId } : {}),
+    });
+  }
+  return { platform: FROM_ZERNIO[connected] ?? connected, username };
 }

@@ -2,6 +2,7 @@ import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import { AppHeader } from "../AppHeader";
 import { errorCode, plainMessage } from "../lib/errors";
 import { afterRender, revealBelowHeader, session, useDocumentTitle } from "../lib/page";
+import { useConnectReturn } from "../social/SocialActions";
 import { type MediaAsset, trpc } from "../trpc";
 import { AssetCard } from "./AssetCard";
 import { historyOrder, useLightbox } from "./actions";
@@ -18,6 +19,8 @@ const Lightbox = lazy(loadLightbox);
 /** /ai-studio: compose on the left, the result on the right, everything made so far below. */
 export default function StudioPage() {
   useDocumentTitle("AI Studio");
+  // Back from Zernio's "Connect an account" page: say so and reopen the schedule dialog.
+  useConnectReturn();
   const feed = useProgressFeed(true);
   // The last result (or the variants of the last submission) stays in the preview across a
   // reload (this tab only).

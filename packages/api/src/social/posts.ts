@@ -9,6 +9,7 @@ import {
   listScheduledPosts,
   type PostCaptionRecord,
   publishMediaEvent,
+  reservePostingSlot,
   type ScheduledPost,
   updateScheduledPost,
 } from "@streamline/db";
@@ -27,6 +28,7 @@ import { instantOf, type SocialAccount } from "@streamline/social";
 import { TRPCError } from "@trpc/server";
 import type { Kysely } from "kysely";
 import { fieldError } from "../media/upload";
+import { describeWait, tooManyRequests } from "../retry-later";
 import type { ApiContext, SessionUser, SocialDeps } from "../trpc";
 import { insertEditedCaption } from "./captions";
 import { checkDraft, type PostDraft, refusalError } from "./checks";
@@ -235,6 +237,24 @@ async function captionVersions(
   return out;
 }
 
+/** Default SOCIAL_POSTS_PER_MINUTE. */
+export const POSTS_PER_MINUTE = 20;
+
+/**
+ * The per-user posting rate: every schedule call past the checks that cost nothing (before the
+ * account list, the upload and the create it leads to on the workspace's one Zernio key) takes a
+ * slot; past the limit, TOO_MANY_REQUESTS with when to try again (HTTP 429 + Retry-After).
+ */
+async function takePostingSlot(ctx: Ctx, social: SocialDeps): Promise<void> {
+  const max = social.postsPerMinute ?? POSTS_PER_MINUTE;
+  const slot = await reservePostingSlot(ctx.db, { userId: ctx.user.id, max, windowSeconds: 60 });
+  if (slot.allowed) return;
+  throw tooManyRequests(
+    `Too many posts at once: ${max} a minute per user. Try again in ${describeWait(slot.retryAfterSeconds)}.`,
+    slot.retryAfterSeconds,
+  );
+}
+
 /**
  * social.schedule: the same idempotency key returns the same row; every check runs before any
  * Zernio call; then one transaction writes the row, the caption versions and the post job.
@@ -255,6 +275,7 @@ export async function schedulePost(ctx: Ctx, input: ScheduleInput) {
   const asset = await postableAsset(ctx, input.assetId);
   const check = checkDraft(asset, input, nowOf(ctx));
   if (!check.ok) throw refusalError(check.refusals);
+  await takePostingSlot(ctx, social);
   const targets = await verifyTargets(ctx, social, zernio, input.targets);
   const platforms = [...new Set(targets.map((t) => t.platform))];
   const at = input.publishNow

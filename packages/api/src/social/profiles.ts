@@ -10,9 +10,11 @@
 // 2. otherwise the caller inserts a 'creating' claim (user_id is the primary key, so of several
 //    concurrent first requests exactly one inserts); the others poll the row until it is ready;
 // 3. the claim holder first looks the profile up by its deterministic name (GET /v1/profiles?name=,
-//    Zernio's documented way to recover an ambiguous create) and adopts it, else creates it with
-//    Idempotency-Key = the row's claim_key, then marks the row ready with Zernio's id;
-// 4. a refused create drops the claim (the next request tries again);
+//    Zernio's documented way to recover an ambiguous create) and adopts it — only a profile whose
+//    name is exactly the user's (the filter is not trusted) and that no other row holds — else
+//    creates it with Idempotency-Key = the row's claim_key, then marks the row ready with its id;
+// 4. any failure (a refused create, a database error) drops the claim (the next request tries
+//    again);
 // 5. crash recovery: a holder that dies mid-create leaves a 'creating' row. Once it is older than
 //    the stale time (longer than one create with all its retries), the next request takes the
 //    claim over in one UPDATE (one winner) and repeats step 3 — the name lookup finds a profile
@@ -23,6 +25,7 @@ import {
   claimSocialProfile,
   completeSocialProfile,
   findSocialProfile,
+  findSocialProfileOwner,
   releaseSocialProfileClaim,
   takeOverSocialProfileClaim,
 } from "@streamline/db";
@@ -87,35 +90,61 @@ async function createClaimed(
   claimedBy: string,
 ): Promise<string> {
   const userId = ctx.user.id;
-  const name = profileNameOf(userId);
+  let done: Awaited<ReturnType<typeof completeSocialProfile>>;
   let profileId: string;
   try {
-    const [existing] = await viaZernio(() => zernio.listProfiles({ name }));
     profileId =
-      existing?.id ??
-      (
-        await viaZernio(() =>
-          zernio.createProfile({
-            name,
-            description: "Streamline AI Studio: this user's connected accounts",
-            idempotencyKey: claimKey,
-          }),
-        )
-      ).id;
+      (await adoptableProfile(ctx, zernio)) ?? (await createProfile(zernio, userId, claimKey));
+    if (await profileOwnedByOther(ctx, userId, profileId)) {
+      // Zernio answered an id another user's row holds: never hand their accounts over.
+      throw new TRPCError({
+        code: "BAD_GATEWAY",
+        message: "Zernio answered a posting profile that is not yours — try again in a moment.",
+      });
+    }
+    done = await completeSocialProfile(ctx.db, { userId, claimedBy, zernioProfileId: profileId });
   } catch (error) {
+    // Any failure (Zernio's, or the database's) drops the claim: the next request tries again
+    // instead of waiting for a claim nobody works on any more.
     await releaseSocialProfileClaim(ctx.db, { userId, claimedBy }).catch(() => {});
     throw error;
   }
-  const done = await completeSocialProfile(ctx.db, {
-    userId,
-    claimedBy,
-    zernioProfileId: profileId,
-  });
   if (done) return profileId;
   // Our claim went stale and another request took it over: its answer is the one kept.
   const row = await findSocialProfile(ctx.db, userId);
   if (row?.status === "ready" && row.zernio_profile_id) return row.zernio_profile_id;
   return ensureProfile(ctx, zernio);
+}
+
+/**
+ * The profile an earlier (crashed or ambiguous) create made for this user: named exactly for
+ * them — a Zernio that ignores `?name=` answers every profile, the workspace's Default first —
+ * and not held by any other user's row.
+ */
+async function adoptableProfile(ctx: Ctx, zernio: ZernioClient): Promise<string | undefined> {
+  const name = profileNameOf(ctx.user.id);
+  const listed = await viaZernio(() => zernio.listProfiles({ name }));
+  for (const profile of listed) {
+    if (profile.name !== name || profile.isDefault) continue;
+    if (!(await profileOwnedByOther(ctx, ctx.user.id, profile.id))) return profile.id;
+  }
+  return undefined;
+}
+
+async function profileOwnedByOther(ctx: Ctx, userId: string, profileId: string) {
+  const owner = await findSocialProfileOwner(ctx.db, profileId);
+  return owner !== undefined && owner !== userId;
+}
+
+async function createProfile(zernio: ZernioClient, userId: string, claimKey: string) {
+  const created = await viaZernio(() =>
+    zernio.createProfile({
+      name: profileNameOf(userId),
+      description: "Streamline AI Studio: this user's connected accounts",
+      idempotencyKey: claimKey,
+    }),
+  );
+  return created.id;
 }
 
 /** Where the caller's accounts live: their own profile, or (shared mode) the whole workspace. */
@@ -202,7 +231,13 @@ export async function connectUrlOf(
       });
     }
   }
-  const origin = social.appOrigin ?? "http://localhost:3000";
+  // Back to the studio the call came from when it is one of ours (the Vite dev server under
+  // `pnpm dev`, the server itself after `pnpm build`); API-key callers send no Origin: APP_ORIGIN.
+  const from = ctx.headers.get("origin");
+  const origin =
+    from && ctx.trustedOrigins.includes(from)
+      ? from
+      : (social.appOrigin ?? "http://localhost:3000");
   const redirectUrl = new URL("/ai-studio", origin).toString();
   const url = await viaZernio(() =>
     zernio.connectUrl({

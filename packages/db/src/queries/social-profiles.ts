@@ -17,6 +17,19 @@ export async function findSocialProfile(
     .executeTakeFirst();
 }
 
+/** The user whose row holds this Zernio profile, if any (a profile is never shared by two). */
+export async function findSocialProfileOwner(
+  db: Executor,
+  zernioProfileId: string,
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom("social_profiles")
+    .select("user_id")
+    .where("zernio_profile_id", "=", zernioProfileId)
+    .executeTakeFirst();
+  return row?.user_id;
+}
+
 /** Inserts the 'creating' claim; undefined when the user already has a row (ready or claimed). */
 export async function claimSocialProfile(
   db: Executor,

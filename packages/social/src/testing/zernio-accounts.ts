@@ -137,6 +137,8 @@ export interface AccountsFakeOptions {
   /** Demo: every profile gets its demo accounts, and a profile id never seen is adopted. */
   demo?: boolean;
   connectOrigin?: string;
+  /** Serve every profile whatever `?name=` asks (a Zernio that ignores the filter). */
+  ignoreProfileNameFilter?: boolean;
 }
 
 interface PendingConnection {
@@ -154,6 +156,7 @@ export function createAccountsFake(options: AccountsFakeOptions) {
   const profiles = new Map<string, ZernioMockProfile>();
   const idempotent = new Map<string, { body: string; profile: ZernioMockProfile }>();
   const pending = new Map<string, PendingConnection>();
+  let ignoreNameFilter = options.ignoreProfileNameFilter === true;
 
   function addProfile(
     profile: Omit<ZernioMockProfile, "createdAt" | "isDefault"> & {
@@ -190,6 +193,37 @@ export function createAccountsFake(options: AccountsFakeOptions) {
     if (found) return found;
     if (options.demo) return addProfile({ _id: id, name: "Demo profile" });
     throw new ZernioFakeRefusal(404, { error: "Profile not found", type: "not_found" });
+  }
+
+  function completeConnection(
+    authUrlOrState: string,
+    details: Partial<Omit<ZernioMockAccount, "profileId" | "platform">> = {},
+  ) {
+    const state = authUrlOrState.includes("://")
+      ? (new URL(authUrlOrState).searchParams.get("state") ?? "")
+      : authUrlOrState;
+    const connection = pending.get(state);
+    if (!connection) throw new Error(`No pending Zernio connection for ${authUrlOrState}`);
+    pending.delete(state);
+    const id = details._id ?? `acc_${connection.platform}_${randomBytes(4).toString("hex")}`;
+    const username = details.username ?? `user_${id.slice(-8)}`;
+    const created = mockAccount(
+      id,
+      connection.platform,
+      username,
+      details.displayName ?? username,
+      {
+        ...details,
+        profileId: connection.profileId,
+      },
+    );
+    accounts.set(created._id, created);
+    return {
+      account: created,
+      redirectTo: connection.redirectUrl
+        ? connectedUrl(connection.redirectUrl, created)
+        : undefined,
+    };
   }
 
   const publicAccount = ({ overLimit: _overLimit, ...a }: ZernioMockAccount) => a;
@@ -244,7 +278,7 @@ export function createAccountsFake(options: AccountsFakeOptions) {
     http.get(
       `${baseURL}/v1/profiles`,
       route("profiles.list", (request) => {
-        const name = new URL(request.url).searchParams.get("name");
+        const name = ignoreNameFilter ? null : new URL(request.url).searchParams.get("name");
         const list = [...profiles.values()].filter((p) => name === null || p.name === name);
         return HttpResponse.json({ profiles: list });
       }),
@@ -338,12 +372,28 @@ export function createAccountsFake(options: AccountsFakeOptions) {
         });
       }),
     ),
+
+    // Zernio's hosted sign-in page, as if the user signed in at once: the account joins the
+    // profile and the browser is sent back to redirect_url with connected=…&profileId=…&
+    // accountId=…&username=… (browser tests follow this round trip over loopback).
+    http.get(`${connectOrigin}/oauth/:platform`, ({ request }) => {
+      const state = new URL(request.url).searchParams.get("state") ?? "";
+      if (!pending.has(state)) return new HttpResponse("Unknown or used state", { status: 400 });
+      const { redirectTo } = completeConnection(state);
+      return redirectTo
+        ? new HttpResponse(null, { status: 302, headers: { Location: redirectTo } })
+        : new HttpResponse("Connected. You can close this page.", { status: 200 });
+    }),
   ];
 
   return {
     handlers,
     accounts,
     profiles,
+    /** Tests: make GET /v1/profiles ignore (true) or honour (false) its `?name=` filter. */
+    ignoreProfileNameFilter(ignore = true) {
+      ignoreNameFilter = ignore;
+    },
     /** The connections started and not completed yet. */
     pendingConnections: () => [...pending.values()],
     /** Forgets started connections (profiles and accounts stay, like the database rows do). */
@@ -352,36 +402,7 @@ export function createAccountsFake(options: AccountsFakeOptions) {
      * The user finished the platform's sign-in for an authUrl (or its state): the new account is
      * in the profile the connect URL was made for. Returns it and where the browser is sent.
      */
-    completeConnection(
-      authUrlOrState: string,
-      details: Partial<Omit<ZernioMockAccount, "profileId" | "platform">> = {},
-    ) {
-      const state = authUrlOrState.includes("://")
-        ? (new URL(authUrlOrState).searchParams.get("state") ?? "")
-        : authUrlOrState;
-      const connection = pending.get(state);
-      if (!connection) throw new Error(`No pending Zernio connection for ${authUrlOrState}`);
-      pending.delete(state);
-      const id = details._id ?? `acc_${connection.platform}_${randomBytes(4).toString("hex")}`;
-      const username = details.username ?? `user_${id.slice(-8)}`;
-      const created = mockAccount(
-        id,
-        connection.platform,
-        username,
-        details.displayName ?? username,
-        {
-          ...details,
-          profileId: connection.profileId,
-        },
-      );
-      accounts.set(created._id, created);
-      return {
-        account: created,
-        redirectTo: connection.redirectUrl
-          ? connectedUrl(connection.redirectUrl, created)
-          : undefined,
-      };
-    },
+    completeConnection,
     /** Moves accounts into a profile (tests: give a studio user's new profile some accounts). */
     moveAccounts(profileId: string, accountIds: readonly string[]) {
       profileOf(profileId);

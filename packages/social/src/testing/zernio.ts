@@ -99,6 +99,10 @@ export interface ZernioFakeOptions {
   publishDurationMs?: number;
   /** The offline demo: every profile has its "Demo" accounts; unknown profile ids are adopted. */
   demo?: boolean;
+  /** GET /v1/profiles answers every profile whatever `?name=` asks (a Zernio ignoring the filter). */
+  ignoreProfileNameFilter?: boolean;
+  /** Where Zernio's hosted sign-in page (the connect authUrl) lives; a loopback URL in browser tests. */
+  connectOrigin?: string;
 }
 
 export type ZernioFake = ReturnType<typeof createZernioFake>;
@@ -395,6 +399,8 @@ export function createZernioFake(options: ZernioFakeOptions = {}) {
     route,
     accounts: [...(options.accounts ?? ZERNIO_MOCK_ACCOUNTS)],
     demo: options.demo,
+    ignoreProfileNameFilter: options.ignoreProfileNameFilter,
+    ...(options.connectOrigin ? { connectOrigin: options.connectOrigin } : {}),
   });
   const accounts = directory.accounts;
 
@@ -628,6 +634,7 @@ export function createZernioFake(options: ZernioFakeOptions = {}) {
     moveAccounts: directory.moveAccounts,
     completeConnection: directory.completeConnection,
     pendingConnections: directory.pendingConnections,
+    ignoreProfileNameFilter: directory.ignoreProfileNameFilter,
     /** Requests to one route, in order. */
     requestsTo: (name: ZernioMockRoute) => requests.filter((r) => r.route === name),
     /** The posts Zernio holds, as GET /v1/posts/{id} would answer them. */

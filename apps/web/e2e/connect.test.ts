@@ -1,0 +1,191 @@
+// "Connect an account" round trip in Debian's Chromium, as `pnpm dev` runs the studio (no
+// APP_ORIGIN; the Vite dev server on WEB_PORT) and as the production build: sign up, generate an
+// image, open Schedule Post, change the timezone, pick TikTok and Connect an account → Zernio's
+// sign-in page (the fake, on loopback) → back on the studio with "TikTok connected" and the
+// schedule dialog reopened for the same asset, as it was, with the new account picked. Also: Vite
+// on a taken port stops and names WEB_PORT instead of moving to an origin nobody trusts.
+// Screenshots under e2e-artifacts/connect-<mode>/.
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { startMockProviderServer } from "@streamline/providers/testing";
+import { createZernioFake } from "@streamline/social/testing";
+import type { RequestHandler } from "msw";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  CHROMIUM,
+  freePort,
+  launchChromium,
+  makeDataDirs,
+  type ServerRun,
+  type StudioWeb,
+  serverEnv,
+  startProviderMocks,
+  startStudio,
+  WEB_MODES,
+} from "./stack";
+
+const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const ARTIFACTS = path.resolve(webDir, "e2e-artifacts");
+const TOKYO = "Asia/Tokyo";
+
+/** The Zernio fake on loopback: its API, its presigned uploads and its hosted sign-in page. */
+async function startZernio() {
+  const handlers: RequestHandler[] = [];
+  const api = await startMockProviderServer(handlers);
+  const uploads = await startMockProviderServer(handlers);
+  const connect = await startMockProviderServer(handlers);
+  const fake = createZernioFake({
+    baseURL: api.url,
+    uploadOrigin: uploads.url,
+    connectOrigin: connect.url,
+    publishDurationMs: 300,
+  });
+  handlers.push(...fake.handlers);
+  return {
+    fake,
+    // Per-user profiles (the default): a new user has no account until they connect one.
+    env: { ZERNIO_API_KEY: fake.apiKey, ZERNIO_BASE_URL: api.url },
+    close: async () => {
+      await connect.close();
+      await uploads.close();
+      await api.close();
+    },
+  };
+}
+
+describe("Vite on a taken port", () => {
+  it("stops with a message naming WEB_PORT instead of moving to another port", async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const child = spawn(process.execPath, [path.join(webDir, "node_modules/vite/bin/vite.js")], {
+        cwd: webDir,
+        env: { ...process.env, WEB_PORT: String(port), BROWSER: "none" },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let output = "";
+      child.stdout.on("data", (c: Buffer) => {
+        output += c.toString();
+      });
+      child.stderr.on("data", (c: Buffer) => {
+        output += c.toString();
+      });
+      const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+      const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+      clearTimeout(timer);
+      expect(code, output).not.toBe(0);
+      expect(output).toContain(`Port ${port} is already in use`);
+      expect(output).toMatch(/set WEB_PORT to a free port/);
+      expect(output).not.toMatch(/Local:\s+http/);
+    } finally {
+      blocker.close();
+    }
+  }, 40_000);
+});
+
+describe.each(WEB_MODES)("Connect an account round trip (%s)", (mode) => {
+  let mocks: Awaited<ReturnType<typeof startProviderMocks>>;
+  let zernio: Awaited<ReturnType<typeof startZernio>>;
+  let dirs: Awaited<ReturnType<typeof makeDataDirs>>;
+  let server: ServerRun;
+  let web: StudioWeb;
+  let browser: Browser;
+  let page: Page;
+  let step = 0;
+  const artifacts = path.join(ARTIFACTS, `connect-${mode}`);
+  const shot = async (name: string) => {
+    await page.waitForTimeout(300);
+    await page.screenshot({
+      path: path.join(artifacts, `${String(++step).padStart(2, "0")}-${name}.png`),
+      fullPage: true,
+    });
+  };
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM} (set CHROMIUM_PATH).`);
+    await rm(artifacts, { recursive: true, force: true });
+    await mkdir(artifacts, { recursive: true });
+    mocks = await startProviderMocks({ imageDelayMs: 300 });
+    zernio = await startZernio();
+    dirs = await makeDataDirs();
+    const webPort = await freePort();
+    const { APP_ORIGIN: _none, ...env } = serverEnv(mocks, dirs, `http://127.0.0.1:${webPort}`);
+    // As `pnpm dev` runs it: no APP_ORIGIN, the studio on WEB_PORT (not 5173) in front of the API.
+    const started = await startStudio(
+      mode,
+      { ...env, ...zernio.env, ...(mode === "dev" ? { WEB_PORT: String(webPort) } : {}) },
+      dirs,
+      webPort,
+    );
+    server = started.server;
+    web = started.web;
+    browser = await launchChromium();
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      reducedMotion: "reduce",
+    });
+    page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+  }, 240_000);
+  afterAll(async () => {
+    await browser?.close();
+    await web?.stop();
+    await server?.stop();
+    await zernio?.close();
+    await mocks?.close();
+    await dirs?.remove();
+  });
+
+  it("comes back to the studio saying TikTok connected, with the dialog reopened as it was", async () => {
+    // Sign up on the studio's own origin (refused as "Invalid origin" when not trusted).
+    await page.goto(`${web.url}/`);
+    await page.waitForURL(/\/sign-in/);
+    await page.getByRole("link", { name: "Create an account" }).click();
+    await page.getByLabel("Name").fill("Connie Connect");
+    await page.getByLabel("Email").fill(`connect-${mode}@example.com`);
+    await page.getByLabel("Password", { exact: true }).fill("gummies4ever");
+    await page.getByRole("button", { name: "Create account" }).click();
+    await page.waitForURL(/\/ai-studio$/);
+    await page.getByRole("heading", { name: "Create" }).waitFor();
+
+    const prompt = "Creatine gummies on a kitchen counter";
+    await page.getByLabel("Describe your product / scene").fill(prompt);
+    await page.getByRole("button", { name: "Generate Media" }).click();
+    const preview = page.getByRole("region", { name: "Preview" });
+    const image = preview.locator('img[src^="/media/image/"]');
+    await image.waitFor({ timeout: 30_000 });
+    const imageSrc = await image.getAttribute("src");
+
+    await preview.getByRole("button", { name: "Schedule Post" }).click();
+    const dialog = page.getByRole("dialog", { name: "Schedule post" });
+    await dialog.getByText("No accounts are connected yet").waitFor();
+    await dialog.getByLabel("Timezone").fill(TOKYO);
+    await dialog.getByText(`Times are in ${TOKYO}`, { exact: false }).waitFor();
+    await dialog.getByLabel("Platform to connect").selectOption("tiktok");
+    await shot("before-connect");
+    await dialog.getByRole("button", { name: "Connect an account" }).click();
+
+    // Zernio's page sends the browser back to the studio it came from, never the API port.
+    await page.getByText(/TikTok connected/).waitFor({ timeout: 30_000 });
+    expect(new URL(page.url()).origin).toBe(web.url);
+    expect(new URL(page.url()).pathname).toBe("/ai-studio");
+    const [connectCall] = zernio.fake.requestsTo("connect.url");
+    expect(connectCall?.query.redirect_url).toBe(`${web.url}/ai-studio`);
+    const reopened = page.getByRole("dialog", { name: "Schedule post" });
+    await reopened.waitFor();
+    // The same asset (its preview card hosts the dialog), as it was, with the new account picked.
+    await expect.poll(() => image.getAttribute("src")).toBe(imageSrc);
+    expect(await reopened.getByLabel("Timezone").inputValue()).toBe(TOKYO);
+    const tiktok = reopened.getByRole("checkbox", { name: /^TikTok/ });
+    await expect.poll(() => tiktok.isChecked()).toBe(true);
+    // The address bar no longer carries Zernio's query (a reload does not reopen it again).
+    expect(new URL(page.url()).search).toBe("");
+    await shot("connected");
+  }, 120_000);
+});
