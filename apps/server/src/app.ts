@@ -3,7 +3,12 @@ import http, { type Server } from "node:http";
 import path from "node:path";
 import type { Duplex } from "node:stream";
 import zlib from "node:zlib";
-import { appRouter, createContextFactory, handleZernioWebhook } from "@streamline/api";
+import {
+  appRouter,
+  createContextFactory,
+  handleZernioWebhook,
+  RetryLaterError,
+} from "@streamline/api";
 import { CLIENT_IP_HEADER } from "@streamline/auth";
 import type { MediaStorage } from "@streamline/storage";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
@@ -91,6 +96,18 @@ export function createApp(
       maxBodySize: runtime.api.limits.referenceImageMaxBytes + 1024 * 1024,
       // Queries whose input can be long (social.check carries every caption) may come as POST.
       allowMethodOverride: true,
+      // A refusal that knows when to try again (the caption rate limit) says so in Retry-After,
+      // like the sign-in limits. (A streamed batch has sent its headers already: it carries
+      // `data.retryAfterSeconds` in the body only.)
+      responseMeta({ errors }) {
+        const seconds = Math.max(
+          0,
+          ...errors.map((e) =>
+            e.cause instanceof RetryLaterError ? e.cause.retryAfterSeconds : 0,
+          ),
+        );
+        return seconds > 0 ? { headers: { "Retry-After": String(seconds) } } : {};
+      },
       // Unexpected failures are logged once by the errorFormatter (packages/api/src/trpc.ts),
       // which also keeps their message from the client.
     }),

@@ -29,6 +29,7 @@ import {
   findCaptionModel,
   findModelSpec,
   loadReferenceImage,
+  parseCaptionPrices,
   type ReferenceImage,
 } from "@streamline/providers";
 import { createZernio, type ZernioClient } from "@streamline/social";
@@ -318,7 +319,21 @@ function createCaptionRuntime(
     disabledModels,
     timeoutMs: env.CAPTION_TIMEOUT_SECONDS * 1000,
   });
-  return { captioner, defaultModel, configured, enabledModels, disabledModels };
+  let prices: ReturnType<typeof parseCaptionPrices>;
+  try {
+    prices = parseCaptionPrices(env.CAPTION_MODEL_PRICES);
+  } catch (error) {
+    throw new Error(`CAPTION_MODEL_PRICES: ${(error as Error).message}.`);
+  }
+  return {
+    captioner,
+    defaultModel,
+    configured,
+    enabledModels,
+    disabledModels,
+    prices,
+    ratePerMinute: env.CAPTION_RATE_PER_MINUTE,
+  };
 }
 
 /** The reference photo saved with an asset, read back for the provider call. */

@@ -16,6 +16,7 @@ export {
   createContextFactory,
   type MediaLimits,
   type ReferenceImageSource,
+  RetryLaterError,
   type SessionUser,
   type SocialDeps,
 } from "./trpc";

@@ -4,6 +4,7 @@ import type { Database, MediaEventListener } from "@streamline/db";
 import type { GenerationQueue, PostingQueue } from "@streamline/jobs";
 import type {
   Captioner,
+  CaptionPrice,
   MediaProviders,
   MediaType,
   ProviderId,
@@ -49,6 +50,10 @@ export interface CaptionDeps {
   disabledModels?: ReadonlySet<string> | undefined;
   /** The clock lifecycle checks use (tests move it). */
   now?: (() => Date) | undefined;
+  /** CAPTION_MODEL_PRICES: the operator's price for a model (a model with no price at all is refused). */
+  prices?: ReadonlyMap<string, CaptionPrice> | undefined;
+  /** CAPTION_RATE_PER_MINUTE: caption requests one user may start per minute (default 10). */
+  ratePerMinute?: number | undefined;
 }
 
 /** Posting through Zernio (social.accounts, schedule, posts …). */
@@ -123,6 +128,17 @@ export class InputFieldError extends Error {
     readonly fieldErrors: Record<string, string[]>,
   ) {
     super(message);
+  }
+}
+
+/**
+ * The cause of a TOO_MANY_REQUESTS that knows when to try again: the client gets
+ * `data.retryAfterSeconds`, and an HTTP answer a `Retry-After` header (apps/server's responseMeta).
+ */
+export class RetryLaterError extends Error {
+  override name = "RetryLaterError";
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Try again in ${retryAfterSeconds} s.`);
   }
 }
 
@@ -221,6 +237,7 @@ const t = initTRPC.context<ApiContext>().create({
       message: cause instanceof ZodError ? plainMessage(cause) : shape.message,
       data: {
         ...data,
+        ...(cause instanceof RetryLaterError ? { retryAfterSeconds: cause.retryAfterSeconds } : {}),
         // { formErrors: string[], fieldErrors: { prompt: ["..."] } }: the UI shows each by its field.
         zodError:
           cause instanceof ZodError
