@@ -126,6 +126,28 @@ describe.each(testBackends())("caption spend and limits on %s", (backend) => {
     expect(usage.spentUsd).toBeCloseTo(0.002, 6);
   });
 
+  it("keeps the reservation as the cost when the answer was lost, and charges nothing for a refused call", async () => {
+    const asset = await makeAsset(server, "lost", { type: "image", width: 512, height: 512 });
+    // 200 with half a JSON answer: billed by the provider, unusable to us.
+    openai.failNext({ truncated: true });
+    expect(trpcCode(await failure(caption("lost", asset.id)))).toBeTruthy();
+    const lost = await server.client("lost").media.usage.query();
+    expect(lost.active).toBe(0);
+    expect(lost.inFlightUsd).toBe(0);
+    // The whole reservation: a few cents for gpt-6.1-terra, far above a real caption's ~$0.002.
+    expect(lost.captionsUsd).toBeGreaterThan(0.02);
+    expect(lost.captionsUsd).toBeLessThan(0.1);
+
+    const asset2 = await makeAsset(server, "refused", { type: "image", width: 512, height: 512 });
+    openai.failNext({
+      status: 400,
+      body: { error: { message: "bad", type: "invalid_request_error" } },
+    });
+    expect(trpcCode(await failure(caption("refused", asset2.id)))).toBeTruthy();
+    const refused = await server.client("refused").media.usage.query();
+    expect(refused).toMatchObject({ active: 0, captionsUsd: 0, spentUsd: 0 });
+  });
+
   it("refuses a caption whose estimate would pass the daily cap, before any provider call", async () => {
     const asset = await makeAsset(server, "cap", { type: "image", width: 512, height: 512 });
     // A charge today that leaves $0.01 of the $0.50 cap: less than one caption's reservation.
@@ -253,6 +275,11 @@ describe.each(testBackends())("caption spend and limits on %s", (backend) => {
       client.social.captions.query({ assetId: asset.id, cursor: "not-a-cursor" }),
     );
     expect(trpcCode(badCursor)).toBe("BAD_REQUEST");
+    const farCursor = Buffer.from(`-200000-01-01T00:00:00.000Z|${asset.id}`).toString("base64url");
+    const far = await failure(
+      client.social.captions.query({ assetId: asset.id, cursor: farCursor }),
+    );
+    expect(Object.keys(dataOf(far).zodError?.fieldErrors ?? {})).toEqual(["cursor"]);
   });
 });
 

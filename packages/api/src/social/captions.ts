@@ -548,7 +548,9 @@ const encodeCursor = (row: Caption) =>
 function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   const [at, id] = Buffer.from(cursor, "base64url").toString().split("|");
   const createdAt = new Date(at ?? "");
-  if (!id || Number.isNaN(createdAt.getTime()))
+  const year = createdAt.getUTCFullYear();
+  // Within what the database stores (a year like -200000 would fail in SQL, not here).
+  if (!id || Number.isNaN(year) || year < 1970 || year > 9999)
     throw fieldError("cursor", "This cursor is not one social.captions gave out.");
   return { createdAt, id };
 }
