@@ -331,8 +331,8 @@ export async function writeCaptions(ctx: Ctx, input: CaptionInputDto) {
   });
   if (!created) return answerOfEarlierRequest(ctx, request.id, asset.id, input.idempotencyKey);
 
-  // What the provider has billed so far (from `usage`), and whether a call was made whose answer
-  // was lost: then the whole reservation is kept as the cost, since it may have been charged.
+  // What the provider has billed so far, from each answer's `usage` (plus the allowance of a shorten
+  // re-ask whose answer was lost). Never more than the reservation: re-asks stay within it.
   let settled = 0;
   try {
     const media = await captionMediaOf(asset, ctx.storage, spec);
