@@ -96,7 +96,7 @@ export function createApp(
       maxBodySize: runtime.api.limits.referenceImageMaxBytes + 1024 * 1024,
       // Queries whose input can be long (social.check carries every caption) may come as POST.
       allowMethodOverride: true,
-      // A refusal that says when to try again (the per-user posting rate) is an HTTP 429 with
+      // A refusal that says when to try again (posting rate, caption rate) is an HTTP 429 with
       // Retry-After on its own call; batched calls carry it in the error data instead.
       responseMeta({ errors }) {
         const waits = errors.map(retryAfterSecondsOf).filter((s) => s !== undefined);

@@ -120,6 +120,13 @@ export function loadEnv(runtimeEnv: NodeJS.ProcessEnv = process.env) {
       CAPTION_MODEL: optional,
       /** Timeout of one caption (or shorten) call, seconds. */
       CAPTION_TIMEOUT_SECONDS: z.coerce.number().positive().default(60),
+      /** Caption requests one user may start per minute (stored in the database: all processes). */
+      CAPTION_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+      /**
+       * Prices for caption models with none published (or to override one): comma-separated
+       * `model=input/output` in US dollars per million tokens. A model with no price is refused.
+       */
+      CAPTION_MODEL_PRICES: optional,
       /** Zernio (formerly Late) posting. Unset: posting is off and the studio says what to add. */
       ZERNIO_API_KEY: optional,
       /** Deprecated name of ZERNIO_API_KEY, still accepted (one warning at start-up). */

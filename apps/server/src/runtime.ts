@@ -23,12 +23,14 @@ import {
 } from "@streamline/jobs";
 import {
   type CaptionerSettings,
+  captionPriceOf,
   createCaptioner,
   createMediaProviders,
   DEFAULT_CAPTION_MODELS,
   findCaptionModel,
   findModelSpec,
   loadReferenceImage,
+  parseCaptionPrices,
   type ReferenceImage,
 } from "@streamline/providers";
 import { createZernio, type ZernioClient } from "@streamline/social";
@@ -109,20 +111,24 @@ export async function createRuntime(
     heartbeatSeconds: env.JOB_HEARTBEAT_SECONDS,
     retryDelaySeconds: env.JOB_RETRY_DELAY_SECONDS,
   });
-  const captions = createCaptionRuntime(env, {
-    openai: demoProviders?.openai ?? {
-      apiKey: env.OPENAI_API_KEY,
-      baseURL: env.OPENAI_BASE_URL,
-      fetch: overrides.fetch,
-      retry,
+  const captions = createCaptionRuntime(
+    env,
+    {
+      openai: demoProviders?.openai ?? {
+        apiKey: env.OPENAI_API_KEY,
+        baseURL: env.OPENAI_BASE_URL,
+        fetch: overrides.fetch,
+        retry,
+      },
+      google: demoProviders?.google ?? {
+        apiKey: env.GEMINI_API_KEY,
+        baseURL: env.GEMINI_BASE_URL,
+        fetch: overrides.fetch,
+        retry,
+      },
     },
-    google: demoProviders?.google ?? {
-      apiKey: env.GEMINI_API_KEY,
-      baseURL: env.GEMINI_BASE_URL,
-      fetch: overrides.fetch,
-      retry,
-    },
-  });
+    demo,
+  );
   const events = createMediaEventListener(handle);
   await events.ready;
 
@@ -305,6 +311,7 @@ function createSocialRuntime(
 function createCaptionRuntime(
   env: Env,
   providers: { openai: CaptionerSettings["openai"]; google: CaptionerSettings["google"] },
+  demo: boolean,
 ) {
   const configured = {
     openai: Boolean(providers.openai?.apiKey),
@@ -327,7 +334,28 @@ function createCaptionRuntime(
     disabledModels,
     timeoutMs: env.CAPTION_TIMEOUT_SECONDS * 1000,
   });
-  return { captioner, defaultModel, configured, enabledModels, disabledModels };
+  let prices: ReturnType<typeof parseCaptionPrices>;
+  try {
+    prices = parseCaptionPrices(env.CAPTION_MODEL_PRICES);
+  } catch (error) {
+    throw new Error(`CAPTION_MODEL_PRICES: ${(error as Error).message}.`);
+  }
+  const defaultSpec = findCaptionModel(defaultModel);
+  if (!demo && defaultSpec && !captionPriceOf(defaultSpec, prices)) {
+    // Refused at request time (its cost could not be capped); said once here too.
+    console.warn(
+      `[captions] ${defaultModel} has no published price: captions with it are refused until CAPTION_MODEL_PRICES sets one (${defaultModel}=<input>/<output> US dollars per million tokens).`,
+    );
+  }
+  return {
+    captioner,
+    defaultModel,
+    configured,
+    enabledModels,
+    disabledModels,
+    prices,
+    ratePerMinute: env.CAPTION_RATE_PER_MINUTE,
+  };
 }
 
 /** The reference photo saved with an asset, read back for the provider call. */

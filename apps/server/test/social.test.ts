@@ -49,6 +49,8 @@ const SOCIAL_ENV = {
   ZERNIO_API_KEY: ZERNIO_MOCK_API_KEY,
   ZERNIO_BASE_URL: ZERNIO_MOCK_BASE_URL,
   ZERNIO_RETRY_MIN_DELAY_MS: "5",
+  // gemini-3.8-flash has no published price: captions refuse it unless the operator sets one.
+  CAPTION_MODEL_PRICES: "gemini-3.8-flash=0.5/3",
 };
 
 let keyCounter = 0;

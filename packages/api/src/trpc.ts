@@ -4,6 +4,7 @@ import type { Database, MediaEventListener } from "@streamline/db";
 import type { GenerationQueue, PostingQueue } from "@streamline/jobs";
 import type {
   Captioner,
+  CaptionPrice,
   MediaProviders,
   MediaType,
   ProviderId,
@@ -50,6 +51,10 @@ export interface CaptionDeps {
   disabledModels?: ReadonlySet<string> | undefined;
   /** The clock lifecycle checks use (tests move it). */
   now?: (() => Date) | undefined;
+  /** CAPTION_MODEL_PRICES: the operator's price for a model (a model with no price at all is refused). */
+  prices?: ReadonlyMap<string, CaptionPrice> | undefined;
+  /** CAPTION_RATE_PER_MINUTE: caption requests one user may start per minute (default 10). */
+  ratePerMinute?: number | undefined;
 }
 
 /** Posting through Zernio (social.accounts, schedule, posts …). */

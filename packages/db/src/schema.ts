@@ -110,6 +110,10 @@ export interface CaptionRequestsTable {
   error_message: string | null;
   /** The whole request: the caption call plus any shorten re-asks (numeric, read as a string). */
   cost_usd: ColumnType<string | null, string | number | null, string | number | null>;
+  /** Reserved against the daily cap before the provider call; `cost_usd` settles it. */
+  estimated_cost_usd: ColumnType<string | null, string | number | null, string | number | null>;
+  /** Offline demo mode: free, never counted against the cap. */
+  demo: Generated<boolean>;
   created_at: GeneratedTimestamp;
   completed_at: Timestamp | null;
 }

@@ -350,6 +350,8 @@ export async function runGeneration(
   /** What the provider billed: its price for what was asked, once it delivered a result. */
   function chargeOf(): number | null {
     if (!delivered || !spec) return null;
+    // Offline demo mode: the built-in mocks bill nothing.
+    if (current.metadata.demo === true) return 0;
     return estimateCostUsd(spec, resolveOptions(spec, current.params as ModelOptionValues));
   }
 

@@ -60,6 +60,9 @@ export function estimateCostUsd(model: MediaModel, options: OptionValues): numbe
   return Math.round(model.pricing.usd * seconds * 10_000) / 10_000;
 }
 
+/** What anything costs in offline demo mode: nothing, and it is not counted against the cap. */
+export const DEMO_PRICE = "$0 · demo";
+
 /** With options: the estimate for them; without: the server's estimate at the model's defaults. */
 export function costLabel(model: MediaModel, options?: OptionValues): string {
   const usd = options ? estimateCostUsd(model, options) : model.estimatedCostUsd;
@@ -79,6 +82,8 @@ export function chargeText(charge: MediaAsset["charge"]): string {
       return usd ? `may be charged ~${usd}` : "may be charged";
     case "not_charged":
       return "not charged";
+    case "demo":
+      return DEMO_PRICE;
   }
 }
 

@@ -26,6 +26,12 @@ export function useLimits(): StudioLimits {
   };
 }
 
+/** Offline demo mode: everything is free ("$0 · demo") and nothing counts against the cap. */
+export function useDemo(): boolean {
+  const { data } = trpc.media.limits.useQuery(undefined, { staleTime: Number.POSITIVE_INFINITY });
+  return data?.demo === true;
+}
+
 // The per-user concurrency limit (MEDIA_MAX_CONCURRENT_PER_USER) and today's spend, from
 // `media.usage`; refreshed whenever a generation changes state (progress.ts invalidates it). The
 // limit a TOO_MANY_REQUESTS refusal names ("… (limit 3)") is remembered too, for an older server.
@@ -54,7 +60,10 @@ export function learnConcurrencyLimit(error: unknown) {
   for (const listener of learnedListeners) listener();
 }
 
-/** Today's usage: running jobs against the concurrency limit, spend against the daily cap. */
+/**
+ * Today's usage: running generations and captions against the concurrency limit, spend (captions
+ * included, `captionsUsd` their share) against the daily cap.
+ */
 export function useUsage() {
   return trpc.media.usage.useQuery(undefined, {
     staleTime: 0,

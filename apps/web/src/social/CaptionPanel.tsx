@@ -1,6 +1,6 @@
 // Captions for one result: pick platforms and options, generate (one provider call, one idempotency
 // key per click), then per-platform tabs with editable text and live counters; saving an edit makes
-// a new version (social.editCaption), and every version stays listed.
+// a new version (social.editCaption), and the kept versions are listed a page at a time.
 import { type KeyboardEvent, useEffect, useId, useRef, useState } from "react";
 import { toast } from "sonner";
 import { toastApiError } from "../lib/errors";
@@ -11,11 +11,14 @@ import { type CaptionDraft, CaptionField, measure, useCaptionLimits } from "./Ca
 import { type Caption, PLATFORM_LABEL, PLATFORMS, type Platform, PlatformIcon } from "./platforms";
 
 const DEFAULT_PLATFORMS: Platform[] = ["instagram", "tiktok", "youtube", "x"];
+/** Versions per page of a platform's history (the server keeps 20 per platform). */
+const HISTORY_PAGE = 20;
 
 export default function CaptionPanel(props: { id: string; asset: MediaAsset }) {
   const { asset } = props;
   const utils = trpc.useUtils();
-  const captions = trpc.social.captions.useQuery({ assetId: asset.id });
+  // The latest caption per platform (the history comes per tab below, a page at a time).
+  const captions = trpc.social.captions.useQuery({ assetId: asset.id, limit: 1 });
   const latest = new Map<Platform, Caption>(
     (captions.data?.latest ?? []).map((c) => [c.platform, c]),
   );
@@ -34,6 +37,8 @@ export default function CaptionPanel(props: { id: string; asset: MediaAsset }) {
   const generate = trpc.social.caption.useMutation({
     onSuccess(result) {
       void utils.social.captions.invalidate({ assetId: asset.id });
+      // Captions count against the daily cap: the meter shows their cost.
+      void utils.media.usage.invalidate();
       // Fresh AI versions replace what was typed for those platforms.
       setDrafts((d) => {
         const next = { ...d };
@@ -43,7 +48,10 @@ export default function CaptionPanel(props: { id: string; asset: MediaAsset }) {
       const over = (result.captions ?? []).filter((c) => c.overLimit).length;
       toast.success(over ? `Captions ready — ${over} over its limit, flagged` : "Captions ready");
     },
-    onError: toastApiError,
+    onError(error) {
+      toastApiError(error);
+      void utils.media.usage.invalidate();
+    },
     onSettled() {
       inFlight.current = false;
     },
@@ -84,7 +92,11 @@ export default function CaptionPanel(props: { id: string; asset: MediaAsset }) {
   const dirty =
     drafts[tab] !== undefined &&
     (draft.text !== (saved?.text ?? "") || draft.title !== (saved?.title ?? ""));
-  const versions = (captions.data?.history ?? []).filter((c) => c.platform === tab);
+  const history = trpc.social.captions.useInfiniteQuery(
+    { assetId: asset.id, platform: tab, limit: HISTORY_PAGE },
+    { getNextPageParam: (page) => page.nextCursor ?? undefined },
+  );
+  const versions = history.data?.pages.flatMap((page) => page.history) ?? [];
 
   const tabs = useRef<Partial<Record<Platform, HTMLButtonElement | null>>>({});
   const onTabKey = (event: KeyboardEvent) => {
@@ -334,6 +346,16 @@ export default function CaptionPanel(props: { id: string; asset: MediaAsset }) {
                 </li>
               ))}
             </ol>
+            {history.hasNextPage && (
+              <button
+                type="button"
+                className="link-button"
+                disabled={history.isFetchingNextPage}
+                onClick={() => void history.fetchNextPage()}
+              >
+                {history.isFetchingNextPage ? "Loading…" : "Show older versions"}
+              </button>
+            )}
           </details>
         )}
       </div>

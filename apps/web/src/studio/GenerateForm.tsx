@@ -1,9 +1,9 @@
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { toast } from "sonner";
 import { errorCode, type FieldErrors, fieldErrorsOf, toastApiError } from "../lib/errors";
-import { costLabel, formatUsd } from "../lib/format";
+import { costLabel, DEMO_PRICE, formatUsd } from "../lib/format";
 import { newIdempotencyKey } from "../lib/idempotency";
-import { learnConcurrencyLimit, useConcurrency, useLimits, useUsage } from "../lib/limits";
+import { learnConcurrencyLimit, useConcurrency, useDemo, useLimits, useUsage } from "../lib/limits";
 import { revealBelowHeader, session } from "../lib/page";
 import { type MediaAsset, trpc } from "../trpc";
 import { composer } from "./actions";
@@ -22,6 +22,7 @@ export function GenerateForm({ onCreated }: { onCreated: (assets: MediaAsset[]) 
   const [prompt, setPrompt] = useState(() => session.get<string>(PROMPT_KEY) ?? "");
   useEffect(() => session.set(PROMPT_KEY, prompt), [prompt]);
   const concurrency = useConcurrency();
+  const demo = useDemo();
   const [photo, setPhoto] = useState<File | null>(null);
   // "Use as reference": one of the user's finished images, sent by id (never re-uploaded).
   const [fromResult, setFromResult] = useState<ReferenceResult | null>(
@@ -225,8 +226,8 @@ export function GenerateForm({ onCreated }: { onCreated: (assets: MediaAsset[]) 
       <div className="composer-foot">
         {model && (
           <span className="muted" id="cost-estimate">
-            Estimated cost {costLabel(model, options)}
-            {variants > 1 ? ` × ${variants} variants` : ""}
+            Estimated cost {demo ? DEMO_PRICE : costLabel(model, options)}
+            {variants > 1 && !demo ? ` × ${variants} variants` : ""}
           </span>
         )}
         {/* aria-disabled, not disabled: focus stays on the button (never falls to <body>) and
@@ -259,18 +260,30 @@ const PROMPT_KEY = "streamline.studio.prompt";
 const REFERENCE_KEY = "streamline.studio.referenceResult";
 const VARIANTS_KEY = "streamline.studio.variants";
 
-/** Today's spend against the daily cap: charges plus what generations in flight may cost. */
+/**
+ * Today's spend against the daily cap: charges plus what generations and captions in flight may
+ * cost (a caption reserves its estimate until the provider's usage settles it). Demo mode: $0.
+ */
 function SpendMeter() {
   const { data } = useUsage();
   if (!data || data.dailySpendUsd <= 0) return null;
+  if (data.demo) {
+    return (
+      <p className="spend-meter muted" id="spend-meter">
+        Today {DEMO_PRICE} (not counted against the daily cap)
+      </p>
+    );
+  }
   const share = Math.min(1, data.spentUsd / data.dailySpendUsd);
-  const inFlight =
-    data.inFlightUsd > 0 ? `, ~${formatUsd(data.inFlightUsd)} of it in progress` : "";
+  const details = [
+    data.inFlightUsd > 0 ? `~${formatUsd(data.inFlightUsd)} of it in progress` : "",
+    data.captionsUsd > 0 ? `${formatUsd(data.captionsUsd)} captions` : "",
+  ].filter(Boolean);
   return (
     <p className="spend-meter muted">
       <label htmlFor="spend-meter">
         Today {formatUsd(data.spentUsd)} of {formatUsd(data.dailySpendUsd)}
-        {inFlight}
+        {details.length ? ` (${details.join(", ")})` : ""}
       </label>
       <meter
         id="spend-meter"

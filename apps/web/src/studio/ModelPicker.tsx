@@ -1,6 +1,7 @@
 import { type KeyboardEvent, useEffect, useId, useRef, useState } from "react";
 import { type FieldErrors, plainMessage } from "../lib/errors";
-import { costLabel, modelText, providerName } from "../lib/format";
+import { costLabel, DEMO_PRICE, modelText, providerName } from "../lib/format";
+import { useDemo } from "../lib/limits";
 import type { MediaModel, MediaType } from "../trpc";
 import type { ModelChoice } from "./useModelChoice";
 
@@ -224,6 +225,7 @@ function ModelOption(props: {
   const replacement = (m.replacement ?? m.lifecycle.replacement) as string | null | undefined;
   const target = replacement ? list.find((x) => x.id === replacement && x.available) : undefined;
   const note = unavailableNote(m, list, Boolean(target));
+  const demo = useDemo();
   return (
     <div className={`model-item${m.available ? "" : " is-unavailable"}`}>
       <button
@@ -250,7 +252,7 @@ function ModelOption(props: {
             <span className="badge badge-warn">Not with this key</span>
           )}
         </span>
-        <span className="model-cost">{costLabel(m)}</span>
+        <span className="model-cost">{demo ? DEMO_PRICE : costLabel(m)}</span>
       </button>
       {note && (
         <p id={noteId} className="model-note">

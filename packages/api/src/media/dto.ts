@@ -83,12 +83,14 @@ function requestedOf(asset: MediaAssetListRow): {
  * - estimate: still in flight, `usd` is the estimate held against the daily cap;
  * - not_charged: refused, failed or canceled before the provider did billable work;
  * - may_be_charged: we stopped following a provider job that may still finish and bill
- *   (deadline passed, canceled mid-render, or a create that got no answer); Retry resumes it.
+ *   (deadline passed, canceled mid-render, or a create that got no answer); Retry resumes it;
+ * - demo: made by offline demo mode's built-in mocks: $0, never counted against the cap.
  */
 function chargeOf(asset: MediaAssetListRow): {
-  state: "charged" | "estimate" | "not_charged" | "may_be_charged";
+  state: "charged" | "estimate" | "not_charged" | "may_be_charged" | "demo";
   usd: number | null;
 } {
+  if (asset.metadata.demo === true) return { state: "demo", usd: 0 };
   const estimate = asset.estimated_cost_usd === null ? null : Number(asset.estimated_cost_usd);
   if (asset.cost_usd !== null) return { state: "charged", usd: Number(asset.cost_usd) };
   if (asset.status === "queued" || asset.status === "running")

@@ -50,7 +50,8 @@ export async function generateMedia(
     throw new TRPCError({ code: "PRECONDITION_FAILED", message: `${unconfigured}.` });
 
   const options = resolveOptions(spec, input.options);
-  const estimate = estimateCostUsd(spec, options);
+  // Demo mode's generations come from built-in mocks: free, and not counted against the cap.
+  const estimate = ctx.demo ? 0 : estimateCostUsd(spec, options);
   const quota = { count: variants, estimateUsd: estimate * variants };
   // Quota first: an over-limit request is refused before its upload is decoded or stored. The
   // check is repeated in the insert transaction, which is the one that counts.
@@ -188,9 +189,13 @@ export async function retryMedia(ctx: ApiContext & { user: SessionUser }, id: st
   if (unconfigured)
     throw new TRPCError({ code: "PRECONDITION_FAILED", message: `${unconfigured}.` });
   const plan = retryPlan(asset);
-  const estimate = Number(
-    asset.estimated_cost_usd ?? estimateCostUsd(spec, resolveOptions(spec, asset.params as never)),
-  );
+  const estimate =
+    asset.metadata.demo === true
+      ? 0
+      : Number(
+          asset.estimated_cost_usd ??
+            estimateCostUsd(spec, resolveOptions(spec, asset.params as never)),
+        );
   return ctx.db.transaction().execute(async (tx) => {
     await assertWithinQuota(tx, ctx.user.id, estimate, ctx.limits);
     const history = Array.isArray(asset.metadata.previousErrors)

@@ -1,12 +1,28 @@
-import type { Database } from "@streamline/db";
+import { captionSpendToday, type Database } from "@streamline/db";
 import { TRPCError } from "@trpc/server";
 import { type Kysely, sql } from "kysely";
 import type { MediaLimits } from "../trpc";
 
 /**
- * Refuses a new generation that would pass the user's concurrency limit or daily spend cap. Runs
- * inside the generate transaction under a per-user advisory lock, so two simultaneous requests
- * cannot both squeeze under the limit.
+ * A caption request still 'running' after this long lost its process (the longest honest one is a
+ * caption call and two shorten re-asks, each ≤ 3 attempts of CAPTION_TIMEOUT_SECONDS): it stops
+ * counting against the concurrency limit, while its reserved estimate stays in today's spend.
+ */
+export const CAPTION_RUNNING_MAX_SECONDS = 15 * 60;
+
+/**
+ * Takes the user's quota lock for the rest of the transaction. Every check-then-write of something
+ * that costs money (a generation, a retry, a caption request) runs under it, so two simultaneous
+ * requests cannot both squeeze under a limit.
+ */
+export async function lockUserQuota(tx: Kysely<Database>, userId: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext(${`media-quota:${userId}`}))`.execute(tx);
+}
+
+/**
+ * Refuses new paid work that would pass the user's concurrency limit or daily spend cap. One budget
+ * and one concurrency count for everything that costs money: generations and caption requests.
+ * Runs inside the transaction that writes the work, under the per-user lock.
  */
 export async function assertWithinQuota(
   tx: Kysely<Database>,
@@ -14,32 +30,43 @@ export async function assertWithinQuota(
   estimateUsd: number,
   limits: MediaLimits,
   count = 1,
+  kind: "generation" | "caption" = "generation",
 ): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtext(${`media-quota:${userId}`}))`.execute(tx);
+  await lockUserQuota(tx, userId);
   const { active, chargedUsd, inFlightUsd } = await mediaUsage(tx, userId);
   if (active + count > limits.maxConcurrentPerUser) {
     throw new TRPCError({
       code: "TOO_MANY_REQUESTS",
       message:
         count > 1
-          ? `Concurrent limit: ${active} generations are in progress and ${count} more would pass the limit of ${limits.maxConcurrentPerUser}. Ask for fewer variants or wait for one to finish.`
-          : `Concurrent limit reached: ${active} generations are already in progress (limit ${limits.maxConcurrentPerUser}). Wait for one to finish.`,
+          ? `Concurrent limit: ${active} generations or captions are in progress and ${count} more would pass the limit of ${limits.maxConcurrentPerUser}. Ask for fewer variants or wait for one to finish.`
+          : `Concurrent limit reached: ${active} generations or captions are already in progress (limit ${limits.maxConcurrentPerUser}). Wait for one to finish.`,
     });
   }
   const spent = chargedUsd + inFlightUsd;
   if (spent + estimateUsd > limits.dailySpendUsd) {
     throw new TRPCError({
       code: "TOO_MANY_REQUESTS",
-      message: `Daily spend cap reached: $${spent.toFixed(2)} of $${limits.dailySpendUsd.toFixed(2)} used today (charges plus generations in progress), and this is estimated at $${estimateUsd.toFixed(2)}.`,
+      message: `Daily spend cap reached: $${spent.toFixed(2)} of $${limits.dailySpendUsd.toFixed(2)} used today (charges plus generations and captions in progress), and this ${kind} is estimated at up to $${estimateUsd.toFixed(estimateUsd < 0.01 ? 4 : 2)}.`,
     });
   }
 }
 
-/** Today's (UTC) usage: generations in flight, what was charged, what in-flight ones may cost. */
+/**
+ * Today's (UTC) usage: generations and caption requests in flight, what was charged, and what the
+ * in-flight ones may cost; `captions` is the captions' share of it. Demo work counts nothing.
+ */
 export async function mediaUsage(
   db: Kysely<Database>,
   userId: string,
-): Promise<{ active: number; chargedUsd: number; inFlightUsd: number }> {
+): Promise<{
+  active: number;
+  chargedUsd: number;
+  inFlightUsd: number;
+  captions: { active: number; chargedUsd: number; inFlightUsd: number };
+}> {
+  const notDemo = sql<boolean>`coalesce(metadata->>'demo', '') <> 'true'`;
+  // One after the other: inside a transaction both run on its one connection.
   const usage = await db
     .selectFrom("media_assets")
     .select((eb) => [
@@ -53,7 +80,7 @@ export async function mediaUsage(
       // may be charged any moment). By UTC day; deleting an asset does not refund what it cost.
       eb.fn
         .sum<string | null>("cost_usd")
-        .filterWhere("created_at", ">=", startOfUtcDay())
+        .filterWhere((w) => w.and([w("created_at", ">=", startOfUtcDay()), notDemo]))
         .as("charged"),
       eb.fn
         .sum<string | null>("estimated_cost_usd")
@@ -62,16 +89,20 @@ export async function mediaUsage(
             w("status", "in", ["queued", "running"]),
             w("cost_usd", "is", null),
             w("created_at", ">=", startOfUtcDay()),
+            notDemo,
           ]),
         )
         .as("inFlight"),
     ])
     .where("user_id", "=", userId)
     .executeTakeFirstOrThrow();
+  const captions = await captionSpendToday(db, userId, CAPTION_RUNNING_MAX_SECONDS);
+  const round = (usd: number) => Math.round(usd * 1e6) / 1e6;
   return {
-    active: Number(usage.active),
-    chargedUsd: Number(usage.charged ?? 0),
-    inFlightUsd: Number(usage.inFlight ?? 0),
+    active: Number(usage.active) + captions.active,
+    chargedUsd: round(Number(usage.charged ?? 0) + captions.chargedUsd),
+    inFlightUsd: round(Number(usage.inFlight ?? 0) + captions.inFlightUsd),
+    captions,
   };
 }
 

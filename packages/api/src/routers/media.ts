@@ -133,14 +133,20 @@ export const mediaRouter = {
     return toMediaAssetDto(asset, ctx.storage);
   }),
 
-  /** Today's spend against the daily cap (charges plus in-flight estimates) and running jobs. */
+  /**
+   * Today's spend against the daily cap (charges plus in-flight estimates) and running work:
+   * generations and captions together, with the captions' share in `captionsUsd`. Demo mode: $0.
+   */
   usage: protectedProcedure.query(async ({ ctx }) => {
     const usage = await mediaUsage(ctx.db, ctx.user.id);
+    const round = (usd: number) => Math.round(usd * 10_000) / 10_000;
     return {
       ...usage,
-      spentUsd: Math.round((usage.chargedUsd + usage.inFlightUsd) * 10_000) / 10_000,
+      spentUsd: round(usage.chargedUsd + usage.inFlightUsd),
+      captionsUsd: round(usage.captions.chargedUsd + usage.captions.inFlightUsd),
       dailySpendUsd: ctx.limits.dailySpendUsd,
       maxConcurrent: ctx.limits.maxConcurrentPerUser,
+      demo: ctx.demo,
     };
   }),
 

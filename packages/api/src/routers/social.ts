@@ -17,8 +17,8 @@ import {
   updatePost,
 } from "../social/posts";
 import {
-  assetInput,
   captionInput,
+  captionsInput,
   checkInput,
   connectInput,
   editCaptionInput,
@@ -44,10 +44,10 @@ export const socialRouter = {
     .input(captionInput)
     .mutation(({ ctx, input }) => writeCaptions(ctx, input)),
 
-  /** The latest caption per platform and every version, newest first. */
+  /** The latest caption per platform and a page of versions, newest first (`nextCursor` for more). */
   captions: protectedProcedure
-    .input(assetInput)
-    .query(({ ctx, input }) => captionsOfAsset(ctx, input.assetId)),
+    .input(captionsInput)
+    .query(({ ctx, input }) => captionsOfAsset(ctx, input)),
 
   /** What the user typed becomes a new version (source "edited"). */
   editCaption: protectedProcedure

@@ -11,22 +11,34 @@ import {
   insertCaption,
   latestCaptions,
   listCaptions,
+  type MediaAsset,
+  pruneCaptionVersions,
+  recentCaptionRequests,
 } from "@streamline/db";
 import { PLATFORMS, type Platform, platformLabel, toZernioPlatform } from "@streamline/jobs";
 import {
   CAPTION_MODELS,
+  type CaptionModelSpec,
+  type CaptionPrice,
   captionAvailability,
+  captionCostUsd,
+  captionEstimateUsd,
+  captionPriceOf,
   findCaptionModel,
   isMediaGenError,
+  type MediaErrorCode,
   type PlatformCaption,
+  shortenEstimateUsd,
 } from "@streamline/providers";
 import { captionLength, hashtagCount, PLATFORM_RULES } from "@streamline/social";
 import { TRPCError } from "@trpc/server";
+import { assertWithinQuota, lockUserQuota } from "../media/quota";
 import { fieldError } from "../media/upload";
+import { tooManyRequests } from "../retry-later";
 import type { ApiContext, CaptionDeps, SessionUser } from "../trpc";
 import { captionErrorFromStored, captionErrorToTRPC, notFound } from "./errors";
 import { assertPostable, captionMediaOf } from "./media";
-import type { CaptionInputDto } from "./schemas";
+import type { CaptionInputDto, CaptionsQueryDto } from "./schemas";
 
 type Ctx = ApiContext & { user: SessionUser };
 
@@ -34,6 +46,21 @@ const CAPTIONS_NOT_CONFIGURED =
   "Captions are not configured — add OPENAI_API_KEY or GEMINI_API_KEY";
 /** How long a second request with the same key waits for the first one's answer. */
 const WAIT_FOR_SAME_KEY_MS = 120_000;
+/** CAPTION_RATE_PER_MINUTE's default: caption requests one user may start per minute. */
+export const CAPTION_RATE_PER_MINUTE = 10;
+/** Versions kept per asset and platform; older ones are deleted as new ones are written. */
+export const CAPTION_VERSIONS_KEPT = 20;
+/** A video captioned from its poster and frames: the poster and three frames. */
+const VIDEO_IMAGES = 4;
+/** A video sent inline whose length the row does not know is reserved as this many seconds. */
+const UNKNOWN_VIDEO_SECONDS = 60;
+/** Failures after which the provider surely billed nothing; any other may have been charged. */
+const NOT_BILLED: ReadonlySet<MediaErrorCode> = new Set([
+  "PROVIDER_AUTH",
+  "RATE_LIMITED",
+  "MODEL_UNAVAILABLE",
+  "INVALID_REQUEST",
+]);
 
 function captionDeps(ctx: Ctx | ApiContext): CaptionDeps {
   if (!ctx.captions)
@@ -120,11 +147,16 @@ export function captionModelsOf(ctx: ApiContext) {
       disabled: deps?.disabledModels,
     });
     const configured = deps?.configured[spec.provider] ?? false;
+    const price = captionPriceOf(spec, deps?.prices);
+    // Without a price its cost could not be capped: refused unless demo mode (free) or the operator sets one.
+    const priced = price !== null || ctx.demo;
     const unavailableReason = !lifecycle.available
       ? lifecycle.reason
       : !configured
         ? ("not_configured" as const)
-        : null;
+        : !priced
+          ? ("no_price" as const)
+          : null;
     return {
       id: spec.id,
       label: spec.label,
@@ -133,14 +165,18 @@ export function captionModelsOf(ctx: ApiContext) {
       lifecycle: spec.lifecycle,
       videoInput: spec.videoInput,
       pricing: spec.pricing,
+      /** What captions are charged at: the operator's CAPTION_MODEL_PRICES, else the published price. */
+      price,
       isDefault: deps?.defaultModel === spec.id,
-      available: lifecycle.available && configured,
+      available: lifecycle.available && configured && priced,
       unavailableReason,
       unavailableMessage: !lifecycle.available
         ? lifecycle.message
         : !configured
           ? `${spec.provider === "openai" ? "OpenAI is not configured — add OPENAI_API_KEY" : "Google Gemini is not configured — add GEMINI_API_KEY"}`
-          : null,
+          : !priced
+            ? noPriceMessage(spec)
+            : null,
       /** Deprecated but working: when it shuts down and what replaces it. */
       warning: lifecycle.available ? (lifecycle.warning ?? null) : null,
       replacement: lifecycle.available ? null : (lifecycle.replacement ?? null),
@@ -165,6 +201,73 @@ function compose(
 
 const share = (usd: number | null, parts: number) =>
   usd === null ? null : Math.round((usd / parts) * 1e6) / 1e6;
+
+function noPriceMessage(spec: CaptionModelSpec): string {
+  return `${spec.label} (${spec.id}) has no published price, so its cost could not be held to the daily cap. Choose another model, or ask the operator to set its price in CAPTION_MODEL_PRICES (${spec.id}=<input>/<output> US dollars per million tokens).`;
+}
+
+/**
+ * The most this request may cost, reserved before the call: computed from the asset row alone
+ * (nothing is read or decoded before the quota says yes) — one image, or a video's poster and
+ * frames and, for a model that takes video, its seconds — plus the text and the output allowance.
+ */
+function captionReservation(
+  spec: CaptionModelSpec,
+  price: CaptionPrice,
+  asset: MediaAsset,
+  input: CaptionInputDto,
+  platforms: number,
+): number {
+  const chars = (text: string | undefined) => (text ? [...text].length : 0);
+  const isVideo = asset.type === "video";
+  return captionEstimateUsd(price, {
+    images: isVideo ? VIDEO_IMAGES : 1,
+    videoSeconds:
+      isVideo && spec.videoInput ? (asset.duration_seconds ?? UNKNOWN_VIDEO_SECONDS) : 0,
+    textChars:
+      chars(asset.prompt) +
+      chars(input.tone) +
+      chars(input.language) +
+      chars(input.callToAction) +
+      chars(input.instructions),
+    platforms,
+  });
+}
+
+/**
+ * Claims the request under the user's quota lock: the same key returns the earlier request (no
+ * second check, no second call); a new one must pass the caption rate limit, the concurrency
+ * limit and the daily cap — counting generations and captions alike — and reserves its estimate.
+ */
+async function claimWithinQuota(
+  ctx: Ctx,
+  deps: CaptionDeps,
+  values: Parameters<typeof claimCaptionRequest>[1],
+) {
+  return ctx.db.transaction().execute(async (tx) => {
+    await lockUserQuota(tx, ctx.user.id);
+    const existing = await findCaptionRequest(tx, ctx.user.id, values.idempotencyKey);
+    if (existing) return { request: existing, created: false };
+    const perMinute = deps.ratePerMinute ?? CAPTION_RATE_PER_MINUTE;
+    const recent = await recentCaptionRequests(tx, ctx.user.id, 60);
+    if (recent.count >= perMinute) {
+      const seconds = Math.max(1, Math.ceil(recent.oldestLeavesInSeconds));
+      throw tooManyRequests(
+        `Caption limit reached: ${perMinute} caption requests a minute. Try again in ${seconds} s.`,
+        seconds,
+      );
+    }
+    await assertWithinQuota(
+      tx,
+      ctx.user.id,
+      values.estimatedCostUsd ?? 0,
+      ctx.limits,
+      1,
+      "caption",
+    );
+    return claimCaptionRequest(tx, values);
+  });
+}
 
 /**
  * social.caption. The idempotency key is claimed in `caption_requests` before the provider is
@@ -198,9 +301,19 @@ export async function writeCaptions(ctx: Ctx, input: CaptionInputDto) {
           : "Google Gemini is not configured — add GEMINI_API_KEY.",
     });
   }
+  const price = captionPriceOf(spec, deps.prices);
+  if (!price && !ctx.demo) throw fieldError("model", noPriceMessage(spec));
   assertPostable(asset);
   const platforms = PLATFORMS.filter((p) => input.platforms.includes(p));
-  const { request, created } = await claimCaptionRequest(ctx.db, {
+  // Demo mode answers from the built-in mocks: free, and counted as nothing.
+  const estimate =
+    ctx.demo || !price ? 0 : captionReservation(spec, price, asset, input, platforms.length);
+  const costOf = (usage: { inputTokens: number; outputTokens: number }) =>
+    ctx.demo || !price
+      ? 0
+      : (captionCostUsd({ ...spec, pricing: { ...price, source: spec.pricing.source } }, usage) ??
+        0);
+  const { request, created } = await claimWithinQuota(ctx, deps, {
     assetId: asset.id,
     userId: ctx.user.id,
     idempotencyKey: input.idempotencyKey,
@@ -213,9 +326,14 @@ export async function writeCaptions(ctx: Ctx, input: CaptionInputDto) {
       ...(input.callToAction ? { callToAction: input.callToAction } : {}),
       ...(input.instructions ? { instructions: input.instructions } : {}),
     },
+    estimatedCostUsd: estimate,
+    demo: ctx.demo,
   });
   if (!created) return answerOfEarlierRequest(ctx, request.id, asset.id, input.idempotencyKey);
 
+  // What the provider has billed so far, from each answer's `usage` (plus the allowance of a shorten
+  // re-ask whose answer was lost). Never more than the reservation: re-asks stay within it.
+  let settled = 0;
   try {
     const media = await captionMediaOf(asset, ctx.storage, spec);
     const result = await deps.captioner.caption({
@@ -230,7 +348,8 @@ export async function writeCaptions(ctx: Ctx, input: CaptionInputDto) {
       instructions: input.instructions,
       assetId: asset.id,
     });
-    let totalCost = result.costUsd;
+    settled = costOf(result.usage);
+    let totalCost: number | null = settled;
     const drafts: Array<{
       platform: Platform;
       text: string;
@@ -244,14 +363,16 @@ export async function writeCaptions(ctx: Ctx, input: CaptionInputDto) {
       let { text, hashtags } = compose(platform, caption);
       const title = caption.title ?? null;
       let shortened = false;
-      let costUsd = share(result.costUsd, platforms.length);
+      let costUsd = share(settled, platforms.length);
       const zernio = toZernioPlatform(platform);
       const limit = PLATFORM_RULES[zernio].caption.maxLength;
       if (captionLength(zernio, text) > limit) {
         // One re-ask, for the caption alone; its hashtags keep their room.
         const tagsRoom = captionLength(zernio, text) - captionLength(zernio, caption.text);
         const budget = limit - tagsRoom;
-        if (budget > 0 && caption.text) {
+        // Only within the reservation: a re-ask that could pass it is skipped (the caption stays flagged).
+        const affordable = ctx.demo || !price || settled + shortenEstimateUsd(price) <= estimate;
+        if (budget > 0 && caption.text && affordable) {
           shortened = true;
           try {
             const short = await deps.captioner.shorten({
@@ -267,13 +388,16 @@ export async function writeCaptions(ctx: Ctx, input: CaptionInputDto) {
               assetId: asset.id,
             });
             ({ text, hashtags } = compose(platform, { ...caption, text: short.text }));
-            if (short.costUsd !== null) {
-              costUsd = (costUsd ?? 0) + short.costUsd;
-              totalCost = (totalCost ?? 0) + short.costUsd;
-            }
+            const shortCost = costOf(short.usage);
+            settled += shortCost;
+            costUsd = (costUsd ?? 0) + shortCost;
+            totalCost = (totalCost ?? 0) + shortCost;
           } catch (error) {
             // The long caption is kept, flagged with its count: never cut mid-word by us.
             if (!isMediaGenError(error)) throw error;
+            // A re-ask whose answer was lost may have been billed: its allowance is counted.
+            if (!ctx.demo && price && !NOT_BILLED.has(error.code))
+              settled += shortenEstimateUsd(price);
           }
         }
       }
@@ -303,7 +427,13 @@ export async function writeCaptions(ctx: Ctx, input: CaptionInputDto) {
             cost_usd: draft.costUsd === null ? null : Math.round(draft.costUsd * 1e6) / 1e6,
           }),
         );
+        await pruneCaptionVersions(
+          tx,
+          { assetId: asset.id, platform: draft.platform },
+          CAPTION_VERSIONS_KEPT,
+        );
       }
+      totalCost = Math.round(Math.max(settled, totalCost ?? 0) * 1e6) / 1e6;
       await finishCaptionRequest(tx, request.id, { status: "succeeded", costUsd: totalCost });
       return written;
     });
@@ -320,10 +450,16 @@ export async function writeCaptions(ctx: Ctx, input: CaptionInputDto) {
       : error instanceof TRPCError
         ? error
         : undefined;
+    // Settled: what `usage` said was billed, or — when the caption call itself failed in a way
+    // the provider may have charged for (a timeout, a dropped or unusable answer) — the reservation.
+    const mayBeBilled =
+      isMediaGenError(error) && !NOT_BILLED.has(error.code) && settled === 0 && !ctx.demo;
+    const costUsd = Math.round((mayBeBilled ? estimate : settled) * 1e6) / 1e6;
     await finishCaptionRequest(ctx.db, request.id, {
       status: "failed",
       errorCode: isMediaGenError(error) ? error.code : (failure?.code ?? "INTERNAL"),
       errorMessage: failure?.message ?? "The captions could not be written.",
+      costUsd,
     }).catch(() => {});
     throw failure ?? error;
   }
@@ -375,21 +511,48 @@ async function answerOfEarlierRequest(
   }
 }
 
-/** social.captions: the latest caption per platform, and every version newest first. */
-export async function captionsOfAsset(ctx: Ctx, assetId: string) {
-  const asset = await findMediaAsset(ctx.db, { id: assetId, userId: ctx.user.id });
+/**
+ * social.captions: the latest caption per platform, and the versions newest first — one page of
+ * them (`limit`, default 20), optionally of one platform; `nextCursor` asks for the next page.
+ */
+export async function captionsOfAsset(ctx: Ctx, input: CaptionsQueryDto) {
+  const asset = await findMediaAsset(ctx.db, { id: input.assetId, userId: ctx.user.id });
   if (!asset) throw notFound("asset");
-  const [latest, history] = await Promise.all([
-    latestCaptions(ctx.db, { assetId, userId: ctx.user.id }),
-    listCaptions(ctx.db, { assetId, userId: ctx.user.id }),
+  const where = { assetId: asset.id, userId: ctx.user.id };
+  const limit = input.limit ?? 20;
+  const [latest, page] = await Promise.all([
+    latestCaptions(ctx.db, where),
+    listCaptions(ctx.db, {
+      ...where,
+      platform: input.platform,
+      before: input.cursor ? decodeCursor(input.cursor) : undefined,
+      limit: limit + 1,
+    }),
   ]);
+  const history = page.slice(0, limit);
+  const last = history.at(-1);
   const order = (row: Caption) => PLATFORMS.indexOf(row.platform as Platform);
   return {
-    assetId,
+    assetId: asset.id,
     latest: latest.sort((a, b) => order(a) - order(b)).map(toCaptionDto),
     history: history.map(toCaptionDto),
+    /** Pass as `cursor` for the older versions; null on the last page. */
+    nextCursor: page.length > limit && last ? encodeCursor(last) : null,
     limits: platformLimits(),
   };
+}
+
+const encodeCursor = (row: Caption) =>
+  Buffer.from(`${row.created_at.toISOString()}|${row.id}`).toString("base64url");
+
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  const [at, id] = Buffer.from(cursor, "base64url").toString().split("|");
+  const createdAt = new Date(at ?? "");
+  const year = createdAt.getUTCFullYear();
+  // Within what the database stores (a year like -200000 would fail in SQL, not here).
+  if (!id || Number.isNaN(year) || year < 1970 || year > 9999)
+    throw fieldError("cursor", "This cursor is not one social.captions gave out.");
+  return { createdAt, id };
 }
 
 /** social.editCaption: what the user typed becomes a new version (source "edited"). */
@@ -400,7 +563,12 @@ export async function editCaption(
   const asset = await findMediaAsset(ctx.db, { id: input.assetId, userId: ctx.user.id });
   if (!asset) throw notFound("asset");
   const previous = (
-    await listCaptions(ctx.db, { assetId: asset.id, userId: ctx.user.id, platform: input.platform })
+    await listCaptions(ctx.db, {
+      assetId: asset.id,
+      userId: ctx.user.id,
+      platform: input.platform,
+      limit: 1,
+    })
   )[0];
   const row = await insertEditedCaption(ctx, {
     assetId: asset.id,
@@ -425,7 +593,7 @@ export async function insertEditedCaption(
 ): Promise<Caption> {
   const measured = measureCaption(values.platform, values.text, values.title);
   const tags = [...values.text.matchAll(/#([\p{L}\p{N}_]+)/gu)].map((m) => m[1] as string);
-  return insertCaption(ctx.db, {
+  const row = await insertCaption(ctx.db, {
     asset_id: values.assetId,
     user_id: ctx.user.id,
     request_id: null,
@@ -443,6 +611,12 @@ export async function insertEditedCaption(
     shortened: false,
     cost_usd: null,
   });
+  await pruneCaptionVersions(
+    ctx.db,
+    { assetId: values.assetId, platform: values.platform },
+    CAPTION_VERSIONS_KEPT,
+  );
+  return row;
 }
 
 export { platformLabel };

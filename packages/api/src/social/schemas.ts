@@ -1,15 +1,19 @@
 // The social router's inputs, defined once. Platform ids are ours (x, not Zernio's twitter).
 import { PLATFORMS } from "@streamline/jobs";
 import { CAPTION_LIMITS } from "@streamline/providers";
-import { isValidTimezone } from "@streamline/social";
+import { isValidTimezone, PLATFORM_RULES } from "@streamline/social";
 import { z } from "zod";
 
 export const platformSchema = z.enum(PLATFORMS, {
   message: `Choose one of: ${PLATFORMS.join(", ")}.`,
 });
 
-/** Long enough for Facebook's 63,206 characters; a caption over its platform's limit is kept, flagged. */
-export const CAPTION_TEXT_MAX = 70_000;
+/**
+ * The longest platform limit (Facebook's 63,206 characters) plus a margin: a caption over its own
+ * platform's limit is kept, flagged, but nothing longer than any platform takes is stored.
+ */
+export const CAPTION_TEXT_MAX =
+  Math.max(...Object.values(PLATFORM_RULES).map((rules) => rules.caption.maxLength)) + 1_000;
 export const CAPTION_TITLE_MAX = 1_000;
 
 const idempotencyKey = z
@@ -45,6 +49,20 @@ export const captionInput = z.object({
 export type CaptionInputDto = z.infer<typeof captionInput>;
 
 export const assetInput = z.object({ assetId: z.uuid("Not an asset id.") });
+
+/** social.captions: a page of versions (newest first), optionally of one platform. */
+export const captionsInput = z.object({
+  assetId: z.uuid("Not an asset id."),
+  platform: platformSchema.optional(),
+  cursor: z.string().max(200, "This cursor is not one social.captions gave out.").nullish(),
+  limit: z
+    .number()
+    .int()
+    .min(1, "Ask for 1–50 versions.")
+    .max(50, "Ask for 1–50 versions.")
+    .optional(),
+});
+export type CaptionsQueryDto = z.infer<typeof captionsInput>;
 
 export const editCaptionInput = z.object({
   assetId: z.uuid("Not an asset id."),

@@ -7,6 +7,7 @@ import * as m102 from "./2026_12_01_002_cost_estimates";
 import * as m103 from "./2026_12_01_003_captions_and_posts";
 import * as m110 from "./2026_12_01_010_favourites_search_groups";
 import * as m120 from "./2026_12_01_020_social_profiles";
+import * as m1210 from "./2026_12_07_010_caption_spend";
 import * as m1230 from "./2026_12_07_030_posting_rate_and_uploads";
 
 /**
@@ -22,6 +23,7 @@ export const migrations: Record<string, Migration> = {
   "2026_12_01_003_captions_and_posts": m103,
   "2026_12_01_010_favourites_search_groups": m110,
   "2026_12_01_020_social_profiles": m120,
+  "2026_12_07_010_caption_spend": m1210,
   "2026_12_07_030_posting_rate_and_uploads": m1230,
 };
 

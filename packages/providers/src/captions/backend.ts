@@ -14,6 +14,8 @@ export interface CaptionRequest {
   detail: "low" | "high";
   schema: z.ZodObject;
   schemaName: string;
+  /** The most output (and thinking) tokens the call may produce, hence bill. */
+  maxOutputTokens: number;
   signal?: AbortSignal | undefined;
 }
 

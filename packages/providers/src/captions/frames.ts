@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { findFfmpeg, type MediaBody, toNodeReadable } from "@streamline/storage";
+import pLimit from "p-limit";
 
 export interface VideoFrame {
   data: Uint8Array;
@@ -33,10 +34,28 @@ export interface VideoFramesOptions {
 
 const MAX_FRAME_BYTES = 10 * 1024 * 1024;
 
-/** `count` frames spread evenly through the video (never the first, often a black fade-in). */
-export async function videoFramesForCaption(
+/**
+ * How many videos have frames cut at once in this process. ffmpeg decoding is CPU-bound: 30
+ * captions at once each running ffmpeg starved the server (its health check took 3 s), so every
+ * extraction queues for one of these slots (p-limit) and the rest of the server keeps its cores.
+ */
+export const FRAME_POOL_SIZE = 2;
+const framePool = pLimit(FRAME_POOL_SIZE);
+
+/**
+ * `count` frames spread evenly through the video (never the first, often a black fade-in). Runs in
+ * the shared frame pool: at most FRAME_POOL_SIZE extractions at a time per process.
+ */
+export function videoFramesForCaption(
   video: string | MediaBody,
   options: VideoFramesOptions = {},
+): Promise<VideoFramesResult> {
+  return framePool(() => extractFrames(video, options));
+}
+
+async function extractFrames(
+  video: string | MediaBody,
+  options: VideoFramesOptions,
 ): Promise<VideoFramesResult> {
   const count = Math.max(1, Math.min(8, options.count ?? 3));
   const found = options.ffmpegPath ? { path: options.ffmpegPath } : findFfmpeg();

@@ -20,7 +20,7 @@ export function googleCaptionBackend(
   const connection = createGoogleConnection(settings);
   return {
     log: settings.logger ?? ((line: string) => console.error(line)),
-    async generate({ spec, text, images, video, schema, signal }) {
+    async generate({ spec, text, images, video, schema, maxOutputTokens, signal }) {
       const model = spec.id;
       const media: Part[] = video
         ? [{ inlineData: { mimeType: video.mimeType, data: base64(video.data) } }]
@@ -42,6 +42,8 @@ export function googleCaptionBackend(
                 responseMimeType: "application/json",
                 responseJsonSchema,
                 thinkingConfig: { thinkingLevel: ThinkingLevel.LOW },
+                // Bounds what one call can bill (the caption estimate reserves exactly this).
+                maxOutputTokens,
                 automaticContinuation: false,
                 abortSignal: signal ? AbortSignal.any([signal, timer]) : timer,
                 httpOptions: { fetch: probe.fetch },

@@ -2,10 +2,12 @@
 // (the image, a video's poster and frames, or — for Gemini — the video), with the generation prompt as
 // context. Same error codes, retry rules and log line as generation; the caller stores and checks limits.
 import {
+  CAPTION_MAX_OUTPUT_TOKENS,
   type CaptionModelSpec,
   captionAvailability,
   captionCostUsd,
   findCaptionModel,
+  SHORTEN_MAX_OUTPUT_TOKENS,
 } from "../catalog/captions";
 import { formatFailureLine, isMediaGenError, MediaGenError } from "../errors";
 import type { ProviderId } from "../types";
@@ -138,6 +140,7 @@ export function createCaptioner(settings: CaptionerSettings): Captioner {
           detail: images.length > 1 ? "low" : "high",
           schema: captionSchema(platforms),
           schemaName: "captions",
+          maxOutputTokens: CAPTION_MAX_OUTPUT_TOKENS,
           signal: input.signal,
         });
         let captions: ReturnType<typeof toCaptions>;
@@ -179,6 +182,7 @@ export function createCaptioner(settings: CaptionerSettings): Captioner {
           detail: "low",
           schema: shortenSchema,
           schemaName: "shortened_caption",
+          maxOutputTokens: SHORTEN_MAX_OUTPUT_TOKENS,
           signal: input.signal,
         });
         const parsed = shortenSchema.safeParse(answer.parsed);

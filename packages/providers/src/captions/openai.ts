@@ -49,7 +49,7 @@ export function openaiCaptionBackend(
 
   return {
     log: settings.logger ?? ((line: string) => console.error(line)),
-    async generate({ spec, text, images, detail, schema, schemaName, signal }) {
+    async generate({ spec, text, images, detail, schema, schemaName, maxOutputTokens, signal }) {
       const model = spec.id;
       if (!readKey(settings)) {
         throw new MediaGenError("PROVIDER_AUTH", "OpenAI is not configured — add OPENAI_API_KEY.", {
@@ -70,7 +70,14 @@ export function openaiCaptionBackend(
         async () => {
           try {
             return await client.responses.parse(
-              { model, input: [{ role: "user", content }], text: { format }, store: false },
+              {
+                model,
+                input: [{ role: "user", content }],
+                text: { format },
+                store: false,
+                // Bounds what one call can bill (the caption estimate reserves exactly this).
+                max_output_tokens: maxOutputTokens,
+              },
               { signal, timeout: timeoutMs },
             );
           } catch (error) {

@@ -183,3 +183,95 @@ export function captionCostUsd(
     (usage.inputTokens * inputUsdPerMillion + usage.outputTokens * outputUsdPerMillion) / 1_000_000;
   return Math.round(usd * 1e8) / 1e8;
 }
+
+/** A caption model's price in US dollars per million tokens. */
+export interface CaptionPrice {
+  inputUsdPerMillion: number;
+  outputUsdPerMillion: number;
+}
+
+/** The most output (thinking included) one caption call may produce: sent with the call, reserved. */
+export const CAPTION_MAX_OUTPUT_TOKENS = 4_096;
+/** The same for one shorten re-ask (one caption's text). */
+export const SHORTEN_MAX_OUTPUT_TOKENS = 1_024;
+/** Shorten re-asks a caption request reserves room for; more are skipped (the caption stays flagged). */
+export const SHORTEN_RESERVED_CALLS = 2;
+/**
+ * Input tokens counted per image, whatever the detail: above what OpenAI (765 for a 1024 px image
+ * at high detail) and Gemini (258 per image tile) bill, so the reservation errs high.
+ */
+const TOKENS_PER_IMAGE = 1_600;
+/** Gemini bills ~263 tokens per second of video plus 32 of audio; rounded up. */
+const TOKENS_PER_VIDEO_SECOND = 300;
+/** Our instructions and the answer's JSON schema around the user's words, per call and per platform. */
+const INSTRUCTION_TOKENS = 1_500;
+const SCHEMA_TOKENS_PER_PLATFORM = 400;
+
+/**
+ * The price a caption model is charged at: the operator's (CAPTION_MODEL_PRICES) first, then the
+ * published one; null when neither exists — such a model is refused rather than left uncapped.
+ */
+export function captionPriceOf(
+  spec: CaptionModelSpec,
+  overrides?: ReadonlyMap<string, CaptionPrice>,
+): CaptionPrice | null {
+  const set = overrides?.get(spec.id);
+  if (set) return set;
+  const { inputUsdPerMillion, outputUsdPerMillion } = spec.pricing;
+  if (inputUsdPerMillion === null || outputUsdPerMillion === null) return null;
+  return { inputUsdPerMillion, outputUsdPerMillion };
+}
+
+const usdOf = (price: CaptionPrice, inputTokens: number, outputTokens: number) =>
+  Math.ceil(
+    (inputTokens * price.inputUsdPerMillion + outputTokens * price.outputUsdPerMillion) / 1e2,
+  ) / 1e4;
+
+/**
+ * A conservative estimate of a caption request, reserved against the daily cap before the call:
+ * the media (images, or seconds of inline video), every character of text counted as a token
+ * (real text runs ~4 characters a token), the full output allowance, and room for
+ * SHORTEN_RESERVED_CALLS shorten re-asks. Settled afterwards from the provider's `usage`.
+ */
+export function captionEstimateUsd(
+  price: CaptionPrice,
+  input: {
+    images: number;
+    videoSeconds?: number | undefined;
+    textChars: number;
+    platforms: number;
+  },
+): number {
+  const inputTokens =
+    INSTRUCTION_TOKENS +
+    input.platforms * SCHEMA_TOKENS_PER_PLATFORM +
+    input.textChars +
+    input.images * TOKENS_PER_IMAGE +
+    Math.ceil(input.videoSeconds ?? 0) * TOKENS_PER_VIDEO_SECOND;
+  return (
+    usdOf(price, inputTokens, CAPTION_MAX_OUTPUT_TOKENS) +
+    SHORTEN_RESERVED_CALLS * shortenEstimateUsd(price)
+  );
+}
+
+/** The most one shorten re-ask can cost: its input is at most a whole caption answer plus our words. */
+export function shortenEstimateUsd(price: CaptionPrice): number {
+  return usdOf(price, CAPTION_MAX_OUTPUT_TOKENS + INSTRUCTION_TOKENS, SHORTEN_MAX_OUTPUT_TOKENS);
+}
+
+/**
+ * CAPTION_MODEL_PRICES: `model=input/output` pairs in US dollars per million tokens, comma
+ * separated (`gemini-3.8-flash=0.5/3,gpt-6.2-sol=2/10`). Throws a message naming the bad entry.
+ */
+export function parseCaptionPrices(value: string | undefined): Map<string, CaptionPrice> {
+  const prices = new Map<string, CaptionPrice>();
+  for (const entry of (value ?? "").split(",").map((e) => e.trim())) {
+    if (!entry) continue;
+    const m = /^([\w.:-]+)=(\d+(?:\.\d+)?)\/(\d+(?:\.\d+)?)$/.exec(entry);
+    if (!m) throw new Error(`"${entry}" is not model=input/output (US dollars per million tokens)`);
+    const id = m[1] as string;
+    if (!findCaptionModel(id)) throw new Error(`"${id}" is not a caption model in the catalog`);
+    prices.set(id, { inputUsdPerMillion: Number(m[2]), outputUsdPerMillion: Number(m[3]) });
+  }
+  return prices;
+}
