@@ -232,6 +232,15 @@ export interface Database {
   scheduled_posts: ScheduledPostsTable;
   zernio_webhook_events: ZernioWebhookEventsTable;
   social_profiles: SocialProfilesTable;
+  media_streams: MediaStreamsTable;
+}
+
+/** One open live progress stream (a lease its server process renews; see queries/media-streams). */
+export interface MediaStreamsTable {
+  id: Generated<string>;
+  user_id: string;
+  expires_at: Date;
+  created_at: GeneratedTimestamp;
 }
 
 /**
