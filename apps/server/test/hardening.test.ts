@@ -10,7 +10,8 @@ import { createTestDb, type TestDb, testBackends } from "@streamline/db/testing"
 import { storageFromEnv } from "@streamline/storage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mediaOrigins } from "../src/security-headers";
-import { codeOf, startTestServer, type TestServer } from "./harness";
+import { codeOf, createTestClient, startTestServer, type TestServer } from "./harness";
+import { type ChildRun, startProcess, stopProcess } from "./processes";
 
 let dist: string;
 beforeAll(async () => {
@@ -303,3 +304,75 @@ describe.each(testBackends())("the live stream cap across server processes (%s)"
     ).toHaveProperty("id");
   });
 });
+
+describe.runIf(Boolean(process.env.TEST_DATABASE_URL))(
+  "the live stream cap on two real server processes (PostgreSQL)",
+  () => {
+    let db: TestDb;
+    let here: TestServer;
+    let child: ChildRun | undefined;
+    let mediaDir: string;
+    beforeAll(async () => {
+      db = await createTestDb("postgres");
+      mediaDir = await mkdtemp(path.join(tmpdir(), "streamline-media-"));
+      const env = {
+        NODE_ENV: "test",
+        DATABASE_URL: db.databaseUrl as string,
+        MEDIA_DIR: mediaDir,
+        AUTH_DEV_HEADER: "1",
+        WORKER_IN_PROCESS: "0",
+        MEDIA_MAX_STREAMS_PER_USER: "2",
+        MEDIA_STREAM_RECHECK_SECONDS: "0.5",
+      };
+      child = await startProcess("main", { ...env, PORT: "0" }, /API on (http:\/\/[^\s]+)/);
+      here = await startTestServer("postgres", env, { worker: false, db });
+    });
+    afterAll(async () => {
+      await stopProcess(child, "SIGKILL");
+      await here?.close();
+      await db?.close().catch(() => {});
+      if (mediaDir) await rm(mediaDir, { recursive: true, force: true });
+    });
+
+    it("refuses a third stream on the other process, and frees a killed process's slots when its leases lapse", async () => {
+      const onChild = createTestClient(child?.url as string, "two-procs");
+      const errors: unknown[] = [];
+      const subscribe = (client: ReturnType<typeof createTestClient>, into: unknown[]) =>
+        client.media.onProgress.subscribe({}, { onError: (e) => into.push(e) });
+      const childSubs = [subscribe(onChild, errors), subscribe(onChild, errors)];
+      const deadline = Date.now() + 15_000;
+      while ((await countMediaStreams(db.db, "two-procs")) < 2) {
+        if (Date.now() > deadline) throw new Error("the child's streams did not open");
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const refused: unknown[] = [];
+      const third = subscribe(here.client("two-procs"), refused);
+      while (refused.length === 0) {
+        if (Date.now() > deadline) throw new Error("no refusal on the second process");
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      third.unsubscribe();
+      expect(codeOf(refused[0])).toBe("TOO_MANY_REQUESTS");
+      // The child dies without closing anything: nobody renews its leases (1.5 s), then the
+      // slots are free again.
+      await stopProcess(child, "SIGKILL");
+      for (const sub of childSubs) sub.unsubscribe();
+      const later: unknown[] = [];
+      const afterDeath = Date.now() + 15_000;
+      while ((await countMediaStreams(db.db, "two-procs")) > 0) {
+        if (Date.now() > afterDeath) throw new Error("the dead process's leases never lapsed");
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const subs = [
+        subscribe(here.client("two-procs"), later),
+        subscribe(here.client("two-procs"), later),
+      ];
+      while ((await countMediaStreams(db.db, "two-procs")) < 2) {
+        if (Date.now() > afterDeath) throw new Error("the streams after the death did not open");
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(later).toEqual([]);
+      for (const sub of subs) sub.unsubscribe();
+    });
+  },
+);
