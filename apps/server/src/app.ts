@@ -17,6 +17,7 @@ import compression from "compression";
 import express, { type Express } from "express";
 import rangeParser from "range-parser";
 import type { Runtime } from "./runtime";
+import { securityHeaders } from "./security-headers";
 
 /** The HTTP surface: tRPC at /trpc, stored media at /media/*, and /healthz. No REST routes. */
 export function createApp(
@@ -43,6 +44,7 @@ export function createApp(
     req.headers[CLIENT_IP_HEADER] = req.ip ?? req.socket.remoteAddress ?? "unknown";
     next();
   });
+  app.use(securityHeaders(runtime.env, runtime.storage));
   app.use(compress());
 
   // Crawlers: nothing here is public content (the studio is behind sign-in), so index nothing.
@@ -63,29 +65,7 @@ export function createApp(
     }
   });
 
-  // Zernio's webhook (only with ZERNIO_WEBHOOK_SECRET): the raw body, since the signature covers it.
-  const posting = runtime.posting;
-  if (posting) {
-    app.post(
-      "/webhooks/zernio",
-      express.raw({ type: () => true, limit: "1mb" }),
-      async (req, res) => {
-        try {
-          const answer = await handleZernioWebhook(
-            {
-              rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
-              signature: req.get("x-zernio-signature") ?? undefined,
-            },
-            { db: runtime.handle.db, secret: runtime.env.ZERNIO_WEBHOOK_SECRET, posting },
-          );
-          res.status(answer.status).json(answer.body);
-        } catch (error) {
-          console.error("[webhooks] Zernio event failed:", error);
-          res.status(500).json({ error: "The event could not be processed." });
-        }
-      },
-    );
-  }
+  zernioWebhook(app, runtime);
 
   app.use(
     "/trpc",
@@ -111,6 +91,71 @@ export function createApp(
   if (existsSync(path.join(runtime.webDistDir, "index.html"))) serveStudio(app, runtime.webDistDir);
   return app;
 }
+
+/**
+ * Zernio's webhook (on with ZERNIO_WEBHOOK_SECRET): the raw body, since the signature covers it.
+ * Whatever arrives here answers JSON — another method (405), the receiver off or posting not
+ * configured (404), a body over 1 MB (413) — never the studio page or Express's HTML.
+ */
+function zernioWebhook(
+  app: Express,
+  runtime: Pick<Runtime, "handle" | "env"> & Partial<Pick<Runtime, "posting">>,
+): void {
+  const json = (res: express.Response, status: number, error: string) =>
+    void res.status(status).json({ error });
+  app.all("/webhooks/zernio", (req, res, next) => {
+    if (req.method !== "POST") {
+      res.setHeader("Allow", "POST");
+      return json(res, 405, "Zernio's webhook takes POST only.");
+    }
+    // Off: said before any body is read.
+    if (!runtime.posting || !runtime.env.ZERNIO_WEBHOOK_SECRET) {
+      return json(res, 404, "The Zernio webhook receiver is off.");
+    }
+    next();
+  });
+  app.post(
+    "/webhooks/zernio",
+    express.raw({ type: () => true, limit: WEBHOOK_MAX_BYTES }),
+    async (req, res) => {
+      const posting = runtime.posting;
+      if (!posting) return json(res, 404, "The Zernio webhook receiver is off.");
+      try {
+        const answer = await handleZernioWebhook(
+          {
+            rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+            signature: req.get("x-zernio-signature") ?? undefined,
+          },
+          { db: runtime.handle.db, secret: runtime.env.ZERNIO_WEBHOOK_SECRET, posting },
+        );
+        res.status(answer.status).json(answer.body);
+      } catch (error) {
+        console.error("[webhooks] Zernio event failed:", error);
+        json(res, 500, "The event could not be processed.");
+      }
+    },
+  );
+  // The body parser's refusals (too large, an unknown encoding, a cut-short body) in JSON.
+  app.use(
+    "/webhooks",
+    (error: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+      if (res.headersSent) return next(error);
+      const status = (error as { status?: unknown }).status;
+      if (typeof status !== "number" || status < 400 || status >= 500) return next(error);
+      json(
+        res,
+        status,
+        status === 413
+          ? `The event is larger than ${WEBHOOK_MAX_BYTES / 1024 / 1024} MB.`
+          : "The event body could not be read.",
+      );
+    },
+  );
+  app.all(["/webhooks", "/webhooks/*splat"], (_req, res) => json(res, 404, "No such webhook."));
+}
+
+/** Largest webhook body taken (Zernio's events are a few KB). */
+const WEBHOOK_MAX_BYTES = 1024 * 1024;
 
 export const ROBOTS_TXT = "User-agent: *\nDisallow: /\n";
 
@@ -231,15 +276,17 @@ function serveStudio(app: Express, distDir: string): void {
     express.static(path.join(distDir, "assets"), { immutable: true, maxAge: "1y", index: false }),
   );
   app.use(express.static(distDir, { index: false, maxAge: 0 }));
-  app.get(/^\/(?!trpc|api|media|healthz).*/, (_req, res) => {
+  app.get(/^\/(?!trpc|api|media|healthz|webhooks).*/, (_req, res) => {
     res.setHeader("Cache-Control", "no-cache");
     res.sendFile(path.join(distDir, "index.html"));
   });
 }
 
+export const MEDIA_CACHE_CONTROL = "private, max-age=600";
+
 /**
- * Serves local-disk media: unguessable keys only (no listing, no traversal), immutable caching
- * (a key never changes content), and byte ranges so videos seek.
+ * Serves local-disk media: unguessable keys only (no listing, no traversal), a short private
+ * cache, and byte ranges so videos seek.
  */
 function serveStoredMedia(storage: MediaStorage): express.RequestHandler {
   return async (req, res) => {
@@ -261,7 +308,9 @@ function serveStoredMedia(storage: MediaStorage): express.RequestHandler {
       const object = await storage.openObject?.(key, range ?? { start: 0 });
       if (!object) return void res.status(404).end();
       res.setHeader("Content-Type", object.contentType);
-      res.setHeader("Cache-Control", "public, max-age=31536000, immutable");
+      // Private and short: a user's media is theirs (no shared cache keeps a copy), and a deleted
+      // file leaves browser caches within minutes instead of a year.
+      res.setHeader("Cache-Control", MEDIA_CACHE_CONTROL);
       res.setHeader("Accept-Ranges", "bytes");
       res.setHeader("X-Content-Type-Options", "nosniff");
       res.setHeader("Content-Length", String(object.end - object.start + 1));

@@ -81,7 +81,7 @@ export function loadEnv(runtimeEnv: NodeJS.ProcessEnv = process.env) {
        */
       MEDIA_MAX_CONCURRENT_PER_USER: z.coerce.number().int().min(1).default(MEDIA_MAX_VARIANTS),
       MEDIA_DAILY_SPEND_USD: z.coerce.number().min(0).default(10),
-      /** Live progress streams one user may hold open per server process. */
+      /** Live progress streams one user may hold open, counted across every server process. */
       MEDIA_MAX_STREAMS_PER_USER: z.coerce.number().int().min(1).default(20),
       /** How often an open stream re-checks its caller (sign-out, key revocation end it). */
       MEDIA_STREAM_RECHECK_SECONDS: z.coerce.number().positive().default(30),

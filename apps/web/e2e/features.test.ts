@@ -13,6 +13,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { type AuditCount, auditPage, LAPTOP } from "./audit";
 import {
   CHROMIUM,
+  cspViolations,
   freePort,
   launchChromium,
   makeDataDirs,
@@ -136,11 +137,14 @@ describe.each(WEB_MODES)("AI Studio, beyond one image (%s)", (WEB_MODE) => {
 
   afterAll(async () => {
     console.log(`[e2e features ${WEB_MODE}] axe: ${audited.states} states, ${audited.runs} runs`);
+    const csp = browser ? cspViolations(browser) : [];
     await browser?.close();
     await web?.stop();
     await server?.stop();
     await mocks?.close();
     await dirs?.remove();
+    // The built studio runs under the server's Content-Security-Policy (stack.ts records it).
+    expect(csp).toEqual([]);
   });
 
   it("signs up; nothing asks for notification permission on load", async () => {

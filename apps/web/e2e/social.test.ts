@@ -20,6 +20,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   CHROMIUM,
+  cspViolations,
   freePort,
   launchChromium,
   makeDataDirs,
@@ -146,12 +147,15 @@ async function startStack(mode: "dev" | "dist", withZernio: boolean, artifacts: 
     page,
     shot,
     close: async () => {
+      const csp = cspViolations(browser);
       await browser.close();
       await web.stop();
       await server.stop();
       await zernio?.close();
       await mocks.close();
       await dirs.remove();
+      // The built studio runs under the server's Content-Security-Policy (stack.ts records it).
+      expect(csp).toEqual([]);
     },
   } satisfies Stack;
 }

@@ -15,7 +15,7 @@ import {
   startMockProviderServer,
 } from "@streamline/providers/testing";
 import { delay, HttpResponse, http, type RequestHandler } from "msw";
-import { chromium } from "playwright-core";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 
 const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const serverDir = path.resolve(webDir, "../server");
@@ -115,12 +115,63 @@ export async function startStudio(
   return { server, web: await startWebDevServer(server.port, webPort), env: baseEnv };
 }
 
-/** Debian's Chromium, headless, launched the one way every browser suite uses. */
-export function launchChromium() {
-  return chromium.launch({
+/**
+ * Debian's Chromium, headless, launched the one way every browser suite uses. Every context it
+ * makes records Content-Security-Policy violations (see `cspViolations`).
+ */
+export async function launchChromium(): Promise<Browser> {
+  const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
   });
+  const found: string[] = [];
+  violations.set(browser, found);
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (...args: Parameters<Browser["newContext"]>) => {
+    const context = await newContext(...args);
+    await recordCspViolations(context, found);
+    return context;
+  };
+  return browser;
+}
+
+const violations = new WeakMap<Browser, string[]>();
+
+/**
+ * Every CSP violation any page of this browser met so far — the `securitypolicyviolation` events
+ * (directive, blocked URL, where) and Chromium's "Refused to …" console lines. A suite asserts
+ * `expect(cspViolations(browser)).toEqual([])`. (Vite's dev server sends no policy, so in "dev"
+ * this stays empty by construction; the built studio runs under the server's policy.)
+ */
+export function cspViolations(browser: Browser): string[] {
+  return [...(violations.get(browser) ?? [])];
+}
+
+async function recordCspViolations(context: BrowserContext, found: string[]) {
+  await context.exposeBinding("__e2eCspViolation", ({ page }, text: string) => {
+    found.push(`${page.url()}: ${text}`);
+  });
+  await context.addInitScript(() => {
+    document.addEventListener(
+      "securitypolicyviolation",
+      (event) => {
+        const report = (window as unknown as { __e2eCspViolation?: (text: string) => void })
+          .__e2eCspViolation;
+        report?.(
+          `${event.effectiveDirective} blocked ${event.blockedURI || "(inline)"} at ${event.sourceFile}:${event.lineNumber} (${event.disposition})`,
+        );
+      },
+      true,
+    );
+  });
+  const watch = (page: Page) =>
+    page.on("console", (message) => {
+      if (/Content Security Policy/i.test(message.text())) {
+        found.push(`${page.url()}: console ${message.type()}: ${message.text()}`);
+      }
+    });
+  for (const page of context.pages()) watch(page);
+  context.on("page", watch);
 }
 
 /** `vite build` into a folder of its own, for the server to serve (WEB_DIST_DIR) as in production. */

@@ -11,6 +11,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { auditPage, LAPTOP, PHONE } from "./audit";
 import {
   CHROMIUM,
+  cspViolations,
   freePort,
   launchChromium,
   makeDataDirs,
@@ -115,11 +116,14 @@ describe.each(WEB_MODES)("AI Studio in the browser (%s)", (WEB_MODE) => {
 
   afterAll(async () => {
     console.log(`[e2e ${WEB_MODE}] axe: ${audited.states} states, ${audited.runs} runs`);
+    const csp = browser ? cspViolations(browser) : [];
     await browser?.close();
     await web?.stop();
     await server?.stop();
     await mocks?.close();
     await dirs?.remove();
+    // The built studio runs under the server's Content-Security-Policy (stack.ts records it).
+    expect(csp).toEqual([]);
   });
 
   it("sends a signed-out visitor to sign-in, and signs up into the studio", async () => {

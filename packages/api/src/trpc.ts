@@ -141,14 +141,69 @@ export class InputFieldError extends Error {
 export const INTERNAL_ERROR_MESSAGE =
   "Something went wrong on our side. Please try again; if it keeps happening, contact support.";
 
-type Issue = { path: PropertyKey[]; message: string; code?: string; input?: unknown };
+type Issue = { path: PropertyKey[]; message: string; code?: string; expected?: unknown };
 
-/** One schema problem in plain words, naming its field: "prompt: Describe what to generate." */
-export function describeIssue(issue: Issue): string {
+/** Zod's type names in the words a refusal uses ("prompt: must be text."). */
+const TYPE_WORDS: Record<string, string> = {
+  string: "text",
+  number: "a number",
+  nan: "a number",
+  int: "a whole number",
+  bigint: "a whole number",
+  boolean: "true or false",
+  object: "an object",
+  record: "an object",
+  array: "a list",
+  tuple: "a list",
+  date: "a date",
+  file: "a file",
+};
+
+/** Whether the caller sent anything at `path` (Zod 4 issues no longer carry the input). */
+function sentAt(input: unknown, path: readonly PropertyKey[]): boolean {
+  let value = input;
+  for (const key of path) {
+    if (value === null || typeof value !== "object" || !Object.hasOwn(value, key)) return false;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value !== undefined;
+}
+
+/**
+ * What is wrong with one field, in words: missing → "is required."; the wrong type → "must be
+ * text." (Zod's "Invalid input: expected string, received number" otherwise); a schema's own
+ * message as it is.
+ */
+function issueProblem(issue: Issue, input: unknown): string {
+  if (issue.code !== "invalid_type") return issue.message;
+  if (!sentAt(input, issue.path)) return "is required.";
+  if (!issue.message.startsWith("Invalid input")) return issue.message;
+  const word = TYPE_WORDS[String(issue.expected)];
+  return word ? `must be ${word}.` : issue.message;
+}
+
+/** The same problem as a field error under its field: "Must be text.", "Required." */
+function fieldProblem(issue: Issue, input: unknown): string {
+  const problem = issueProblem(issue, input);
+  if (problem === "is required.") return "Required.";
+  return problem.charAt(0).toUpperCase() + problem.slice(1);
+}
+
+/**
+ * One schema problem in plain words, naming its field: "prompt: Describe what to generate.",
+ * "prompt: must be text.". `input` is what the caller sent (to tell missing from mistyped).
+ */
+export function describeIssue(issue: Issue, input: unknown): string {
   const field = issue.path.length ? issue.path.map(String).join(".") : "input";
-  const message =
-    issue.code === "invalid_type" && issue.input === undefined ? "is required." : issue.message;
-  return `${field}: ${message}`;
+  return `${field}: ${issueProblem(issue, input)}`;
+}
+
+/** Zod's per-field errors, each in the words of `fieldProblem`. */
+export function fieldErrorsOf(error: ZodError, input: unknown) {
+  return z.flattenError(error, (issue) => fieldProblem(issue as Issue, input)) as {
+    formErrors: string[];
+    fieldErrors: Record<string, string[] | undefined>;
+  };
 }
 
 /**
@@ -171,10 +226,11 @@ function safeFieldErrors(
   return safe;
 }
 
-function plainMessage(error: ZodError): string {
+function plainMessage(error: ZodError, input: unknown): string {
   const [first, ...rest] = error.issues;
   if (!first) return "The input is not valid.";
-  return rest.length ? `${describeIssue(first)} (and ${rest.length} more)` : describeIssue(first);
+  const described = describeIssue(first, input);
+  return rest.length ? `${described} (and ${rest.length} more)` : described;
 }
 
 /**
@@ -217,7 +273,7 @@ const t = initTRPC.context<ApiContext>().create({
     ping: { enabled: true, intervalMs: 10_000 },
     client: { reconnectAfterInactivityMs: 25_000 },
   },
-  errorFormatter({ shape, error, path }) {
+  errorFormatter({ shape, error, path, input }) {
     const cause = error.cause;
     if (error.code === "INTERNAL_SERVER_ERROR") {
       // Database and library messages stay on the server (logged once, here).
@@ -229,7 +285,7 @@ const t = initTRPC.context<ApiContext>().create({
     return {
       ...shape,
       // A schema failure says which field and why in words, never a JSON dump of the issues.
-      message: cause instanceof ZodError ? plainMessage(cause) : shape.message,
+      message: cause instanceof ZodError ? plainMessage(cause, input) : shape.message,
       data: {
         ...data,
         // When a TOO_MANY_REQUESTS may be tried again (also sent as Retry-After on its own call).
@@ -242,12 +298,7 @@ const t = initTRPC.context<ApiContext>().create({
             ? (({ formErrors, fieldErrors }) => ({
                 formErrors,
                 fieldErrors: safeFieldErrors(fieldErrors),
-              }))(
-                z.flattenError(cause) as {
-                  formErrors: string[];
-                  fieldErrors: Record<string, string[] | undefined>;
-                },
-              )
+              }))(fieldErrorsOf(cause, input))
             : cause instanceof InputFieldError
               ? { formErrors: [], fieldErrors: safeFieldErrors(cause.fieldErrors) }
               : null,

@@ -238,6 +238,7 @@ export interface Database {
   social_profiles: SocialProfilesTable;
   social_post_requests: SocialPostRequestsTable;
   zernio_uploads: ZernioUploadsTable;
+  media_streams: MediaStreamsTable;
 }
 
 /** One social.schedule call that reached the per-user posting rate check (a sliding window). */
@@ -252,6 +253,14 @@ export interface ZernioUploadsTable {
   asset_id: string;
   public_url: string;
   uploaded_at: GeneratedTimestamp;
+}
+
+/** One open live progress stream (a lease its server process renews; see queries/media-streams). */
+export interface MediaStreamsTable {
+  id: Generated<string>;
+  user_id: string;
+  expires_at: Date;
+  created_at: GeneratedTimestamp;
 }
 
 /**

@@ -52,10 +52,23 @@ export function AuthScreen(props: {
   );
 }
 
-/** Where to go after signing in: the page that sent the user here, if it is one of ours. */
+/**
+ * Where to go after signing in: the page that sent the user here, if it is one of ours. The
+ * value is resolved the way the browser will resolve it (`/\evil.example` and `/\t/evil.example`
+ * are other hosts to a URL parser) and kept only when it stays on this origin; anything else
+ * would also make history.replaceState throw and strand a signed-in user on this page.
+ */
 export function nextPath(): string {
+  const fallback = "/ai-studio";
   const next = new URLSearchParams(location.search).get("next");
-  return next?.startsWith("/") && !next.startsWith("//") ? next : "/ai-studio";
+  if (!next?.startsWith("/")) return fallback;
+  try {
+    const url = new URL(next, location.origin);
+    if (url.origin !== location.origin) return fallback;
+    return `${url.pathname}${url.search}${url.hash}`;
+  } catch {
+    return fallback;
+  }
 }
 
 /** One labelled input of an account form. */

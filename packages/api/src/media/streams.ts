@@ -1,39 +1,67 @@
-import type { MediaEventListener } from "@streamline/db";
+import {
+  claimMediaStream,
+  type MediaEventListener,
+  releaseMediaStream,
+  renewMediaStreams,
+} from "@streamline/db";
 import { TRPCError } from "@trpc/server";
 import type { ApiContext, SessionUser } from "../trpc";
 
 export const DEFAULT_STREAM_LIMITS = { maxPerUser: 20, recheckMs: 30_000 } as const;
 
-// Open streams per user in this process, kept beside the process's one event listener. (Each
-// server process counts its own; a user spread over N processes may hold N × the limit.)
-const openStreams = new WeakMap<MediaEventListener, Map<string, number>>();
+/**
+ * A stream's lease outlives three missed renewals, so a busy event loop never drops a live
+ * stream, and a process that dies frees its users' slots within that time.
+ */
+export const streamLeaseMs = (recheckMs: number) => Math.max(3 * recheckMs, 1_000);
+
+type Leases = { ids: Set<string>; timer?: ReturnType<typeof setInterval> | undefined };
+
+// This process's open stream leases, kept beside its one event listener and renewed together:
+// one UPDATE per re-check interval for all of them, however many streams are open.
+const processLeases = new WeakMap<MediaEventListener, Leases>();
 
 /**
- * Takes one of the user's stream slots, or refuses with TOO_MANY_REQUESTS when all are taken.
- * Returns the release function (call it exactly once, in `finally`).
+ * Takes one of the user's stream slots — counted in the database across every server process —
+ * or refuses with TOO_MANY_REQUESTS when all are taken. Returns the release function (call it
+ * exactly once, in `finally`).
  */
-export function acquireStream(ctx: ApiContext & { user: SessionUser }): () => void {
+export async function acquireStream(ctx: ApiContext & { user: SessionUser }): Promise<() => void> {
   const max = ctx.streams?.maxPerUser ?? DEFAULT_STREAM_LIMITS.maxPerUser;
-  let counts = openStreams.get(ctx.events);
-  if (!counts) {
-    counts = new Map();
-    openStreams.set(ctx.events, counts);
-  }
-  const open = counts.get(ctx.user.id) ?? 0;
-  if (open >= max) {
+  const recheckMs = ctx.streams?.recheckMs ?? DEFAULT_STREAM_LIMITS.recheckMs;
+  const leaseMs = streamLeaseMs(recheckMs);
+  const claim = await claimMediaStream(ctx.db, { userId: ctx.user.id, max, leaseMs });
+  if (!("id" in claim)) {
     throw new TRPCError({
       code: "TOO_MANY_REQUESTS",
-      message: `Too many live progress streams: ${open} are open for your account (limit ${max}). Close a studio tab or an idle client first.`,
+      message: `Too many live progress streams: ${claim.open} are open for your account (limit ${max}, across all of the studio's servers). Close a studio tab or an idle client first.`,
     });
   }
-  counts.set(ctx.user.id, open + 1);
+  let leases = processLeases.get(ctx.events);
+  if (!leases) {
+    leases = { ids: new Set() };
+    processLeases.set(ctx.events, leases);
+  }
+  const own = leases;
+  own.ids.add(claim.id);
+  if (!own.timer) {
+    own.timer = setInterval(() => {
+      // A failed renewal is retried next time; the lease has room for two more.
+      renewMediaStreams(ctx.db, [...own.ids], leaseMs).catch(() => {});
+    }, recheckMs);
+    own.timer.unref?.();
+  }
   let released = false;
   return () => {
     if (released) return;
     released = true;
-    const now = (counts.get(ctx.user.id) ?? 1) - 1;
-    if (now <= 0) counts.delete(ctx.user.id);
-    else counts.set(ctx.user.id, now);
+    own.ids.delete(claim.id);
+    if (own.ids.size === 0 && own.timer) {
+      clearInterval(own.timer);
+      own.timer = undefined;
+    }
+    // Not awaited: the stream is over either way; an undeleted lease expires by itself.
+    releaseMediaStream(ctx.db, claim.id).catch(() => {});
   };
 }
 

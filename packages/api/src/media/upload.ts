@@ -7,9 +7,14 @@ import {
 } from "@streamline/providers";
 import { readStoredObject } from "@streamline/storage";
 import { TRPCError } from "@trpc/server";
-import { z } from "zod";
 import { findUnsafeText } from "../input-safety";
-import { type ApiContext, describeIssue, InputFieldError, type SessionUser } from "../trpc";
+import {
+  type ApiContext,
+  describeIssue,
+  fieldErrorsOf,
+  InputFieldError,
+  type SessionUser,
+} from "../trpc";
 import { storageKeysOf } from "./dto";
 import { type GenerateInput, generateInput } from "./schemas";
 
@@ -67,11 +72,11 @@ export async function parseGenerateFormData(
   }
   const parsed = generateInput.safeParse(json);
   if (!parsed.success) {
-    const { fieldErrors } = z.flattenError(parsed.error);
+    const { fieldErrors } = fieldErrorsOf(parsed.error, json);
     const first = parsed.error.issues[0];
     throw new TRPCError({
       code: "BAD_REQUEST",
-      message: first ? describeIssue(first) : "The input is not valid.",
+      message: first ? describeIssue(first, json) : "The input is not valid.",
       cause: new InputFieldError("Invalid input", fieldErrors as Record<string, string[]>),
     });
   }

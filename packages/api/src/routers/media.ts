@@ -226,7 +226,7 @@ export const mediaRouter = {
     ) {
       throw notFound();
     }
-    const release = acquireStream(ctx);
+    const release = await acquireStream(ctx);
     const caller = callerCheck(ctx);
     const pending: MediaEventRecord[] = [];
     let wake: (() => void) | undefined;

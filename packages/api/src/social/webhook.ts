@@ -47,6 +47,25 @@ type WebhookEvent = {
 
 const text = (value: unknown) => (typeof value === "string" && value ? value : undefined);
 
+/** Zernio's ids are short printable tokens; the database keeps (and indexes) what we take. */
+const MAX_ID_LENGTH = 200;
+
+// Control characters (NUL included: PostgreSQL text cannot hold it) and lone UTF-16 surrogates.
+const UNSAFE_ID =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we refuse
+  /[\u0000-\u001f\u007f]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Why a value taken from the event cannot be kept as an id or name, or undefined when it can. */
+function idProblem(value: string, label: string): string | undefined {
+  if (UNSAFE_ID.test(value)) {
+    return `The event's ${label} holds control characters or broken text.`;
+  }
+  if (value.length > MAX_ID_LENGTH) {
+    return `The event's ${label} is longer than ${MAX_ID_LENGTH} characters.`;
+  }
+  return undefined;
+}
+
 export async function handleZernioWebhook(
   request: { rawBody: Uint8Array; signature: string | undefined },
   deps: ZernioWebhookDeps,
@@ -71,6 +90,11 @@ export async function handleZernioWebhook(
     text(event.data?.post?.id) ??
     text(event.data?.postId) ??
     text(event.postId);
+  const problem =
+    idProblem(id, "id") ??
+    idProblem(name, "event name") ??
+    (postId === undefined ? undefined : idProblem(postId, "post id"));
+  if (problem) return { status: 400, body: { error: problem } };
   if (!(await recordZernioWebhookEvent(deps.db, { id, event: name, postId: postId ?? null }))) {
     return { status: 200, body: { ok: true, duplicate: true } };
   }
