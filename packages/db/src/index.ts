@@ -16,4 +16,5 @@ export * from "./queries/media-assets";
 export * from "./queries/media-events";
 export * from "./queries/scheduled-posts";
 export * from "./queries/social-profiles";
+export * from "./queries/users";
 export * from "./schema";

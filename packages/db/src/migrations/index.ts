@@ -7,6 +7,7 @@ import * as m102 from "./2026_12_01_002_cost_estimates";
 import * as m103 from "./2026_12_01_003_captions_and_posts";
 import * as m110 from "./2026_12_01_010_favourites_search_groups";
 import * as m120 from "./2026_12_01_020_social_profiles";
+import * as m1220 from "./2026_12_07_020_user_foreign_keys";
 
 /**
  * Every migration, by its date-prefixed name. A static record (not a folder scan) so a bundled
@@ -21,6 +22,7 @@ export const migrations: Record<string, Migration> = {
   "2026_12_01_003_captions_and_posts": m103,
   "2026_12_01_010_favourites_search_groups": m110,
   "2026_12_01_020_social_profiles": m120,
+  "2026_12_07_020_user_foreign_keys": m1220,
 };
 
 export const migrationProvider: MigrationProvider = {
