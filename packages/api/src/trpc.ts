@@ -86,6 +86,8 @@ export interface ApiDeps {
   loadReferenceImage(source: ReferenceImageSource): Promise<ReferenceImage>;
   /** Who is calling: the one place authentication lives. */
   resolveUser(request: { headers: Headers }): Promise<SessionUser | null>;
+  /** The signed-in caller's password is right (better-auth); account.delete asks for it. */
+  verifyPassword?: ((headers: Headers, password: string) => Promise<boolean>) | undefined;
   /** The model each provider uses by default per media type (OPENAI_IMAGE_MODEL …). */
   defaultModels: Readonly<Record<ProviderId, Partial<Record<MediaType, string>>>>;
   /** Origins whose pages may make cookie-authenticated mutations (the studio's own). */

@@ -228,6 +228,26 @@ async function withRetryAfter(response: Response): Promise<Response> {
 
 export type Auth = ReturnType<typeof createAuth>;
 
+/**
+ * Checks the signed-in caller's password with better-auth itself (its server-only
+ * `/verify-password` endpoint: the session in `headers`, the credential account's hash). False
+ * for a wrong password or no session; anything else (the database down) is thrown.
+ */
+export async function verifyUserPassword(
+  auth: Auth,
+  headers: Headers,
+  password: string,
+): Promise<boolean> {
+  try {
+    await auth.api.verifyPassword({ body: { password }, headers });
+    return true;
+  } catch (error) {
+    if (error instanceof APIError && (error.statusCode === 400 || error.statusCode === 401))
+      return false;
+    throw error;
+  }
+}
+
 export type AuthenticatedUser = {
   id: string;
   email?: string | undefined;
