@@ -179,7 +179,15 @@ export async function createRuntime(
       }
       return resolveCaller(auth, handle.db, headers);
     },
-    verifyPassword: (headers, password) => verifyUserPassword(auth, headers, password),
+    verifyPassword: ({ headers, email }, password) =>
+      verifyUserPassword(auth, headers, password, {
+        db: handle.db,
+        email,
+        limit: {
+          maxFailures: env.AUTH_ACCOUNT_FAILURES,
+          windowSeconds: env.AUTH_ACCOUNT_WINDOW_MINUTES * 60,
+        },
+      }),
     trustedOrigins: origins,
     streams: {
       maxPerUser: env.MEDIA_MAX_STREAMS_PER_USER,

@@ -96,7 +96,7 @@ const rowsLeft = (server: TestServer, userId: string) =>
 describe.each(testBackends())("account export and deletion on %s", (backend) => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer(backend, ZERNIO_ENV);
+    server = await startTestServer(backend, { ...ZERNIO_ENV, AUTH_ACCOUNT_FAILURES: "3" });
   }, 60_000);
   afterAll(async () => {
     await server?.close();
@@ -167,6 +167,18 @@ describe.each(testBackends())("account export and deletion on %s", (backend) => 
     });
     expect(signIn.status).toBe(401);
   }, 30_000);
+
+  it("guessing the password through account.delete is limited like sign-in", async () => {
+    const gus = await signUp(server, "gus");
+    for (let i = 0; i < 3; i++) {
+      const wrong = await failure(gus.client.account.delete.mutate({ password: `guess-${i}-x1` }));
+      expect(codeOf(wrong)).toBe("BAD_REQUEST");
+    }
+    const limited = await failure(gus.client.account.delete.mutate({ password: PASSWORD }));
+    expect(codeOf(limited)).toBe("TOO_MANY_REQUESTS");
+    expect(limited.message).toMatch(/Too many wrong passwords/);
+    expect((await rowsLeft(server, gus.id)).user).toBe(1);
+  });
 
   it("Zernio down midway: the account stays, and a second attempt finishes the job", async () => {
     const erin = await signUp(server, "erin");

@@ -168,7 +168,8 @@ describe.each(WEB_MODES)("deleting an image and an account in the browser (%s)",
     await dialog.getByLabel("Instagram caption").fill(`${prompt} #gummies`);
     await dialog.getByLabel("Date and time").fill(`${tomorrowIn(BERLIN)}T09:00`);
     const schedule = dialog.getByRole("button", { name: "Schedule", exact: true });
-    await expect.poll(() => schedule.isEnabled()).toBe(true);
+    // social.check runs as the fields change (debounced): Schedule turns on once it passes.
+    await expect.poll(() => schedule.isEnabled(), { timeout: 15_000 }).toBe(true);
     await schedule.click();
     await dialog.waitFor({ state: "detached" });
     await preview()

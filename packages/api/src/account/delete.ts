@@ -39,9 +39,17 @@ async function checkPassword(ctx: Ctx, password: string): Promise<void> {
       message: "Account deletion is not available on this server.",
     });
   }
-  if (!(await ctx.verifyPassword(ctx.headers, password))) {
-    throw fieldError("password", "That password is not right.");
+  const check = await ctx.verifyPassword(
+    { headers: ctx.headers, email: ctx.user.email ?? ctx.user.id },
+    password,
+  );
+  if (check.retryAfterSeconds) {
+    throw new TRPCError({
+      code: "TOO_MANY_REQUESTS",
+      message: `Too many wrong passwords for this account. Try again in ${Math.ceil(check.retryAfterSeconds / 60)} minutes.`,
+    });
   }
+  if (!check.ok) throw fieldError("password", "That password is not right.");
 }
 
 /** Step 1: no generation goes on, no post job sends, and the rows say so before anything else. */
