@@ -155,6 +155,8 @@ export async function createRuntime(
     }
   }
 
+  /** AUTH_DEV_HEADER callers whose user row exists (tests only). */
+  const devUsers = new Set<string>();
   const api: ApiDeps = {
     demo,
     defaultModels,
@@ -174,7 +176,10 @@ export async function createRuntime(
       const devUser = env.AUTH_DEV_HEADER ? headers.get("x-streamline-user")?.trim() : undefined;
       if (devUser && /^[A-Za-z0-9_.@-]{1,100}$/.test(devUser)) {
         // Rows a user owns reference their user row (foreign keys): the test caller gets one.
-        await ensureUserRow(handle.db, devUser);
+        if (!devUsers.has(devUser)) {
+          await ensureUserRow(handle.db, devUser);
+          devUsers.add(devUser);
+        }
         return { id: devUser, method: "api-key" };
       }
       return resolveCaller(auth, handle.db, headers);

@@ -147,6 +147,26 @@ describe.each(testBackends())("deleting an asset with posts on %s", (backend) =>
     expect(await fileStatus(asset.id, resultUrl)).toBe(404);
   }, 40_000);
 
+  it("a post whose asset is deleted while it is being created is withdrawn at Zernio at once", async () => {
+    const asset = await image();
+    zernio.failNext("posts.create", { hang: true, afterHandling: true });
+    const row = await schedule(asset.id, "withdrawn");
+    await until(row.id, ["sending"]);
+    await waitFor(() => zernio.requestsTo("posts.create").length > 0);
+    // Deleted behind the job's back (as account deletion retires every asset first).
+    await server.runtime.handle.db
+      .updateTable("media_assets")
+      .set({ deleted_at: new Date() })
+      .where("id", "=", asset.id)
+      .execute();
+    const done = await until(row.id, ["cancelled"], 20_000);
+    expect(done.error?.code).toBe("MEDIA_DELETED");
+    const created = zernio.requestsTo("posts.create");
+    expect(zernio.requestsTo("posts.delete")).toHaveLength(1);
+    expect(zernio.listPosts().filter((p) => p.status === "scheduled")).toHaveLength(0);
+    expect(created.every((r) => r.requestId === row.id)).toBe(true); // one post, replayed
+  }, 40_000);
+
   it("leaves a published post published (it stays on the networks)", async () => {
     const asset = await image();
     const row = await client().social.schedule.mutate({

@@ -25,7 +25,7 @@ import { isSocialError, type ZernioClient } from "@streamline/social";
 import { TRPCError } from "@trpc/server";
 import { storedKeysOf } from "../media/delete";
 import { fieldError } from "../media/upload";
-import { cancelPendingPosts } from "../social/cancel-posts";
+import { assertNoneInFlight, cancelPendingPosts } from "../social/cancel-posts";
 import { socialErrorToTRPC } from "../social/errors";
 import { profileNameOf } from "../social/profiles";
 import type { ApiContext, SessionUser } from "../trpc";
@@ -109,12 +109,16 @@ async function removeZernioProfile(ctx: Ctx, zernio: ZernioClient): Promise<void
 
 export async function deleteAccount(ctx: Ctx, password: string) {
   await checkPassword(ctx, password);
+  const unsettled = () =>
+    listPostsInStatus(ctx.db, {
+      userId: ctx.user.id,
+      statuses: ["queued", "sending", "scheduled", "publishing"],
+    });
+  // A post in flight refuses before anything changes; then no new send can start (the posting
+  // job sends nothing for a deleted asset), and the rest are cancelled.
+  assertNoneInFlight(await unsettled(), "your account");
   await retireAssets(ctx);
-  const posts = await listPostsInStatus(ctx.db, {
-    userId: ctx.user.id,
-    statuses: ["queued", "sending", "scheduled", "publishing"],
-  });
-  const cancelledPosts = await cancelPendingPosts(ctx, posts, "your account");
+  const cancelledPosts = await cancelPendingPosts(ctx, await unsettled(), "your account");
   const zernio = ctx.social?.zernio;
   if (zernio && !ctx.social?.sharedAccounts) await removeZernioProfile(ctx, zernio);
   const assets = await listAssetStorageOf(ctx.db, ctx.user.id);

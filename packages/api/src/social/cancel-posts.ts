@@ -84,6 +84,11 @@ async function cancelOne(deps: Deps, post: ScheduledPost, what: string): Promise
   await changePost(deps.db, post, cancelledPatch(post), { whereStatus: ["queued", "scheduled"] });
 }
 
+/** Refuses (CONFLICT) when one of `posts` is being sent or published right now. */
+export function assertNoneInFlight(posts: readonly ScheduledPost[], what: string): void {
+  if (posts.some((p) => IN_FLIGHT.has(p.status))) throw inFlightError(what);
+}
+
 /**
  * Cancels every pending post in `posts` (one asset's, or a user's), refusing first — before
  * anything is changed — when one is in flight. `what` names the thing in the refusal ("this image").
@@ -93,7 +98,7 @@ export async function cancelPendingPosts(
   posts: readonly ScheduledPost[],
   what: string,
 ): Promise<number> {
-  if (posts.some((p) => IN_FLIGHT.has(p.status))) throw inFlightError(what);
+  assertNoneInFlight(posts, what);
   let cancelled = 0;
   for (const post of posts) {
     if (!PENDING.has(post.status)) continue;
