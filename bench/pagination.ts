@@ -1,6 +1,6 @@
 // The history grid pages by keyset on (created_at, id). Baseline: OFFSET paging, which reads and
 // discards every earlier row. Target: a deep page costs about what the first page costs.
-import { listMediaAssets } from "@streamline/db";
+import { ensureUserRow, listMediaAssets } from "@streamline/db";
 import { createTestDb } from "@streamline/db/testing";
 import { sql } from "kysely";
 import { medianMs, report } from "./measure";
@@ -10,6 +10,7 @@ export async function paginationBench(): Promise<void> {
   const DEPTH = 19_000;
   const t = await createTestDb("pglite");
   try {
+    await ensureUserRow(t.db, "bench-user"); // assets reference their user (foreign key)
     await sql`
       insert into media_assets (user_id, provider, type, model, prompt, created_at)
       select 'bench-user', 'openai', 'image', 'gpt-image-2', 'prompt ' || g,

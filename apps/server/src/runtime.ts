@@ -4,11 +4,12 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { ApiDeps, SessionUser } from "@streamline/api";
-import { createAuth, resolveCaller } from "@streamline/auth";
+import { createAuth, resolveCaller, verifyUserPassword } from "@streamline/auth";
 import {
   createDb,
   createMediaEventListener,
   type DbHandle,
+  ensureUserRow,
   type MediaAsset,
   migrateToLatest,
   workspaceRoot,
@@ -160,6 +161,8 @@ export async function createRuntime(
     }
   }
 
+  /** AUTH_DEV_HEADER callers whose user row exists (tests only). */
+  const devUsers = new Set<string>();
   const api: ApiDeps = {
     demo,
     defaultModels,
@@ -177,10 +180,25 @@ export async function createRuntime(
       loadReferenceImage(source, { maxBytes: env.MEDIA_REFERENCE_MAX_BYTES }),
     resolveUser: async ({ headers }): Promise<SessionUser | null> => {
       const devUser = env.AUTH_DEV_HEADER ? headers.get("x-streamline-user")?.trim() : undefined;
-      if (devUser && /^[A-Za-z0-9_.@-]{1,100}$/.test(devUser))
+      if (devUser && /^[A-Za-z0-9_.@-]{1,100}$/.test(devUser)) {
+        // Rows a user owns reference their user row (foreign keys): the test caller gets one.
+        if (!devUsers.has(devUser)) {
+          await ensureUserRow(handle.db, devUser);
+          devUsers.add(devUser);
+        }
         return { id: devUser, method: "api-key" };
+      }
       return resolveCaller(auth, handle.db, headers);
     },
+    verifyPassword: ({ headers, email }, password) =>
+      verifyUserPassword(auth, headers, password, {
+        db: handle.db,
+        email,
+        limit: {
+          maxFailures: env.AUTH_ACCOUNT_FAILURES,
+          windowSeconds: env.AUTH_ACCOUNT_WINDOW_MINUTES * 60,
+        },
+      }),
     trustedOrigins: origins,
     streams: {
       maxPerUser: env.MEDIA_MAX_STREAMS_PER_USER,

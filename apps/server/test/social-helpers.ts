@@ -1,6 +1,11 @@
 // Shared set-up for the social suites: finished assets written straight into the database and
 // storage (exact media facts, no generation), the vendor fakes, and small polling helpers.
-import { findSocialProfile, insertMediaAsset, type MediaAsset } from "@streamline/db";
+import {
+  ensureUserRow,
+  findSocialProfile,
+  insertMediaAsset,
+  type MediaAsset,
+} from "@streamline/db";
 import { gradientPng, samplePosterJpeg, sampleVideoMp4 } from "@streamline/providers/testing";
 import { ZERNIO_MOCK_ACCOUNTS, type ZernioFake } from "@streamline/social/testing";
 import { TRPCClientError } from "@trpc/client";
@@ -14,6 +19,7 @@ export async function makeAsset(
   prompt = "Creatine gummies in a gym bag, bright morning light",
 ): Promise<MediaAsset> {
   const { storage } = server.runtime;
+  await ensureUserRow(server.runtime.handle.db, userId);
   if (kind.type === "image") {
     const stored = await storage.putObject({
       body: gradientPng(kind.width, kind.height),

@@ -4,7 +4,7 @@
 // posting job itself) with zero post requests, concurrent first calls making one profile, crash
 // recovery of an abandoned claim, and the ZERNIO_SHARED_ACCOUNTS=1 escape hatch.
 import { randomUUID } from "node:crypto";
-import { findSocialProfile, insertScheduledPostOnce } from "@streamline/db";
+import { ensureUserRow, findSocialProfile, insertScheduledPostOnce } from "@streamline/db";
 import { testBackends } from "@streamline/db/testing";
 import { createOpenAIResponsesMock, OPENAI_MOCK_API_KEY } from "@streamline/providers/testing";
 import {
@@ -239,6 +239,7 @@ describe.each(testBackends())("per-user Zernio profiles on %s", (backend) => {
     const stale = new Date(Date.now() - 60 * 60_000);
     // Crashed before Zernio made anything: the next request takes over and creates it once.
     const early = fresh("crash-early");
+    await ensureUserRow(db, early);
     await db
       .insertInto("social_profiles")
       .values({
@@ -257,6 +258,7 @@ describe.each(testBackends())("per-user Zernio profiles on %s", (backend) => {
 
     // Crashed after Zernio made it, before the id was saved: found by name and adopted, not re-made.
     const late = fresh("crash-late");
+    await ensureUserRow(db, late);
     const made = await server.runtime.social.zernio?.createProfile({
       name: `Streamline user ${late}`,
     });
@@ -271,6 +273,7 @@ describe.each(testBackends())("per-user Zernio profiles on %s", (backend) => {
 
     // A fresh claim (its holder still working) is waited for, never taken over.
     const busy = fresh("busy");
+    await ensureUserRow(db, busy);
     await db
       .insertInto("social_profiles")
       .values({ user_id: busy, claim_key: `claim-${busy}`, claimed_by: "alive" })

@@ -11,6 +11,7 @@ if (location.pathname === "/" || location.pathname.startsWith("/ai-studio")) voi
 const SignInPage = lazy(() => import("./auth/SignInPage"));
 const SignUpPage = lazy(() => import("./auth/SignUpPage"));
 const ApiKeysPage = lazy(() => import("./settings/ApiKeysPage"));
+const AccountPage = lazy(() => import("./settings/AccountPage"));
 
 export function App() {
   return (
@@ -33,6 +34,11 @@ export function App() {
         <Route path="/settings/api-keys">
           <RequireSession path="/settings/api-keys">
             <ApiKeysPage />
+          </RequireSession>
+        </Route>
+        <Route path="/settings/account">
+          <RequireSession path="/settings/account">
+            <AccountPage />
           </RequireSession>
         </Route>
         <Route path="/sign-in" component={SignInPage} />

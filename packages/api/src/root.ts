@@ -1,4 +1,5 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+import { accountRouter } from "./routers/account";
 import { apiKeysRouter } from "./routers/api-keys";
 import { mediaRouter } from "./routers/media";
 import { socialRouter } from "./routers/social";
@@ -8,6 +9,8 @@ export const appRouter = createTRPCRouter({
   health: publicProcedure.query(({ ctx }) => ({ ok: true as const, demo: ctx.demo })),
   /** The caller, or null when signed out. */
   me: publicProcedure.query(({ ctx }) => ctx.user),
+  /** Export and delete the caller's own account (a session only). */
+  account: createTRPCRouter(accountRouter),
   apiKeys: createTRPCRouter(apiKeysRouter),
   media: createTRPCRouter(mediaRouter),
   social: createTRPCRouter(socialRouter),

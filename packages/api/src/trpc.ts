@@ -97,6 +97,16 @@ export interface ApiDeps {
   loadReferenceImage(source: ReferenceImageSource): Promise<ReferenceImage>;
   /** Who is calling: the one place authentication lives. */
   resolveUser(request: { headers: Headers }): Promise<SessionUser | null>;
+  /**
+   * Whether the signed-in caller's password is right (better-auth; wrong ones count against the
+   * per-account sign-in limit, which may refuse for `retryAfterSeconds`). account.delete asks it.
+   */
+  verifyPassword?:
+    | ((
+        request: { headers: Headers; email: string },
+        password: string,
+      ) => Promise<{ ok: boolean; retryAfterSeconds?: number | undefined }>)
+    | undefined;
   /** The model each provider uses by default per media type (OPENAI_IMAGE_MODEL …). */
   defaultModels: Readonly<Record<ProviderId, Partial<Record<MediaType, string>>>>;
   /** Origins whose pages may make cookie-authenticated mutations (the studio's own). */

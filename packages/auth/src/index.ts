@@ -228,6 +228,42 @@ async function withRetryAfter(response: Response): Promise<Response> {
 
 export type Auth = ReturnType<typeof createAuth>;
 
+/** A password check: right, wrong, or refused for now (too many wrong ones for this account). */
+export type PasswordCheck = { ok: true } | { ok: false; retryAfterSeconds?: number | undefined };
+
+/**
+ * Checks the signed-in caller's password with better-auth itself (its server-only
+ * `/verify-password` endpoint: the session in `headers`, the credential account's hash). Wrong
+ * passwords count against the same per-account limit as failed sign-ins (`AUTH_ACCOUNT_FAILURES`
+ * per window), so a stolen session cookie cannot be used to guess the password. Anything but a
+ * refusal (the database down) is thrown.
+ */
+export async function verifyUserPassword(
+  auth: Auth,
+  headers: Headers,
+  password: string,
+  guard: { db: Kysely<Database>; email: string; limit?: Partial<AccountLimit> | undefined },
+): Promise<PasswordCheck> {
+  const key = normalizeEmail(guard.email);
+  const limit: AccountLimit = { ...DEFAULT_ACCOUNT_LIMIT, ...guard.limit };
+  const ticket = await reserveSignInAttempt(guard.db, key, limit);
+  if (!ticket.allowed) return { ok: false, retryAfterSeconds: ticket.retryAfterSeconds };
+  let outcome: "failed" | "succeeded" | "not-checked" = "not-checked";
+  try {
+    await auth.api.verifyPassword({ body: { password }, headers });
+    outcome = "succeeded";
+    return { ok: true };
+  } catch (error) {
+    if (error instanceof APIError && (error.statusCode === 400 || error.statusCode === 401)) {
+      outcome = "failed";
+      return { ok: false };
+    }
+    throw error;
+  } finally {
+    await settleSignInAttempt(guard.db, ticket, outcome, key).catch(() => {});
+  }
+}
+
 export type AuthenticatedUser = {
   id: string;
   email?: string | undefined;

@@ -14,6 +14,7 @@ import {
   listMediaAssets,
   updateMediaAsset,
 } from "./queries/media-assets";
+import { ensureUserRow } from "./queries/users";
 import type { NewMediaAsset } from "./schema";
 import { createTestDb, type TestDb, testBackends } from "./testing";
 
@@ -58,6 +59,8 @@ describe.each(testBackends())("database on %s", (backend) => {
   });
 
   it("inserts, selects and updates an asset with jsonb and timestamps", async () => {
+    // Every asset belongs to a user row (foreign key): the users these tests write for.
+    for (const id of ["user-a", "user-b", "pager", "filters"]) await ensureUserRow(t.db, id);
     const created = await insertMediaAsset(
       t.db,
       asset({ params: { size: "1024x1024", quality: "high" }, metadata: { tags: ["gym"] } }),

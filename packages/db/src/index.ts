@@ -18,5 +18,6 @@ export * from "./queries/media-streams";
 export * from "./queries/scheduled-posts";
 export * from "./queries/social-post-requests";
 export * from "./queries/social-profiles";
+export * from "./queries/users";
 export * from "./queries/zernio-uploads";
 export * from "./schema";

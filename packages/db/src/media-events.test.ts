@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMediaEventListener, type MediaEventListener } from "./listen";
 import { insertMediaAsset } from "./queries/media-assets";
 import { listMediaEventsAfter, publishMediaEvent } from "./queries/media-events";
+import { ensureUserRow } from "./queries/users";
 import { createTestDb, type TestDb, testBackends } from "./testing";
 
 describe.each(testBackends())("media events on %s", (backend) => {
@@ -22,6 +23,7 @@ describe.each(testBackends())("media events on %s", (backend) => {
 
   it("delivers every event of one user in id order under concurrent writers", async () => {
     const userId = `user-${backend}`;
+    await ensureUserRow(t.db, userId);
     const assets = await Promise.all(
       Array.from({ length: 4 }, () =>
         insertMediaAsset(t.db, {

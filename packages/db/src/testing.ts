@@ -6,6 +6,7 @@ import { readFile, rename, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { sql } from "kysely";
 import pg from "pg";
 import { createDb, type DbHandle } from "./client";
 import { migrateToLatest } from "./migrate";
@@ -95,4 +96,32 @@ async function createPostgresTestDb(): Promise<TestDb> {
       }
     },
   };
+}
+
+/** The tables holding a user's rows, by the column naming the user (better-auth's are camelCase). */
+export const USER_OWNED_TABLES = {
+  media_assets: "user_id",
+  media_events: "user_id",
+  caption_requests: "user_id",
+  captions: "user_id",
+  scheduled_posts: "user_id",
+  social_profiles: "user_id",
+  api_keys: "user_id",
+  session: "userId",
+  account: "userId",
+  user: "id",
+} as const;
+
+/** How many rows each table still holds for a user (tests of account deletion and the foreign keys). */
+export async function countUserRows(
+  db: DbHandle["db"],
+  userId: string,
+): Promise<Record<keyof typeof USER_OWNED_TABLES, number>> {
+  const out = {} as Record<keyof typeof USER_OWNED_TABLES, number>;
+  for (const [table, column] of Object.entries(USER_OWNED_TABLES)) {
+    const { rows } = await sql<{ n: string }>`select count(*) as n from ${sql.table(table)}
+      where ${sql.ref(column)} = ${userId}`.execute(db);
+    out[table as keyof typeof USER_OWNED_TABLES] = Number(rows[0]?.n);
+  }
+  return out;
 }

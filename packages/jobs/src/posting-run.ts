@@ -460,6 +460,7 @@ export async function sendPost(
       await failSend(current, error, deps);
       return;
     }
+    if (await withdrawIfAssetDeleted(current, deps)) return;
     await follow(current, deps, renew, signal);
   });
 }
@@ -628,4 +629,33 @@ export async function refreshPost(post: ScheduledPost, deps: PostingDeps): Promi
   const status = await deps.zernio.getPost(post.zernio_post_id);
   const patch = patchFromZernio(post, status);
   return sameState(post, patch) ? post : ((await changePost(deps.db, post, patch)) ?? post);
+}
+
+/**
+ * The asset was deleted (or its account is being deleted) while this post was being created:
+ * Zernio now holds a post of a deleted asset. A scheduled one is deleted there at once and the
+ * row cancelled, so it never publishes; one already publishing cannot be stopped and is followed.
+ */
+async function withdrawIfAssetDeleted(post: ScheduledPost, deps: PostingDeps): Promise<boolean> {
+  const asset = await deps.db
+    .selectFrom("media_assets")
+    .select("deleted_at")
+    .where("id", "=", post.asset_id)
+    .executeTakeFirst();
+  if ((asset && !asset.deleted_at) || post.status !== "scheduled" || !post.zernio_post_id) {
+    return false;
+  }
+  try {
+    await deps.zernio?.deletePost(post.zernio_post_id);
+  } catch (error) {
+    if (!(isSocialError(error) && error.code === "NOT_FOUND")) return false; // followed, retried
+  }
+  await changePost(deps.db, post, {
+    status: "cancelled",
+    completed_at: new Date(),
+    results: post.results.map((r) => ({ ...r, status: "cancelled" })),
+    error_code: "MEDIA_DELETED",
+    error_message: "The asset was deleted while this post was being sent; it was cancelled.",
+  });
+  return true;
 }

@@ -1,7 +1,7 @@
 // Job pickup: a queued job starts within about a second of a worker slot freeing, on both
 // backends, also when more jobs are queued than there are slots (pg-boss's NOTIFY backstop alone
 // would leave them waiting 30 s).
-import { findMediaAsset, insertMediaAsset } from "@streamline/db";
+import { ensureUserRow, findMediaAsset, insertMediaAsset } from "@streamline/db";
 import { createTestDb, type TestDb, testBackends } from "@streamline/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { retryPlan } from "./generation";
@@ -78,6 +78,7 @@ describe.each(testBackends())("abandoned generation jobs on %s", (backend) => {
   });
 
   it("marks the asset failed, its provider job resumable, once the retries run out", async () => {
+    await ensureUserRow(db.db, "dead-letter-user");
     const asset = await insertMediaAsset(db.db, {
       user_id: "dead-letter-user",
       provider: "openai",

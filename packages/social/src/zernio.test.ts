@@ -138,6 +138,35 @@ describe("accounts", () => {
     expect((await zernio.listAccounts()).length).toBeGreaterThan(mine.length);
   });
 
+  it("deletes a profile only once its connected accounts are disconnected (Zernio's rule)", async () => {
+    const zernio = client();
+    const profile = await zernio.createProfile({ name: "Streamline user leaving" });
+    const url = await zernio.connectUrl({
+      platform: "instagram",
+      profileId: profile.id,
+      redirectUrl: "https://studio.example/ai-studio",
+    });
+    const { account } = fake.completeConnection(url);
+    const refused = await zernio.deleteProfile(profile.id).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(SocialError);
+    expect((refused as SocialError).code).toBe("VALIDATION");
+    expect(fake.profiles.has(profile.id)).toBe(true);
+
+    await zernio.deleteAccount(account._id);
+    expect(fake.requestsTo("accounts.delete")[0]).toMatchObject({
+      method: "DELETE",
+      path: `/v1/accounts/${account._id}`,
+    });
+    await zernio.deleteProfile(profile.id);
+    expect(fake.requestsTo("profiles.delete").at(-1)?.path).toBe(`/v1/profiles/${profile.id}`);
+    expect(fake.profiles.has(profile.id)).toBe(false);
+    // Repeating either is a 404 (NOT_FOUND), which callers take as done.
+    const again = await zernio.deleteAccount(account._id).catch((e: unknown) => e);
+    expect((again as SocialError).code).toBe("NOT_FOUND");
+    const gone = await zernio.deleteProfile(profile.id).catch((e: unknown) => e);
+    expect((gone as SocialError).code).toBe("NOT_FOUND");
+  });
+
   it("pages only with page and limit together", async () => {
     const zernio = client();
     const page = await zernio.listAccounts({ page: 1, limit: 2 });

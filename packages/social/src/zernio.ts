@@ -100,6 +100,16 @@ export interface ZernioClient {
   listProfiles(options?: { name?: string; signal?: AbortSignal }): Promise<SocialProfile[]>;
   /** GET /v1/connect/{platform}: the URL to send the user to; the account lands in `profileId`. */
   connectUrl(input: ConnectUrlInput): Promise<string>;
+  /**
+   * DELETE /v1/accounts/{id}: disconnects and removes the account. Zernio answers 404 when it is
+   * already disconnected (a SocialError NOT_FOUND: callers treat it as done).
+   */
+  deleteAccount(accountId: string, options?: { signal?: AbortSignal }): Promise<void>;
+  /**
+   * DELETE /v1/profiles/{id}: refused (400) while the profile has active connected accounts —
+   * disconnect them first (deleteAccount). 404 when it is already gone.
+   */
+  deleteProfile(profileId: string, options?: { signal?: AbortSignal }): Promise<void>;
   uploadMedia(upload: MediaUpload): Promise<UploadedMedia>;
   createPost(input: CreatePostInput): Promise<CreatedPost>;
   getPost(postId: string, options?: { signal?: AbortSignal }): Promise<PostStatus>;
@@ -191,9 +201,11 @@ export function createZernio(settings: ZernioSettings): ZernioClient {
     (options: Record<string, unknown>) => Promise<{ data?: unknown }>
   >;
   const accounts = sdk.accounts as unknown as {
+    deleteAccount(options: Record<string, unknown>): Promise<{ data?: unknown }>;
     listAccounts(options: Record<string, unknown>): Promise<{ data?: ListAccountsResponse }>;
   };
   const profiles = sdk.profiles as unknown as {
+    deleteProfile(options: Record<string, unknown>): Promise<{ data?: unknown }>;
     createProfile(options: Record<string, unknown>): Promise<{ data?: CreateProfileResponse }>;
     listProfiles(options: Record<string, unknown>): Promise<{ data?: ListProfilesResponse }>;
   };
@@ -293,6 +305,23 @@ export function createZernio(settings: ZernioSettings): ZernioClient {
         throw new SocialError("ZERNIO_ERROR", "Zernio answered the connect request without a URL");
       }
       return data.authUrl;
+    },
+
+    // Deleting the same id twice leaves the same state (the second answers 404): safe to re-send.
+    async deleteAccount(accountId, options = {}) {
+      await call<unknown>(
+        "disconnecting an account",
+        (a) => accounts.deleteAccount({ path: { accountId }, fetch: a.fetch }),
+        { signal: options.signal, resendAfterNoAnswer: true },
+      );
+    },
+
+    async deleteProfile(profileId, options = {}) {
+      await call<unknown>(
+        "deleting a profile",
+        (a) => profiles.deleteProfile({ path: { profileId }, fetch: a.fetch }),
+        { signal: options.signal, resendAfterNoAnswer: true },
+      );
     },
 
     async uploadMedia(upload) {

@@ -106,6 +106,18 @@ export function UserMenu() {
             <a
               role="menuitem"
               className="menu-item"
+              href="/settings/account"
+              onClick={(event) => {
+                event.preventDefault();
+                setOpen(false);
+                navigate("/settings/account");
+              }}
+            >
+              Account and data
+            </a>
+            <a
+              role="menuitem"
+              className="menu-item"
               href="/settings/api-keys"
               onClick={(event) => {
                 event.preventDefault();

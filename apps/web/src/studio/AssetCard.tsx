@@ -16,6 +16,7 @@ import { PostAction, PostStatusChips, SocialNext } from "../social/SocialActions
 import { type MediaAsset, trpc } from "../trpc";
 import { lightbox } from "./actions";
 import { ConfirmDialog } from "./ConfirmDialog";
+import { DeleteAssetDialog } from "./DeleteAssetDialog";
 import { ProgressBar } from "./ProgressBar";
 import { progressStore, useAssetState } from "./progress";
 import { IterateActions, StarButton } from "./ResultActions";
@@ -44,7 +45,7 @@ export function AssetCard(props: {
     void utils.media.list.invalidate();
   };
   const remove = trpc.media.delete.useMutation({
-    onSuccess({ id }) {
+    onSuccess({ id, cancelledPosts }) {
       setConfirming(null);
       // Gone from every loaded page at once; the refetch confirms it.
       queryClient.setQueriesData<ListPages>({ queryKey: getQueryKey(trpc.media.list) }, (data) =>
@@ -58,7 +59,13 @@ export function AssetCard(props: {
       void utils.media.list.invalidate();
       queryClient.removeQueries({ queryKey: getQueryKey(trpc.media.byId, { id }) });
       props.onDeleted?.(id);
-      toast.success("Deleted");
+      // Its scheduled posts were cancelled: the chips and the queue say so.
+      void utils.social.posts.invalidate();
+      toast.success(
+        cancelledPosts
+          ? `Deleted; ${cancelledPosts === 1 ? "its scheduled post was" : `${cancelledPosts} scheduled posts were`} cancelled`
+          : "Deleted",
+      );
     },
     onError: (error) => toastApiError(error),
   });
@@ -286,16 +293,13 @@ export function AssetCard(props: {
         {done && variant === "preview" && <SocialNext asset={asset} variant={variant} />}
         <PostStatusChips asset={asset} variant={variant} />
       </div>
-      <ConfirmDialog
+      <DeleteAssetDialog
+        asset={asset}
         open={confirming === "delete"}
-        title={`Delete this ${kind.toLowerCase()}?`}
-        confirmLabel={remove.isPending ? "Deleting…" : "Delete"}
         busy={remove.isPending}
         onConfirm={() => remove.mutate({ id: asset.id })}
         onCancel={() => setConfirming(null)}
-      >
-        <p>The file is removed from storage. This cannot be undone.</p>
-      </ConfirmDialog>
+      />
       <ConfirmDialog
         open={confirming === "retry"}
         title="Start a new generation?"

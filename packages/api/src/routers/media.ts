@@ -18,7 +18,8 @@ import {
   socialFormatsFor,
 } from "@streamline/providers";
 import { TRPCError, type TRPCRouterRecord, tracked } from "@trpc/server";
-import { storageKeysOf, toMediaAssetDto } from "../media/dto";
+import { assetDeleteImpact, deleteAsset } from "../media/delete";
+import { toMediaAssetDto } from "../media/dto";
 import { generateMedia, retryMedia } from "../media/generate";
 import { mediaUsage } from "../media/quota";
 import {
@@ -181,34 +182,21 @@ export const mediaRouter = {
       toMediaAssetDto(await retryMedia(ctx, input.id), ctx.storage),
     ),
 
-  /** Soft delete: the row stays for audit (and the spend cap); its stored files are removed. */
-  delete: protectedProcedure.input(assetIdInput).mutation(async ({ ctx, input }) => {
-    const asset = await findMediaAsset(ctx.db, { id: input.id, userId: ctx.user.id });
-    if (!asset) throw notFound();
-    const active = !TERMINAL_STATUSES.includes(asset.status);
-    await changeAsset(
-      ctx.db,
-      asset,
-      {
-        deleted_at: new Date(),
-        ...(active ? { status: "canceled" as const, completed_at: new Date() } : {}),
-      },
-      {
-        kind: "status",
-        status: active ? "canceled" : asset.status,
-        phase: "done",
-        progress: asset.progress,
-        estimated: false,
-      },
-    );
-    const keys = storageKeysOf(asset);
-    await Promise.all(
-      [keys.resultKey, keys.thumbnailKey, keys.referenceKey]
-        .filter((key): key is string => Boolean(key))
-        .map((key) => ctx.storage.deleteObject(key).catch(() => {})),
-    );
-    return { id: asset.id, deleted: true as const };
-  }),
+  /**
+   * What deleting would do to the asset's posts (the dialog says it): scheduled ones are cancelled,
+   * in-flight ones block the delete, published ones stay on the networks.
+   */
+  deleteImpact: protectedProcedure
+    .input(assetIdInput)
+    .query(({ ctx, input }) => assetDeleteImpact(ctx, input.id)),
+
+  /**
+   * Soft delete: the row stays for audit (and the spend cap); its stored files are removed, and its
+   * posts that have not gone out are cancelled (at Zernio too) first. See media/delete.ts.
+   */
+  delete: protectedProcedure
+    .input(assetIdInput)
+    .mutation(({ ctx, input }) => deleteAsset(ctx, input.id)),
 
   /**
    * Live progress: status changes, progress %, results and errors of the user's assets (or one).

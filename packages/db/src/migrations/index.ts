@@ -8,8 +8,10 @@ import * as m103 from "./2026_12_01_003_captions_and_posts";
 import * as m110 from "./2026_12_01_010_favourites_search_groups";
 import * as m120 from "./2026_12_01_020_social_profiles";
 import * as m1210 from "./2026_12_07_010_caption_spend";
+import * as m1220 from "./2026_12_07_020_user_foreign_keys";
 import * as m1230 from "./2026_12_07_030_posting_rate_and_uploads";
 import * as m1240 from "./2026_12_07_040_media_streams";
+import * as m1250 from "./2026_12_07_050_owned_rows_of_new_tables";
 
 /**
  * Every migration, by its date-prefixed name. A static record (not a folder scan) so a bundled
@@ -25,8 +27,10 @@ export const migrations: Record<string, Migration> = {
   "2026_12_01_010_favourites_search_groups": m110,
   "2026_12_01_020_social_profiles": m120,
   "2026_12_07_010_caption_spend": m1210,
+  "2026_12_07_020_user_foreign_keys": m1220,
   "2026_12_07_030_posting_rate_and_uploads": m1230,
   "2026_12_07_040_media_streams": m1240,
+  "2026_12_07_050_owned_rows_of_new_tables": m1250,
 };
 
 export const migrationProvider: MigrationProvider = {

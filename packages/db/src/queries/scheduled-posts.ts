@@ -121,3 +121,20 @@ export async function recordZernioWebhookEvent(
     .executeTakeFirst();
   return inserted !== undefined;
 }
+
+/**
+ * Every post of a user (one asset's, when given) in one of `statuses`, oldest first, with no page
+ * limit: deleting an asset or an account must see all of them.
+ */
+export async function listPostsInStatus(
+  db: Executor,
+  where: { userId: string; assetId?: string | undefined; statuses: readonly ScheduledPostStatus[] },
+): Promise<ScheduledPost[]> {
+  let query = db
+    .selectFrom("scheduled_posts")
+    .selectAll()
+    .where("user_id", "=", where.userId)
+    .where("status", "in", [...where.statuses]);
+  if (where.assetId) query = query.where("asset_id", "=", where.assetId);
+  return query.orderBy("created_at", "asc").orderBy("id", "asc").execute();
+}

@@ -121,7 +121,9 @@ export type AccountsRouteName =
   | "accounts.list"
   | "profiles.list"
   | "profiles.create"
-  | "connect.url";
+  | "connect.url"
+  | "accounts.delete"
+  | "profiles.delete";
 
 type Handle = (request: Request, params: Record<string, string>) => Promise<Response> | Response;
 type Resolver = (info: {
@@ -272,6 +274,50 @@ export function createAccountsFake(options: AccountsFakeOptions) {
           });
         }
         return HttpResponse.json({ accounts: list, hasAnalyticsAccess: false });
+      }),
+    ),
+
+    // @zernio/node deleteAccount: "Disconnects and removes a connected account. Repeating the call
+    // for an account already disconnected returns 404."
+    http.delete(
+      `${baseURL}/v1/accounts/:accountId`,
+      route("accounts.delete", (_request, params) => {
+        const account = accounts.get(params.accountId ?? "");
+        if (!account) {
+          throw new ZernioFakeRefusal(404, { error: "Account not found", type: "not_found" });
+        }
+        accounts.delete(account._id);
+        return HttpResponse.json({ message: "Account disconnected successfully" });
+      }),
+    ),
+
+    // @zernio/node deleteProfile: "Active connected accounts block deletion (returns 400) -
+    // disconnect them first. Any remaining disconnected accounts … are moved to another of your
+    // profiles (a new one is created only if needed), never deleted."
+    http.delete(
+      `${baseURL}/v1/profiles/:profileId`,
+      route("profiles.delete", (_request, params) => {
+        // Never adopted (demo): a profile deleted once answers 404 like Zernio's.
+        const profile = profiles.get(params.profileId ?? "");
+        if (!profile) {
+          throw new ZernioFakeRefusal(404, { error: "Profile not found", type: "not_found" });
+        }
+        const held = [...accounts.values()].filter((a) => a.profileId === profile._id);
+        if (held.some((a) => a.isActive)) {
+          throw new ZernioFakeRefusal(400, {
+            error: "Profile has connected accounts. Disconnect them before deleting the profile.",
+            type: "invalid_request_error",
+          });
+        }
+        if (profile.isDefault) {
+          throw new ZernioFakeRefusal(400, {
+            error: "The default profile cannot be deleted",
+            type: "invalid_request_error",
+          });
+        }
+        for (const a of held) a.profileId = ZERNIO_MOCK_PROFILE_ID;
+        profiles.delete(profile._id);
+        return HttpResponse.json({ message: "Profile deleted successfully" });
       }),
     ),
 

@@ -1,0 +1,274 @@
+// Deleting things in Debian's Chromium against the real server, the provider mocks and the Zernio
+// fake over loopback (per-user Zernio profiles): an image with a scheduled post is deleted — the
+// dialog says its post is cancelled and published ones stay, and Zernio's post is gone; then the
+// account page exports the data as JSON and deletes the account with the password — the files
+// 404, the API key is refused, the scheduled post is cancelled and the Zernio profile deleted.
+// axe runs on each dialog and the account page. Screenshots under e2e-artifacts/account-<mode>/.
+import { existsSync } from "node:fs";
+import { mkdir, readFile, rm } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { startMockProviderServer } from "@streamline/providers/testing";
+import { createZernioFake } from "@streamline/social/testing";
+import type { RequestHandler } from "msw";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { auditPage } from "./audit";
+import {
+  CHROMIUM,
+  freePort,
+  launchChromium,
+  makeDataDirs,
+  type ServerRun,
+  type StudioWeb,
+  serverEnv,
+  startProviderMocks,
+  startStudio,
+  WEB_MODES,
+} from "./stack";
+
+const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../e2e-artifacts");
+const PASSWORD = "gummies4ever";
+const BERLIN = "Europe/Berlin";
+
+function tomorrowIn(zone: string): string {
+  return new Intl.DateTimeFormat("en-CA", {
+    timeZone: zone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).format(new Date(Date.now() + 86_400_000));
+}
+
+/** The Zernio fake on loopback (its API and its presigned uploads), per-user profiles. */
+async function startZernio() {
+  const apiHandlers: RequestHandler[] = [];
+  const uploadHandlers: RequestHandler[] = [];
+  const api = await startMockProviderServer(apiHandlers);
+  const uploads = await startMockProviderServer(uploadHandlers);
+  const fake = createZernioFake({ baseURL: api.url, uploadOrigin: uploads.url });
+  apiHandlers.push(...fake.handlers);
+  uploadHandlers.push(...fake.handlers);
+  return {
+    fake,
+    env: { ZERNIO_API_KEY: fake.apiKey, ZERNIO_BASE_URL: api.url },
+    close: async () => {
+      await api.close();
+      await uploads.close();
+    },
+  };
+}
+
+/** A tRPC call from the signed-in page (its cookie, its origin), answering the data. */
+async function trpcFromPage(page: Page, procedure: string, input?: unknown): Promise<unknown> {
+  return page.evaluate(
+    async ({ procedure, input }) => {
+      const response = await fetch(`/trpc/${procedure}`, {
+        method: input === undefined ? "GET" : "POST",
+        headers: { "content-type": "application/json" },
+        ...(input === undefined ? {} : { body: JSON.stringify({ json: input }) }),
+      });
+      const body = (await response.json()) as { result?: { data?: { json?: unknown } } };
+      return body.result?.data?.json;
+    },
+    { procedure, input },
+  );
+}
+
+describe.each(WEB_MODES)("deleting an image and an account in the browser (%s)", (mode) => {
+  let mocks: Awaited<ReturnType<typeof startProviderMocks>>;
+  let zernio: Awaited<ReturnType<typeof startZernio>>;
+  let dirs: Awaited<ReturnType<typeof makeDataDirs>>;
+  let server: ServerRun;
+  let web: StudioWeb;
+  let browser: Browser;
+  let page: Page;
+  const artifacts = path.join(ARTIFACTS, `account-${mode}`);
+  const audited = { runs: 0, states: 0 };
+  const audit = (state: string) => auditPage(page, state, audited);
+  let step = 0;
+  const shot = async (name: string) => {
+    await page.waitForTimeout(300);
+    await page.screenshot({
+      path: path.join(artifacts, `${String(++step).padStart(2, "0")}-${name}.png`),
+      fullPage: true,
+    });
+  };
+  const preview = () => page.getByRole("region", { name: "Preview" });
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM} (set CHROMIUM_PATH).`);
+    await rm(artifacts, { recursive: true, force: true });
+    await mkdir(artifacts, { recursive: true });
+    mocks = await startProviderMocks({ imageDelayMs: 300 });
+    zernio = await startZernio();
+    dirs = await makeDataDirs();
+    const webPort = await freePort();
+    const env = {
+      ...serverEnv(mocks, dirs, `http://127.0.0.1:${webPort}`),
+      ...zernio.env,
+      POST_POLL_MIN_MS: "200",
+      POST_POLL_MAX_MS: "500",
+      ZERNIO_RETRY_MIN_DELAY_MS: "5",
+    };
+    ({ server, web } = await startStudio(mode, env, dirs, webPort));
+    browser = await launchChromium();
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      reducedMotion: "reduce",
+      timezoneId: BERLIN,
+      acceptDownloads: true,
+    });
+    page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+
+    // Sign up, then put one of the fake's accounts into this user's own Zernio profile.
+    await page.goto(`${web.url}/`);
+    await page.waitForURL(/\/sign-in/);
+    await page.getByRole("link", { name: "Create an account" }).click();
+    await page.getByLabel("Name").fill("Ada Leaving");
+    await page.getByLabel("Email").fill(`leaving-${mode}@example.com`);
+    await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+    await page.getByRole("button", { name: "Create account" }).click();
+    await page.waitForURL(/\/ai-studio$/);
+    await trpcFromPage(page, "social.accounts"); // makes the profile
+    const profile = [...zernio.fake.profiles.values()].find((p) =>
+      p.name.startsWith("Streamline user "),
+    );
+    if (!profile) throw new Error("the user's Zernio profile was not created");
+    zernio.fake.moveAccounts(profile._id, ["acc_instagram_1"]);
+  }, 240_000);
+
+  afterAll(async () => {
+    console.log(`[e2e account ${mode}] axe: ${audited.states} states, ${audited.runs} runs`);
+    await browser?.close();
+    await web?.stop();
+    await server?.stop();
+    await zernio?.close();
+    await mocks?.close();
+    await dirs?.remove();
+  });
+
+  /** Generates an image and schedules it to Instagram for tomorrow 09:00 Berlin. */
+  async function imageScheduledTomorrow(prompt: string) {
+    const trigger = page.getByRole("button", { name: /^Model\b/ });
+    if ((await trigger.getAttribute("aria-expanded")) !== "true") await trigger.click();
+    const models = page.getByRole("group", { name: "Choose a model" });
+    await models.getByRole("button", { name: /^GPT Image 2 OpenAI/ }).click();
+    await models.waitFor({ state: "detached" });
+    await page.getByLabel("Describe your product / scene").fill(prompt);
+    await page.getByRole("button", { name: "Generate Media" }).click();
+    const image = preview().locator('img[src^="/media/image/"]');
+    await image.waitFor({ timeout: 30_000 });
+    const before = zernio.fake.requestsTo("posts.create").length;
+    await preview().getByRole("button", { name: "Schedule Post" }).click();
+    const dialog = page.getByRole("dialog", { name: "Schedule post" });
+    await dialog.waitFor();
+    await dialog.getByRole("checkbox", { name: /^Instagram @streamline\.studio/ }).check();
+    await dialog.getByLabel("Instagram caption").fill(`${prompt} #gummies`);
+    await dialog.getByLabel("Date and time").fill(`${tomorrowIn(BERLIN)}T09:00`);
+    const schedule = dialog.getByRole("button", { name: "Schedule", exact: true });
+    // social.check runs as the fields change (debounced): Schedule turns on once it passes.
+    await expect.poll(() => schedule.isEnabled(), { timeout: 15_000 }).toBe(true);
+    await schedule.click();
+    await dialog.waitFor({ state: "detached" });
+    await preview()
+      .getByText(/Scheduled for/)
+      .first()
+      .waitFor({ timeout: 20_000 });
+    await expect
+      .poll(() => zernio.fake.requestsTo("posts.create").length, { timeout: 20_000 })
+      .toBe(before + 1);
+    const scheduled = zernio.fake.listPosts().filter((p) => p.status === "scheduled");
+    return { src: (await image.getAttribute("src")) as string, scheduled };
+  }
+
+  it("deletes an image with a scheduled post: the dialog says so, and Zernio's post is cancelled", async () => {
+    const { src, scheduled } = await imageScheduledTomorrow("Gummies to delete, scheduled");
+    expect(scheduled).toHaveLength(1);
+    await preview().getByRole("button", { name: "Delete" }).click();
+    const dialog = page.getByRole("dialog", { name: "Delete this image?" });
+    await dialog.waitFor();
+    await dialog.getByText("1 post scheduled: cancelled by this delete.").waitFor();
+    const text = await dialog.textContent();
+    expect(text).toContain("cancelled, at Zernio too, so they are never published");
+    expect(text).toContain("Posts already published stay on the networks");
+    await audit("delete image dialog");
+    await shot("delete-image-dialog");
+    await dialog.getByRole("button", { name: "Delete", exact: true }).click();
+    await page.getByText("Deleted; its scheduled post was cancelled").waitFor();
+    // The fake's paths are relative to its base URL (here the loopback root).
+    expect(zernio.fake.requestsTo("posts.delete").map((r) => r.path)).toEqual([
+      expect.stringMatching(new RegExp(`v1/posts/${scheduled[0]?._id}$`)),
+    ]);
+    expect(zernio.fake.listPosts().filter((p) => p.status === "scheduled")).toHaveLength(0);
+    expect((await fetch(`${web.url}${src}`)).status).toBe(404);
+    await shot("image-deleted");
+  });
+
+  it("exports the data, then deletes the account with the password: files 404, key refused, post cancelled", async () => {
+    const prompt = "Gummies that leave with the account";
+    const { src, scheduled } = await imageScheduledTomorrow(prompt);
+    expect(scheduled).toHaveLength(1);
+    const created = (await trpcFromPage(page, "apiKeys.create", { name: "e2e" })) as {
+      key: string;
+    };
+    const withKey = () =>
+      fetch(
+        `${web.url}/trpc/media.list?input=${encodeURIComponent(JSON.stringify({ json: {} }))}`,
+        {
+          headers: { authorization: `Bearer ${created.key}` },
+        },
+      );
+    expect((await withKey()).status).toBe(200);
+    expect((await fetch(`${web.url}${src}`)).status).toBe(200);
+
+    // The account menu → Account and data.
+    await page.getByRole("button", { name: /Ada Leaving/ }).click();
+    await page.getByRole("menuitem", { name: "Account and data" }).click();
+    await page.waitForURL(/\/settings\/account$/);
+    await page.getByRole("heading", { name: "Account", level: 1 }).waitFor();
+    await audit("account page");
+    await shot("account-page");
+
+    // Export: a JSON file with the assets' metadata and captions.
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Export data" }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^streamline-export-\d{4}-\d{2}-\d{2}\.json$/);
+    const exported = JSON.parse(await readFile((await download.path()) as string, "utf8"));
+    expect(exported.format).toBe("streamline-account-export/1");
+    expect(exported.assets.map((a: { prompt: string }) => a.prompt)).toContain(prompt);
+    expect(exported.captions.map((c: { text: string }) => c.text)).toContain(`${prompt} #gummies`);
+
+    // Delete: the dialog asks for the password; a wrong one is refused in words.
+    await page.getByRole("button", { name: "Delete account…" }).click();
+    const dialog = page.getByRole("dialog", { name: "Delete your account?" });
+    await dialog.waitFor();
+    await audit("delete account dialog");
+    await dialog.getByLabel("Password").fill("not-my-password-1");
+    await dialog.getByRole("button", { name: "Delete my account" }).click();
+    await dialog.getByText("That password is not right.").waitFor();
+    await shot("delete-account-wrong-password");
+    await dialog.getByLabel("Password").fill(PASSWORD);
+    await dialog.getByRole("button", { name: "Delete my account" }).click();
+    await page.waitForURL(/\/sign-in/);
+    await page.getByText("Your account was deleted.").waitFor();
+    await shot("account-deleted");
+
+    expect((await fetch(`${web.url}${src}`)).status).toBe(404);
+    expect((await withKey()).status).toBe(401);
+    expect(zernio.fake.requestsTo("posts.delete").map((r) => r.path)).toContainEqual(
+      expect.stringMatching(new RegExp(`v1/posts/${scheduled[0]?._id}$`)),
+    );
+    expect(zernio.fake.listPosts().filter((p) => p.status === "scheduled")).toHaveLength(0);
+    expect(zernio.fake.requestsTo("accounts.delete").map((r) => r.path)).toEqual([
+      expect.stringMatching(/v1\/accounts\/acc_instagram_1$/),
+    ]);
+    expect(zernio.fake.requestsTo("profiles.delete")).toHaveLength(1);
+    // Signed out for good: the studio sends the browser back to sign-in.
+    await page.goto(`${web.url}/ai-studio`);
+    await page.waitForURL(/\/sign-in/);
+  });
+});
