@@ -2,6 +2,7 @@
 // A create has its own, longer timeout (a high-quality image may take minutes to answer), so without
 // this a hung image create would run 5 minutes although the image was promised to end within 2.
 import { MediaGenError } from "./errors";
+import { settleOnAbort } from "./timeouts";
 import type { GenerationInput, MediaModel, StartedOperation } from "./types";
 
 /**
@@ -33,7 +34,11 @@ export async function startWithinDeadline(
     Math.max(0, options.deadline - Date.now()),
   );
   try {
-    return await model.start({ ...input, signal: controller.signal });
+    // Settled by the deadline even if the adapter's request never hears the abort.
+    return await settleOnAbort(
+      model.start({ ...input, signal: controller.signal }),
+      controller.signal,
+    );
   } catch (error) {
     if (parent?.aborted) throw parent.reason;
     // Whatever the adapter made of the abort, what ended the create is the deadline.

@@ -122,6 +122,40 @@ const SHAPES: Shape[] = [
   },
 ];
 
+// A short timeout only on the kind of call a test makes hang: there the timeout is what ends the
+// call, and what the test checks. Every other call answers (or drops) on its own, but the mock's
+// answer takes real work (an image is drawn and encoded), which on a loaded machine can outlast
+// 150 ms: a partial create then ends TIMEOUT — correctly, it got no answer in time — and the case
+// no longer checks what it names. Those calls get a timeout they only miss when something hangs.
+type Call = "create" | "status" | "download";
+const HANG_TIMEOUT_MS = common.timeouts.statusMs;
+const ANSWER_TIMEOUT_MS = 10_000;
+const bounded = new Map<string, MediaModel>();
+/** The shape's model with a short timeout only on `hangs` (the kind of call the fault hangs). */
+function withTimeouts(shape: Shape, hangs: Call | undefined): Shape {
+  const key = `${shape.name}|${hangs}`;
+  let model = bounded.get(key);
+  if (!model) {
+    const ms = (call: Call) => (call === hangs ? HANG_TIMEOUT_MS : ANSWER_TIMEOUT_MS);
+    const settings = {
+      ...common,
+      timeouts: {
+        createMs: { image: ms("create"), video: ms("create") },
+        statusMs: ms("status"),
+        downloadIdleMs: ms("download"),
+      },
+    };
+    const provider =
+      shape.model.provider === "openai"
+        ? createOpenAI({ ...settings, apiKey: OPENAI_MOCK_API_KEY, baseURL: OPENAI_URL })
+        : createGoogle({ ...settings, apiKey: GOOGLE_MOCK_API_KEY, baseURL: GOOGLE_URL });
+    model = provider.model(spec(shape.model.id));
+    bounded.set(key, model);
+  }
+  return { ...shape, model };
+}
+const hanging = (name: MockFaultName, call: Call) => (name === "hang" ? call : undefined);
+
 const isOpenAI = (route: Route): route is OpenAIMockRoute =>
   route.startsWith("images.") || route.startsWith("videos.");
 function inject(route: Route, name: MockFaultName, times: number) {
@@ -201,7 +235,7 @@ describe.each(SHAPES)("$name under faults", (shape) => {
     "create: %s on every attempt ends with the right code, never re-sent after a lost answer",
     async (name) => {
       inject(shape.create, name, 3);
-      const { error } = await outcome(shape);
+      const { error } = await outcome(withTimeouts(shape, hanging(name, "create")));
       const expected = CREATE_OUTCOME[name];
       expect(error).toMatchObject({ code: expected.code });
       expect(requestsTo(shape.create)).toBe(expected.resent ? 3 : 1);
@@ -216,7 +250,7 @@ describe.each(SHAPES)("$name under faults", (shape) => {
     "create: one %s is retried and the generation succeeds",
     async (name) => {
       inject(shape.create, name, 1);
-      const { result, error } = await outcome(shape);
+      const { result, error } = await outcome(withTimeouts(shape, undefined));
       expect(error).toBeUndefined();
       expectedBytes(result?.bytes ?? 0);
       expect(requestsTo(shape.create)).toBe(2);
@@ -229,7 +263,7 @@ describe.each(SHAPES)("$name under faults", (shape) => {
 
   it.each(FAULTS)("poll: %s on three attempts in a row never ends the live job", async (name) => {
     inject(status, name, 3);
-    const { result, error } = await outcome(shape);
+    const { result, error } = await outcome(withTimeouts(shape, hanging(name, "status")));
     expect(error).toBeUndefined();
     expectedBytes(result?.bytes ?? 0);
     expect(requestsTo(shape.create)).toBe(1);
@@ -241,7 +275,7 @@ describe.each(SHAPES)("$name under faults", (shape) => {
     async (name) => {
       inject(status, name, 1_000);
       const policy = { ...POLL, timeoutMs: { image: 400, video: 400 } };
-      const { error } = await outcome(shape, policy);
+      const { error } = await outcome(withTimeouts(shape, hanging(name, "status")), policy);
       expect(error).toMatchObject({ code: "TIMEOUT", jobMayExist: true });
       expect(requestsTo(shape.create)).toBe(1);
     },
@@ -249,7 +283,7 @@ describe.each(SHAPES)("$name under faults", (shape) => {
 
   it.each(FAULTS)("download: %s on three attempts in a row is downloaded again", async (name) => {
     inject(download, name, 3);
-    const { result, error } = await outcome(shape);
+    const { result, error } = await outcome(withTimeouts(shape, hanging(name, "download")));
     expect(error).toBeUndefined();
     expectedBytes(result?.bytes ?? 0);
     expect(requestsTo(shape.create)).toBe(1);
@@ -430,6 +464,11 @@ describe("faults over loopback HTTP (startMockProviderServer, real sockets)", ()
     handlers.push(...mock.handlers);
     const provider = createOpenAI({
       ...common,
+      // The faults here hang status polls and downloads; the create only has to be answered.
+      timeouts: {
+        ...common.timeouts,
+        createMs: { image: ANSWER_TIMEOUT_MS, video: ANSWER_TIMEOUT_MS },
+      },
       apiKey: OPENAI_MOCK_API_KEY,
       baseURL: `${loopback.url}/v1`,
     });

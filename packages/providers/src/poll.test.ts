@@ -12,7 +12,7 @@ const unavailable = () =>
 
 /** A model whose status() plays a script: errors are thrown, statuses returned, then it succeeds. */
 function scripted(
-  script: Array<MediaGenError | OperationStatus | "hang">,
+  script: Array<MediaGenError | OperationStatus | "hang" | "deaf">,
   type: "image" | "video" = "video",
 ) {
   const calls: Array<{ at: number; signal: AbortSignal | undefined }> = [];
@@ -31,6 +31,8 @@ function scripted(
           signal?.addEventListener("abort", () => reject(signal.reason), { once: true });
         });
       }
+      // A call that lost its abort on the way to the socket (see settleOnAbort): it never settles.
+      if (step === "deaf") return new Promise<never>(() => {});
       if (step instanceof MediaGenError) throw step;
       return step;
     },
@@ -87,6 +89,18 @@ describe("pollUntilDone", () => {
     expect(error).toMatchObject({ code: "TIMEOUT", jobMayExist: true });
     expect(calls).toHaveLength(1);
     expect(calls[0]?.signal?.aborted).toBe(true);
+  });
+
+  it("enforces the deadline during a status call that never hears its abort", async () => {
+    const { model, calls } = scripted(["deaf"]);
+    const error = await Promise.race([
+      failure(
+        pollUntilDone(model, "op", { policy: { ...fast, timeoutMs: { image: 5, video: 80 } } }),
+      ),
+      new Promise((resolve) => setTimeout(() => resolve("still polling"), 5_000)),
+    ]);
+    expect(error).toMatchObject({ code: "TIMEOUT", jobMayExist: true });
+    expect(calls).toHaveLength(1);
   });
 
   it("stops on a non-retryable error (credentials revoked) and says the job may be alive", async () => {

@@ -1,5 +1,6 @@
 import { isMediaGenError, MediaGenError } from "./errors";
 import { sleep } from "./retry";
+import { settleOnAbort } from "./timeouts";
 import type { MediaModel, MediaOutput, MediaType, OperationStatus } from "./types";
 
 export interface PollPolicy {
@@ -84,7 +85,11 @@ export async function pollUntilDone(
       if (Date.now() >= deadline) stop(deadlineError());
       let status: OperationStatus;
       try {
-        status = await model.status(operationId, { signal, assetId: options.assetId });
+        // Settled by the deadline even if the adapter's request never hears the abort.
+        status = await settleOnAbort(
+          model.status(operationId, { signal, assetId: options.assetId }),
+          signal,
+        );
       } catch (error) {
         if (signal.aborted) stop(error);
         if (!isMediaGenError(error) || !error.retryable) {

@@ -104,6 +104,26 @@ export function attemptSignal(
   };
 }
 
+/**
+ * Settles with `signal`'s reason the moment it aborts, whatever `work` does meanwhile (its late
+ * outcome is dropped). An abort can be lost on its way to the socket: @google/genai's Interactions
+ * client sends `new Request(url, { signal })`, and undici's Request follows that signal through a
+ * weak reference only, so after a garbage collection the request never hears the abort and waits
+ * for undici's own 300 s headers timeout (forever under an in-process mock). Timeouts and
+ * deadlines must not depend on that, or a hung call outlasts them with its job left 'running'.
+ */
+export function settleOnAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    work.catch(() => {});
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
 /** Runs one attempt of a request under a timeout; the timeout surfaces as its TIMEOUT error. */
 export async function withTimeout<T>(
   run: (signal: AbortSignal) => Promise<T>,
@@ -111,7 +131,7 @@ export async function withTimeout<T>(
 ): Promise<T> {
   const attempt = attemptSignal(options.signal, options.ms, options.onTimeout);
   try {
-    return await run(attempt.signal);
+    return await settleOnAbort(run(attempt.signal), attempt.signal);
   } catch (error) {
     if (options.signal?.aborted) throw options.signal.reason;
     throw attempt.timedOut() ?? error;

@@ -8,6 +8,7 @@ import {
   guardDownload,
   type ProviderTimeouts,
   resolveTimeouts,
+  settleOnAbort,
   timeoutError,
 } from "../timeouts";
 import type {
@@ -151,7 +152,7 @@ export function createGoogleConnection(settings: GoogleProviderSettings): Google
         );
         const attempt = probe(timer.signal);
         try {
-          return await send(attempt);
+          return await settleOnAbort(send(attempt), timer.signal);
         } catch (error) {
           if (options.signal?.aborted) throw options.signal.reason;
           const timedOut = timer.timedOut();

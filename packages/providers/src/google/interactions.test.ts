@@ -1,6 +1,8 @@
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
 import { pollUntilDone } from "../poll";
-import { GOOGLE_MOCK_MARKERS, gradientPng, sampleVideoMp4 } from "../testing";
+import { fault, GOOGLE_MOCK_MARKERS, gradientPng, sampleVideoMp4 } from "../testing";
 import type { OperationStatus } from "../types";
 import { BASE_URL, bytesOf, FAST_POLL, failureOf, googleHarness, spec } from "./test-harness";
 
@@ -154,5 +156,46 @@ describe("Gemini Omni Flash (Interactions API)", () => {
     expect(mock.requestsTo("interactions.create")).toHaveLength(2);
     expect(logs).toHaveLength(2);
     expect(logs.join("\n")).not.toContain("wrong-key");
+  });
+});
+
+// The Interactions client of @google/genai sends `new Request(url, { signal })`, and undici's
+// Request follows that signal only through a weak reference: after a garbage collection the abort
+// never reaches the request (it then waits for undici's own 300 s headers timeout, or forever
+// under an in-process mock). A hung call must still end at its own timeout, so a status poll can
+// never outlast the generation's deadline.
+describe("a hung Interactions call whose abort the SDK loses to garbage collection", () => {
+  setFlagsFromString("--expose-gc");
+  const gc = runInNewContext("gc") as () => void;
+  /** Fails a call still pending after `ms` instead of letting it hang the test. */
+  const within = <T>(call: Promise<T>, ms: number) =>
+    Promise.race([
+      failureOf(call),
+      new Promise((resolve) => setTimeout(() => resolve("still pending"), ms)),
+    ]);
+  const collecting = async <T>(run: () => Promise<T>): Promise<T> => {
+    const timer = setInterval(gc, 20);
+    try {
+      return await run();
+    } finally {
+      clearInterval(timer);
+    }
+  };
+  const omni = () => model(OMNI, { timeouts: { statusMs: 150, createMs: { video: 150 } } });
+
+  it("a status call ends TIMEOUT at its own timeout, on each of its attempts", async () => {
+    mock.failNext("interactions.get", fault("hang"), fault("hang"), fault("hang"));
+    const error = await collecting(() => within(omni().status("interaction-1"), 5_000));
+    expect(error).toMatchObject({ code: "TIMEOUT", retryable: true });
+    expect(mock.requestsTo("interactions.get")).toHaveLength(3);
+  });
+
+  it("a create ends TIMEOUT at its own timeout and is not re-sent", async () => {
+    mock.failNext("interactions.create", fault("hang"));
+    const error = await collecting(() =>
+      within(omni().start({ prompt: "p", options: { durationSeconds: 4 } }), 5_000),
+    );
+    expect(error).toMatchObject({ code: "TIMEOUT", jobMayExist: true, retryable: false });
+    expect(mock.requestsTo("interactions.create")).toHaveLength(1);
   });
 });

@@ -233,15 +233,15 @@ export function createOpenAIMock(options: OpenAIMockOptions = {}) {
         query: Object.fromEntries(url.searchParams),
         headers,
         authorized: given === `Bearer ${apiKey}`,
-        json: type.includes("json") ? await request.json() : undefined,
-        fields: type.includes("multipart/")
-          ? await readFields(await request.formData())
-          : undefined,
       };
+      // Counted (and its queued fault taken) when it arrives, as a server would: reading an upload
+      // takes real work (sharp), and a client that gives up meanwhile has still sent its request.
       requests.push(record);
       const failure = queued.get(name)?.shift();
       if (failure?.networkError) return HttpResponse.error();
       if (failure?.hang) return hangUntilAborted(request);
+      if (type.includes("json")) record.json = await request.json();
+      if (type.includes("multipart/")) record.fields = await readFields(await request.formData());
       if (failure && !failure.partial) {
         const { status = 500, headers: extra, body = failureBody(status) } = failure;
         return HttpResponse.json(body as Record<string, unknown>, { status, headers: extra });
