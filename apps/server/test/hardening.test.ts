@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
-import { claimMediaStream, countMediaStreams } from "@streamline/db";
+import { claimMediaStream, countMediaStreams, ensureUserRow } from "@streamline/db";
 import { createTestDb, type TestDb, testBackends } from "@streamline/db/testing";
 import { storageFromEnv } from "@streamline/storage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -287,6 +287,7 @@ describe.each(testBackends())("the live stream cap across server processes (%s)"
   });
 
   it("stops counting the leases of a process that died once they expire", async () => {
+    await ensureUserRow(db.db, "ghost");
     const first = await claimMediaStream(db.db, { userId: "ghost", max: 1, leaseMs: 60_000 });
     expect(first).toHaveProperty("id");
     expect(await claimMediaStream(db.db, { userId: "ghost", max: 1, leaseMs: 60_000 })).toEqual({

@@ -337,6 +337,7 @@ describe.each(testBackends())("per-user Zernio profiles on %s", (backend) => {
       const made = await server.runtime.social.zernio?.createProfile({
         name: `Streamline user ${late}`,
       });
+      await ensureUserRow(db, late);
       await db
         .insertInto("social_profiles")
         .values({
@@ -361,6 +362,7 @@ describe.each(testBackends())("per-user Zernio profiles on %s", (backend) => {
     const ownerProfile = await profileIdOf(server, owner);
     // A profile named for another user, already owned by `owner`'s row (e.g. restored data).
     const intruder = fresh("intruder");
+    await ensureUserRow(db, `${owner}-moved`);
     await db
       .updateTable("social_profiles")
       .set({ user_id: `${owner}-moved` })
