@@ -72,6 +72,8 @@ describe.each(testBackends())("media procedures (%s)", (backend) => {
         expect(refusal.code, field).toBe("BAD_REQUEST");
         expect(Object.keys(refusal.fields), field).toContain(field);
       }
+      const blank = await refusalOf(caller.media.generate({ ...image, prompt: " \u200b " }));
+      expect(blank.fields.prompt).toEqual(["Describe what to generate."]);
       expect(api.generationJobs.length).toBe(before);
     });
 
