@@ -1,7 +1,8 @@
 // What a client sees when something breaks on our side: a generic message, never the database's.
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { describe, expect, it, vi } from "vitest";
-import { type ApiContext, createTRPCRouter, INTERNAL_ERROR_MESSAGE, publicProcedure } from "./trpc";
+import type { ApiContext } from "./context";
+import { createTRPCRouter, INTERNAL_ERROR_MESSAGE, publicProcedure } from "./trpc";
 
 const router = createTRPCRouter({
   broken: publicProcedure.query(() => {

@@ -1,15 +1,3 @@
-export { MEDIA_MAX_VARIANTS, PROMPT_MAX_LENGTH } from "./media/schemas";
-export { retryAfterSecondsOf } from "./retry-later";
-export { type AppRouter, appRouter, type RouterInputs, type RouterOutputs } from "./root";
-export type { CaptionDto } from "./social/captions";
-export type { PostIssueDto } from "./social/checks";
-export { POSTING_NOT_CONFIGURED } from "./social/errors";
-export type { ScheduledPostDto, SocialAccountDto } from "./social/posts";
-export {
-  handleZernioWebhook,
-  verifyZernioSignature,
-  type ZernioWebhookDeps,
-} from "./social/webhook";
 export {
   type ApiContext,
   type ApiDeps,
@@ -19,4 +7,22 @@ export {
   type ReferenceImageSource,
   type SessionUser,
   type SocialDeps,
-} from "./trpc";
+} from "./context";
+export { MEDIA_MAX_VARIANTS, PROMPT_MAX_LENGTH } from "./media/schemas";
+export { retryAfterSecondsOf } from "./retry-later";
+export {
+  type AppRouter,
+  appRouter,
+  createCaller,
+  type RouterInputs,
+  type RouterOutputs,
+} from "./root";
+export type { CaptionDto } from "./social/captions";
+export type { PostIssueDto } from "./social/checks";
+export { POSTING_NOT_CONFIGURED } from "./social/errors";
+export type { ScheduledPostDto, SocialAccountDto } from "./social/posts";
+export {
+  handleZernioWebhook,
+  verifyZernioSignature,
+  type ZernioWebhookDeps,
+} from "./social/webhook";

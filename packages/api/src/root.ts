@@ -3,7 +3,7 @@ import { accountRouter } from "./routers/account";
 import { apiKeysRouter } from "./routers/api-keys";
 import { mediaRouter } from "./routers/media";
 import { socialRouter } from "./routers/social";
-import { createTRPCRouter, publicProcedure } from "./trpc";
+import { createCallerFactory, createTRPCRouter, publicProcedure } from "./trpc";
 
 export const appRouter = createTRPCRouter({
   health: publicProcedure.query(({ ctx }) => ({ ok: true as const, demo: ctx.demo })),
@@ -17,5 +17,11 @@ export const appRouter = createTRPCRouter({
 });
 
 export type AppRouter = typeof appRouter;
+
+/**
+ * Calls procedures in-process with a given context: `createCaller({ ...deps, user, headers })`.
+ * Procedure tests use it (testing/context.ts); the HTTP suites in apps/server cover the transport.
+ */
+export const createCaller = createCallerFactory(appRouter);
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;

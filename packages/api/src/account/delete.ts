@@ -23,12 +23,12 @@ import {
 } from "@streamline/db";
 import { isSocialError, type ZernioClient } from "@streamline/social";
 import { TRPCError } from "@trpc/server";
+import type { ApiContext, SessionUser } from "../context";
 import { storedKeysOf } from "../media/delete";
 import { fieldError } from "../media/upload";
 import { assertNoneInFlight, cancelPendingPosts } from "../social/cancel-posts";
 import { socialErrorToTRPC } from "../social/errors";
 import { profileNameOf } from "../social/profiles";
-import type { ApiContext, SessionUser } from "../trpc";
 
 type Ctx = ApiContext & { user: SessionUser };
 

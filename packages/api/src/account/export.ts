@@ -3,8 +3,8 @@
 // per-platform result, and the API keys' names (never a key or its hash). Files are not inlined:
 // each live asset carries a fresh link to its file, to download while the account exists.
 import { readAccountData } from "@streamline/db";
+import type { ApiContext, SessionUser } from "../context";
 import { toMediaAssetDto } from "../media/dto";
-import type { ApiContext, SessionUser } from "../trpc";
 
 type Ctx = ApiContext & { user: SessionUser };
 

@@ -6,8 +6,8 @@
 import { findMediaAsset, listPostsInStatus, TERMINAL_STATUSES } from "@streamline/db";
 import { changeAsset } from "@streamline/jobs";
 import { TRPCError } from "@trpc/server";
+import type { ApiContext, SessionUser } from "../context";
 import { cancelPendingPosts, type PostsImpact, postsImpactOf } from "../social/cancel-posts";
-import type { ApiContext, SessionUser } from "../trpc";
 import { storageKeysOf } from "./dto";
 
 type Ctx = ApiContext & { user: SessionUser };

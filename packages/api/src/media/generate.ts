@@ -15,7 +15,7 @@ import {
 } from "@streamline/providers";
 import { durableUrl } from "@streamline/storage";
 import { TRPCError } from "@trpc/server";
-import type { ApiContext, SessionUser } from "../trpc";
+import type { ApiContext, SessionUser } from "../context";
 import { assertWithinQuota } from "./quota";
 import type { GenerateInput } from "./schemas";
 import { checkReferenceImage, fieldError } from "./upload";

@@ -1,7 +1,7 @@
 import { captionSpendToday, type Database } from "@streamline/db";
 import { TRPCError } from "@trpc/server";
 import { type Kysely, sql } from "kysely";
-import type { MediaLimits } from "../trpc";
+import type { MediaLimits } from "../context";
 
 /**
  * A caption request still 'running' after this long lost its process (the longest honest one is a

@@ -5,7 +5,7 @@ import {
   renewMediaStreams,
 } from "@streamline/db";
 import { TRPCError } from "@trpc/server";
-import type { ApiContext, SessionUser } from "../trpc";
+import type { ApiContext, SessionUser } from "../context";
 
 export const DEFAULT_STREAM_LIMITS = { maxPerUser: 20, recheckMs: 30_000 } as const;
 

@@ -7,14 +7,9 @@ import {
 } from "@streamline/providers";
 import { readStoredObject } from "@streamline/storage";
 import { TRPCError } from "@trpc/server";
+import type { ApiContext, SessionUser } from "../context";
 import { findUnsafeText } from "../input-safety";
-import {
-  type ApiContext,
-  describeIssue,
-  fieldErrorsOf,
-  InputFieldError,
-  type SessionUser,
-} from "../trpc";
+import { describeIssue, fieldErrorsOf, InputFieldError } from "../trpc";
 import { storageKeysOf } from "./dto";
 import { type GenerateInput, generateInput } from "./schemas";
 

@@ -15,7 +15,7 @@ import { findScheduledPost, type ScheduledPost } from "@streamline/db";
 import { changePost } from "@streamline/jobs";
 import { isSocialError } from "@streamline/social";
 import { TRPCError } from "@trpc/server";
-import type { ApiContext } from "../trpc";
+import type { ApiContext } from "../context";
 import { postingNotConfigured, socialErrorToTRPC } from "./errors";
 
 type Deps = Pick<ApiContext, "db" | "social">;

@@ -32,10 +32,10 @@ import {
 } from "@streamline/providers";
 import { captionLength, hashtagCount, PLATFORM_RULES } from "@streamline/social";
 import { TRPCError } from "@trpc/server";
+import type { ApiContext, CaptionDeps, SessionUser } from "../context";
 import { assertWithinQuota, lockUserQuota } from "../media/quota";
 import { fieldError } from "../media/upload";
 import { tooManyRequests } from "../retry-later";
-import type { ApiContext, CaptionDeps, SessionUser } from "../trpc";
 import { captionErrorFromStored, captionErrorToTRPC, notFound } from "./errors";
 import { assertPostable, captionMediaOf } from "./media";
 import type { CaptionInputDto, CaptionsQueryDto } from "./schemas";

@@ -27,9 +27,9 @@ import {
 import { instantOf, type SocialAccount } from "@streamline/social";
 import { TRPCError } from "@trpc/server";
 import type { Kysely } from "kysely";
+import type { ApiContext, SessionUser, SocialDeps } from "../context";
 import { fieldError } from "../media/upload";
 import { describeWait, tooManyRequests } from "../retry-later";
-import type { ApiContext, SessionUser, SocialDeps } from "../trpc";
 import { insertEditedCaption } from "./captions";
 import { checkDraft, type PostDraft, refusalError } from "./checks";
 import { notFound, POSTING_NOT_CONFIGURED, postingNotConfigured, viaZernio } from "./errors";

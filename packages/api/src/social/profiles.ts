@@ -32,8 +32,8 @@ import {
 import { type Platform, platformLabel, toZernioPlatform } from "@streamline/jobs";
 import type { ConnectUrlInput, SocialAccount, ZernioClient } from "@streamline/social";
 import { TRPCError } from "@trpc/server";
+import type { ApiContext, SessionUser, SocialDeps } from "../context";
 import { fieldError } from "../media/upload";
-import type { ApiContext, SessionUser, SocialDeps } from "../trpc";
 import { viaZernio } from "./errors";
 
 type Ctx = ApiContext & { user: SessionUser };
