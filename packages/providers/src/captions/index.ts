@@ -9,12 +9,12 @@ import {
   findCaptionModel,
   SHORTEN_MAX_OUTPUT_TOKENS,
 } from "../catalog/captions";
+import { notConfiguredError } from "../configuration";
 import { formatFailureLine, isMediaGenError, MediaGenError } from "../errors";
+import { googleKit, openAIKit } from "../registry";
 import type { ProviderId } from "../types";
 import type { CaptionBackend } from "./backend";
-import { googleCaptionBackend } from "./google";
 import { prepareCaptionImage } from "./images";
-import { openaiCaptionBackend } from "./openai";
 import {
   captionInstructions,
   captionSchema,
@@ -41,17 +41,12 @@ export * from "./types";
  * limit every model has honoured). A larger video is captioned from its poster and frames instead. */
 export const INLINE_VIDEO_MAX_BYTES = 20 * 1024 * 1024;
 const DEFAULT_TIMEOUT_MS = 60_000;
-const PROVIDER_NAMES: Record<ProviderId, string> = { openai: "OpenAI", google: "Google Gemini" };
-const KEY_NAMES: Record<ProviderId, string> = {
-  openai: "OPENAI_API_KEY",
-  google: "GEMINI_API_KEY",
-};
 
 export function createCaptioner(settings: CaptionerSettings): Captioner {
   const timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const backends: Partial<Record<ProviderId, CaptionBackend>> = {
-    openai: settings.openai ? openaiCaptionBackend(settings.openai, timeoutMs) : undefined,
-    google: settings.google ? googleCaptionBackend(settings.google, timeoutMs) : undefined,
+    openai: settings.openai ? openAIKit(settings.openai).caption({ timeoutMs }) : undefined,
+    google: settings.google ? googleKit(settings.google).caption({ timeoutMs }) : undefined,
   };
   const anyLog =
     settings.openai?.logger ?? settings.google?.logger ?? ((line: string) => console.error(line));
@@ -77,10 +72,7 @@ export function createCaptioner(settings: CaptionerSettings): Captioner {
       });
     }
     const backend = backends[spec.provider];
-    if (!backend) {
-      const message = `${PROVIDER_NAMES[spec.provider]} is not configured — add ${KEY_NAMES[spec.provider]}.`;
-      throw new MediaGenError("PROVIDER_AUTH", message, { provider: spec.provider, model: id });
-    }
+    if (!backend) throw notConfiguredError(spec.provider, id);
     return { spec, backend };
   }
 
