@@ -31,11 +31,52 @@ import {
   type ShortenInput,
 } from "./types";
 
-export * from "../catalog/captions";
-export * from "./frames";
+export {
+  CAPTION_MAX_OUTPUT_TOKENS,
+  CAPTION_MODELS,
+  type CaptionAvailability,
+  type CaptionModelApi,
+  type CaptionModelSpec,
+  type CaptionPrice,
+  type CaptionPricing,
+  captionAvailability,
+  captionCostUsd,
+  captionEstimateUsd,
+  captionModelStage,
+  captionPriceOf,
+  DEFAULT_CAPTION_MODELS,
+  defaultCaptionModel,
+  findCaptionModel,
+  parseCaptionPrices,
+  SHORTEN_MAX_OUTPUT_TOKENS,
+  SHORTEN_RESERVED_CALLS,
+  shortenEstimateUsd,
+} from "../catalog/captions";
+export {
+  FRAME_POOL_SIZE,
+  type VideoFrame,
+  type VideoFramesOptions,
+  type VideoFramesResult,
+  videoFramesForCaption,
+} from "./frames";
 export { CAPTION_IMAGE_MAX_SIDE, prepareCaptionImage } from "./images";
 export { captionSchema } from "./request";
-export * from "./types";
+export {
+  CAPTION_LIMITS,
+  CAPTION_PLATFORMS,
+  type Captioner,
+  type CaptionerSettings,
+  type CaptionImage,
+  type CaptionInput,
+  type CaptionMedia,
+  type CaptionResult,
+  type CaptionUsage,
+  type Platform,
+  type PlatformCaption,
+  type ShortenInput,
+  type ShortenResult,
+  TITLED_PLATFORMS,
+} from "./types";
 
 /** Gemini takes a video inline below this (Google documents ~100 MB for newer models; 20 MB is the
  * limit every model has honoured). A larger video is captioned from its poster and frames instead. */
