@@ -58,6 +58,19 @@ describe("the OpenAI kit", () => {
     expect(seen).toEqual(["/v1/images/generations", "/v1/responses"]);
   });
 
+  it("refuses a row of the other media type or vendor before any request", () => {
+    const { kit, seen } = countingKit();
+    expect(() => kit.image(spec("sora-2"))).toThrow("sora-2 is not an OpenAI image model.");
+    expect(() => kit.video(spec("gemini-omni-1.1-flash"))).toThrow(
+      "gemini-omni-1.1-flash is not an OpenAI video model.",
+    );
+    const google = createGoogle({});
+    expect(() => google.image(spec("gemini-omni-1.1-flash"))).toThrow(
+      "gemini-omni-1.1-flash is not a Google image model.",
+    );
+    expect(seen).toEqual([]);
+  });
+
   it("is taken by the registry as it is: models from it, the other vendor not configured", () => {
     const { kit } = countingKit();
     const providers = createMediaProviders({ openai: kit, google: createGoogle({}) });

@@ -5,7 +5,7 @@ import { googleCaptionBackend } from "../captions/google";
 import type { ModelSpec } from "../catalog";
 import { readApiKey } from "../configuration";
 import { MediaGenError } from "../errors";
-import type { MediaModel } from "../types";
+import type { MediaModel, MediaType } from "../types";
 import { createGoogleConnection, type GoogleProviderSettings } from "./connection";
 import { geminiImageModel } from "./image";
 import { omniVideoModel } from "./interactions";
@@ -54,9 +54,19 @@ export function createGoogle(settings: GoogleProviderSettings): GoogleProvider {
     provider: "google",
     hasKey: () => readApiKey(settings) !== undefined,
     logger: settings.logger,
-    image: model,
-    video: model,
+    image: (spec) => model(ofType(spec, "image")),
+    video: (spec) => model(ofType(spec, "video")),
     model,
     caption: ({ timeoutMs }) => googleCaptionBackend(connection, timeoutMs),
   };
+}
+
+function ofType(spec: ModelSpec, type: MediaType): ModelSpec {
+  if (spec.type !== type) {
+    throw new MediaGenError("MODEL_UNAVAILABLE", `${spec.id} is not a Google ${type} model.`, {
+      provider: "google",
+      model: spec.id,
+    });
+  }
+  return spec;
 }

@@ -181,8 +181,8 @@ export function createOpenAI(settings: ProviderSettings): OpenAIProvider {
     },
   };
 
-  const image = (spec: ModelSpec) => createImageModel(ownSpec(spec), runtime);
-  const video = (spec: ModelSpec) => createVideoModel(ownSpec(spec), runtime);
+  const image = (spec: ModelSpec) => createImageModel(ownSpec(spec, "image"), runtime);
+  const video = (spec: ModelSpec) => createVideoModel(ownSpec(spec, "video"), runtime);
   return {
     provider: "openai",
     hasKey: () => readApiKey(settings) !== undefined,
@@ -206,12 +206,14 @@ export function createOpenAI(settings: ProviderSettings): OpenAIProvider {
   };
 }
 
-function ownSpec(spec: ModelSpec): ModelSpec {
-  if (spec.provider !== "openai") {
-    throw new MediaGenError("MODEL_UNAVAILABLE", `${spec.id} is not an OpenAI model.`, {
-      model: spec.id,
-      provider: spec.provider,
-    });
+/** The row itself, once it is known to be an OpenAI model (of `type`, when one is asked for). */
+function ownSpec(spec: ModelSpec, type?: MediaType): ModelSpec {
+  if (spec.provider !== "openai" || (type && spec.type !== type)) {
+    throw new MediaGenError(
+      "MODEL_UNAVAILABLE",
+      `${spec.id} is not an OpenAI ${type ? `${type} ` : ""}model.`,
+      { model: spec.id, provider: spec.provider },
+    );
   }
   return spec;
 }
