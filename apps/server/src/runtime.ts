@@ -23,10 +23,11 @@ import {
   startPostingWorker,
 } from "@streamline/jobs";
 import {
-  type CaptionerSettings,
   captionPriceOf,
   createCaptioner,
+  createGoogle,
   createMediaProviders,
+  createOpenAI,
   DEFAULT_CAPTION_MODELS,
   findCaptionModel,
   findModelSpec,
@@ -57,34 +58,10 @@ export async function createRuntime(
     !env.OPENAI_API_KEY &&
     !env.GEMINI_API_KEY &&
     (env.MEDIA_DEMO ?? env.NODE_ENV === "development");
-  const demoProviders = demo ? createDemoProviders() : undefined;
-  const retry = {
-    minDelayMs: env.PROVIDER_RETRY_MIN_DELAY_MS,
-    maxDelayMs: env.PROVIDER_RETRY_MIN_DELAY_MS * 8,
-  };
-  const timeouts = {
-    createMs: {
-      image: env.PROVIDER_CREATE_TIMEOUT_SECONDS_IMAGE * 1000,
-      video: env.PROVIDER_CREATE_TIMEOUT_SECONDS_VIDEO * 1000,
-    },
-    statusMs: env.PROVIDER_STATUS_TIMEOUT_SECONDS * 1000,
-    downloadIdleMs: env.PROVIDER_DOWNLOAD_IDLE_SECONDS * 1000,
-  };
+  const kits = createProviderKits(env, demo, overrides.fetch);
   const providers = createMediaProviders({
-    openai: demoProviders?.openai ?? {
-      apiKey: env.OPENAI_API_KEY,
-      baseURL: env.OPENAI_BASE_URL,
-      fetch: overrides.fetch,
-      retry,
-      timeouts,
-    },
-    google: demoProviders?.google ?? {
-      apiKey: env.GEMINI_API_KEY,
-      baseURL: env.GEMINI_BASE_URL,
-      fetch: overrides.fetch,
-      retry,
-      timeouts,
-    },
+    openai: kits.openai,
+    google: kits.google,
     enabledModels: env.MEDIA_ENABLE_MODELS,
     disabledModels: env.MEDIA_DISABLE_MODELS,
   });
@@ -112,24 +89,7 @@ export async function createRuntime(
     heartbeatSeconds: env.JOB_HEARTBEAT_SECONDS,
     retryDelaySeconds: env.JOB_RETRY_DELAY_SECONDS,
   });
-  const captions = createCaptionRuntime(
-    env,
-    {
-      openai: demoProviders?.openai ?? {
-        apiKey: env.OPENAI_API_KEY,
-        baseURL: env.OPENAI_BASE_URL,
-        fetch: overrides.fetch,
-        retry,
-      },
-      google: demoProviders?.google ?? {
-        apiKey: env.GEMINI_API_KEY,
-        baseURL: env.GEMINI_BASE_URL,
-        fetch: overrides.fetch,
-        retry,
-      },
-    },
-    demo,
-  );
+  const captions = createCaptionRuntime(env, kits, demo);
   const events = createMediaEventListener(handle);
   await events.ready;
 
@@ -325,16 +285,52 @@ function createSocialRuntime(
   return { zernio: undefined, demo: false, webhookSecret };
 }
 
+/**
+ * One kit per vendor (its SDK client, key and call wrapper), shared by media generation and
+ * captions; in demo mode the kits talk to the in-process mocks.
+ */
+function createProviderKits(env: Env, demo: boolean, fetch: typeof globalThis.fetch | undefined) {
+  const demoProviders = demo ? createDemoProviders() : undefined;
+  const retry = {
+    minDelayMs: env.PROVIDER_RETRY_MIN_DELAY_MS,
+    maxDelayMs: env.PROVIDER_RETRY_MIN_DELAY_MS * 8,
+  };
+  const timeouts = {
+    createMs: {
+      image: env.PROVIDER_CREATE_TIMEOUT_SECONDS_IMAGE * 1000,
+      video: env.PROVIDER_CREATE_TIMEOUT_SECONDS_VIDEO * 1000,
+    },
+    statusMs: env.PROVIDER_STATUS_TIMEOUT_SECONDS * 1000,
+    downloadIdleMs: env.PROVIDER_DOWNLOAD_IDLE_SECONDS * 1000,
+  };
+  const openai = demoProviders?.openai ?? {
+    apiKey: env.OPENAI_API_KEY,
+    baseURL: env.OPENAI_BASE_URL,
+    fetch,
+    retry,
+    timeouts,
+  };
+  const google = demoProviders?.google ?? {
+    apiKey: env.GEMINI_API_KEY,
+    baseURL: env.GEMINI_BASE_URL,
+    fetch,
+    retry,
+    timeouts,
+  };
+  return {
+    openai: createOpenAI(openai),
+    google: createGoogle(google),
+    configured: { openai: Boolean(openai.apiKey), google: Boolean(google.apiKey) },
+  };
+}
+
 /** The captioner over the providers that have a key (or the demo mocks); CAPTION_MODEL checked here. */
 function createCaptionRuntime(
   env: Env,
-  providers: { openai: CaptionerSettings["openai"]; google: CaptionerSettings["google"] },
+  kits: ReturnType<typeof createProviderKits>,
   demo: boolean,
 ) {
-  const configured = {
-    openai: Boolean(providers.openai?.apiKey),
-    google: Boolean(providers.google?.apiKey),
-  };
+  const { configured } = kits;
   const defaultModel =
     env.CAPTION_MODEL ??
     (configured.openai || !configured.google
@@ -346,8 +342,8 @@ function createCaptionRuntime(
   const enabledModels = new Set(env.MEDIA_ENABLE_MODELS);
   const disabledModels = new Set(env.MEDIA_DISABLE_MODELS);
   const captioner = createCaptioner({
-    openai: configured.openai ? providers.openai : undefined,
-    google: configured.google ? providers.google : undefined,
+    openai: configured.openai ? kits.openai : undefined,
+    google: configured.google ? kits.google : undefined,
     enabledModels,
     disabledModels,
     timeoutMs: env.CAPTION_TIMEOUT_SECONDS * 1000,

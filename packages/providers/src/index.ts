@@ -1,13 +1,139 @@
-export * from "./captions";
-export * from "./catalog";
-export * from "./deadline";
-export * from "./errors";
-export * from "./generate";
-export { createGoogle, type GoogleProviderSettings } from "./google";
-export { createOpenAI } from "./openai";
-export * from "./poll";
-export * from "./reference-image";
-export * from "./registry";
-export * from "./retry";
-export * from "./timeouts";
-export * from "./types";
+// The package's public surface, named one by one so a newcomer sees what it offers and a rename
+// shows up here. Vendor kits: createOpenAI / createGoogle; the registry: createMediaProviders.
+
+export {
+  CAPTION_IMAGE_MAX_SIDE,
+  CAPTION_LIMITS,
+  CAPTION_MAX_OUTPUT_TOKENS,
+  CAPTION_MODELS,
+  CAPTION_PLATFORMS,
+  type CaptionAvailability,
+  type Captioner,
+  type CaptionerSettings,
+  type CaptionImage,
+  type CaptionInput,
+  type CaptionMedia,
+  type CaptionModelApi,
+  type CaptionModelSpec,
+  type CaptionPrice,
+  type CaptionPricing,
+  type CaptionResult,
+  type CaptionUsage,
+  captionAvailability,
+  captionCostUsd,
+  captionEstimateUsd,
+  captionModelStage,
+  captionPriceOf,
+  captionSchema,
+  createCaptioner,
+  DEFAULT_CAPTION_MODELS,
+  defaultCaptionModel,
+  FRAME_POOL_SIZE,
+  findCaptionModel,
+  INLINE_VIDEO_MAX_BYTES,
+  type Platform,
+  type PlatformCaption,
+  parseCaptionPrices,
+  prepareCaptionImage,
+  SHORTEN_MAX_OUTPUT_TOKENS,
+  SHORTEN_RESERVED_CALLS,
+  type ShortenInput,
+  type ShortenResult,
+  shortenEstimateUsd,
+  TITLED_PLATFORMS,
+  type VideoFrame,
+  type VideoFramesOptions,
+  type VideoFramesResult,
+  videoFramesForCaption,
+} from "./captions";
+export type { CaptionBackend } from "./captions/backend";
+export {
+  type AvailabilityOptions,
+  DEFAULT_MODELS,
+  estimateCostUsd,
+  type FormatMapping,
+  findModelSpec,
+  invalidOptions,
+  type LifecycleStage,
+  MODEL_CATALOG,
+  type ModelApi,
+  type ModelAvailability,
+  type ModelLifecycle,
+  type ModelOptionSpec,
+  type ModelPricing,
+  type ModelSpec,
+  modelAvailability,
+  PROVIDER_LABELS,
+  resolveOptions,
+  SOCIAL_FORMATS,
+  type SocialFormat,
+  socialFormatsFor,
+  utcDate,
+} from "./catalog";
+export { notConfiguredError, notConfiguredMessage, PROVIDER_KEY_VARIABLES } from "./configuration";
+export { startWithinDeadline } from "./deadline";
+export {
+  codeForHttpStatus,
+  formatFailureLine,
+  formatTransientLine,
+  isJobVerdict,
+  isMediaGenError,
+  MEDIA_ERROR_CODES,
+  MEDIA_ERROR_MEANINGS,
+  type MediaErrorCode,
+  type MediaErrorMeaning,
+  MediaGenError,
+  parseRetryAfter,
+  redact,
+  wasFailureLogged,
+} from "./errors";
+export { type GeneratedMedia, type GenerateMediaRequest, generateMedia } from "./generate";
+export {
+  createGoogle,
+  GEMINI_API_BASE_URL,
+  GEMINI_API_VERSION,
+  type GoogleProvider,
+  type GoogleProviderSettings,
+} from "./google";
+export { createOpenAI, OPENAI_DEFAULT_BASE_URL, type OpenAIProvider } from "./openai";
+export { DEFAULT_POLL_POLICY, type PollPolicy, pollUntilDone } from "./poll";
+export {
+  DEFAULT_REFERENCE_IMAGE_LIMITS,
+  fitReferenceImage,
+  isReferenceImageError,
+  loadReferenceImage,
+  REFERENCE_IMAGE_ERROR_CODES,
+  ReferenceImageError,
+  type ReferenceImageErrorCode,
+  type ReferenceImageLimits,
+  type ReferenceImageLoadOptions,
+  type ReferenceImageSource,
+} from "./reference-image";
+export { createMediaProviders, type MediaProviders, type MediaProvidersConfig } from "./registry";
+export { DEFAULT_RETRY_POLICY, type RetryPolicy, sleep, withRetry } from "./retry";
+export {
+  type AttemptSignal,
+  attemptSignal,
+  type CallKind,
+  DEFAULT_PROVIDER_TIMEOUTS,
+  guardDownload,
+  type ProviderTimeoutSettings,
+  type ProviderTimeouts,
+  resolveTimeouts,
+  timeoutError,
+  withTimeout,
+} from "./timeouts";
+export type {
+  GenerationInput,
+  ImageMimeType,
+  MediaModel,
+  MediaOutput,
+  MediaStream,
+  MediaType,
+  ModelOptionValues,
+  OperationStatus,
+  ProviderId,
+  ProviderSettings,
+  ReferenceImage,
+  StartedOperation,
+} from "./types";

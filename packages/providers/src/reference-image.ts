@@ -13,7 +13,12 @@ import {
 import { ReferenceImageError } from "./reference-image-error";
 import type { ImageMimeType, ReferenceImage } from "./types";
 
-export * from "./reference-image-error";
+export {
+  isReferenceImageError,
+  REFERENCE_IMAGE_ERROR_CODES,
+  ReferenceImageError,
+  type ReferenceImageErrorCode,
+} from "./reference-image-error";
 
 export type ReferenceImageSource =
   | {

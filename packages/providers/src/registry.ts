@@ -1,13 +1,16 @@
 import type { ModelAvailability, ModelSpec } from "./catalog";
 import { findModelSpec, modelAvailability } from "./catalog";
+import { notConfiguredError, notConfiguredMessage } from "./configuration";
 import { MediaGenError } from "./errors";
-import { createGoogle, type GoogleProviderSettings } from "./google";
-import { createOpenAI } from "./openai";
+import { createGoogle, type GoogleProvider, type GoogleProviderSettings } from "./google";
+import { createOpenAI, type OpenAIProvider } from "./openai";
 import type { MediaModel, ProviderId, ProviderSettings } from "./types";
 
 export interface MediaProvidersConfig {
-  openai?: ProviderSettings | undefined;
-  google?: GoogleProviderSettings | undefined;
+  /** The OpenAI kit (shared with captions), or the settings to build one from. */
+  openai?: ProviderSettings | OpenAIProvider | undefined;
+  /** The Google kit (shared with captions), or the settings to build one from. */
+  google?: GoogleProviderSettings | GoogleProvider | undefined;
   /** Model ids the operator re-enabled (MEDIA_ENABLE_MODELS): retired, shut down or gated ones. */
   enabledModels?: Iterable<string> | undefined;
   /** Model ids the operator turned off (MEDIA_DISABLE_MODELS); wins over enabledModels. */
@@ -15,11 +18,6 @@ export interface MediaProvidersConfig {
   /** The clock shutdown dates are compared with; tests inject one. */
   now?: (() => Date) | undefined;
 }
-
-const PROVIDER_NAMES: Record<ProviderId, { label: string; keyVariable: string }> = {
-  openai: { label: "OpenAI", keyVariable: "OPENAI_API_KEY" },
-  google: { label: "Google Gemini", keyVariable: "GEMINI_API_KEY" },
-};
 
 export interface MediaProviders {
   /** Whether the provider has an API key. */
@@ -38,9 +36,21 @@ export interface MediaProviders {
   getModel(id: string): MediaModel;
 }
 
-function keyOf(settings: ProviderSettings | undefined): string | undefined {
-  const key = typeof settings?.apiKey === "function" ? settings.apiKey() : settings?.apiKey;
-  return key?.trim() || undefined;
+/** The kit passed in, or one built from its settings (the server builds each kit once). */
+export function openAIKit(given: ProviderSettings | OpenAIProvider): OpenAIProvider {
+  return isKit(given) ? given : createOpenAI(given);
+}
+
+export function googleKit(given: GoogleProviderSettings | GoogleProvider): GoogleProvider {
+  return isKit(given) ? given : createGoogle(given);
+}
+
+/** A kit whose provider has a key now: media models are only handed out for those. */
+const withKey = <K extends OpenAIProvider | GoogleProvider>(kit: K | undefined) =>
+  kit?.hasKey() ? kit : undefined;
+
+function isKit<K extends OpenAIProvider | GoogleProvider>(given: object | K): given is K {
+  return "hasKey" in given && typeof given.hasKey === "function";
 }
 
 export function createMediaProviders(config: MediaProvidersConfig): MediaProviders {
@@ -52,19 +62,14 @@ export function createMediaProviders(config: MediaProvidersConfig): MediaProvide
       disabled: disabledModels,
       now: config.now?.() ?? new Date(),
     });
-  const openai = config.openai && keyOf(config.openai) ? createOpenAI(config.openai) : undefined;
-  const google = config.google && keyOf(config.google) ? createGoogle(config.google) : undefined;
   const factories: Record<ProviderId, { model(spec: ModelSpec): MediaModel } | undefined> = {
-    openai,
-    google,
+    openai: withKey(config.openai && openAIKit(config.openai)),
+    google: withKey(config.google && googleKit(config.google)),
   };
   const cache = new Map<string, MediaModel>();
 
-  const unconfiguredReason = (provider: ProviderId) => {
-    if (factories[provider]) return undefined;
-    const { label, keyVariable } = PROVIDER_NAMES[provider];
-    return `${label} is not configured — add ${keyVariable}`;
-  };
+  const unconfiguredReason = (provider: ProviderId) =>
+    factories[provider] ? undefined : notConfiguredMessage(provider);
 
   return {
     enabledModels,
@@ -82,12 +87,7 @@ export function createMediaProviders(config: MediaProvidersConfig): MediaProvide
       }
       const spec = findModelSpec(id) as ModelSpec;
       const factory = factories[spec.provider];
-      if (!factory) {
-        throw new MediaGenError("PROVIDER_AUTH", `${unconfiguredReason(spec.provider)}.`, {
-          provider: spec.provider,
-          model: id,
-        });
-      }
+      if (!factory) throw notConfiguredError(spec.provider, id);
       let model = cache.get(id);
       if (!model) {
         model = factory.model(spec);

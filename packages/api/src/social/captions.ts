@@ -27,7 +27,9 @@ import {
   findCaptionModel,
   isMediaGenError,
   type MediaErrorCode,
+  notConfiguredMessage,
   type PlatformCaption,
+  PROVIDER_KEY_VARIABLES,
   shortenEstimateUsd,
 } from "@streamline/providers";
 import { captionLength, hashtagCount, PLATFORM_RULES } from "@streamline/social";
@@ -42,8 +44,7 @@ import type { CaptionInputDto, CaptionsQueryDto } from "./schemas";
 
 type Ctx = ApiContext & { user: SessionUser };
 
-const CAPTIONS_NOT_CONFIGURED =
-  "Captions are not configured — add OPENAI_API_KEY or GEMINI_API_KEY";
+const CAPTIONS_NOT_CONFIGURED = `Captions are not configured — add ${PROVIDER_KEY_VARIABLES.openai} or ${PROVIDER_KEY_VARIABLES.google}`;
 /** How long a second request with the same key waits for the first one's answer. */
 const WAIT_FOR_SAME_KEY_MS = 120_000;
 /** CAPTION_RATE_PER_MINUTE's default: caption requests one user may start per minute. */
@@ -173,7 +174,7 @@ export function captionModelsOf(ctx: ApiContext) {
       unavailableMessage: !lifecycle.available
         ? lifecycle.message
         : !configured
-          ? `${spec.provider === "openai" ? "OpenAI is not configured — add OPENAI_API_KEY" : "Google Gemini is not configured — add GEMINI_API_KEY"}`
+          ? notConfiguredMessage(spec.provider)
           : !priced
             ? noPriceMessage(spec)
             : null,
@@ -295,10 +296,7 @@ export async function writeCaptions(ctx: Ctx, input: CaptionInputDto) {
   if (!deps.configured[spec.provider]) {
     throw new TRPCError({
       code: "PRECONDITION_FAILED",
-      message:
-        spec.provider === "openai"
-          ? "OpenAI is not configured — add OPENAI_API_KEY."
-          : "Google Gemini is not configured — add GEMINI_API_KEY.",
+      message: `${notConfiguredMessage(spec.provider)}.`,
     });
   }
   const price = captionPriceOf(spec, deps.prices);

@@ -4,7 +4,8 @@
 // No temperature / topP / topK: deprecated for the latest models since 2026-07-21 (PROVIDERS.md).
 import { type GenerateContentResponse, type Part, ThinkingLevel } from "@google/genai";
 import { MediaGenError } from "../errors";
-import { createGoogleConnection, type GoogleProviderSettings } from "../google/connection";
+import type { GoogleConnection } from "../google/connection";
+import { DEFAULT_PROVIDER_TIMEOUTS } from "../timeouts";
 import type { CaptionBackend } from "./backend";
 import { jsonSchemaOf } from "./request";
 
@@ -13,13 +14,13 @@ const REFUSALS = new Set(["SAFETY", "PROHIBITED_CONTENT", "BLOCKLIST", "SPII", "
 
 const base64 = (data: Uint8Array) => Buffer.from(data).toString("base64");
 
+/** Captions on the Google kit's connection (its key, retries and log); `timeoutMs` bounds each call. */
 export function googleCaptionBackend(
-  settings: GoogleProviderSettings,
+  connection: GoogleConnection,
   timeoutMs: number,
 ): CaptionBackend {
-  const connection = createGoogleConnection(settings);
   return {
-    log: settings.logger ?? ((line: string) => console.error(line)),
+    log: connection.log,
     async generate({ spec, text, images, video, schema, maxOutputTokens, signal }) {
       const model = spec.id;
       const media: Part[] = video
@@ -60,7 +61,9 @@ export function googleCaptionBackend(
           }
         },
         // Billed like a create: re-sent only after an answer proving nothing ran (429, HTTP 5xx).
-        { signal, createsJob: true },
+        // Each attempt keeps the bound captions always had (the default status timeout), whatever
+        // the media calls on the same connection are given: the caption's own timer is above.
+        { signal, createsJob: true, timeoutMs: DEFAULT_PROVIDER_TIMEOUTS.statusMs },
       );
       return { parsed: readJson(response, model), usage: usageOf(response) };
     },

@@ -9,12 +9,12 @@ import {
   findCaptionModel,
   SHORTEN_MAX_OUTPUT_TOKENS,
 } from "../catalog/captions";
+import { notConfiguredError } from "../configuration";
 import { formatFailureLine, isMediaGenError, MediaGenError } from "../errors";
+import { googleKit, openAIKit } from "../registry";
 import type { ProviderId } from "../types";
 import type { CaptionBackend } from "./backend";
-import { googleCaptionBackend } from "./google";
 import { prepareCaptionImage } from "./images";
-import { openaiCaptionBackend } from "./openai";
 import {
   captionInstructions,
   captionSchema,
@@ -31,27 +31,63 @@ import {
   type ShortenInput,
 } from "./types";
 
-export * from "../catalog/captions";
-export * from "./frames";
+export {
+  CAPTION_MAX_OUTPUT_TOKENS,
+  CAPTION_MODELS,
+  type CaptionAvailability,
+  type CaptionModelApi,
+  type CaptionModelSpec,
+  type CaptionPrice,
+  type CaptionPricing,
+  captionAvailability,
+  captionCostUsd,
+  captionEstimateUsd,
+  captionModelStage,
+  captionPriceOf,
+  DEFAULT_CAPTION_MODELS,
+  defaultCaptionModel,
+  findCaptionModel,
+  parseCaptionPrices,
+  SHORTEN_MAX_OUTPUT_TOKENS,
+  SHORTEN_RESERVED_CALLS,
+  shortenEstimateUsd,
+} from "../catalog/captions";
+export {
+  FRAME_POOL_SIZE,
+  type VideoFrame,
+  type VideoFramesOptions,
+  type VideoFramesResult,
+  videoFramesForCaption,
+} from "./frames";
 export { CAPTION_IMAGE_MAX_SIDE, prepareCaptionImage } from "./images";
 export { captionSchema } from "./request";
-export * from "./types";
+export {
+  CAPTION_LIMITS,
+  CAPTION_PLATFORMS,
+  type Captioner,
+  type CaptionerSettings,
+  type CaptionImage,
+  type CaptionInput,
+  type CaptionMedia,
+  type CaptionResult,
+  type CaptionUsage,
+  type Platform,
+  type PlatformCaption,
+  type ShortenInput,
+  type ShortenResult,
+  TITLED_PLATFORMS,
+} from "./types";
 
 /** Gemini takes a video inline below this (Google documents ~100 MB for newer models; 20 MB is the
  * limit every model has honoured). A larger video is captioned from its poster and frames instead. */
 export const INLINE_VIDEO_MAX_BYTES = 20 * 1024 * 1024;
 const DEFAULT_TIMEOUT_MS = 60_000;
-const PROVIDER_NAMES: Record<ProviderId, string> = { openai: "OpenAI", google: "Google Gemini" };
-const KEY_NAMES: Record<ProviderId, string> = {
-  openai: "OPENAI_API_KEY",
-  google: "GEMINI_API_KEY",
-};
 
 export function createCaptioner(settings: CaptionerSettings): Captioner {
   const timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const backends: Partial<Record<ProviderId, CaptionBackend>> = {
-    openai: settings.openai ? openaiCaptionBackend(settings.openai, timeoutMs) : undefined,
-    google: settings.google ? googleCaptionBackend(settings.google, timeoutMs) : undefined,
+    openai: settings.openai ? openAIKit(settings.openai).caption({ timeoutMs }) : undefined,
+    google: settings.google ? googleKit(settings.google).caption({ timeoutMs }) : undefined,
   };
   const anyLog =
     settings.openai?.logger ?? settings.google?.logger ?? ((line: string) => console.error(line));
@@ -77,10 +113,7 @@ export function createCaptioner(settings: CaptionerSettings): Captioner {
       });
     }
     const backend = backends[spec.provider];
-    if (!backend) {
-      const message = `${PROVIDER_NAMES[spec.provider]} is not configured — add ${KEY_NAMES[spec.provider]}.`;
-      throw new MediaGenError("PROVIDER_AUTH", message, { provider: spec.provider, model: id });
-    }
+    if (!backend) throw notConfiguredError(spec.provider, id);
     return { spec, backend };
   }
 

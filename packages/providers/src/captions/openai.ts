@@ -3,21 +3,15 @@
 // References: developers.openai.com/api/reference/resources/responses/methods/create, the structured
 // outputs guide, openai-node 7.57 src/helpers/zod.ts (zodTextFormat) and lib/ResponsesParser.ts (parse
 // throws on invalid JSON; incomplete responses and refusals stay unparsed).
-import OpenAI from "openai";
+import type OpenAI from "openai";
 import { zodTextFormat } from "openai/helpers/zod";
 import type { ResponseInputContent } from "openai/resources/responses/responses";
 import { MediaGenError } from "../errors";
 import { toMediaGenError } from "../openai/errors";
-import { OPENAI_DEFAULT_BASE_URL } from "../openai/index";
 import { withRetry } from "../retry";
 import type { ProviderSettings } from "../types";
 import type { CaptionBackend } from "./backend";
 import { dataUrl } from "./images";
-
-function readKey(settings: ProviderSettings): string | undefined {
-  const key = typeof settings.apiKey === "function" ? settings.apiKey() : settings.apiKey;
-  return key?.trim() || undefined;
-}
 
 /** The model answered, but not JSON we can use: billed, so never re-sent automatically. */
 const unusable = (model: string, why: string, cause?: unknown) =>
@@ -28,35 +22,29 @@ const unusable = (model: string, why: string, cause?: unknown) =>
     cause,
   });
 
-export function openaiCaptionBackend(
-  settings: ProviderSettings,
-  timeoutMs: number,
-): CaptionBackend {
-  // Configured like the media adapter's client (openai/index.ts): key read per request, our retry loop
-  // only, no OPENAI_* variables, SDK logging off so base64 images never reach a log.
-  const client = new OpenAI({
-    apiKey: async () => readKey(settings) ?? "",
-    baseURL: settings.baseURL ?? OPENAI_DEFAULT_BASE_URL,
-    fetch: settings.fetch ?? ((input, init) => globalThis.fetch(input, init)),
-    maxRetries: 0,
-    timeout: timeoutMs,
-    adminAPIKey: null,
-    organization: null,
-    project: null,
-    webhookSecret: null,
-    logLevel: "off",
-  });
+/** What the OpenAI kit lends captions: its client (built once), key check, retry policy and log. */
+export interface OpenAICaptionDeps {
+  client: OpenAI;
+  settings: ProviderSettings;
+  /** Bounds each request (the SDK's per-request timeout). */
+  timeoutMs: number;
+  /** Throws PROVIDER_AUTH when no key is set, before anything is sent. */
+  requireKey(model: string): void;
+  log(line: string): void;
+}
 
+export function openaiCaptionBackend({
+  client,
+  settings,
+  timeoutMs,
+  requireKey,
+  log,
+}: OpenAICaptionDeps): CaptionBackend {
   return {
-    log: settings.logger ?? ((line: string) => console.error(line)),
+    log,
     async generate({ spec, text, images, detail, schema, schemaName, maxOutputTokens, signal }) {
       const model = spec.id;
-      if (!readKey(settings)) {
-        throw new MediaGenError("PROVIDER_AUTH", "OpenAI is not configured — add OPENAI_API_KEY.", {
-          provider: "openai",
-          model,
-        });
-      }
+      requireKey(model);
       const content: ResponseInputContent[] = [
         { type: "input_text", text },
         ...images.map((image) => ({

@@ -1,5 +1,7 @@
 // What a caption request takes and answers: one call, every requested platform's text.
+import type { GoogleProvider } from "../google";
 import type { GoogleProviderSettings } from "../google/connection";
+import type { OpenAIProvider } from "../openai";
 import type { ProviderSettings } from "../types";
 
 export const CAPTION_PLATFORMS = [
@@ -101,8 +103,10 @@ export interface ShortenResult {
 }
 
 export interface CaptionerSettings {
-  openai?: ProviderSettings | undefined;
-  google?: GoogleProviderSettings | undefined;
+  /** The OpenAI kit (shared with media), or the settings to build one from. */
+  openai?: ProviderSettings | OpenAIProvider | undefined;
+  /** The Google kit (shared with media), or the settings to build one from. */
+  google?: GoogleProviderSettings | GoogleProvider | undefined;
   /** The clock lifecycle checks use (tests move it). */
   now?: (() => Date) | undefined;
   /** Retired models re-enabled for a gateway that still serves them. */

@@ -5,8 +5,20 @@ import { googleModels } from "./google";
 import { openaiModels } from "./openai";
 import type { ModelSpec } from "./types";
 
-export * from "./social-formats";
-export * from "./types";
+export {
+  type FormatMapping,
+  SOCIAL_FORMATS,
+  type SocialFormat,
+  socialFormatsFor,
+} from "./social-formats";
+export type {
+  LifecycleStage,
+  ModelApi,
+  ModelLifecycle,
+  ModelOptionSpec,
+  ModelPricing,
+  ModelSpec,
+} from "./types";
 
 export const MODEL_CATALOG: readonly ModelSpec[] = [...openaiModels, ...googleModels];
 

@@ -1,6 +1,7 @@
 // What every Google model shares: the key (read lazily), one SDK client per key, the base URL and
 // API version, retries around each request, error normalization and the one log line per failure.
 import { GoogleGenAI } from "@google/genai";
+import { notConfiguredError, readApiKey } from "../configuration";
 import { formatFailureLine, formatTransientLine, isJobVerdict, MediaGenError } from "../errors";
 import { withRetry } from "../retry";
 import {
@@ -47,9 +48,13 @@ export interface RequestOptions {
   missing?: "model" | "operation" | undefined;
   /** A generation's start: see `createsJob` in retry.ts. */
   createsJob?: boolean | undefined;
+  /** Bounds each attempt instead of the timeout `kind` picks (captions, which have their own). */
+  timeoutMs?: number | undefined;
 }
 
 export interface GoogleConnection {
+  /** Where log lines go (settings.logger, else console.error). */
+  readonly log: (line: string) => void;
   readonly baseURL: string;
   readonly apiVersion: string;
   readonly timeouts: ProviderTimeouts;
@@ -96,13 +101,8 @@ export function createGoogleConnection(settings: GoogleProviderSettings): Google
   const clients = new Map<string, GoogleGenAI>();
 
   const apiKey = (): string => {
-    const key = (
-      typeof settings.apiKey === "function" ? settings.apiKey() : settings.apiKey
-    )?.trim();
-    if (!key) {
-      const message = "Google Gemini is not configured — add GEMINI_API_KEY.";
-      throw new MediaGenError("PROVIDER_AUTH", message, { provider: "google" });
-    }
+    const key = readApiKey(settings);
+    if (!key) throw notConfiguredError("google");
     return key;
   };
   const currentKey = () => {
@@ -144,7 +144,9 @@ export function createGoogleConnection(settings: GoogleProviderSettings): Google
 
   const request: GoogleConnection["request"] = (model, send, options = {}) => {
     const kind = options.kind ?? "status";
-    const ms = kind === "create" ? timeouts.createMs[options.type ?? "video"] : timeouts.statusMs;
+    const ms =
+      options.timeoutMs ??
+      (kind === "create" ? timeouts.createMs[options.type ?? "video"] : timeouts.statusMs);
     return withRetry(
       async () => {
         const timer = attemptSignal(options.signal, ms, () =>
@@ -178,6 +180,7 @@ export function createGoogleConnection(settings: GoogleProviderSettings): Google
   };
 
   return {
+    log,
     baseURL,
     apiVersion,
     timeouts,

@@ -1,8 +1,11 @@
 // OpenAI media models on the official `openai` SDK: GPT Image (images.generate / images.edit) and
 // Sora 2 (the Videos API, served today only by gateways that kept /v1/videos). The SDK does the HTTP;
 // this layer owns retries (exactly `settings.retry.attempts`, default 3), error mapping and logging.
-import OpenAI from "openai";
+import type OpenAI from "openai";
+import type { CaptionBackend } from "../captions/backend";
+import { openaiCaptionBackend } from "../captions/openai";
 import type { ModelSpec } from "../catalog";
+import { notConfiguredError, readApiKey } from "../configuration";
 import { formatFailureLine, formatTransientLine, MediaGenError } from "../errors";
 import { withRetry } from "../retry";
 import {
@@ -15,11 +18,12 @@ import {
   withTimeout,
 } from "../timeouts";
 import type { MediaModel, MediaType, ProviderSettings } from "../types";
+import { createOpenAIClient } from "./client";
 import { type FailureContext, toMediaGenError } from "./errors";
 import { createImageModel } from "./images";
 import { createVideoModel } from "./videos";
 
-export const OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1";
+export { OPENAI_DEFAULT_BASE_URL } from "./client";
 
 /** What the image and video models share: one SDK client and one way to call it. */
 export interface OpenAIRuntime {
@@ -56,42 +60,34 @@ type CallOptions = FailureContext & {
   assetId?: string | undefined;
 };
 
-function readKey(settings: ProviderSettings): string | undefined {
-  const key = typeof settings.apiKey === "function" ? settings.apiKey() : settings.apiKey;
-  return key?.trim() || undefined;
+/** The OpenAI vendor kit: one SDK client and one call wrapper behind every model it hands out. */
+export interface OpenAIProvider {
+  readonly provider: "openai";
+  /** Whether a key is set now (the registry asks once, at start-up). */
+  hasKey(): boolean;
+  /** Where failure lines go (settings.logger); console.error when unset. */
+  readonly logger?: ((line: string) => void) | undefined;
+  /** A GPT Image model (images.generate / images.edit). */
+  image(spec: ModelSpec): MediaModel;
+  /** A Sora model (the Videos API). */
+  video(spec: ModelSpec): MediaModel;
+  /** The model behind a catalog row, by the row's API shape. */
+  model(spec: ModelSpec): MediaModel;
+  /** Captions through the Responses API, on the same client; `timeoutMs` bounds each request. */
+  caption(options: { timeoutMs: number }): CaptionBackend;
 }
 
-export function createOpenAI(settings: ProviderSettings): { model(spec: ModelSpec): MediaModel } {
+export function createOpenAI(settings: ProviderSettings): OpenAIProvider {
   const log = settings.logger ?? ((line: string) => console.error(line));
   const warn = settings.warn ?? ((line: string) => console.warn(line));
-  const client = new OpenAI({
-    // Read per request, so a rotated key is picked up without a restart.
-    apiKey: async () => readKey(settings) ?? "",
-    baseURL: settings.baseURL ?? OPENAI_DEFAULT_BASE_URL,
-    // Looked up per call, so a fetch patched after start-up (proxies, msw) is honoured.
-    fetch: settings.fetch ?? ((input, init) => globalThis.fetch(input, init)),
-    // withRetry is the only retry loop: the SDK's own (2 retries by default) would multiply attempts.
-    maxRetries: 0,
-    // Configuration comes from our env.ts, never from OPENAI_* variables the SDK would read itself.
-    adminAPIKey: null,
-    organization: null,
-    project: null,
-    webhookSecret: null,
-    // OPENAI_LOG=debug would make the SDK print request bodies, base64 images included.
-    logLevel: "off",
-  });
+  const client = createOpenAIClient(settings);
 
   const logFailure: OpenAIRuntime["logFailure"] = (error, assetId) =>
     log(formatFailureLine(error, assetId));
 
   const timeouts = resolveTimeouts(settings.timeouts);
   const requireKey = (model: string) => {
-    if (!readKey(settings)) {
-      throw new MediaGenError("PROVIDER_AUTH", "OpenAI is not configured — add OPENAI_API_KEY.", {
-        provider: "openai",
-        model,
-      });
-    }
+    if (!readApiKey(settings)) throw notConfiguredError("openai", model);
   };
   /**
    * Retries, final mapping and the one log line, around any kind of attempt. A transient failure of
@@ -185,16 +181,17 @@ export function createOpenAI(settings: ProviderSettings): { model(spec: ModelSpe
     },
   };
 
+  const image = (spec: ModelSpec) => createImageModel(ownSpec(spec, "image"), runtime);
+  const video = (spec: ModelSpec) => createVideoModel(ownSpec(spec, "video"), runtime);
   return {
+    provider: "openai",
+    hasKey: () => readApiKey(settings) !== undefined,
+    logger: settings.logger,
+    image,
+    video,
     model(spec) {
-      if (spec.provider !== "openai") {
-        throw new MediaGenError("MODEL_UNAVAILABLE", `${spec.id} is not an OpenAI model.`, {
-          model: spec.id,
-          provider: spec.provider,
-        });
-      }
-      if (spec.api === "openai-images") return createImageModel(spec, runtime);
-      if (spec.api === "openai-videos") return createVideoModel(spec, runtime);
+      if (ownSpec(spec).api === "openai-images") return image(spec);
+      if (spec.api === "openai-videos") return video(spec);
       throw new MediaGenError(
         "MODEL_UNAVAILABLE",
         `OpenAI has no adapter for the ${spec.api} API.`,
@@ -204,5 +201,19 @@ export function createOpenAI(settings: ProviderSettings): { model(spec: ModelSpe
         },
       );
     },
+    caption: ({ timeoutMs }) =>
+      openaiCaptionBackend({ client, settings, timeoutMs, requireKey, log }),
   };
+}
+
+/** The row itself, once it is known to be an OpenAI model (of `type`, when one is asked for). */
+function ownSpec(spec: ModelSpec, type?: MediaType): ModelSpec {
+  if (spec.provider !== "openai" || (type && spec.type !== type)) {
+    throw new MediaGenError(
+      "MODEL_UNAVAILABLE",
+      `${spec.id} is not an OpenAI ${type ? `${type} ` : ""}model.`,
+      { model: spec.id, provider: spec.provider },
+    );
+  }
+  return spec;
 }
