@@ -15,7 +15,6 @@ import {
   pruneCaptionVersions,
   recentCaptionRequests,
 } from "@streamline/db";
-import { PLATFORMS, type Platform, platformLabel, toZernioPlatform } from "@streamline/jobs";
 import {
   CAPTION_MODELS,
   type CaptionModelSpec,
@@ -30,7 +29,15 @@ import {
   type PlatformCaption,
   shortenEstimateUsd,
 } from "@streamline/providers";
-import { captionLength, hashtagCount, PLATFORM_RULES } from "@streamline/social";
+import {
+  captionLength,
+  hashtagCount,
+  PLATFORM_RULES,
+  PLATFORMS,
+  type Platform,
+  platformLabel,
+  toZernioPlatform,
+} from "@streamline/social";
 import { TRPCError } from "@trpc/server";
 import { assertWithinQuota, lockUserQuota } from "../media/quota";
 import { fieldError } from "../media/upload";
