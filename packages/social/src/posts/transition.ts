@@ -208,6 +208,7 @@ function editTransition(
     };
   }
   // Not sent yet: the worker reads the row when it sends, so changing the row is enough.
+  if (post.status !== "queued") return undefined;
   return { patch: { captions: event.captions, ...event.timing }, guard: ["queued"] };
 }
 
@@ -218,6 +219,8 @@ function retryTransition(
   if (post.status !== "failed" && post.status !== "partial") return undefined;
   if (!post.zernio_post_id) {
     // Zernio never took it (refused or unreachable): send it again, with the same x-request-id.
+    // (Partial means some platform published, which only a post Zernio has can be.)
+    if (post.status !== "failed") return undefined;
     return {
       patch: { status: "queued", error_code: null, error_message: null, completed_at: null },
       guard: ["failed"],
