@@ -7,35 +7,16 @@ export {
   runGeneration,
 } from "./generation";
 export {
-  changePost,
   createPostingQueue,
   POSTING_QUEUE,
-  type PostEventPayload,
   type PostingDeps,
   type PostingJobData,
   type PostingQueue,
   type PostingQueueOptions,
-  type PostPlatformEvent,
-  postEventOf,
   runPost,
   startPostingWorker,
 } from "./posting";
-export {
-  fromZernioPlatform,
-  isPlatform,
-  PLATFORMS,
-  type Platform,
-  platformLabel,
-  toZernioPlatform,
-} from "./posting-platforms";
-export {
-  patchFromZernio,
-  refreshPost,
-  type TikTokSettings,
-  tiktokSettingsOf,
-  timingOf,
-  zernioPostBody,
-} from "./posting-run";
+export { refreshPost } from "./posting-run";
 export { estimateProgress } from "./progress";
 export {
   createGenerationQueue,

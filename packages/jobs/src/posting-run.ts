@@ -5,207 +5,47 @@
 // - Zernio's post id is saved the moment it is known; from then on the job only follows it;
 // - one runner at a time holds a lease on the row (a second job defers until the lease ends).
 import { randomUUID } from "node:crypto";
-import { Readable } from "node:stream";
 import {
-  findRecentZernioUpload,
+  applyPostTransition,
+  findMediaAsset,
   findScheduledPost,
-  findSocialProfile,
-  forgetZernioUpload,
-  type PostPlatformResult,
+  leaseScheduledPost,
+  releaseScheduledPost,
   type ScheduledPost,
-  type ScheduledPostStatus,
-  type ScheduledPostUpdate,
-  saveZernioUpload,
   TERMINAL_POST_STATUSES,
 } from "@streamline/db";
 import { sleep } from "@streamline/providers";
 import {
   isSocialError,
-  type MediaUpload,
+  type PostEvent,
   type PostStatus,
-  type PostTarget,
-  type PostTiming,
+  postEventOf,
   type SocialError,
+  timingOf,
+  transitionPost,
+  zernioPostBody,
 } from "@streamline/social";
-import { streamStoredObject, toNodeReadable } from "@streamline/storage";
-import { sql } from "kysely";
-import { changePost, type PostingDeps } from "./posting";
-import { fromZernioPlatform, isPlatform, toZernioPlatform } from "./posting-platforms";
+import type { PostingDeps } from "./posting";
+import { assertOwnedTargets, mediaUrlFor, PostingFailure } from "./posting-media";
 
 const DEFAULT_POLL = { minIntervalMs: 2_000, maxIntervalMs: 30_000, followForMs: 30 * 60_000 };
 
-/** The create/update body's text part: one `content`, per-platform `customContent` where it differs. */
 /**
- * What the user chose for TikTok in the dialog (kept in the row's metadata). TikTok's Content
- * Posting rules want the creator's explicit consent per post and their own choice of interactions
- * (Zernio: allowDuet/allowStitch "required for video posts"); nothing is pre-ticked for them.
+ * Applies what `event` does to the post (packages/social decides, packages/db writes it under its
+ * guard and publishes the change); undefined when the event does not apply or the guard failed.
  */
-export type TikTokSettings = {
-  allowComment: boolean;
-  allowDuet: boolean;
-  allowStitch: boolean;
-  consent: boolean;
-};
-
-export function tiktokSettingsOf(metadata: Record<string, unknown>): TikTokSettings | undefined {
-  const t = metadata.tiktok as Partial<TikTokSettings> | undefined;
-  if (!t || typeof t !== "object") return undefined;
-  return {
-    allowComment: t.allowComment === true,
-    allowDuet: t.allowDuet === true,
-    allowStitch: t.allowStitch === true,
-    consent: t.consent === true,
-  };
-}
-
-export function zernioPostBody(
-  post: Pick<ScheduledPost, "targets" | "captions"> & { metadata?: Record<string, unknown> },
-): {
-  content: string;
-  platforms: PostTarget[];
-} {
-  const tiktok = tiktokSettingsOf(post.metadata ?? {});
-  const textOf = (platform: string) => post.captions[platform]?.text ?? "";
-  const content = post.targets[0] ? textOf(post.targets[0].platform) : "";
-  const platforms = post.targets.map((target): PostTarget => {
-    const caption = post.captions[target.platform];
-    const text = textOf(target.platform);
-    const title = caption?.title;
-    const titled = (target.platform === "youtube" || target.platform === "pinterest") && title;
-    // TikTokPlatformData (Zernio types.gen.ts): interactions as chosen, and the consent given.
-    const tiktokData =
-      target.platform === "tiktok" && tiktok
-        ? {
-            allowComment: tiktok.allowComment,
-            allowDuet: tiktok.allowDuet,
-            allowStitch: tiktok.allowStitch,
-            contentPreviewConfirmed: tiktok.consent,
-            expressConsentGiven: tiktok.consent,
-          }
-        : undefined;
-    return {
-      platform: isPlatform(target.platform) ? toZernioPlatform(target.platform) : target.platform,
-      accountId: target.accountId,
-      ...(text !== content ? { customContent: text } : {}),
-      ...(titled ? { platformSpecificData: { title } } : {}),
-      ...(tiktokData ? { platformSpecificData: tiktokData } : {}),
-    };
-  });
-  return { content, platforms };
-}
-
-export function timingOf(
-  post: Pick<ScheduledPost, "publish_now" | "scheduled_local" | "timezone">,
-): PostTiming {
-  return post.publish_now || !post.scheduled_local || !post.timezone
-    ? { publishNow: true }
-    : { scheduledFor: post.scheduled_local, timezone: post.timezone };
-}
-
-const ROW_STATUS: Record<string, ScheduledPostStatus> = {
-  draft: "scheduled",
-  scheduled: "scheduled",
-  publishing: "publishing",
-  published: "published",
-  partial: "partial",
-  failed: "failed",
-  cancelled: "cancelled",
-};
-
-/** A row's patch from what Zernio says about its post (our platform ids in the results). */
-export function patchFromZernio(post: ScheduledPost, status: PostStatus): ScheduledPostUpdate {
-  const rowStatus = ROW_STATUS[status.status] ?? "publishing";
-  const results: PostPlatformResult[] = status.platforms.length
-    ? status.platforms.map((p) => ({
-        platform: fromZernioPlatform(p.platform) ?? p.platform,
-        accountId: p.accountId,
-        status: p.status === "pending" && rowStatus === "scheduled" ? "scheduled" : p.status,
-        url: p.platformPostUrl,
-        publishedAt: p.publishedAt,
-        errorMessage: p.errorMessage,
-        errorCategory: p.errorCategory,
-      }))
-    : pendingResults(post, rowStatus === "scheduled" ? "scheduled" : "pending");
-  const terminal = TERMINAL_POST_STATUSES.includes(rowStatus);
-  return {
-    status: rowStatus,
-    results,
-    ...(terminal
-      ? { completed_at: post.completed_at ?? new Date(), error_code: null, error_message: null }
-      : { completed_at: null }),
-    ...(rowStatus === "failed" || rowStatus === "partial"
-      ? {
-          error_code: rowStatus === "failed" ? "PUBLISH_FAILED" : "PARTIAL",
-          error_message:
-            results
-              .filter((r) => r.status === "failed")
-              .map((r) => `${r.platform}: ${r.errorMessage ?? "failed"}`)
-              .join("; ") || null,
-        }
-      : {}),
-  };
-}
-
-function pendingResults(post: ScheduledPost, status: string): PostPlatformResult[] {
-  return post.targets.map((t) => ({
-    platform: t.platform,
-    accountId: t.accountId,
-    status,
-    url: null,
-    publishedAt: null,
-    errorMessage: null,
-    errorCategory: null,
-  }));
-}
-
-function failedResults(post: ScheduledPost, message: string, category: string | null) {
-  return post.targets.map((t) => ({
-    platform: t.platform,
-    accountId: t.accountId,
-    status: "failed",
-    url: null,
-    publishedAt: null,
-    errorMessage: message,
-    errorCategory: category,
-  }));
-}
-
-const sameState = (post: ScheduledPost, patch: ScheduledPostUpdate) =>
-  post.status === patch.status && JSON.stringify(post.results) === JSON.stringify(patch.results);
-
-/** Takes (or renews) the row's lease; undefined when another runner holds it. */
-async function lease(
-  deps: PostingDeps,
-  postId: string,
-  runner: string,
-  ms: number,
+export async function changePost(
+  db: PostingDeps["db"],
+  post: ScheduledPost,
+  event: PostEvent,
 ): Promise<ScheduledPost | undefined> {
-  return deps.db
-    .updateTable("scheduled_posts")
-    .set({
-      locked_by: runner,
-      locked_until: sql<Date>`now() + ${ms} * interval '1 millisecond'`,
-    })
-    .where("id", "=", postId)
-    .where((eb) =>
-      eb.or([
-        eb("locked_until", "is", null),
-        eb("locked_until", "<", sql<Date>`now()`),
-        eb("locked_by", "=", runner),
-      ]),
-    )
-    .returningAll()
-    .executeTakeFirst();
+  return applyPostTransition(db, post.id, transitionPost(post, event), postEventOf);
 }
 
-async function release(deps: PostingDeps, postId: string, runner: string): Promise<void> {
-  await deps.db
-    .updateTable("scheduled_posts")
-    .set({ locked_by: null, locked_until: null })
-    .where("id", "=", postId)
-    .where("locked_by", "=", runner)
-    .execute();
-}
+const lease = (deps: PostingDeps, id: string, runner: string, ms: number) =>
+  leaseScheduledPost(deps.db, { id, runner, ms });
+const release = (deps: PostingDeps, id: string, runner: string) =>
+  releaseScheduledPost(deps.db, { id, runner });
 
 function leaseMs(deps: PostingDeps): number {
   return Math.max(60_000, 3 * (deps.poll?.maxIntervalMs ?? DEFAULT_POLL.maxIntervalMs));
@@ -235,146 +75,6 @@ async function underLease(
 
 const log = (deps: PostingDeps, line: string) => (deps.logger ?? console.error)(line);
 
-/**
- * Uploads (or, when our media is public, links) the asset's file; returns the URL to post and
- * whether it is an earlier upload (`reused`). `fresh`: an earlier upload was refused, upload anew.
- */
-async function mediaUrlFor(
-  post: ScheduledPost,
-  deps: PostingDeps,
-  signal: AbortSignal | undefined,
-  options: { fresh?: boolean } = {},
-): Promise<{ url: string; type: "image" | "video" | "gif"; reused: boolean }> {
-  const asset = await deps.db
-    .selectFrom("media_assets")
-    .selectAll()
-    .where("id", "=", post.asset_id)
-    .executeTakeFirst();
-  const storage = (asset?.metadata.storage ?? {}) as { resultKey?: string | null };
-  if (!asset || asset.deleted_at || !storage.resultKey) {
-    throw new PostingFailure(
-      "MEDIA_UNAVAILABLE",
-      "The asset's file is gone, so nothing was posted.",
-    );
-  }
-  const mimeType =
-    typeof asset.metadata.mimeType === "string"
-      ? asset.metadata.mimeType
-      : asset.type === "video"
-        ? "video/mp4"
-        : "image/png";
-  const type = asset.type === "video" ? "video" : mimeType === "image/gif" ? "gif" : "image";
-  if (post.media_url && !options.fresh) {
-    return { url: post.media_url, type, reused: !deps.publicMediaBaseUrl };
-  }
-  let url: string;
-  let reused = false;
-  const reuseMs = deps.uploadReuseMs ?? DEFAULT_UPLOAD_REUSE_MS;
-  const earlier =
-    deps.publicMediaBaseUrl || options.fresh || reuseMs <= 0
-      ? undefined
-      : await findRecentZernioUpload(deps.db, { assetId: asset.id, maxAgeMs: reuseMs });
-  if (options.fresh && post.media_url) {
-    await forgetZernioUpload(deps.db, { assetId: asset.id, publicUrl: post.media_url });
-  }
-  if (deps.publicMediaBaseUrl) {
-    // Our media is public and durable (MEDIA_PUBLIC_BASE_URL): Zernio and the networks fetch it.
-    url = `${deps.publicMediaBaseUrl.replace(/\/+$/, "")}/${storage.resultKey}`;
-  } else if (earlier && (await stillServed(earlier, signal))) {
-    // The same bytes went up a moment ago (another post of this asset): post that URL again
-    // instead of another presign + upload on the workspace's shared Zernio key.
-    url = earlier;
-    reused = true;
-  } else {
-    const zernio = deps.zernio as NonNullable<PostingDeps["zernio"]>;
-    const size = Number(asset.metadata.bytes);
-    const body = await streamStoredObject(deps.storage, storage.resultKey);
-    if (!body || !(size > 0)) {
-      throw new PostingFailure("MEDIA_UNAVAILABLE", "The asset's file could not be read.");
-    }
-    const extension = storage.resultKey.split(".").pop() ?? (type === "video" ? "mp4" : "png");
-    const uploaded = await zernio.uploadMedia({
-      filename: `streamline-${asset.id}.${extension}`,
-      contentType: mimeType as MediaUpload["contentType"],
-      size,
-      // Streamed from storage, never buffered whole.
-      body: Readable.toWeb(toNodeReadable(body)) as unknown as ReadableStream<Uint8Array>,
-      signal,
-    });
-    url = uploaded.publicUrl;
-    await saveZernioUpload(deps.db, { assetId: asset.id, publicUrl: url });
-  }
-  await deps.db
-    .updateTable("scheduled_posts")
-    .set({ media_url: url })
-    .where("id", "=", post.id)
-    .execute();
-  return { url, type, reused };
-}
-
-/** Default ZERNIO_UPLOAD_REUSE_MINUTES (Zernio documents no retention for presigned uploads). */
-const DEFAULT_UPLOAD_REUSE_MS = 60 * 60_000;
-
-/** An earlier upload's URL still answers (first byte only), so Zernio can fetch it too. */
-async function stillServed(url: string, signal: AbortSignal | undefined): Promise<boolean> {
-  try {
-    const response = await fetch(url, {
-      headers: { Range: "bytes=0-0" },
-      signal: signal
-        ? AbortSignal.any([signal, AbortSignal.timeout(5_000)])
-        : AbortSignal.timeout(5_000),
-    });
-    await response.body?.cancel().catch(() => {});
-    return response.ok;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Defence in depth: social.schedule already refused accounts that are not the user's, but the row
- * is re-checked right before anything goes to Zernio (a row written in shared mode, or by a bug,
- * never posts to another user's account). A refusal fails the post, with zero post requests.
- */
-async function assertOwnedTargets(
-  post: ScheduledPost,
-  deps: PostingDeps,
-  signal: AbortSignal | undefined,
-): Promise<void> {
-  if (deps.sharedAccounts) return;
-  const zernio = deps.zernio as NonNullable<PostingDeps["zernio"]>;
-  const profile = await findSocialProfile(deps.db, post.user_id);
-  if (profile?.status !== "ready" || !profile.zernio_profile_id) {
-    throw new PostingFailure(
-      "ACCOUNT_NOT_OWNED",
-      "This post's accounts are not in your Zernio profile, so nothing was posted.",
-    );
-  }
-  const profileId = profile.zernio_profile_id;
-  const owned = new Set(
-    (await zernio.listAccounts({ profileId, signal }))
-      .filter((a) => a.profileId === profileId)
-      .map((a) => a.id),
-  );
-  const foreign = post.targets.filter((t) => !owned.has(t.accountId));
-  if (foreign.length) {
-    throw new PostingFailure(
-      "ACCOUNT_NOT_OWNED",
-      `Not one of your connected accounts: ${foreign.map((t) => `${t.platform} ${t.accountId}`).join(", ")} — nothing was posted.`,
-    );
-  }
-}
-
-/** A failure of ours (not Zernio's): never retried. */
-class PostingFailure extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 /** Sends a post that was never sent (or whose send was interrupted), then follows it. */
 export async function sendPost(
   post: ScheduledPost,
@@ -382,31 +82,15 @@ export async function sendPost(
   signal?: AbortSignal,
 ): Promise<void> {
   if (!deps.zernio) {
-    await changePost(deps.db, post, {
-      status: "failed",
-      error_code: "NOT_CONFIGURED",
-      error_message: "Posting is not configured — add ZERNIO_API_KEY.",
-      results: failedResults(post, "Posting is not configured.", null),
-      completed_at: new Date(),
-    });
+    await changePost(deps.db, post, { type: "unconfigured" });
     return;
   }
   const zernio = deps.zernio;
   await underLease(post, deps, async (leased, renew) => {
     if (leased.zernio_post_id) return follow(leased, deps, renew, signal);
-    if (leased.status !== "queued" && leased.status !== "sending") return;
-    let current =
-      (await changePost(
-        deps.db,
-        leased,
-        {
-          status: "sending",
-          attempts: leased.attempts + 1,
-          results: pendingResults(leased, "pending"),
-        },
-        { whereStatus: ["queued", "sending"] },
-      )) ?? undefined;
-    if (!current) return; // cancelled meanwhile
+    // Undefined when it is no longer queued or sending (cancelled meanwhile).
+    let current = await changePost(deps.db, leased, { type: "send" });
+    if (!current) return;
     try {
       await assertOwnedTargets(current, deps, signal);
       let media = await mediaUrlFor(current, deps, signal);
@@ -433,28 +117,11 @@ export async function sendPost(
         created = await create();
       }
       // Saved before anything else: from here on this post is only ever followed, never re-sent.
-      const patch: ScheduledPostUpdate = created.post
-        ? patchFromZernio(current, created.post)
-        : {
-            status: current.publish_now ? "publishing" : "scheduled",
-            results: pendingResults(current, current.publish_now ? "pending" : "scheduled"),
-          };
-      current =
-        (await changePost(deps.db, current, {
-          ...patch,
-          zernio_post_id: created.postId,
-          error_code: patch.error_code ?? null,
-          error_message: patch.error_message ?? null,
-          metadata: {
-            ...current.metadata,
-            ...(created.duplicate ? { linkedExisting: created.duplicateOf ?? true } : {}),
-            ...(created.warnings.length ? { zernioWarnings: created.warnings } : {}),
-          },
-        })) ?? current;
+      current = (await changePost(deps.db, current, { type: "created", created })) ?? current;
     } catch (error) {
       if (signal?.aborted) {
         // Shutting down: back to queued; the retried job re-sends with the same x-request-id.
-        await changePost(deps.db, current, { status: "queued" }, { whereStatus: ["sending"] });
+        await changePost(deps.db, current, { type: "interrupted" });
         throw error;
       }
       await failSend(current, error, deps);
@@ -475,33 +142,14 @@ async function failSend(post: ScheduledPost, error: unknown, deps: PostingDeps):
       deps,
       `[Posting] post ${post.id} attempt ${post.attempts} failed (${error.code}), again at ${at.toISOString()}: ${error.message}`,
     );
-    const queued = await changePost(
-      deps.db,
-      post,
-      {
-        status: "queued",
-        error_code: error.code,
-        error_message: `${error.message} — trying again at ${at.toISOString()}.`,
-      },
-      { whereStatus: ["sending"] },
-    );
+    const failure = { code: error.code, message: error.message, category: null };
+    const queued = await changePost(deps.db, post, { type: "sendFailed", failure, retryAt: at });
     if (queued) await deps.queue.enqueueLater(post.id, at);
     return;
   }
-  const { code, message, category } = describeSendFailure(error);
-  log(deps, `[Posting] Error: post ${post.id} ${code} ${message}`);
-  await changePost(
-    deps.db,
-    post,
-    {
-      status: "failed",
-      error_code: code,
-      error_message: message,
-      results: failedResults(post, message, category),
-      completed_at: new Date(),
-    },
-    { whereStatus: ["sending", "queued"] },
-  );
+  const failure = describeSendFailure(error);
+  log(deps, `[Posting] Error: post ${post.id} ${failure.code} ${failure.message}`);
+  await changePost(deps.db, post, { type: "sendFailed", failure });
 }
 
 function describeSendFailure(error: unknown): {
@@ -592,8 +240,7 @@ async function follow(
       }
       continue;
     }
-    const patch = patchFromZernio(post, status);
-    if (!sameState(post, patch)) post = (await changePost(deps.db, post, patch)) ?? post;
+    post = (await changePost(deps.db, post, { type: "zernioAnswered", status })) ?? post;
   }
 }
 
@@ -606,12 +253,7 @@ async function onFollowError(
   if (error.code === "RATE_LIMITED") return error.resetAt ?? new Date(Date.now() + 60_000);
   if (error.retryable) return "continue";
   if (error.code === "NOT_FOUND") {
-    await changePost(deps.db, post, {
-      status: "failed",
-      error_code: "NOT_FOUND",
-      error_message: "Zernio no longer has this post (was it deleted there?).",
-      completed_at: new Date(),
-    });
+    await changePost(deps.db, post, { type: "goneAtZernio" });
     return "stop";
   }
   // A refused key: the post may still publish. Say so on the row and look again later.
@@ -627,8 +269,7 @@ async function onFollowError(
 export async function refreshPost(post: ScheduledPost, deps: PostingDeps): Promise<ScheduledPost> {
   if (!deps.zernio || !post.zernio_post_id) return post;
   const status = await deps.zernio.getPost(post.zernio_post_id);
-  const patch = patchFromZernio(post, status);
-  return sameState(post, patch) ? post : ((await changePost(deps.db, post, patch)) ?? post);
+  return (await changePost(deps.db, post, { type: "zernioAnswered", status })) ?? post;
 }
 
 /**
@@ -637,12 +278,8 @@ export async function refreshPost(post: ScheduledPost, deps: PostingDeps): Promi
  * row cancelled, so it never publishes; one already publishing cannot be stopped and is followed.
  */
 async function withdrawIfAssetDeleted(post: ScheduledPost, deps: PostingDeps): Promise<boolean> {
-  const asset = await deps.db
-    .selectFrom("media_assets")
-    .select("deleted_at")
-    .where("id", "=", post.asset_id)
-    .executeTakeFirst();
-  if ((asset && !asset.deleted_at) || post.status !== "scheduled" || !post.zernio_post_id) {
+  const asset = await findMediaAsset(deps.db, { id: post.asset_id, userId: post.user_id });
+  if (asset || post.status !== "scheduled" || !post.zernio_post_id) {
     return false;
   }
   try {
@@ -650,12 +287,6 @@ async function withdrawIfAssetDeleted(post: ScheduledPost, deps: PostingDeps): P
   } catch (error) {
     if (!(isSocialError(error) && error.code === "NOT_FOUND")) return false; // followed, retried
   }
-  await changePost(deps.db, post, {
-    status: "cancelled",
-    completed_at: new Date(),
-    results: post.results.map((r) => ({ ...r, status: "cancelled" })),
-    error_code: "MEDIA_DELETED",
-    error_message: "The asset was deleted while this post was being sent; it was cancelled.",
-  });
+  await changePost(deps.db, post, { type: "withdrawn" });
   return true;
 }

@@ -1,9 +1,10 @@
 // Posting through Zernio: a pg-boss job per scheduled_posts row. It uploads the asset (presign →
 // PUT, streamed from our storage), creates the post with the row id as x-request-id, saves Zernio's
 // post id at once, then follows the post until every platform is terminal, publishing each change
-// through media_events/NOTIFY so the studio's media.onProgress stream carries it.
-import type { Database, ScheduledPost } from "@streamline/db";
-import { findScheduledPost, publishMediaEvent, updateScheduledPost } from "@streamline/db";
+// through media_events/NOTIFY so the studio's media.onProgress stream carries it. What each change
+// is lives in packages/social (transitionPost); this package runs the queue and the steps.
+import type { Database } from "@streamline/db";
+import { findScheduledPost } from "@streamline/db";
 import type { ZernioClient } from "@streamline/social";
 import type { MediaStorage } from "@streamline/storage";
 import type { Kysely } from "kysely";
@@ -13,37 +14,6 @@ import { followPost, sendPost } from "./posting-run";
 export const POSTING_QUEUE = "social-post";
 
 export type PostingJobData = { postId: string };
-
-/** A post's per-platform state as subscribers receive it (our platform ids: x, not twitter). */
-export type PostPlatformEvent = {
-  platform: string;
-  accountId: string;
-  status: string;
-  url: string | null;
-  errorMessage: string | null;
-  errorCategory: string | null;
-};
-
-/**
- * What a post change publishes on media_events. `kind: "post"` tells it apart from generation
- * events; status/phase/progress describe the asset itself (done: only finished assets are posted),
- * so a consumer that reads every event as generation progress is never misled.
- */
-export type PostEventPayload = {
-  kind: "post";
-  status: "succeeded";
-  phase: "done";
-  progress: 100;
-  estimated: false;
-  post: {
-    id: string;
-    status: ScheduledPost["status"];
-    scheduledFor: string | null;
-    publishNow: boolean;
-    platforms: PostPlatformEvent[];
-    error: { code: string; message: string } | null;
-  };
-};
 
 export interface PostingQueueOptions {
   /** Seconds without a heartbeat before a post job counts as abandoned (pg-boss minimum 10). */
@@ -159,56 +129,4 @@ export async function startPostingWorker(
     },
   );
   return { stop: () => queue.boss.offWork(POSTING_QUEUE, { wait: false }) };
-}
-
-/** The event payload for a row as it is now. */
-export function postEventOf(post: ScheduledPost): PostEventPayload {
-  return {
-    kind: "post",
-    status: "succeeded",
-    phase: "done",
-    progress: 100,
-    estimated: false,
-    post: {
-      id: post.id,
-      status: post.status,
-      scheduledFor: post.scheduled_for ? post.scheduled_for.toISOString() : null,
-      publishNow: post.publish_now,
-      platforms: post.results.map((r) => ({
-        platform: r.platform,
-        accountId: r.accountId,
-        status: r.status,
-        url: r.url,
-        errorMessage: r.errorMessage,
-        errorCategory: r.errorCategory,
-      })),
-      error: post.error_code
-        ? { code: post.error_code, message: post.error_message ?? post.error_code }
-        : null,
-    },
-  };
-}
-
-/**
- * Applies a change to a post row and publishes its event in one transaction, so the row and what
- * subscribers hear never disagree. With `whereStatus`, only while the row is still in one of those.
- */
-export async function changePost(
-  db: Kysely<Database>,
-  post: Pick<ScheduledPost, "id">,
-  patch: Parameters<typeof updateScheduledPost>[2],
-  guard: Parameters<typeof updateScheduledPost>[3] = {},
-): Promise<ScheduledPost | undefined> {
-  const apply = async (tx: Kysely<Database>) => {
-    const updated = await updateScheduledPost(tx, post.id, patch, guard);
-    if (updated) {
-      await publishMediaEvent(tx, {
-        assetId: updated.asset_id,
-        userId: updated.user_id,
-        payload: postEventOf(updated),
-      });
-    }
-    return updated;
-  };
-  return db.isTransaction ? apply(db) : db.transaction().execute(apply);
 }

@@ -9,7 +9,7 @@ import {
   setMediaAssetStar,
   TERMINAL_STATUSES,
 } from "@streamline/db";
-import { changeAsset, type MediaEventPayload, type PostEventPayload } from "@streamline/jobs";
+import { changeAsset, type MediaEventPayload } from "@streamline/jobs";
 import {
   estimateCostUsd,
   MODEL_CATALOG,
@@ -17,6 +17,7 @@ import {
   SOCIAL_FORMATS,
   socialFormatsFor,
 } from "@streamline/providers";
+import type { PostEventPayload } from "@streamline/social";
 import { TRPCError, type TRPCRouterRecord, tracked } from "@trpc/server";
 import { assetDeleteImpact, deleteAsset } from "../media/delete";
 import { toMediaAssetDto } from "../media/dto";

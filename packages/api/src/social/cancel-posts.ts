@@ -12,11 +12,11 @@
 // Every step is safe to repeat, so a failure midway (Zernio down) leaves a state the next attempt
 // finishes.
 import { findScheduledPost, type ScheduledPost } from "@streamline/db";
-import { changePost } from "@streamline/jobs";
 import { isSocialError } from "@streamline/social";
 import { TRPCError } from "@trpc/server";
 import type { ApiContext } from "../context";
 import { postingNotConfigured, socialErrorToTRPC } from "./errors";
+import { changePost } from "./post-change";
 
 type Deps = Pick<ApiContext, "db" | "social">;
 
@@ -48,16 +48,10 @@ function inFlightError(what: string): TRPCError {
   });
 }
 
-const cancelledPatch = (row: ScheduledPost) => ({
-  status: "cancelled" as const,
-  completed_at: new Date(),
-  results: row.results.map((r) => ({ ...r, status: "cancelled" })),
-});
-
 /** Cancels one post at Zernio (when it was sent there) and on the row. */
 async function cancelOne(deps: Deps, post: ScheduledPost, what: string): Promise<void> {
   if (post.status === "queued" && !post.zernio_post_id) {
-    if (await changePost(deps.db, post, cancelledPatch(post), { whereStatus: ["queued"] })) return;
+    if (await changePost(deps.db, post, { type: "cancel" })) return;
     // The job took it meanwhile: look again.
     const now = await findScheduledPost(deps.db, { id: post.id });
     if (!now || now.status === "cancelled") return;
@@ -81,7 +75,7 @@ async function cancelOne(deps: Deps, post: ScheduledPost, what: string): Promise
       throw socialErrorToTRPC(error);
     }
   }
-  await changePost(deps.db, post, cancelledPatch(post), { whereStatus: ["queued", "scheduled"] });
+  await changePost(deps.db, post, { type: "cancel" });
 }
 
 /** Refuses (CONFLICT) when one of `posts` is being sent or published right now. */

@@ -15,7 +15,6 @@ import {
   pruneCaptionVersions,
   recentCaptionRequests,
 } from "@streamline/db";
-import { PLATFORMS, type Platform, platformLabel, toZernioPlatform } from "@streamline/jobs";
 import {
   CAPTION_MODELS,
   type CaptionModelSpec,
@@ -32,7 +31,15 @@ import {
   PROVIDER_KEY_VARIABLES,
   shortenEstimateUsd,
 } from "@streamline/providers";
-import { captionLength, hashtagCount, PLATFORM_RULES } from "@streamline/social";
+import {
+  captionLength,
+  hashtagCount,
+  PLATFORM_RULES,
+  PLATFORMS,
+  type Platform,
+  platformLabel,
+  toZernioPlatform,
+} from "@streamline/social";
 import { TRPCError } from "@trpc/server";
 import type { ApiContext, CaptionDeps, SessionUser } from "../context";
 import { assertWithinQuota, lockUserQuota } from "../media/quota";

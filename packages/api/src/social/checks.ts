@@ -2,8 +2,14 @@
 // facts: run live by social.check for the dialog, and again by social.schedule / update before
 // anything is sent to Zernio.
 import type { MediaAsset } from "@streamline/db";
-import { type Platform, platformLabel, toZernioPlatform } from "@streamline/jobs";
-import { checkPost, instantOf, type PostIssue } from "@streamline/social";
+import {
+  checkPost,
+  instantOf,
+  type Platform,
+  type PostIssue,
+  platformLabel,
+  toZernioPlatform,
+} from "@streamline/social";
 import { TRPCError } from "@trpc/server";
 import { InputFieldError } from "../trpc";
 import { measureCaption } from "./captions";

@@ -14,17 +14,16 @@ import {
   updateScheduledPost,
 } from "@streamline/db";
 import {
-  changePost,
   fromZernioPlatform,
+  instantOf,
   type Platform,
-  patchFromZernio,
   platformLabel,
   postEventOf,
+  type SocialAccount,
   tiktokSettingsOf,
   toZernioPlatform,
   zernioPostBody,
-} from "@streamline/jobs";
-import { instantOf, type SocialAccount } from "@streamline/social";
+} from "@streamline/social";
 import { TRPCError } from "@trpc/server";
 import type { Kysely } from "kysely";
 import type { ApiContext, SessionUser, SocialDeps } from "../context";
@@ -34,6 +33,7 @@ import { insertEditedCaption } from "./captions";
 import { checkDraft, type PostDraft, refusalError } from "./checks";
 import { notFound, POSTING_NOT_CONFIGURED, postingNotConfigured, viaZernio } from "./errors";
 import { assertPostable } from "./media";
+import { changePost } from "./post-change";
 import { accountsOfCaller, assertOwnTargets, connectUrlOf, isShared } from "./profiles";
 import type { CheckInput, ScheduleInput, UpdatePostInput } from "./schemas";
 
@@ -394,11 +394,7 @@ export async function updatePost(ctx: Ctx, input: UpdatePostInput) {
       }),
     );
     const updated = await ctx.db.transaction().execute(async (tx) => {
-      const row = await changePost(tx, post, {
-        captions: versions,
-        ...timing,
-        ...patchFromZernio({ ...post, ...timing } as ScheduledPost, status),
-      });
+      const row = await changePost(tx, post, { type: "edit", captions: versions, timing, status });
       // Follow it from its new time (the job defers itself until shortly before).
       if (row) await social.queue.enqueue(tx, row.id);
       return row;
@@ -406,12 +402,7 @@ export async function updatePost(ctx: Ctx, input: UpdatePostInput) {
     return toPostDto(updated ?? post);
   }
   // Not sent yet: the worker reads the row when it sends, so changing the row is enough.
-  const updated = await changePost(
-    ctx.db,
-    post,
-    { captions: versions, ...timing },
-    { whereStatus: ["queued"] },
-  );
+  const updated = await changePost(ctx.db, post, { type: "edit", captions: versions, timing });
   if (!updated) {
     throw new TRPCError({
       code: "CONFLICT",
@@ -424,13 +415,8 @@ export async function updatePost(ctx: Ctx, input: UpdatePostInput) {
 /** social.cancel: a post not sent yet is dropped; a scheduled one is deleted in Zernio. */
 export async function cancelPost(ctx: Ctx, postId: string) {
   const post = await ownPost(ctx, postId);
-  const cancelled = (row: ScheduledPost) => ({
-    status: "cancelled" as const,
-    completed_at: new Date(),
-    results: row.results.map((r) => ({ ...r, status: "cancelled" })),
-  });
   if (post.status === "queued" && !post.zernio_post_id) {
-    const row = await changePost(ctx.db, post, cancelled(post), { whereStatus: ["queued"] });
+    const row = await changePost(ctx.db, post, { type: "cancel" });
     if (row) return toPostDto(row);
   }
   const current = await ownPost(ctx, postId);
@@ -438,7 +424,7 @@ export async function cancelPost(ctx: Ctx, postId: string) {
     const { zernio } = posting(ctx);
     const zernioPostId = current.zernio_post_id;
     await viaZernio(() => zernio.deletePost(zernioPostId));
-    const row = await changePost(ctx.db, current, cancelled(current));
+    const row = await changePost(ctx.db, current, { type: "cancel" });
     return toPostDto(row ?? current);
   }
   throw new TRPCError({
@@ -463,12 +449,7 @@ export async function retryPost(ctx: Ctx, postId: string) {
   if (!post.zernio_post_id) {
     // Zernio never took it (refused or unreachable): send it again, with the same x-request-id.
     const row = await ctx.db.transaction().execute(async (tx) => {
-      const queued = await changePost(
-        tx,
-        post,
-        { status: "queued", error_code: null, error_message: null, completed_at: null },
-        { whereStatus: ["failed"] },
-      );
+      const queued = await changePost(tx, post, { type: "retry" });
       if (queued) await social.queue.enqueue(tx, queued.id);
       return queued;
     });
@@ -479,10 +460,7 @@ export async function retryPost(ctx: Ctx, postId: string) {
   const zernioPostId = post.zernio_post_id;
   const status = await viaZernio(() => zernio.retryPost(zernioPostId));
   const row = await ctx.db.transaction().execute(async (tx) => {
-    const updated = await changePost(tx, post, {
-      ...patchFromZernio(post, status),
-      attempts: post.attempts + 1,
-    });
+    const updated = await changePost(tx, post, { type: "retry", status });
     if (updated) await social.queue.enqueue(tx, updated.id);
     return updated;
   });

@@ -29,8 +29,8 @@ import {
   releaseSocialProfileClaim,
   takeOverSocialProfileClaim,
 } from "@streamline/db";
-import { type Platform, platformLabel, toZernioPlatform } from "@streamline/jobs";
 import type { ConnectUrlInput, SocialAccount, ZernioClient } from "@streamline/social";
+import { type Platform, platformLabel, toZernioPlatform } from "@streamline/social";
 import { TRPCError } from "@trpc/server";
 import type { ApiContext, SessionUser, SocialDeps } from "../context";
 import { fieldError } from "../media/upload";

@@ -1,7 +1,7 @@
 // The social router's inputs, defined once. Platform ids are ours (x, not Zernio's twitter).
-import { PLATFORMS } from "@streamline/jobs";
+
 import { CAPTION_LIMITS } from "@streamline/providers";
-import { isValidTimezone, PLATFORM_RULES } from "@streamline/social";
+import { isValidTimezone, PLATFORM_RULES, PLATFORMS } from "@streamline/social";
 import { z } from "zod";
 
 export const platformSchema = z.enum(PLATFORMS, {

@@ -1,10 +1,13 @@
+import { sql } from "kysely";
 import type {
+  JsonObject,
   NewScheduledPost,
   ScheduledPost,
   ScheduledPostStatus,
   ScheduledPostUpdate,
 } from "../schema";
 import type { Executor } from "./media-assets";
+import { publishMediaEvent } from "./media-events";
 
 const JSON_COLUMNS = ["targets", "captions", "results"] as const;
 
@@ -106,6 +109,86 @@ export async function updateScheduledPost(
     .where("id", "=", id);
   if (guard.whereStatus?.length) query = query.where("status", "in", [...guard.whereStatus]);
   return query.returningAll().executeTakeFirst();
+}
+
+/**
+ * Applies a post transition (packages/social's `transitionPost`) and publishes its event in one
+ * transaction, so the row and what subscribers hear never disagree. The patch is written only
+ * while the row is still in one of `guard`'s states; undefined when it is not (or when there was
+ * no transition to apply), and then nothing is published.
+ */
+export async function applyPostTransition(
+  db: Executor,
+  postId: string,
+  change: { patch: ScheduledPostUpdate; guard?: readonly ScheduledPostStatus[] } | undefined,
+  eventOf: (post: ScheduledPost) => JsonObject,
+): Promise<ScheduledPost | undefined> {
+  if (!change) return undefined;
+  const apply = async (tx: Executor) => {
+    const guard = change.guard ? { whereStatus: change.guard } : {};
+    const updated = await updateScheduledPost(tx, postId, change.patch, guard);
+    if (updated) {
+      await publishMediaEvent(tx, {
+        assetId: updated.asset_id,
+        userId: updated.user_id,
+        payload: eventOf(updated),
+      });
+    }
+    return updated;
+  };
+  return db.isTransaction ? apply(db) : db.transaction().execute(apply);
+}
+
+/**
+ * Takes (or renews) a post's lease for `runner`: one runner at a time sends or follows a post.
+ * Undefined when another runner holds an unexpired lease.
+ */
+export async function leaseScheduledPost(
+  db: Executor,
+  where: { id: string; runner: string; ms: number },
+): Promise<ScheduledPost | undefined> {
+  return db
+    .updateTable("scheduled_posts")
+    .set({
+      locked_by: where.runner,
+      locked_until: sql<Date>`now() + ${where.ms} * interval '1 millisecond'`,
+    })
+    .where("id", "=", where.id)
+    .where((eb) =>
+      eb.or([
+        eb("locked_until", "is", null),
+        eb("locked_until", "<", sql<Date>`now()`),
+        eb("locked_by", "=", where.runner),
+      ]),
+    )
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Gives up `runner`'s lease (no-op when it no longer holds it). */
+export async function releaseScheduledPost(
+  db: Executor,
+  where: { id: string; runner: string },
+): Promise<void> {
+  await db
+    .updateTable("scheduled_posts")
+    .set({ locked_by: null, locked_until: null })
+    .where("id", "=", where.id)
+    .where("locked_by", "=", where.runner)
+    .execute();
+}
+
+/** The media URL a post is sent with (kept so a re-sent create posts the same file). */
+export async function setScheduledPostMediaUrl(
+  db: Executor,
+  id: string,
+  mediaUrl: string,
+): Promise<void> {
+  await db
+    .updateTable("scheduled_posts")
+    .set({ media_url: mediaUrl })
+    .where("id", "=", id)
+    .execute();
 }
 
 /** Records a webhook event id; false when it was seen before (the delivery is a repeat). */

@@ -1,19 +1,13 @@
 // What a caption request takes and answers: one call, every requested platform's text.
+import { PLATFORMS } from "@streamline/social/platforms";
 import type { GoogleProvider } from "../google";
 import type { GoogleProviderSettings } from "../google/connection";
 import type { OpenAIProvider } from "../openai";
 import type { ProviderSettings } from "../types";
 
-export const CAPTION_PLATFORMS = [
-  "instagram",
-  "tiktok",
-  "youtube",
-  "linkedin",
-  "x",
-  "threads",
-  "facebook",
-  "pinterest",
-] as const;
+// The platform list is posting's (packages/social): captions are written for the platforms the
+// studio posts to. Only that data module is imported; social does not depend on providers.
+export const CAPTION_PLATFORMS = PLATFORMS;
 export type Platform = (typeof CAPTION_PLATFORMS)[number];
 
 /** Platforms whose post has a title and a description rather than one caption. */

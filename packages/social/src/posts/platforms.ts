@@ -1,10 +1,18 @@
-// The one place our platform ids (the caption catalog's: x) meet Zernio's (twitter). Rows, DTOs and
-// events use ours; only calls to Zernio and its rule table use Zernio's.
-import { CAPTION_PLATFORMS, type Platform } from "@streamline/providers";
-import { isSocialPlatform, PLATFORM_RULES, type SocialPlatform } from "@streamline/social";
+// The one place our platform ids meet Zernio's (twitter). Rows, DTOs, captions and events use ours
+// (x); only calls to Zernio and its rule table use Zernio's. The studio's order.
+import { isSocialPlatform, PLATFORM_RULES, type SocialPlatform } from "../platforms";
 
-export const PLATFORMS = CAPTION_PLATFORMS;
-export type { Platform };
+export const PLATFORMS = [
+  "instagram",
+  "tiktok",
+  "youtube",
+  "linkedin",
+  "x",
+  "threads",
+  "facebook",
+  "pinterest",
+] as const;
+export type Platform = (typeof PLATFORMS)[number];
 
 const TO_ZERNIO: Record<Platform, SocialPlatform> = {
   instagram: "instagram",
