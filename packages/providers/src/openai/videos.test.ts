@@ -161,7 +161,8 @@ describe("Sora videos", () => {
       options: { seconds: 4, size: "720x1280" },
     });
     const error = await pollUntilDone(model, operationId, {
-      policy: { minIntervalMs: 5, maxIntervalMs: 5, timeoutMs: { image: 50, video: 50 } },
+      // A deadline long enough for several polls on a loaded machine.
+      policy: { minIntervalMs: 5, maxIntervalMs: 5, timeoutMs: { image: 1_000, video: 1_000 } },
     }).catch((e: unknown) => e);
     expect(isMediaGenError(error) && error.code).toBe("TIMEOUT");
     expect(slowMock.requestsTo("videos.retrieve").length).toBeGreaterThan(1);
