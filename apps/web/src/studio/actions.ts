@@ -1,31 +1,25 @@
 // What a result card, the preview and the lightbox can ask of the rest of the studio: "Use as
-// reference" and "Reuse prompt" (handled by the composer), open the lightbox, star. Small stores,
-// so a card deep in the history grid needs no props threaded through for them.
+// reference" and "Reuse prompt" (handled by the composer), open the lightbox, star. Through the
+// studio store, so a card deep in the history grid needs no props threaded through for them.
 import { useQueryClient } from "@tanstack/react-query";
 import { getQueryKey } from "@trpc/react-query";
-import { useSyncExternalStore } from "react";
 import { toastApiError } from "../lib/errors";
 import { type MediaAsset, trpc } from "../trpc";
-
-type ComposerHandlers = {
-  takeAsReference: (asset: MediaAsset) => void;
-  reuse: (asset: MediaAsset) => void;
-};
-let handlers: ComposerHandlers | null = null;
+import { type ComposerHandlers, type LightboxState, studio, useStudio } from "./store";
 
 export const composer = {
-  /** Mounted by the composer; returns the unregister. */
+  /** Mounted by the composer (from an effect); returns the unregister. */
   register(next: ComposerHandlers) {
-    handlers = next;
+    studio.set({ composer: next });
     return () => {
-      if (handlers === next) handlers = null;
+      if (studio.get().composer === next) studio.set({ composer: null });
     };
   },
   takeAsReference(asset: MediaAsset) {
-    handlers?.takeAsReference(asset);
+    studio.get().composer?.takeAsReference(asset);
   },
   reuse(asset: MediaAsset) {
-    handlers?.reuse(asset);
+    studio.get().composer?.reuse(asset);
   },
 };
 
@@ -33,53 +27,42 @@ export const composer = {
 export const canBeReference = (asset: MediaAsset) =>
   asset.type === "image" && asset.status === "succeeded" && Boolean(asset.resultUrl);
 
-/** The history's finished results in order, as the grid shows them (the lightbox walks them). */
-export const historyOrder: { assets: MediaAsset[] } = { assets: [] };
-
-export type LightboxState = { assets: MediaAsset[]; index: number; opener: HTMLElement | null };
-let lightboxState: LightboxState | null = null;
-const lightboxListeners = new Set<() => void>();
-const notifyLightbox = () => {
-  for (const listener of lightboxListeners) listener();
-};
+export type { LightboxState };
 
 export const lightbox = {
   /** Opens `asset` full screen; ← / → walk the history it is in (else just it). */
   open(asset: MediaAsset, within?: MediaAsset[]) {
-    const list = (within ?? historyOrder.assets).filter(
+    const list = (within ?? studio.get().history).filter(
       (a) => a.status === "succeeded" && a.resultUrl,
     );
     const at = list.findIndex((a) => a.id === asset.id);
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    lightboxState =
-      at >= 0 ? { assets: list, index: at, opener } : { assets: [asset], index: 0, opener };
-    notifyLightbox();
+    studio.set({
+      lightbox:
+        at >= 0 ? { assets: list, index: at, opener } : { assets: [asset], index: 0, opener },
+    });
   },
   move(by: number) {
-    if (!lightboxState) return;
-    const { assets, index } = lightboxState;
+    const state = studio.get().lightbox;
+    if (!state) return;
+    const { assets, index } = state;
     const next = Math.min(assets.length - 1, Math.max(0, index + by));
     if (next === index) return;
-    lightboxState = { ...lightboxState, index: next };
-    notifyLightbox();
+    studio.set({ lightbox: { ...state, index: next } });
   },
   close() {
-    if (!lightboxState) return;
-    const opener = lightboxState.opener;
-    lightboxState = null;
+    const state = studio.get().lightbox;
+    if (!state) return;
+    const opener = state.opener;
     // Out of the top layer first: while the modal is open the rest of the page is inert and
     // cannot take focus.
     document.querySelector<HTMLDialogElement>("dialog.lightbox[open]")?.close();
-    notifyLightbox();
+    studio.set({ lightbox: null });
     if (opener?.isConnected) opener.focus({ preventScroll: true });
-  },
-  subscribe(listener: () => void) {
-    lightboxListeners.add(listener);
-    return () => lightboxListeners.delete(listener);
   },
 };
 
-export const useLightbox = () => useSyncExternalStore(lightbox.subscribe, () => lightboxState);
+export const useLightbox = () => useStudio((s) => s.lightbox);
 
 type ListPages = { pages: { items: MediaAsset[]; nextCursor: string | null }[] };
 
