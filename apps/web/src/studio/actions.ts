@@ -1,10 +1,8 @@
 // What a result card, the preview and the lightbox can ask of the rest of the studio: "Use as
-// reference" and "Reuse prompt" (handled by the composer), open the lightbox, star. Through the
-// studio store, so a card deep in the history grid needs no props threaded through for them.
-import { useQueryClient } from "@tanstack/react-query";
-import { getQueryKey } from "@trpc/react-query";
-import { toastApiError } from "../lib/errors";
-import { type MediaAsset, trpc } from "../trpc";
+// reference" and "Reuse prompt" (handled by the composer), open the lightbox. Through the studio
+// store, so a card deep in the history grid needs no props threaded through for them. (Delete,
+// retry, cancel and star are in useAssetActions.ts.)
+import type { MediaAsset } from "../trpc";
 import { type ComposerHandlers, type LightboxState, studio, useStudio } from "./store";
 
 export const composer = {
@@ -63,34 +61,3 @@ export const lightbox = {
 };
 
 export const useLightbox = () => useStudio((s) => s.lightbox);
-
-type ListPages = { pages: { items: MediaAsset[]; nextCursor: string | null }[] };
-
-/** Star / unstar: every loaded copy of the asset changes at once; the refetch confirms it. */
-export function useStar() {
-  const utils = trpc.useUtils();
-  const queryClient = useQueryClient();
-  const patch = (id: string, starred: boolean) => {
-    utils.media.byId.setData({ id }, (a) => (a ? { ...a, starred } : a));
-    queryClient.setQueriesData<ListPages>({ queryKey: getQueryKey(trpc.media.list) }, (data) =>
-      data?.pages
-        ? {
-            ...data,
-            pages: data.pages.map((p) => ({
-              ...p,
-              items: p.items.map((a) => (a.id === id ? { ...a, starred } : a)),
-            })),
-          }
-        : data,
-    );
-  };
-  const star = trpc.media.star.useMutation({
-    onMutate: ({ id, starred }) => patch(id, starred),
-    onError: (error, { id, starred }) => {
-      patch(id, !starred);
-      toastApiError(error);
-    },
-    onSettled: () => void utils.media.list.invalidate(),
-  });
-  return (asset: MediaAsset, starred: boolean) => star.mutate({ id: asset.id, starred });
-}
