@@ -8,14 +8,27 @@
 // So the Dialog runs non-modal with a trapped FocusScope, an overlay of our own and aria-modal.
 import * as Dialog from "@radix-ui/react-dialog";
 import { FocusScope } from "@radix-ui/react-focus-scope";
-import type { ReactNode } from "react";
+import type { KeyboardEvent, ReactNode } from "react";
 
 export default function ModalDialog(props: {
   title: ReactNode;
   children: ReactNode;
   className?: string;
+  titleClassName?: string;
+  /** Beside the title (the lightbox's Close button), in a `<div className={headClassName}>`. */
+  headEnd?: ReactNode;
+  headClassName?: string;
+  /** False when the caller puts focus back itself (the lightbox, before the composer takes it). */
+  returnFocus?: boolean;
   onClose: () => void;
+  onKeyDown?: (event: KeyboardEvent<HTMLDivElement>) => void;
 }) {
+  const title = (
+    <Dialog.Title className={props.titleClassName ?? "dialog-title"}>{props.title}</Dialog.Title>
+  );
+  const stayPut = (event: Event) => {
+    if (props.returnFocus === false) event.preventDefault();
+  };
   return (
     <Dialog.Root open modal={false} onOpenChange={(open) => !open && props.onClose()}>
       <Dialog.Portal>
@@ -26,9 +39,18 @@ export default function ModalDialog(props: {
           // The body is read as the dialog's content; no separate description element.
           aria-describedby={undefined}
           onInteractOutside={(event) => event.preventDefault()}
+          onCloseAutoFocus={stayPut}
+          onKeyDown={props.onKeyDown}
         >
-          <FocusScope trapped loop>
-            <Dialog.Title className="dialog-title">{props.title}</Dialog.Title>
+          <FocusScope className="modal-scope" trapped loop onUnmountAutoFocus={stayPut}>
+            {props.headEnd ? (
+              <div className={props.headClassName}>
+                {title}
+                {props.headEnd}
+              </div>
+            ) : (
+              title
+            )}
             {props.children}
           </FocusScope>
         </Dialog.Content>

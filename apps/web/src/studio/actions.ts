@@ -2,6 +2,7 @@
 // reference" and "Reuse prompt" (handled by the composer), open the lightbox. Through the studio
 // store, so a card deep in the history grid needs no props threaded through for them. (Delete,
 // retry, cancel and star are in useAssetActions.ts.)
+import { flushSync } from "react-dom";
 import type { MediaAsset } from "../trpc";
 import { type ComposerHandlers, type LightboxState, studio, useStudio } from "./store";
 
@@ -52,10 +53,9 @@ export const lightbox = {
     const state = studio.get().lightbox;
     if (!state) return;
     const opener = state.opener;
-    // Out of the top layer first: while the modal is open the rest of the page is inert and
-    // cannot take focus.
-    document.querySelector<HTMLDialogElement>("dialog.lightbox[open]")?.close();
-    studio.set({ lightbox: null });
+    // Unmounted at once: while it is open its focus trap keeps focus in, so neither the opener
+    // nor the composer ("Use as reference", right after this) could take it.
+    flushSync(() => studio.set({ lightbox: null }));
     if (opener?.isConnected) opener.focus({ preventScroll: true });
   },
 };
