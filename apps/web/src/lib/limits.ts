@@ -1,4 +1,4 @@
-import { useSyncExternalStore } from "react";
+import { LEARNED_LIMIT_KEY, studio, useStudio } from "../studio/store";
 import { trpc } from "../trpc";
 
 // The input limits the server enforces, read from `media.limits` so the browser says no before
@@ -35,29 +35,18 @@ export function useDemo(): boolean {
 // The per-user concurrency limit (MEDIA_MAX_CONCURRENT_PER_USER) and today's spend, from
 // `media.usage`; refreshed whenever a generation changes state (progress.ts invalidates it). The
 // limit a TOO_MANY_REQUESTS refusal names ("… (limit 3)") is remembered too, for an older server.
-const LEARNED_KEY = "streamline.studio.maxConcurrent";
-let learned: number | undefined = (() => {
-  try {
-    return Number(sessionStorage.getItem(LEARNED_KEY)) || undefined;
-  } catch {
-    return undefined;
-  }
-})();
-const learnedListeners = new Set<() => void>();
-
 /** Remembers the limit a TOO_MANY_REQUESTS refusal names, so the button can say it up front. */
 export function learnConcurrencyLimit(error: unknown) {
   const message = error instanceof Error ? error.message : "";
   const match = /\(limit (\d+)\)|limit of (\d+)/.exec(message);
   const limit = Number(match?.[1] ?? match?.[2]);
-  if (!limit || limit === learned) return;
-  learned = limit;
+  if (!limit || limit === studio.get().learnedLimit) return;
   try {
-    sessionStorage.setItem(LEARNED_KEY, String(limit));
+    sessionStorage.setItem(LEARNED_LIMIT_KEY, String(limit));
   } catch {
     // Kept for this page only.
   }
-  for (const listener of learnedListeners) listener();
+  studio.set({ learnedLimit: limit });
 }
 
 /**
@@ -76,13 +65,8 @@ export function useUsage() {
 export function useConcurrency(): { active: number; max: number | undefined; full: boolean } {
   const usage = useUsage();
   const fromApi = usage.data?.maxConcurrent;
-  const max = useSyncExternalStore(
-    (listener) => {
-      learnedListeners.add(listener);
-      return () => learnedListeners.delete(listener);
-    },
-    () => fromApi ?? learned,
-  );
+  const learned = useStudio((s) => s.learnedLimit);
+  const max = fromApi ?? learned;
   const count = usage.data?.active ?? 0;
   return { active: count, max, full: max !== undefined && count >= max };
 }

@@ -1,7 +1,8 @@
-// Which card has the schedule dialog open. The preview and the grid can show the same asset, so an
-// entry names the card (asset + variant); "Post" and "Schedule Post" open the same dialog.
-import { useSyncExternalStore } from "react";
+// Which card has the schedule dialog open (kept in the studio store). The preview and the grid can
+// show the same asset, so an entry names the card (asset + variant); "Post" and "Schedule Post"
+// open the same dialog.
 import { session } from "../lib/page";
+import { studio, useStudio } from "../studio/store";
 
 /** What the dialog holds, kept across the round trip to Zernio's sign-in page. */
 export type ScheduleDraft = {
@@ -24,27 +25,18 @@ export type ScheduleRequest = {
   connectedAccountId?: string;
 };
 
-let open: ScheduleRequest | null = null;
-const listeners = new Set<() => void>();
-
 export const scheduleStore = {
   open(request: ScheduleRequest) {
-    open = request;
-    for (const listener of listeners) listener();
+    studio.set({ schedule: request });
   },
-  isOpen: () => open !== null,
+  isOpen: () => studio.get().schedule !== null,
   close() {
-    open = null;
-    for (const listener of listeners) listener();
-  },
-  subscribe(listener: () => void) {
-    listeners.add(listener);
-    return () => listeners.delete(listener);
+    studio.set({ schedule: null });
   },
 };
 
 export function useScheduleRequest(assetId: string, variant: string): ScheduleRequest | null {
-  return useSyncExternalStore(scheduleStore.subscribe, () =>
+  return useStudio(({ schedule: open }) =>
     open && open.assetId === assetId && open.variant === variant ? open : null,
   );
 }

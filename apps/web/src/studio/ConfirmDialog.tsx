@@ -1,6 +1,12 @@
-import { useEffect, useId, useRef } from "react";
+import { lazy, Suspense } from "react";
 
-/** A modal question on the native <dialog>: focus is trapped and Escape cancels for free. */
+// The modal itself (Radix Dialog) loads on first use: the studio's first screen does not carry it.
+const ModalDialog = lazy(() => import("./ModalDialog"));
+
+/**
+ * A modal question: focus is trapped, Escape cancels and focus returns to the control that opened
+ * it. Mounted only while open.
+ */
 export function ConfirmDialog(props: {
   open: boolean;
   title: string;
@@ -10,34 +16,26 @@ export function ConfirmDialog(props: {
   onConfirm: () => void;
   onCancel: () => void;
 }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (props.open && !dialog.open) dialog.showModal();
-    if (!props.open && dialog.open) dialog.close();
-  }, [props.open]);
+  if (!props.open) return null;
   return (
-    <dialog ref={ref} className="dialog" aria-labelledby={titleId} onClose={props.onCancel}>
-      <h2 id={titleId} className="dialog-title">
-        {props.title}
-      </h2>
-      <div className="dialog-body">{props.children}</div>
-      <div className="dialog-actions">
-        {/* First in order, so showModal() focuses it: the safe choice. */}
-        <button type="button" className="button" onClick={props.onCancel}>
-          Cancel
-        </button>
-        <button
-          type="button"
-          className="button button-danger"
-          onClick={props.onConfirm}
-          disabled={props.busy}
-        >
-          {props.confirmLabel}
-        </button>
-      </div>
-    </dialog>
+    <Suspense fallback={null}>
+      <ModalDialog title={props.title} onClose={props.onCancel}>
+        <div className="dialog-body">{props.children}</div>
+        <div className="dialog-actions">
+          {/* First in order, so opening focuses it: the safe choice. */}
+          <button type="button" className="button" onClick={props.onCancel}>
+            Cancel
+          </button>
+          <button
+            type="button"
+            className="button button-danger"
+            onClick={props.onConfirm}
+            disabled={props.busy}
+          >
+            {props.confirmLabel}
+          </button>
+        </div>
+      </ModalDialog>
+    </Suspense>
   );
 }

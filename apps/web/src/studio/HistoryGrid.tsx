@@ -3,8 +3,8 @@ import { useEffect, useRef, useState } from "react";
 import { afterRender } from "../lib/page";
 import { type MediaAsset, type MediaStatus, type MediaType, trpc } from "../trpc";
 import { AssetCard } from "./AssetCard";
-import { historyOrder } from "./actions";
 import { StarIcon } from "./ResultActions";
+import { studio } from "./store";
 
 const PAGE_SIZE = 12;
 const TYPE_FILTERS: { value: MediaType | ""; label: string }[] = [
@@ -48,7 +48,11 @@ export function HistoryGrid(props: {
     { getNextPageParam: (page) => page.nextCursor ?? undefined, placeholderData: keepPreviousData },
   );
   const assets = history.data?.pages.flatMap((page) => page.items) ?? [];
-  historyOrder.assets = assets;
+  // The lightbox walks the history in this order; kept after each render, never during one.
+  const pages = history.data?.pages;
+  useEffect(() => {
+    studio.set({ history: pages?.flatMap((page) => page.items) ?? [] });
+  }, [pages]);
 
   // After a delete, focus goes to the card that took the deleted one's place (or the one before
   // it, or the heading when the grid is empty), never to <body>.

@@ -2,27 +2,21 @@
 // ← / → walk the history (or the variants it was opened from), Escape closes and focus returns to
 // the control that opened it. The same actions as the card: download, use as reference, reuse
 // the prompt, star, post.
-import { type KeyboardEvent, useEffect, useId, useRef } from "react";
+import { type KeyboardEvent, useEffect } from "react";
 import { formatDate, providerName } from "../lib/format";
 import { PostAction } from "../social/SocialActions";
 import { type MediaAsset, trpc } from "../trpc";
 import { fileName } from "./AssetCard";
 import { type LightboxState, lightbox } from "./actions";
+import ModalDialog from "./ModalDialog";
 import { IterateActions, StarButton } from "./ResultActions";
 
 export default function Lightbox({ state }: { state: LightboxState }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
   const snapshot = state.assets[state.index] as MediaAsset;
   // The live row (a star from here or elsewhere shows at once), starting from the snapshot.
   const { data } = trpc.media.byId.useQuery({ id: snapshot.id }, { initialData: snapshot });
   const asset = data ?? snapshot;
   const count = state.assets.length;
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-  }, []);
 
   // The neighbours load while this one is looked at, so ← / → show them at once.
   useEffect(() => {
@@ -31,7 +25,7 @@ export default function Lightbox({ state }: { state: LightboxState }) {
     }
   }, [state]);
 
-  const onKeyDown = (event: KeyboardEvent<HTMLDialogElement>) => {
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     const target = event.target as HTMLElement;
     if (target.closest("input, textarea, select, video, [role='slider']")) return;
     if (event.key === "ArrowLeft" || event.key === "ArrowRight") {
@@ -41,15 +35,13 @@ export default function Lightbox({ state }: { state: LightboxState }) {
   };
 
   return (
-    <dialog
-      ref={ref}
+    <ModalDialog
       className="lightbox"
-      aria-labelledby={titleId}
-      onClose={() => lightbox.close()}
-      onKeyDown={onKeyDown}
-    >
-      <div className="lightbox-head">
-        <h2 id={titleId} className="lightbox-title">
+      titleClassName="lightbox-title"
+      headClassName="lightbox-head"
+      returnFocus={false}
+      title={
+        <>
           {asset.modelLabel}
           {count > 1 && (
             <span className="muted">
@@ -57,7 +49,9 @@ export default function Lightbox({ state }: { state: LightboxState }) {
               · {state.index + 1} of {count}
             </span>
           )}
-        </h2>
+        </>
+      }
+      headEnd={
         <button
           type="button"
           className="button button-small"
@@ -66,7 +60,10 @@ export default function Lightbox({ state }: { state: LightboxState }) {
         >
           Close
         </button>
-      </div>
+      }
+      onClose={() => lightbox.close()}
+      onKeyDown={onKeyDown}
+    >
       <div className="lightbox-stage">
         <button
           type="button"
@@ -126,6 +123,6 @@ export default function Lightbox({ state }: { state: LightboxState }) {
           <PostAction asset={asset} variant="lightbox" />
         </div>
       </div>
-    </dialog>
+    </ModalDialog>
   );
 }

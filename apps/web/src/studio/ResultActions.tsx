@@ -2,7 +2,8 @@
 // Star, Use as reference, Reuse prompt. Icons with a name in the grid's narrow cards, words
 // elsewhere.
 import type { MediaAsset } from "../trpc";
-import { canBeReference, composer, useStar } from "./actions";
+import { canBeReference, composer } from "./actions";
+import { useStar } from "./useAssetActions";
 
 export function StarButton({ asset, compact }: { asset: MediaAsset; compact?: boolean }) {
   const star = useStar();

@@ -5,11 +5,12 @@ import { afterRender, revealBelowHeader, session, useDocumentTitle } from "../li
 import { useConnectReturn } from "../social/SocialActions";
 import { type MediaAsset, trpc } from "../trpc";
 import { AssetCard } from "./AssetCard";
-import { historyOrder, useLightbox } from "./actions";
+import { useLightbox } from "./actions";
 import { GenerateForm } from "./GenerateForm";
 import { HistoryGrid } from "./HistoryGrid";
 import { type NotifyState, toggleNotify, useNotifyState } from "./notify";
-import { type FeedState, previewing, useProgressFeed } from "./progress";
+import { type FeedState, useProgressFeed } from "./progress";
+import { studio } from "./store";
 
 const CURRENT_KEY = "streamline.studio.current";
 // Full screen view, loaded on first use.
@@ -37,7 +38,7 @@ export default function StudioPage() {
 
   useEffect(() => {
     session.set(CURRENT_KEY, currentIds.length ? currentIds : null);
-    previewing.ids = currentIds;
+    studio.set({ previewIds: currentIds });
   }, [currentIds]);
 
   // After Generate or Open: the preview (its media and progress) fully in view below the sticky
@@ -66,8 +67,9 @@ export default function StudioPage() {
   // Opened from the history, a variant comes with its siblings (those loaded).
   const open = (asset: MediaAsset) => {
     const siblings = asset.groupId
-      ? historyOrder.assets
-          .filter((a) => a.groupId === asset.groupId)
+      ? studio
+          .get()
+          .history.filter((a) => a.groupId === asset.groupId)
           .sort((a, b) => (a.variant?.index ?? 0) - (b.variant?.index ?? 0))
       : [];
     show(siblings.length > 1 ? siblings : [asset]);

@@ -1,31 +1,24 @@
 // What a result card, the preview and the lightbox can ask of the rest of the studio: "Use as
-// reference" and "Reuse prompt" (handled by the composer), open the lightbox, star. Small stores,
-// so a card deep in the history grid needs no props threaded through for them.
-import { useQueryClient } from "@tanstack/react-query";
-import { getQueryKey } from "@trpc/react-query";
-import { useSyncExternalStore } from "react";
-import { toastApiError } from "../lib/errors";
-import { type MediaAsset, trpc } from "../trpc";
-
-type ComposerHandlers = {
-  takeAsReference: (asset: MediaAsset) => void;
-  reuse: (asset: MediaAsset) => void;
-};
-let handlers: ComposerHandlers | null = null;
+// reference" and "Reuse prompt" (handled by the composer), open the lightbox. Through the studio
+// store, so a card deep in the history grid needs no props threaded through for them. (Delete,
+// retry, cancel and star are in useAssetActions.ts.)
+import { flushSync } from "react-dom";
+import type { MediaAsset } from "../trpc";
+import { type ComposerHandlers, type LightboxState, studio, useStudio } from "./store";
 
 export const composer = {
-  /** Mounted by the composer; returns the unregister. */
+  /** Mounted by the composer (from an effect); returns the unregister. */
   register(next: ComposerHandlers) {
-    handlers = next;
+    studio.set({ composer: next });
     return () => {
-      if (handlers === next) handlers = null;
+      if (studio.get().composer === next) studio.set({ composer: null });
     };
   },
   takeAsReference(asset: MediaAsset) {
-    handlers?.takeAsReference(asset);
+    studio.get().composer?.takeAsReference(asset);
   },
   reuse(asset: MediaAsset) {
-    handlers?.reuse(asset);
+    studio.get().composer?.reuse(asset);
   },
 };
 
@@ -33,81 +26,38 @@ export const composer = {
 export const canBeReference = (asset: MediaAsset) =>
   asset.type === "image" && asset.status === "succeeded" && Boolean(asset.resultUrl);
 
-/** The history's finished results in order, as the grid shows them (the lightbox walks them). */
-export const historyOrder: { assets: MediaAsset[] } = { assets: [] };
-
-export type LightboxState = { assets: MediaAsset[]; index: number; opener: HTMLElement | null };
-let lightboxState: LightboxState | null = null;
-const lightboxListeners = new Set<() => void>();
-const notifyLightbox = () => {
-  for (const listener of lightboxListeners) listener();
-};
+export type { LightboxState };
 
 export const lightbox = {
   /** Opens `asset` full screen; ← / → walk the history it is in (else just it). */
   open(asset: MediaAsset, within?: MediaAsset[]) {
-    const list = (within ?? historyOrder.assets).filter(
+    const list = (within ?? studio.get().history).filter(
       (a) => a.status === "succeeded" && a.resultUrl,
     );
     const at = list.findIndex((a) => a.id === asset.id);
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    lightboxState =
-      at >= 0 ? { assets: list, index: at, opener } : { assets: [asset], index: 0, opener };
-    notifyLightbox();
+    studio.set({
+      lightbox:
+        at >= 0 ? { assets: list, index: at, opener } : { assets: [asset], index: 0, opener },
+    });
   },
   move(by: number) {
-    if (!lightboxState) return;
-    const { assets, index } = lightboxState;
+    const state = studio.get().lightbox;
+    if (!state) return;
+    const { assets, index } = state;
     const next = Math.min(assets.length - 1, Math.max(0, index + by));
     if (next === index) return;
-    lightboxState = { ...lightboxState, index: next };
-    notifyLightbox();
+    studio.set({ lightbox: { ...state, index: next } });
   },
   close() {
-    if (!lightboxState) return;
-    const opener = lightboxState.opener;
-    lightboxState = null;
-    // Out of the top layer first: while the modal is open the rest of the page is inert and
-    // cannot take focus.
-    document.querySelector<HTMLDialogElement>("dialog.lightbox[open]")?.close();
-    notifyLightbox();
+    const state = studio.get().lightbox;
+    if (!state) return;
+    const opener = state.opener;
+    // Unmounted at once: while it is open its focus trap keeps focus in, so neither the opener
+    // nor the composer ("Use as reference", right after this) could take it.
+    flushSync(() => studio.set({ lightbox: null }));
     if (opener?.isConnected) opener.focus({ preventScroll: true });
-  },
-  subscribe(listener: () => void) {
-    lightboxListeners.add(listener);
-    return () => lightboxListeners.delete(listener);
   },
 };
 
-export const useLightbox = () => useSyncExternalStore(lightbox.subscribe, () => lightboxState);
-
-type ListPages = { pages: { items: MediaAsset[]; nextCursor: string | null }[] };
-
-/** Star / unstar: every loaded copy of the asset changes at once; the refetch confirms it. */
-export function useStar() {
-  const utils = trpc.useUtils();
-  const queryClient = useQueryClient();
-  const patch = (id: string, starred: boolean) => {
-    utils.media.byId.setData({ id }, (a) => (a ? { ...a, starred } : a));
-    queryClient.setQueriesData<ListPages>({ queryKey: getQueryKey(trpc.media.list) }, (data) =>
-      data?.pages
-        ? {
-            ...data,
-            pages: data.pages.map((p) => ({
-              ...p,
-              items: p.items.map((a) => (a.id === id ? { ...a, starred } : a)),
-            })),
-          }
-        : data,
-    );
-  };
-  const star = trpc.media.star.useMutation({
-    onMutate: ({ id, starred }) => patch(id, starred),
-    onError: (error, { id, starred }) => {
-      patch(id, !starred);
-      toastApiError(error);
-    },
-    onSettled: () => void utils.media.list.invalidate(),
-  });
-  return (asset: MediaAsset, starred: boolean) => star.mutate({ id: asset.id, starred });
-}
+export const useLightbox = () => useStudio((s) => s.lightbox);

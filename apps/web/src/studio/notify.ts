@@ -1,47 +1,31 @@
 // Leave and come back: a result that finishes while the tab is hidden counts in the tab title
 // ("(2) AI Studio · …") until the tab is looked at again, and, only if the user asked for it with
 // "Notify me" (never a permission prompt on load), shows a browser notification.
-import { useSyncExternalStore } from "react";
 import { setTitleCount } from "../lib/page";
+import { NOTIFY_KEY, studio, useStudio } from "./store";
 
-const OPT_IN_KEY = "streamline.studio.notify";
 const supported = () => typeof window !== "undefined" && "Notification" in window;
-
-let optedIn = (() => {
-  try {
-    return localStorage.getItem(OPT_IN_KEY) === "1";
-  } catch {
-    return false;
-  }
-})();
-const listeners = new Set<() => void>();
-const emit = () => {
-  for (const listener of listeners) listener();
-};
 
 export type NotifyState = "unsupported" | "off" | "on" | "blocked";
 
-const current = (): NotifyState => {
+const stateOf = (optedIn: boolean): NotifyState => {
   if (!supported()) return "unsupported";
   if (Notification.permission === "denied") return "blocked";
   return optedIn && Notification.permission === "granted" ? "on" : "off";
 };
+const current = () => stateOf(studio.get().notifyOptIn);
 
 export function useNotifyState(): NotifyState {
-  return useSyncExternalStore((listener) => {
-    listeners.add(listener);
-    return () => listeners.delete(listener);
-  }, current);
+  return stateOf(useStudio((s) => s.notifyOptIn));
 }
 
 const store = (on: boolean) => {
-  optedIn = on;
   try {
-    localStorage.setItem(OPT_IN_KEY, on ? "1" : "0");
+    localStorage.setItem(NOTIFY_KEY, on ? "1" : "0");
   } catch {
     // Kept for this page only.
   }
-  emit();
+  studio.set({ notifyOptIn: on });
 };
 
 /** The "Notify me" toggle: asks the browser for permission only here, on the user's click. */

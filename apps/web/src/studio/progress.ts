@@ -1,46 +1,36 @@
 // Live progress of the user's generations. ONE `media.onProgress` subscription (no assetId) feeds
-// every card through a tiny store; cards read their own entry with useSyncExternalStore, so a
-// progress tick re-renders one card, not the grid. State changes refetch the asset and the list.
-import { useState, useSyncExternalStore } from "react";
+// every card through the studio store; cards select their own entry, so a progress tick
+// re-renders one card, not the grid. State changes refetch the asset and the list.
+import { useState } from "react";
 import { toast } from "sonner";
 import { plainMessage } from "../lib/errors";
 import { type MediaAsset, trpc } from "../trpc";
 import { finishedWhileAway } from "./notify";
+import { studio, useStudio } from "./store";
 
 type OnProgressOptions = Parameters<typeof trpc.media.onProgress.useSubscription>[1];
 export type ProgressEvent = Parameters<
   NonNullable<NonNullable<OnProgressOptions>["onData"]>
 >[0]["data"];
 
-const latest = new Map<string, ProgressEvent>();
-const listeners = new Set<() => void>();
-const notify = () => {
-  for (const listener of listeners) listener();
-};
-
 export const progressStore = {
   put(event: ProgressEvent) {
-    latest.set(event.assetId, event);
-    notify();
+    studio.set((s) => ({ progress: { ...s.progress, [event.assetId]: event } }));
   },
   /** After a retry the old "failed" event no longer describes the asset. */
   forget(assetId: string) {
-    if (latest.delete(assetId)) notify();
-  },
-  subscribe(listener: () => void) {
-    listeners.add(listener);
-    return () => listeners.delete(listener);
+    const { progress } = studio.get();
+    if (!(assetId in progress)) return;
+    const { [assetId]: _gone, ...rest } = progress;
+    studio.set({ progress: rest });
   },
 };
 
 export function useLiveProgress(assetId: string): ProgressEvent | undefined {
-  return useSyncExternalStore(progressStore.subscribe, () => latest.get(assetId));
+  return useStudio((s) => s.progress[assetId]);
 }
 
 const TERMINAL = ["succeeded", "failed", "canceled"];
-
-/** The assets in the studio's preview, which announce their own outcome (so no second toast). */
-export const previewing: { ids: string[] } = { ids: [] };
 
 /** What a card shows: the server's row, overlaid with the newest live event while in flight. */
 export function useAssetState(asset: MediaAsset) {
@@ -89,7 +79,11 @@ export function useProgressFeed(enabled: boolean): FeedState {
         // Queued, delivered, failed or canceled: today's spend moved.
         void utils.media.usage.invalidate();
         // A failure is announced once: by the preview when it shows that asset, else by a toast.
-        if (event.kind === "error" && event.error && !previewing.ids.includes(event.assetId)) {
+        if (
+          event.kind === "error" &&
+          event.error &&
+          !studio.get().previewIds.includes(event.assetId)
+        ) {
           toast.error("Generation failed", {
             id: `failed-${event.assetId}`,
             description: plainMessage(event.error.message),
