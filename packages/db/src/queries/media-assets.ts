@@ -66,6 +66,42 @@ export async function updateMediaAsset(
     .executeTakeFirst();
 }
 
+/** Any asset by id, deleted ones too (the generation worker's view of its row). */
+export async function findMediaAssetById(
+  db: Executor,
+  id: string,
+): Promise<MediaAsset | undefined> {
+  return db.selectFrom("media_assets").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+/** Whether an asset has stopped or was deleted: a running generation checks it between polls. */
+export async function findMediaAssetState(
+  db: Executor,
+  id: string,
+): Promise<Pick<MediaAsset, "status" | "deleted_at"> | undefined> {
+  return db
+    .selectFrom("media_assets")
+    .select(["status", "deleted_at"])
+    .where("id", "=", id)
+    .executeTakeFirst();
+}
+
+/**
+ * Locks an asset's row for the rest of the transaction and reads what a state change is guarded
+ * by: its status and whether a provider job is recorded.
+ */
+export async function lockMediaAssetForChange(
+  tx: Executor,
+  id: string,
+): Promise<Pick<MediaAsset, "status" | "provider_job_id"> | undefined> {
+  return tx
+    .selectFrom("media_assets")
+    .select(["status", "provider_job_id"])
+    .where("id", "=", id)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
 /**
  * The columns an asset's API answer (its DTO) is made from: everything but the owner, the
  * idempotency key, the deletion time and the text-search vector, which no answer shows.
