@@ -7,6 +7,7 @@ import type {
   MediaType,
   NewMediaAsset,
 } from "../schema";
+import { TERMINAL_STATUSES } from "../schema";
 
 /** Query functions take the database (or a transaction) first, so callers compose them in one transaction. */
 export type Executor = Kysely<Database> | Transaction<Database>;
@@ -100,6 +101,25 @@ export async function lockMediaAssetForChange(
     .where("id", "=", id)
     .forUpdate()
     .executeTakeFirst();
+}
+
+/**
+ * Account deletion's first step: every running generation of the user is canceled and every asset
+ * soft-deleted (what media.delete does to one asset, for all of them at once).
+ */
+export async function retireUserAssets(db: Executor, userId: string, now: Date): Promise<void> {
+  await db
+    .updateTable("media_assets")
+    .set({ status: "canceled", completed_at: now })
+    .where("user_id", "=", userId)
+    .where("status", "not in", [...TERMINAL_STATUSES])
+    .execute();
+  await db
+    .updateTable("media_assets")
+    .set({ deleted_at: now })
+    .where("user_id", "=", userId)
+    .where("deleted_at", "is", null)
+    .execute();
 }
 
 /**

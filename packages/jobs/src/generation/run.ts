@@ -2,7 +2,7 @@
 // run context, every change to the row made through `transition` (generation/transition.ts). Safe
 // to run again after a crash at any point: a saved provider job id is polled, never submitted
 // again, and a finished asset is left alone.
-import { findMediaAssetById } from "@streamline/db";
+import { assetMetadataOf, findMediaAssetById } from "@streamline/db";
 import {
   DEFAULT_POLL_POLICY,
   findModelSpec,
@@ -21,8 +21,8 @@ import { nextStep, phaseOf, transition } from "./transition";
 
 export type { GenerationDeps } from "./context";
 
-function timeOf(value: unknown): number | undefined {
-  const ms = typeof value === "string" ? Date.parse(value) : Number.NaN;
+function timeOf(value: string | undefined): number | undefined {
+  const ms = value === undefined ? Number.NaN : Date.parse(value);
   return Number.isNaN(ms) ? undefined : ms;
 }
 
@@ -39,6 +39,7 @@ export async function runGeneration(
   if (!asset) return;
   const startedAt = Date.now();
   const job = providerJobOf(asset);
+  const metadata = assetMetadataOf(asset);
   const run: GenerationRun = {
     deps,
     assetId,
@@ -52,7 +53,7 @@ export async function runGeneration(
     // The deadline runs from the submission's start — the create is under it too — or from the
     // Retry that resumed the job, not from this attempt: a job taken over after a crash keeps the
     // time it had left (submittedAt is saved with the provider's job id).
-    since: timeOf(asset.metadata.resumedAt) ?? timeOf(asset.metadata.submittedAt) ?? startedAt,
+    since: timeOf(metadata.resumedAt) ?? timeOf(metadata.submittedAt) ?? startedAt,
     delivered: false,
     lastProgressWrite: 0,
   };
@@ -70,21 +71,18 @@ export async function runGeneration(
 
 /** Sends the create, or follows the job a previous attempt saved. */
 async function follow(run: GenerationRun, model: MediaModel): Promise<MediaOutput> {
-  switch (nextStep(run.job)) {
-    case "submit":
-      return submit(run, model);
-    case "poll":
-      return poll(run, model, run.asset.provider_job_id as string);
-    case "interrupted":
-      // We claimed the submission before and never heard back: the provider may have started a
-      // job we cannot see. Starting another could charge twice, so stop here and say so.
-      await advance(run, { type: "unanswered" });
-      throw new MediaGenError(
-        "PROVIDER_ERROR",
-        "The generation was interrupted while it was being submitted and was not sent again, to avoid a second charge. Retry it to start over.",
-        { provider: model.provider, model: model.id, retryable: false },
-      );
-  }
+  const job = run.job;
+  const step = nextStep(job);
+  if (step === "submit") return submit(run, model);
+  if (step === "poll" && "id" in job) return poll(run, model, job.id);
+  // We claimed the submission before and never heard back: the provider may have started a
+  // job we cannot see. Starting another could charge twice, so stop here and say so.
+  await advance(run, { type: "unanswered" });
+  throw new MediaGenError(
+    "PROVIDER_ERROR",
+    "The generation was interrupted while it was being submitted and was not sent again, to avoid a second charge. Retry it to start over.",
+    { provider: model.provider, model: model.id, retryable: false },
+  );
 }
 
 async function fail(run: GenerationRun, error: unknown): Promise<void> {
