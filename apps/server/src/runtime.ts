@@ -6,6 +6,7 @@ import path from "node:path";
 import type { ApiDeps, SessionUser } from "@streamline/api";
 import { createAuth, resolveCaller, verifyUserPassword } from "@streamline/auth";
 import {
+  assetMetadataOf,
   createDb,
   createMediaEventListener,
   type DbHandle,
@@ -377,9 +378,9 @@ async function readStoredReference(
   storage: MediaStorage,
   asset: MediaAsset,
 ): Promise<ReferenceImage | undefined> {
-  const key = (asset.metadata.storage as { referenceKey?: string | null } | undefined)
-    ?.referenceKey;
-  const info = asset.metadata.reference as Omit<ReferenceImage, "data"> | undefined;
+  const metadata = assetMetadataOf(asset);
+  const key = metadata.storage?.referenceKey;
+  const info = metadata.reference;
   if (!key || !info) return undefined;
   const data = await readStoredObject(storage, key);
   return data

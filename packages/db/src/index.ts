@@ -8,6 +8,7 @@ export {
   workspaceRoot,
 } from "./client";
 export { createMediaEventListener, type MediaEventListener } from "./listen";
+export * from "./media-metadata";
 export { migrateToLatest } from "./migrate";
 export { migrations } from "./migrations";
 export * from "./queries/api-keys";

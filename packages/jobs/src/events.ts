@@ -1,6 +1,12 @@
 import type { Database, MediaAsset, MediaAssetUpdate, MediaStatus } from "@streamline/db";
-import { publishMediaEvent, updateMediaAsset } from "@streamline/db";
+import { lockMediaAssetForChange, publishMediaEvent, updateMediaAsset } from "@streamline/db";
 import type { Kysely } from "kysely";
+import {
+  type GenerationAsset,
+  type GenerationEvent,
+  type TransitionGuard,
+  transition,
+} from "./generation/transition";
 
 /** Where a generation is, for models whose API reports no progress of its own. */
 export type GenerationPhase = "queued" | "submitting" | "generating" | "storing" | "done";
@@ -19,30 +25,43 @@ export type MediaEventPayload = {
 /**
  * Applies a change to an asset row and publishes the matching event in one transaction, so the row
  * and what subscribers hear never disagree. `where` guards the update (e.g. "not canceled"): when
- * it no longer holds, nothing is written or published and undefined comes back.
+ * it no longer holds, nothing is written or published and undefined comes back. A null event is
+ * bookkeeping no subscriber hears of (the submission claim).
  */
 export async function changeAsset(
   db: Kysely<Database>,
   asset: Pick<MediaAsset, "id" | "user_id">,
   patch: MediaAssetUpdate,
-  event: MediaEventPayload,
-  where: { notStatus?: readonly MediaStatus[] } = {},
+  event: MediaEventPayload | null,
+  where: TransitionGuard = {},
 ): Promise<MediaAsset | undefined> {
   const apply = async (tx: Kysely<Database>) => {
-    if (where.notStatus?.length) {
-      const current = await tx
-        .selectFrom("media_assets")
-        .select("status")
-        .where("id", "=", asset.id)
-        .forUpdate()
-        .executeTakeFirst();
-      if (!current || where.notStatus.includes(current.status)) return undefined;
+    if (where.notStatus?.length || where.unclaimed) {
+      const current = await lockMediaAssetForChange(tx, asset.id);
+      if (!current) return undefined;
+      if (where.notStatus?.includes(current.status)) return undefined;
+      if (where.unclaimed && current.provider_job_id !== null) return undefined;
     }
     const updated = await updateMediaAsset(tx, asset.id, patch);
-    if (updated) {
+    if (updated && event) {
       await publishMediaEvent(tx, { assetId: asset.id, userId: asset.user_id, payload: event });
     }
     return updated;
   };
   return db.isTransaction ? apply(db) : db.transaction().execute(apply);
+}
+
+/**
+ * Moves an asset through the generation state machine (see generation/transition.ts): the patch,
+ * event and guard come from `transition`, so the worker and the routers share every rule. Undefined
+ * when the transition is refused for the asset as read, or its guard no longer holds.
+ */
+export async function changeGeneration(
+  db: Kysely<Database>,
+  asset: GenerationAsset & Pick<MediaAsset, "id" | "user_id">,
+  event: GenerationEvent,
+): Promise<MediaAsset | undefined> {
+  const next = transition(asset, event);
+  if ("refused" in next) return undefined;
+  return changeAsset(db, asset, next.patch, next.event, next.guard);
 }

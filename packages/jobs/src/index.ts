@@ -1,11 +1,22 @@
-export { changeAsset, type GenerationPhase, type MediaEventPayload } from "./events";
 export {
-  abandonGeneration,
-  type GenerationDeps,
+  changeAsset,
+  changeGeneration,
+  type GenerationPhase,
+  type MediaEventPayload,
+} from "./events";
+export {
+  type ProviderJob,
   type ProviderJobState,
+  providerJobOf,
   retryPlan,
-  runGeneration,
-} from "./generation";
+} from "./generation/provider-job";
+export { abandonGeneration, type GenerationDeps, runGeneration } from "./generation/run";
+export {
+  type GenerationEvent,
+  nextStep,
+  type TransitionResult,
+  transition,
+} from "./generation/transition";
 export {
   createPostingQueue,
   POSTING_QUEUE,

@@ -4,7 +4,7 @@
 import { ensureUserRow, findMediaAsset, insertMediaAsset } from "@streamline/db";
 import { createTestDb, type TestDb, testBackends } from "@streamline/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { retryPlan } from "./generation";
+import { retryPlan } from "./generation/provider-job";
 import { createGenerationQueue, type GenerationQueue } from "./queue";
 import { startGenerationWorker } from "./worker";
 

@@ -1,4 +1,4 @@
-import { abandonGeneration, type GenerationDeps, runGeneration } from "./generation";
+import { abandonGeneration, type GenerationDeps, runGeneration } from "./generation/run";
 import {
   DEFAULT_QUEUE_TIMING,
   GENERATION_DEAD_LETTER,

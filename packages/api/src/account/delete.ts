@@ -19,7 +19,7 @@ import {
   findSocialProfile,
   listAssetStorageOf,
   listPostsInStatus,
-  TERMINAL_STATUSES,
+  retireUserAssets,
 } from "@streamline/db";
 import { isSocialError, type ZernioClient } from "@streamline/social";
 import { TRPCError } from "@trpc/server";
@@ -52,21 +52,12 @@ async function checkPassword(ctx: Ctx, password: string): Promise<void> {
   if (!check.ok) throw fieldError("password", "That password is not right.");
 }
 
-/** Step 1: no generation goes on, no post job sends, and the rows say so before anything else. */
+/**
+ * Step 1: no generation goes on, no post job sends, and the rows say so before anything else. The
+ * bulk form of the generation's "delete" transition, without events: the account's streams end.
+ */
 async function retireAssets(ctx: Ctx): Promise<void> {
-  const now = new Date();
-  await ctx.db
-    .updateTable("media_assets")
-    .set({ status: "canceled", completed_at: now })
-    .where("user_id", "=", ctx.user.id)
-    .where("status", "not in", [...TERMINAL_STATUSES])
-    .execute();
-  await ctx.db
-    .updateTable("media_assets")
-    .set({ deleted_at: now })
-    .where("user_id", "=", ctx.user.id)
-    .where("deleted_at", "is", null)
-    .execute();
+  await retireUserAssets(ctx.db, ctx.user.id, new Date());
 }
 
 /** Runs a Zernio call where "already gone" (404) is what we wanted anyway. */

@@ -3,8 +3,8 @@
 // delete is refused while one is being sent or published (Zernio cannot stop a publishing post).
 // Published posts stay on the networks. Then the row is soft-deleted (it stays for audit and the
 // spend cap) and its stored files are removed.
-import { findMediaAsset, listPostsInStatus, TERMINAL_STATUSES } from "@streamline/db";
-import { changeAsset } from "@streamline/jobs";
+import { findMediaAsset, listPostsInStatus } from "@streamline/db";
+import { changeGeneration } from "@streamline/jobs";
 import { TRPCError } from "@trpc/server";
 import type { ApiContext, SessionUser } from "../context";
 import { cancelPendingPosts, type PostsImpact, postsImpactOf } from "../social/cancel-posts";
@@ -51,22 +51,7 @@ export async function deleteAsset(ctx: Ctx, id: string) {
   const what = asset.type === "video" ? "this video" : "this image";
   // Posts first: a refusal (one in flight) leaves the asset untouched, to be deleted later.
   const cancelledPosts = await cancelPendingPosts(ctx, await postsOf(ctx, asset.id), what);
-  const active = !TERMINAL_STATUSES.includes(asset.status);
-  await changeAsset(
-    ctx.db,
-    asset,
-    {
-      deleted_at: new Date(),
-      ...(active ? { status: "canceled" as const, completed_at: new Date() } : {}),
-    },
-    {
-      kind: "status",
-      status: active ? "canceled" : asset.status,
-      phase: "done",
-      progress: asset.progress,
-      estimated: false,
-    },
-  );
+  await changeGeneration(ctx.db, asset, { type: "delete", at: new Date() });
   await Promise.all(
     storedKeysOf(asset).map((key) => ctx.storage.deleteObject(key).catch(() => {})),
   );

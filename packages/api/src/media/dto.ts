@@ -1,5 +1,10 @@
-import type { MediaAsset, MediaAssetListRow } from "@streamline/db";
-import { retryPlan } from "@streamline/jobs";
+import {
+  assetMetadataOf,
+  type MediaAsset,
+  type MediaAssetListRow,
+  type MediaAssetMetadata,
+} from "@streamline/db";
+import { providerJobOf, retryPlan } from "@streamline/jobs";
 import { findModelSpec } from "@streamline/providers";
 import type { MediaStorage } from "@streamline/storage";
 
@@ -10,8 +15,7 @@ type StorageKeys = {
 };
 
 export function storageKeysOf(asset: Pick<MediaAsset, "metadata">): StorageKeys {
-  const storage = asset.metadata.storage;
-  return storage && typeof storage === "object" ? (storage as StorageKeys) : {};
+  return assetMetadataOf(asset).storage ?? {};
 }
 
 /**
@@ -23,6 +27,7 @@ export async function toMediaAssetDto(asset: MediaAssetListRow, storage: MediaSt
   const url = async (key: string | null | undefined, fallback: string | null) =>
     key ? storage.urlFor(key) : fallback;
   const spec = findModelSpec(asset.model);
+  const metadata = assetMetadataOf(asset);
   return {
     id: asset.id,
     type: asset.type,
@@ -42,7 +47,7 @@ export async function toMediaAssetDto(asset: MediaAssetListRow, storage: MediaSt
     height: asset.height,
     durationSeconds: asset.duration_seconds,
     /** What the generation asked for (size, length), when the options say; shown when it differs. */
-    requested: requestedOf(asset),
+    requested: requestedOf(metadata),
     /** What the provider charged; null when it billed nothing (rejected, failed, canceled early). */
     costUsd: asset.cost_usd === null ? null : Number(asset.cost_usd),
     /** The catalog's estimate at submit time; never a charge by itself. */
@@ -51,14 +56,13 @@ export async function toMediaAssetDto(asset: MediaAssetListRow, storage: MediaSt
     retryPlan: asset.status === "failed" || asset.status === "canceled" ? retryPlan(asset) : null,
     charge: chargeOf(asset),
     options: asset.params,
-    demo: asset.metadata.demo === true,
+    demo: metadata.demo === true,
     starred: asset.starred_at !== null,
     /** The variants of one submission share a group id; `variant` says which one this is. */
     groupId: asset.group_id,
-    variant: (asset.metadata.variant as { index: number; of: number } | undefined) ?? null,
+    variant: metadata.variant ? { index: metadata.variant.index, of: metadata.variant.of } : null,
     /** Made with one of the user's earlier results as its reference ("Use as reference"). */
-    referenceAssetId:
-      typeof asset.metadata.referenceAssetId === "string" ? asset.metadata.referenceAssetId : null,
+    referenceAssetId: metadata.referenceAssetId ?? null,
     attempts: asset.attempts,
     createdAt: asset.created_at,
     updatedAt: asset.updated_at,
@@ -66,15 +70,19 @@ export async function toMediaAssetDto(asset: MediaAssetListRow, storage: MediaSt
   };
 }
 
-function requestedOf(asset: MediaAssetListRow): {
+function requestedOf(metadata: MediaAssetMetadata): {
   width?: number;
   height?: number;
   durationSeconds?: number;
 } | null {
-  const requested = asset.metadata.requested;
-  return requested && typeof requested === "object"
-    ? (requested as { width?: number; height?: number; durationSeconds?: number })
-    : null;
+  const requested = metadata.requested;
+  if (!requested) return null;
+  const { width, height, durationSeconds } = requested;
+  return {
+    ...(width !== undefined ? { width } : {}),
+    ...(height !== undefined ? { height } : {}),
+    ...(durationSeconds !== undefined ? { durationSeconds } : {}),
+  };
 }
 
 /**
@@ -90,15 +98,15 @@ function chargeOf(asset: MediaAssetListRow): {
   state: "charged" | "estimate" | "not_charged" | "may_be_charged" | "demo";
   usd: number | null;
 } {
-  if (asset.metadata.demo === true) return { state: "demo", usd: 0 };
+  if (assetMetadataOf(asset).demo === true) return { state: "demo", usd: 0 };
   const estimate = asset.estimated_cost_usd === null ? null : Number(asset.estimated_cost_usd);
   if (asset.cost_usd !== null) return { state: "charged", usd: Number(asset.cost_usd) };
   if (asset.status === "queued" || asset.status === "running")
     return { state: "estimate", usd: estimate };
-  const job = asset.metadata.providerJob;
+  // A video job we stopped following may still render and bill; an image job ends with its create.
+  const job = providerJobOf(asset).state;
   const unfinished =
-    job === "unknown" ||
-    (asset.provider_job_id !== null && job !== "ended" && job !== "none" && asset.type === "video");
+    job === "unknown" || ((job === "claimed" || job === "live") && asset.type === "video");
   return unfinished
     ? { state: "may_be_charged", usd: estimate }
     : { state: "not_charged", usd: null };

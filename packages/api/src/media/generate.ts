@@ -6,7 +6,7 @@ import {
   type MediaAsset,
   publishMediaEvent,
 } from "@streamline/db";
-import { changeAsset, retryPlan } from "@streamline/jobs";
+import { changeAsset, transition } from "@streamline/jobs";
 import {
   estimateCostUsd,
   findModelSpec,
@@ -176,19 +176,15 @@ async function findSubmission(
 export async function retryMedia(ctx: ApiContext & { user: SessionUser }, id: string) {
   const asset = await findMediaAsset(ctx.db, { id, userId: ctx.user.id });
   if (!asset) throw new TRPCError({ code: "NOT_FOUND", message: "No such asset." });
-  if (asset.status !== "failed" && asset.status !== "canceled") {
-    throw new TRPCError({
-      code: "CONFLICT",
-      message: `Only failed or canceled generations can be retried (this one is ${asset.status}).`,
-    });
-  }
+  // Resume or new (retryPlan), the kept errors and the double-click guard: generation/transition.ts.
+  const retry = transition(asset, { type: "retry", at: new Date() });
+  if ("refused" in retry) throw new TRPCError({ code: "CONFLICT", message: retry.refused });
   const availability = ctx.providers.availability(asset.model);
   if (!availability.available) throw fieldError("model", availability.message);
   const spec = findModelSpec(asset.model) as ModelSpec;
   const unconfigured = ctx.providers.unconfiguredReason(spec.provider);
   if (unconfigured)
     throw new TRPCError({ code: "PRECONDITION_FAILED", message: `${unconfigured}.` });
-  const plan = retryPlan(asset);
   const estimate =
     asset.metadata.demo === true
       ? 0
@@ -198,45 +194,7 @@ export async function retryMedia(ctx: ApiContext & { user: SessionUser }, id: st
         );
   return ctx.db.transaction().execute(async (tx) => {
     await assertWithinQuota(tx, ctx.user.id, estimate, ctx.limits);
-    const history = Array.isArray(asset.metadata.previousErrors)
-      ? asset.metadata.previousErrors
-      : [];
-    const {
-      submittedAt: _submitted,
-      resumedAt: _resumed,
-      providerJob: _job,
-      ...kept
-    } = asset.metadata;
-    const updated = await changeAsset(
-      tx,
-      asset,
-      {
-        status: "queued",
-        progress: 0,
-        error_code: null,
-        error_message: null,
-        completed_at: null,
-        ...(plan === "new" ? { provider_job_id: null, cost_usd: null } : {}),
-        metadata: {
-          ...kept,
-          ...(plan === "resume"
-            ? { submittedAt: asset.metadata.submittedAt, resumedAt: new Date().toISOString() }
-            : {}),
-          previousErrors: [
-            ...history,
-            {
-              code: asset.error_code,
-              message: asset.error_message,
-              at: asset.updated_at.toISOString(),
-              retry: plan,
-            },
-          ],
-        },
-      },
-      { kind: "status", status: "queued", phase: "queued", progress: 0, estimated: false },
-      // Two Retry clicks at once: the second finds the asset queued and changes nothing.
-      { notStatus: ["queued", "running", "succeeded"] },
-    );
+    const updated = await changeAsset(tx, asset, retry.patch, retry.event, retry.guard);
     if (!updated) {
       throw new TRPCError({
         code: "CONFLICT",

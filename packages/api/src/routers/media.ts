@@ -7,9 +7,8 @@ import {
   listMediaEventsAfter,
   type MediaEventRecord,
   setMediaAssetStar,
-  TERMINAL_STATUSES,
 } from "@streamline/db";
-import { changeAsset, type MediaEventPayload } from "@streamline/jobs";
+import { changeGeneration, type MediaEventPayload } from "@streamline/jobs";
 import {
   estimateCostUsd,
   MODEL_CATALOG,
@@ -155,19 +154,7 @@ export const mediaRouter = {
   cancel: protectedProcedure.input(assetIdInput).mutation(async ({ ctx, input }) => {
     const asset = await findMediaAsset(ctx.db, { id: input.id, userId: ctx.user.id });
     if (!asset) throw notFound();
-    const canceled = await changeAsset(
-      ctx.db,
-      asset,
-      { status: "canceled", completed_at: new Date() },
-      {
-        kind: "status",
-        status: "canceled",
-        phase: "done",
-        progress: asset.progress,
-        estimated: false,
-      },
-      { notStatus: TERMINAL_STATUSES },
-    );
+    const canceled = await changeGeneration(ctx.db, asset, { type: "cancel", at: new Date() });
     if (!canceled) {
       throw new TRPCError({
         code: "CONFLICT",

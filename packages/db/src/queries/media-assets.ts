@@ -7,6 +7,7 @@ import type {
   MediaType,
   NewMediaAsset,
 } from "../schema";
+import { TERMINAL_STATUSES } from "../schema";
 
 /** Query functions take the database (or a transaction) first, so callers compose them in one transaction. */
 export type Executor = Kysely<Database> | Transaction<Database>;
@@ -64,6 +65,61 @@ export async function updateMediaAsset(
     .where("id", "=", id)
     .returningAll()
     .executeTakeFirst();
+}
+
+/** Any asset by id, deleted ones too (the generation worker's view of its row). */
+export async function findMediaAssetById(
+  db: Executor,
+  id: string,
+): Promise<MediaAsset | undefined> {
+  return db.selectFrom("media_assets").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+/** Whether an asset has stopped or was deleted: a running generation checks it between polls. */
+export async function findMediaAssetState(
+  db: Executor,
+  id: string,
+): Promise<Pick<MediaAsset, "status" | "deleted_at"> | undefined> {
+  return db
+    .selectFrom("media_assets")
+    .select(["status", "deleted_at"])
+    .where("id", "=", id)
+    .executeTakeFirst();
+}
+
+/**
+ * Locks an asset's row for the rest of the transaction and reads what a state change is guarded
+ * by: its status and whether a provider job is recorded.
+ */
+export async function lockMediaAssetForChange(
+  tx: Executor,
+  id: string,
+): Promise<Pick<MediaAsset, "status" | "provider_job_id"> | undefined> {
+  return tx
+    .selectFrom("media_assets")
+    .select(["status", "provider_job_id"])
+    .where("id", "=", id)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+/**
+ * Account deletion's first step: every running generation of the user is canceled and every asset
+ * soft-deleted (what media.delete does to one asset, for all of them at once).
+ */
+export async function retireUserAssets(db: Executor, userId: string, now: Date): Promise<void> {
+  await db
+    .updateTable("media_assets")
+    .set({ status: "canceled", completed_at: now })
+    .where("user_id", "=", userId)
+    .where("status", "not in", [...TERMINAL_STATUSES])
+    .execute();
+  await db
+    .updateTable("media_assets")
+    .set({ deleted_at: now })
+    .where("user_id", "=", userId)
+    .where("deleted_at", "is", null)
+    .execute();
 }
 
 /**
