@@ -1,22 +1,16 @@
 // The root router through a caller: who is calling, and that every procedure but the catalog and
 // health refuses a caller who is not signed in.
 import { testBackends } from "@streamline/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { appRouter } from "./root";
-import { createTestApi, type TestApi } from "./testing/context";
+import { useTestApi } from "./testing/context";
 import { refusalOf } from "./testing/refusal";
 
 /** What anyone may call: the health check, the caller, the model catalogs and input limits. */
 const PUBLIC = ["health", "me", "media.models", "media.limits", "social.captionModels"];
 
 describe.each(testBackends())("root procedures (%s)", (backend) => {
-  let api: TestApi;
-  beforeAll(async () => {
-    api = await createTestApi(backend);
-  }, 60_000);
-  afterAll(async () => {
-    await api?.close();
-  });
+  const api = useTestApi(backend);
 
   it("me: the caller, or null when signed out", async () => {
     expect(await api.anonymous().me()).toBeNull();

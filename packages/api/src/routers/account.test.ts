@@ -1,20 +1,14 @@
 // account.* through a caller: the export's shape (no key, no hash, only the caller's rows) and the
 // password check before deletion.
 import { countUserRows, testBackends } from "@streamline/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { EXPORT_FORMAT } from "../account/export";
 import { createCaller } from "../root";
-import { createTestApi, STUDIO_ORIGIN, type TestApi } from "../testing/context";
+import { STUDIO_ORIGIN, useTestApi } from "../testing/context";
 import { refusalOf } from "../testing/refusal";
 
 describe.each(testBackends())("account procedures (%s)", (backend) => {
-  let api: TestApi;
-  beforeAll(async () => {
-    api = await createTestApi(backend);
-  }, 60_000);
-  afterAll(async () => {
-    await api?.close();
-  });
+  const api = useTestApi(backend);
 
   it("exports the caller's assets and API keys (names only), not another user's", async () => {
     const caller = await api.as("export-alice");

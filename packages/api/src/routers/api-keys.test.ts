@@ -1,17 +1,11 @@
 // apiKeys.* through a caller: a key is shown once, listed by prefix only, revoked by its owner.
 import { testBackends } from "@streamline/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestApi, type TestApi } from "../testing/context";
+import { describe, expect, it } from "vitest";
+import { useTestApi } from "../testing/context";
 import { refusalOf } from "../testing/refusal";
 
 describe.each(testBackends())("apiKeys procedures (%s)", (backend) => {
-  let api: TestApi;
-  beforeAll(async () => {
-    api = await createTestApi(backend);
-  }, 60_000);
-  afterAll(async () => {
-    await api?.close();
-  });
+  const api = useTestApi(backend);
 
   it("shows the whole key once; the list has its prefix and never the key", async () => {
     const caller = await api.as("keys-alice");

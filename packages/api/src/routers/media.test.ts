@@ -4,9 +4,9 @@ import { randomUUID } from "node:crypto";
 import { findMediaAsset } from "@streamline/db";
 import { testBackends } from "@streamline/db/testing";
 import { createMediaProviders, estimateCostUsd, findModelSpec } from "@streamline/providers";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createCaller } from "../root";
-import { createTestApi, type TestApi } from "../testing/context";
+import { useTestApi } from "../testing/context";
 import { refusalOf } from "../testing/refusal";
 
 const PROMPT = "A glass bottle of cold brew on a wooden table, morning light";
@@ -14,13 +14,7 @@ const image = { type: "image" as const, model: "gpt-image-2", prompt: PROMPT };
 const user = () => `user-${randomUUID().slice(0, 8)}`;
 
 describe.each(testBackends())("media procedures (%s)", (backend) => {
-  let api: TestApi;
-  beforeAll(async () => {
-    api = await createTestApi(backend);
-  }, 60_000);
-  afterAll(async () => {
-    await api?.close();
-  });
+  const api = useTestApi(backend);
 
   describe("models", () => {
     it("lists the catalog with availability, the defaults and an estimate", async () => {

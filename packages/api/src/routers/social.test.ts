@@ -1,18 +1,12 @@
 // social.* through a caller, without Zernio: the caption catalog, the pre-publish checks (each
 // refusal names its platform, rule and field) and what posting says when it is not configured.
 import { testBackends } from "@streamline/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestApi, type TestApi } from "../testing/context";
+import { describe, expect, it } from "vitest";
+import { useTestApi } from "../testing/context";
 import { refusalOf } from "../testing/refusal";
 
 describe.each(testBackends())("social procedures (%s)", (backend) => {
-  let api: TestApi;
-  beforeAll(async () => {
-    api = await createTestApi(backend);
-  }, 60_000);
-  afterAll(async () => {
-    await api?.close();
-  });
+  const api = useTestApi(backend);
 
   it("captionModels: availability, the default and each platform's limits, signed out", async () => {
     const { models, defaultModel, limits } = await api.anonymous().social.captionModels();

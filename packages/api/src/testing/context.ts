@@ -16,6 +16,7 @@ import {
 import { createTestDb, type TestBackend, type TestDb } from "@streamline/db/testing";
 import { createCaptioner, createMediaProviders } from "@streamline/providers";
 import { createLocalStorage, type LocalMediaStorage } from "@streamline/storage";
+import { afterAll, beforeAll } from "vitest";
 import type { ApiContext, ApiDeps, SessionUser } from "../context";
 import { createCaller } from "../root";
 
@@ -157,4 +158,24 @@ export async function createTestApi(
       await rm(mediaDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A test API for one describe block: started before its tests, closed after them. The returned
+ * object forwards to the running instance, so tests read it like the instance itself.
+ */
+export function useTestApi(backend: TestBackend): TestApi {
+  let instance: TestApi | undefined;
+  beforeAll(async () => {
+    instance = await createTestApi(backend);
+  }, 60_000);
+  afterAll(async () => {
+    await instance?.close();
+  });
+  return new Proxy({} as TestApi, {
+    get(_target, key) {
+      if (!instance) throw new Error("The test API starts in beforeAll: use it inside a test.");
+      return Reflect.get(instance, key);
+    },
+  });
 }
