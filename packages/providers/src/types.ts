@@ -1,8 +1,28 @@
+import type { CaptionBackend } from "./captions/backend";
+import type { ModelSpec } from "./catalog/types";
 // The one interface every media model implements. It is split into start → status → fetchResult so
 // that a job survives a crash: `start` returns a serializable operation id that the caller persists
 // before anything else, and any process can later ask for its status and fetch its result.
 
 export type ProviderId = "openai" | "google";
+
+/**
+ * A vendor kit (createOpenAI, createGoogle): one SDK client and one call wrapper behind every
+ * model it hands out. `image` / `video` refuse a catalog row of the other media type or vendor.
+ */
+export interface ProviderKit<P extends ProviderId> {
+  readonly provider: P;
+  /** Whether a key is set now (the registry asks once, at start-up). */
+  hasKey(): boolean;
+  /** Where failure lines go (settings.logger); console.error when unset. */
+  readonly logger?: ((line: string) => void) | undefined;
+  image(spec: ModelSpec): MediaModel;
+  video(spec: ModelSpec): MediaModel;
+  /** The model behind a catalog row, by the row's API shape. */
+  model(spec: ModelSpec): MediaModel;
+  /** Captions on the same client; `timeoutMs` bounds each request. */
+  caption(options: { timeoutMs: number }): CaptionBackend;
+}
 export type MediaType = "image" | "video";
 
 export type ImageMimeType = "image/png" | "image/jpeg" | "image/webp";

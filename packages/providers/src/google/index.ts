@@ -1,11 +1,8 @@
-// The Google vendor kit: one connection (key, SDK client per key, retries, timeouts, error mapping,
-// the one log line) behind every model it hands out, chosen by the catalog row's API shape.
-import type { CaptionBackend } from "../captions/backend";
 import { googleCaptionBackend } from "../captions/google";
 import type { ModelSpec } from "../catalog";
 import { readApiKey } from "../configuration";
 import { MediaGenError } from "../errors";
-import type { MediaModel, MediaType } from "../types";
+import type { MediaModel, MediaType, ProviderKit } from "../types";
 import { createGoogleConnection, type GoogleProviderSettings } from "./connection";
 import { geminiImageModel } from "./image";
 import { omniVideoModel } from "./interactions";
@@ -13,21 +10,8 @@ import { veoVideoModel } from "./veo";
 
 export { GEMINI_API_BASE_URL, GEMINI_API_VERSION, type GoogleProviderSettings } from "./connection";
 
-export interface GoogleProvider {
-  readonly provider: "google";
-  /** Whether a key is set now (the registry asks once, at start-up). */
-  hasKey(): boolean;
-  /** Where failure lines go (settings.logger); console.error when unset. */
-  readonly logger?: ((line: string) => void) | undefined;
-  /** A Gemini image model (generateContent). */
-  image(spec: ModelSpec): MediaModel;
-  /** A video model: Veo (predictLongRunning) or Omni (Interactions), by the row's API. */
-  video(spec: ModelSpec): MediaModel;
-  /** The model behind a catalog row, by the row's API shape. */
-  model(spec: ModelSpec): MediaModel;
-  /** Captions through generateContent, on the same connection; `timeoutMs` bounds each request. */
-  caption(options: { timeoutMs: number }): CaptionBackend;
-}
+/** The Google vendor kit: Gemini images (generateContent), Veo (predictLongRunning) and Omni (Interactions) video, captions (generateContent). */
+export type GoogleProvider = ProviderKit<"google">;
 
 export function createGoogle(settings: GoogleProviderSettings): GoogleProvider {
   const connection = createGoogleConnection(settings);

@@ -2,7 +2,6 @@
 // Sora 2 (the Videos API, served today only by gateways that kept /v1/videos). The SDK does the HTTP;
 // this layer owns retries (exactly `settings.retry.attempts`, default 3), error mapping and logging.
 import type OpenAI from "openai";
-import type { CaptionBackend } from "../captions/backend";
 import { openaiCaptionBackend } from "../captions/openai";
 import type { ModelSpec } from "../catalog";
 import { notConfiguredError, readApiKey } from "../configuration";
@@ -17,7 +16,7 @@ import {
   timeoutError,
   withTimeout,
 } from "../timeouts";
-import type { MediaModel, MediaType, ProviderSettings } from "../types";
+import type { MediaType, ProviderKit, ProviderSettings } from "../types";
 import { createOpenAIClient } from "./client";
 import { type FailureContext, toMediaGenError } from "./errors";
 import { createImageModel } from "./images";
@@ -60,22 +59,8 @@ type CallOptions = FailureContext & {
   assetId?: string | undefined;
 };
 
-/** The OpenAI vendor kit: one SDK client and one call wrapper behind every model it hands out. */
-export interface OpenAIProvider {
-  readonly provider: "openai";
-  /** Whether a key is set now (the registry asks once, at start-up). */
-  hasKey(): boolean;
-  /** Where failure lines go (settings.logger); console.error when unset. */
-  readonly logger?: ((line: string) => void) | undefined;
-  /** A GPT Image model (images.generate / images.edit). */
-  image(spec: ModelSpec): MediaModel;
-  /** A Sora model (the Videos API). */
-  video(spec: ModelSpec): MediaModel;
-  /** The model behind a catalog row, by the row's API shape. */
-  model(spec: ModelSpec): MediaModel;
-  /** Captions through the Responses API, on the same client; `timeoutMs` bounds each request. */
-  caption(options: { timeoutMs: number }): CaptionBackend;
-}
+/** The OpenAI vendor kit: GPT Image (images.generate / edit), Sora (the Videos API), captions (Responses API). */
+export type OpenAIProvider = ProviderKit<"openai">;
 
 export function createOpenAI(settings: ProviderSettings): OpenAIProvider {
   const log = settings.logger ?? ((line: string) => console.error(line));
