@@ -20,7 +20,13 @@ const ORIGIN = "http://localhost:5173";
 /** Procedures anyone may call (the catalog, health, who-am-I). */
 const PUBLIC = new Set(["health", "me", "media.models", "media.limits", "social.captionModels"]);
 /** Managing keys needs the person (a session), never another key. */
-const SESSION_ONLY = new Set(["apiKeys.list", "apiKeys.create", "apiKeys.revoke"]);
+const SESSION_ONLY = new Set([
+  "apiKeys.list",
+  "apiKeys.create",
+  "apiKeys.revoke",
+  "account.exportData",
+  "account.delete",
+]);
 
 type Procedure = { path: string; type: "query" | "mutation" | "subscription" };
 const procedures: Procedure[] = Object.entries(
@@ -136,6 +142,8 @@ describe.each(testBackends())("authorization matrix (%s)", (backend) => {
       "social.update": { postId: assetId, publishNow: true },
       "social.cancel": { postId: assetId },
       "social.retry": { postId: assetId },
+      // Never the right password: the probe must not delete anyone.
+      "account.delete": { password: "authz-probe-not-the-password" },
     };
     return inputs[path] ?? { id: assetId, assetId };
   }
@@ -248,7 +256,9 @@ describe.each(testBackends())("authorization matrix (%s)", (backend) => {
         "PRECONDITION_FAILED",
         "CONFLICT",
       ];
+      // account.* acts on the caller's own account, never on the owner's things.
       const targetsOwner =
+        !p.path.startsWith("account.") &&
         /\.(byId|star|cancel|retry|delete|onProgress|caption|captions|editCaption|revoke)$/.test(
           p.path,
         );
