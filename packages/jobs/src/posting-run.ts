@@ -51,7 +51,14 @@ function leaseMs(deps: PostingDeps): number {
   return Math.max(60_000, 3 * (deps.poll?.maxIntervalMs ?? DEFAULT_POLL.maxIntervalMs));
 }
 
-/** Runs `work` under the row's lease, or defers the job until the current holder's lease ends. */
+/**
+ * A job that finds the row leased looks again this soon at the latest, not only when the lease
+ * runs out: the holder often enqueues the next job (a retry, the next poll) just before it releases
+ * the lease, and that job must not wait out a whole lease (60 s) for a holder that is already done.
+ */
+export const LEASE_RECHECK_MS = 2_000;
+
+/** Runs `work` under the row's lease, or defers the job until the current holder lets go. */
 async function underLease(
   post: ScheduledPost,
   deps: PostingDeps,
@@ -63,7 +70,8 @@ async function underLease(
   if (!leased) {
     const current = await findScheduledPost(deps.db, { id: post.id });
     const until = current?.locked_until?.getTime() ?? Date.now();
-    await deps.queue.enqueueLater(post.id, new Date(Math.max(until, Date.now()) + 1_000));
+    const at = Math.min(Math.max(until, Date.now()) + 1_000, Date.now() + LEASE_RECHECK_MS);
+    await deps.queue.enqueueLater(post.id, new Date(at));
     return;
   }
   try {
