@@ -116,6 +116,12 @@ export function loadEnv(runtimeEnv: NodeJS.ProcessEnv = process.env) {
       JOB_RETRY_DELAY_SECONDS: z.coerce.number().int().min(0).default(1),
       /** How often an idle worker looks for queued jobs besides NOTIFY wake-ups (min 0.5). */
       JOB_POLL_SECONDS: z.coerce.number().min(0.5).default(1),
+      /**
+       * SIGTERM: how long running jobs get to reach a safe point (their provider job id saved) or
+       * finish before they are aborted and left to resume on another worker. Keep it below the
+       * platform's own shutdown delay (Render: maxShutdownDelaySeconds, default 30).
+       */
+      SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(1).max(3_600).default(25),
       /** Caption model used when the studio does not pick one (default: the first configured provider's). */
       CAPTION_MODEL: optional,
       /** Timeout of one caption (or shorten) call, seconds. */
