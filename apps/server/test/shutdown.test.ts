@@ -281,3 +281,34 @@ describe.runIf(Boolean(process.env.TEST_DATABASE_URL))("SIGTERM on PostgreSQL", 
     );
   }, 180_000);
 });
+
+describe("progress streams at shutdown", () => {
+  it("end with a reconnect hint, not a `return` (the client reconnects elsewhere)", async () => {
+    const server = await startTestServer("pglite");
+    try {
+      const input = encodeURIComponent(JSON.stringify({ json: {} }));
+      const res = await fetch(`${server.url}/trpc/media.onProgress?input=${input}`, {
+        headers: { accept: "text/event-stream", "x-streamline-user": "stream-user" },
+      });
+      expect(res.headers.get("content-type")).toMatch(/text\/event-stream/);
+      const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+      const decoder = new TextDecoder();
+      let text = "";
+      while (!text.includes("event: connected")) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += decoder.decode(value);
+      }
+      server.runtime.drain();
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += decoder.decode(value);
+      }
+      expect(text).toMatch(/\n\nretry: 1000\n\n$/);
+      expect(text).not.toMatch(/event: return/);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+});
