@@ -87,6 +87,21 @@ export function chargeText(charge: MediaAsset["charge"]): string {
   }
 }
 
+/** What a cancel of a running video did at its provider, in a few words for the card. */
+export function providerCancelText(
+  state: NonNullable<MediaAsset["providerCancel"]>,
+  provider: string,
+): string {
+  switch (state) {
+    case "stopped":
+      return `Stopped at ${provider} too; work done before the stop may still be billed.`;
+    case "unsupported":
+      return `${provider} has no cancel: the render may finish there and be charged.`;
+    case "failed":
+      return `${provider} did not confirm the stop: the render may still be charged.`;
+  }
+}
+
 const gcd = (a: number, b: number): number => (b ? gcd(b, a % b) : a);
 
 /** "8 s · 1280×720 · 16:9" as delivered, plus what was asked for where it differs. */

@@ -8,6 +8,7 @@ import {
   deliveredText,
   formatDate,
   formatUsd,
+  providerCancelText,
   providerName,
   statusText,
 } from "../lib/format";
@@ -200,6 +201,11 @@ function AssetInfo(props: {
         <time dateTime={asset.createdAt.toISOString()}>{formatDate(asset.createdAt)}</time>
         {` · ${chargeText(asset.charge)}`}
       </p>
+      {asset.providerCancel && (
+        <p className="asset-meta asset-provider-cancel">
+          {providerCancelText(asset.providerCancel, providerName(asset.provider))}
+        </p>
+      )}
       {(delivered || asset.referenceImageUrl) && (
         <p className="asset-meta asset-delivered">
           {delivered}
