@@ -17,7 +17,7 @@ import { waitFor } from "./processes";
 const google = createGoogleMock({ videoPollsToComplete: 10_000 });
 const openai = createOpenAIMock({ videoPollsToComplete: 10_000 });
 const apis = setupServer(...google.handlers, ...openai.handlers);
-beforeAll(() => apis.listen({ onUnhandledRequest: "bypass" }));
+beforeAll(() => apis.listen({ onUnhandledFrame: "bypass" }));
 afterAll(() => apis.close());
 
 describe("provider-side cancel (PGlite)", () => {
