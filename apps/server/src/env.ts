@@ -48,6 +48,11 @@ export function loadEnv(runtimeEnv: NodeJS.ProcessEnv = process.env) {
       GEMINI_BASE_URL: optional,
       GEMINI_IMAGE_MODEL: z.string().default("gemini-3.1-flash-image"),
       GEMINI_VIDEO_MODEL: z.string().default("gemini-omni-1.1-flash"),
+      /**
+       * More models, of an API shape the product already speaks, from a JSON or YAML file
+       * (docs: README "Adding a model without a release"); validated at start-up.
+       */
+      MEDIA_CATALOG_FILE: optional,
       MEDIA_ENABLE_MODELS: list,
       /** Models to refuse although the catalog offers them (comma-separated ids). */
       MEDIA_DISABLE_MODELS: list,

@@ -39,6 +39,7 @@ import {
 } from "@streamline/providers";
 import { createZernio, type ZernioClient } from "@streamline/social";
 import { type MediaStorage, readStoredObject, storageFromEnv } from "@streamline/storage";
+import { loadCatalogFile } from "./catalog-file";
 import { createDemoProviders, createSocialDemo } from "./demo";
 import { assertSafeForProduction, type Env } from "./env";
 
@@ -49,6 +50,12 @@ export async function createRuntime(
   overrides: { fetch?: typeof fetch; handle?: DbHandle } = {},
 ) {
   assertSafeForProduction(env);
+  // Before any connection: a catalog file that does not validate stops start-up at once.
+  if (env.MEDIA_CATALOG_FILE) {
+    const added = loadCatalogFile(env.MEDIA_CATALOG_FILE);
+    const ids = [...added.models, ...added.captionModels];
+    if (ids.length) console.log(`[server] MEDIA_CATALOG_FILE added ${ids.join(", ")}`);
+  }
   const webDistDir = env.WEB_DIST_DIR ?? path.join(workspaceRoot(), "apps", "web", "dist");
   const handle: DbHandle =
     overrides.handle ??
