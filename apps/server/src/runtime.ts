@@ -33,6 +33,7 @@ import {
   findCaptionModel,
   findModelSpec,
   loadReferenceImage,
+  type MediaProviders,
   parseCaptionPrices,
   type ReferenceImage,
 } from "@streamline/providers";
@@ -94,7 +95,7 @@ export async function createRuntime(
     heartbeatSeconds: env.JOB_HEARTBEAT_SECONDS,
     retryDelaySeconds: env.JOB_RETRY_DELAY_SECONDS,
   });
-  const captions = createCaptionRuntime(env, kits, demo);
+  const captions = createCaptionRuntime(env, providers, demo);
   const events = createMediaEventListener(handle);
   await events.ready;
 
@@ -329,32 +330,24 @@ function createProviderKits(
   return {
     openai: createOpenAI(openai),
     google: createGoogle(google),
-    configured: { openai: Boolean(openai.apiKey), google: Boolean(google.apiKey) },
   };
 }
 
-/** The captioner over the providers that have a key (or the demo mocks); CAPTION_MODEL checked here. */
-function createCaptionRuntime(
-  env: Env,
-  kits: ReturnType<typeof createProviderKits>,
-  demo: boolean,
-) {
-  const { configured } = kits;
+/**
+ * The captioner on the media registry (the same kits, availability and "not configured" answers);
+ * CAPTION_MODEL checked here.
+ */
+function createCaptionRuntime(env: Env, providers: MediaProviders, demo: boolean) {
   const defaultModel =
     env.CAPTION_MODEL ??
-    (configured.openai || !configured.google
+    (providers.isConfigured("openai") || !providers.isConfigured("google")
       ? DEFAULT_CAPTION_MODELS.openai
       : DEFAULT_CAPTION_MODELS.google);
   if (!findCaptionModel(defaultModel)) {
     throw new Error(`CAPTION_MODEL "${defaultModel}" is not a caption model in the catalog.`);
   }
-  const enabledModels = new Set(env.MEDIA_ENABLE_MODELS);
-  const disabledModels = new Set(env.MEDIA_DISABLE_MODELS);
   const captioner = createCaptioner({
-    openai: configured.openai ? kits.openai : undefined,
-    google: configured.google ? kits.google : undefined,
-    enabledModels,
-    disabledModels,
+    providers,
     timeoutMs: env.CAPTION_TIMEOUT_SECONDS * 1000,
   });
   let prices: ReturnType<typeof parseCaptionPrices>;
@@ -373,9 +366,6 @@ function createCaptionRuntime(
   return {
     captioner,
     defaultModel,
-    configured,
-    enabledModels,
-    disabledModels,
     prices,
     ratePerMinute: env.CAPTION_RATE_PER_MINUTE,
   };
