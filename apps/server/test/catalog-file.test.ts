@@ -8,7 +8,7 @@ import {
   createOpenAIMock,
   OPENAI_MOCK_API_KEY,
   OPENAI_MOCK_MODELS,
-} from "@streamline/providers/testing";
+} from "@streamline/fakes/providers";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "./harness";

@@ -7,7 +7,7 @@ import {
   createOpenAIMock,
   GOOGLE_MOCK_API_KEY,
   OPENAI_MOCK_API_KEY,
-} from "@streamline/providers/testing";
+} from "@streamline/fakes/providers";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "./harness";
