@@ -8,7 +8,7 @@ import {
   type MediaEventRecord,
   setMediaAssetStar,
 } from "@streamline/db";
-import { changeGeneration, type MediaEventPayload } from "@streamline/jobs";
+import type { MediaEventPayload } from "@streamline/jobs";
 import {
   estimateCostUsd,
   MODEL_CATALOG,
