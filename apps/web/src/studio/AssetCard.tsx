@@ -197,7 +197,7 @@ function AssetInfo(props: {
       )}
       <p className="asset-meta">
         {providerName(asset.provider)} · {kind} ·{" "}
-        <time dateTime={asset.createdAt.toISOString()}>{formatDate(asset.createdAt)}</time>
+        <time dateTime={asset.createdAt}>{formatDate(asset.createdAt)}</time>
         {` · ${chargeText(asset.charge)}`}
       </p>
       {(delivered || asset.referenceImageUrl) && (

@@ -256,8 +256,10 @@ export function listMediaAssetsQuery(db: Executor, options: ListMediaAssetsOptio
 }
 
 /** Cursors travel to the browser as opaque strings. */
-export function encodeCursor(cursor: MediaAssetCursor): string {
-  return Buffer.from(`${cursor.createdAt.toISOString()}|${cursor.id}`).toString("base64url");
+export function encodeCursor(cursor: MediaAssetCursor | { createdAt: string; id: string }): string {
+  const time =
+    typeof cursor.createdAt === "string" ? cursor.createdAt : cursor.createdAt.toISOString();
+  return Buffer.from(`${time}|${cursor.id}`).toString("base64url");
 }
 
 const CURSOR =
