@@ -2,6 +2,8 @@
 // worker) from apps/server, optionally with the zero-latency fake provider as its fetch, on a
 // loopback port. The parent drives it over IPC (seed data, make users and keys, read timestamps,
 // publish an event, report memory and CPU). Started by bench/lib/child.ts.
+
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { PGlite } from "@electric-sql/pglite";
 import { createTestDb } from "@streamline/db/testing";
@@ -11,6 +13,7 @@ import pg from "pg";
 import { createApp } from "../../apps/server/src/app";
 import { loadEnv } from "../../apps/server/src/env";
 import { createRuntime } from "../../apps/server/src/runtime";
+import { createStandaloneTrpcServer } from "../../apps/server/src/standalone-trpc";
 import { zeroLatencyProvider } from "../lib/fake-provider";
 import { createKeys, seedLibrary } from "../lib/seed";
 import { startBaselineServer } from "./baseline";
@@ -68,6 +71,7 @@ await new Promise<void>((resolve) => server.once("listening", () => resolve()));
 const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
 let baseline: { url: string; close(): Promise<void> } | undefined;
+let standalone: Server | undefined;
 
 type Command = { id: number; cmd: string; args?: Record<string, unknown> };
 const commands: Record<string, (args: Record<string, unknown>) => Promise<unknown> | unknown> = {
@@ -162,6 +166,13 @@ const commands: Record<string, (args: Record<string, unknown>) => Promise<unknow
     session.disconnect();
     return [...bySite.entries()].sort((a, b) => b[1] - a[1]).slice(0, Number(args.top ?? 30));
   },
+  /** Issue 18, decision 7: the same runtime with `/trpc` on tRPC's standalone node:http handler. */
+  async standalone() {
+    standalone ??= createStandaloneTrpcServer(runtime).listen(0, "127.0.0.1");
+    if (!standalone.listening)
+      await new Promise((resolve) => standalone?.once("listening", resolve));
+    return `http://127.0.0.1:${(standalone.address() as AddressInfo).port}`;
+  },
   fakeCounts() {
     return fake?.counts ?? null;
   },
@@ -183,6 +194,8 @@ const commands: Record<string, (args: Record<string, unknown>) => Promise<unknow
     setTimeout(async () => {
       server.closeAllConnections();
       server.close();
+      standalone?.closeAllConnections();
+      standalone?.close();
       await baseline?.close();
       await runtime.close();
       process.exit(0);

@@ -89,8 +89,7 @@ function dtoOf(
     /** The catalog's estimate at submit time; never a charge by itself. */
     estimatedCostUsd: asset.estimated_cost_usd === null ? null : Number(asset.estimated_cost_usd),
     /** For failed or canceled assets: whether Retry resumes the provider job or starts a new one. */
-    retryPlan:
-      asset.status === "failed" || asset.status === "canceled" ? retryPlan(asset as never) : null,
+    retryPlan: asset.status === "failed" || asset.status === "canceled" ? retryPlan(asset) : null,
     charge: chargeOf(asset, metadata),
     options: asset.params,
     demo: metadata.demo === true,
