@@ -220,7 +220,8 @@ export async function listBench(
     // Who is measured: the product as shipped and the baseline, alternated each round; with
     // BENCH_BEFORE_DIR (a checkout of an older commit, installed) the product as it was there, on
     // the same database (its own wire); on request (experiments) the client asking for gzip, and
-    // `/trpc` on tRPC's standalone node:http handler (see product.ts).
+    // `/trpc` on tRPC's standalone node:http handler when the product child offers one (issue 18
+    // decision 7 measured it at commit eb6e543 and it lost: see bench/lib/notes.ts).
     type Who = {
       name: string;
       url: string;

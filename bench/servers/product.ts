@@ -3,7 +3,6 @@
 // loopback port. The parent drives it over IPC (seed data, make users and keys, read timestamps,
 // publish an event, report memory and CPU). Started by bench/lib/child.ts.
 
-import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { PGlite } from "@electric-sql/pglite";
 import { createTestDb } from "@streamline/db/testing";
@@ -13,7 +12,6 @@ import pg from "pg";
 import { createApp } from "../../apps/server/src/app";
 import { loadEnv } from "../../apps/server/src/env";
 import { createRuntime } from "../../apps/server/src/runtime";
-import { createStandaloneTrpcServer } from "../../apps/server/src/standalone-trpc";
 import { zeroLatencyProvider } from "../lib/fake-provider";
 import { createKeys, seedLibrary } from "../lib/seed";
 import { startBaselineServer } from "./baseline";
@@ -71,7 +69,6 @@ await new Promise<void>((resolve) => server.once("listening", () => resolve()));
 const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
 let baseline: { url: string; close(): Promise<void> } | undefined;
-let standalone: Server | undefined;
 
 type Command = { id: number; cmd: string; args?: Record<string, unknown> };
 const commands: Record<string, (args: Record<string, unknown>) => Promise<unknown> | unknown> = {
@@ -166,13 +163,6 @@ const commands: Record<string, (args: Record<string, unknown>) => Promise<unknow
     session.disconnect();
     return [...bySite.entries()].sort((a, b) => b[1] - a[1]).slice(0, Number(args.top ?? 30));
   },
-  /** Issue 18, decision 7: the same runtime with `/trpc` on tRPC's standalone node:http handler. */
-  async standalone() {
-    standalone ??= createStandaloneTrpcServer(runtime).listen(0, "127.0.0.1");
-    if (!standalone.listening)
-      await new Promise((resolve) => standalone?.once("listening", resolve));
-    return `http://127.0.0.1:${(standalone.address() as AddressInfo).port}`;
-  },
   fakeCounts() {
     return fake?.counts ?? null;
   },
@@ -194,8 +184,6 @@ const commands: Record<string, (args: Record<string, unknown>) => Promise<unknow
     setTimeout(async () => {
       server.closeAllConnections();
       server.close();
-      standalone?.closeAllConnections();
-      standalone?.close();
       await baseline?.close();
       await runtime.close();
       process.exit(0);

@@ -167,7 +167,7 @@ export const ROBOTS_TXT = "User-agent: *\nDisallow: /\n";
  * progress streams (a proxy or the browser would hold events back), already-compressed media
  * (images, video: not "compressible" by type) and byte ranges.
  */
-export function compress(): express.RequestHandler {
+function compress(): express.RequestHandler {
   return compression({
     threshold: 1024,
     flush: zlib.constants.Z_SYNC_FLUSH,
@@ -186,7 +186,7 @@ export function compress(): express.RequestHandler {
  * second write (and always costs chunked framing). Streamed answers — batch streams (jsonl, asked
  * for with `trpc-accept`) and SSE subscriptions — pass through untouched, chunk by chunk.
  */
-export const oneWritePerAnswer: express.RequestHandler = (req, res, next) => {
+const oneWritePerAnswer: express.RequestHandler = (req, res, next) => {
   if (req.headers["trpc-accept"] || req.headers.accept?.includes("text/event-stream")) {
     return next();
   }
