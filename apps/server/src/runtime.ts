@@ -162,7 +162,7 @@ export async function createRuntime(
         }
         return { id: devUser, method: "api-key" };
       }
-      return resolveCaller(auth, handle.db, headers);
+      return resolveCaller(auth, handle.db, headers, events.apiKeys);
     },
     verifyPassword: ({ headers, email }, password) =>
       verifyUserPassword(auth, headers, password, {
