@@ -112,6 +112,66 @@ export async function createRuntime(
     openai: { image: env.OPENAI_IMAGE_MODEL, video: env.OPENAI_VIDEO_MODEL },
     google: { image: env.GEMINI_IMAGE_MODEL, video: env.GEMINI_VIDEO_MODEL },
   } as const;
+  assertDefaultModels(defaultModels);
+
+  const api = createApiDeps(env, {
+    demo,
+    webDistDir,
+    handle,
+    providers,
+    storage,
+    queue,
+    events,
+    auth,
+    origins,
+    captions,
+    social,
+    postingQueue,
+    defaultModels,
+  });
+
+  const posting = createPostingDeps(env, { handle, storage, social, postingQueue });
+  const generation = createGenerationDeps(env, { handle, providers, storage });
+
+  let worker: { stop(): Promise<void> } | undefined;
+  let postingWorker: { stop(): Promise<void> } | undefined;
+  return {
+    env,
+    webDistDir,
+    demo,
+    handle,
+    auth,
+    api,
+    queue,
+    events,
+    storage,
+    providers,
+    posting,
+    social,
+    async startWorker() {
+      worker ??= await startGenerationWorker(queue, generation, {
+        concurrency: env.WORKER_CONCURRENCY,
+        pollingIntervalSeconds: env.JOB_POLL_SECONDS,
+      });
+      postingWorker ??= await startPostingWorker(postingQueue, posting, {
+        concurrency: env.WORKER_CONCURRENCY,
+        pollingIntervalSeconds: env.JOB_POLL_SECONDS,
+      });
+    },
+    async close() {
+      await worker?.stop().catch(() => {});
+      await postingWorker?.stop().catch(() => {});
+      await queue.stop().catch(() => {});
+      await events.close().catch(() => {});
+      await handle.close().catch(() => {});
+    },
+  };
+}
+
+/** The catalog must have each configured default model, of its provider and media type. */
+function assertDefaultModels(
+  defaultModels: Readonly<Record<string, Readonly<Record<string, string>>>>,
+): void {
   for (const [provider, byType] of Object.entries(defaultModels)) {
     for (const [type, id] of Object.entries(byType)) {
       const spec = findModelSpec(id);
@@ -122,10 +182,32 @@ export async function createRuntime(
       }
     }
   }
+}
 
+/** What the tRPC API is given: the runtime's parts, its limits from env, and who is calling. */
+function createApiDeps(
+  env: Env,
+  parts: {
+    demo: boolean;
+    webDistDir: string;
+    handle: DbHandle;
+    providers: MediaProviders;
+    storage: MediaStorage;
+    queue: ApiDeps["queue"];
+    events: ApiDeps["events"];
+    auth: ReturnType<typeof createAuth>;
+    origins: string[];
+    captions: ApiDeps["captions"];
+    social: ReturnType<typeof createSocialRuntime>;
+    postingQueue: NonNullable<ApiDeps["social"]>["queue"];
+    defaultModels: ApiDeps["defaultModels"];
+  },
+): ApiDeps {
+  const { demo, webDistDir, handle, providers, storage, queue, events, auth, origins } = parts;
+  const { captions, social, postingQueue, defaultModels } = parts;
   /** AUTH_DEV_HEADER callers whose user row exists (tests only). */
   const devUsers = new Set<string>();
-  const api: ApiDeps = {
+  return {
     demo,
     defaultModels,
     db: handle.db,
@@ -184,8 +266,20 @@ export async function createRuntime(
       postsPerMinute: env.SOCIAL_POSTS_PER_MINUTE,
     },
   };
+}
 
-  const posting: PostingDeps = {
+/** The posting worker's dependencies. */
+function createPostingDeps(
+  env: Env,
+  parts: {
+    handle: DbHandle;
+    storage: MediaStorage;
+    social: ReturnType<typeof createSocialRuntime>;
+    postingQueue: PostingDeps["queue"];
+  },
+): PostingDeps {
+  const { handle, storage, social, postingQueue } = parts;
+  return {
     db: handle.db,
     storage,
     zernio: social.zernio,
@@ -197,8 +291,15 @@ export async function createRuntime(
     retryDelayMs: env.POST_RETRY_DELAY_SECONDS * 1000,
     maxAttempts: env.POST_MAX_ATTEMPTS,
   };
+}
 
-  const generation: GenerationDeps = {
+/** The generation worker's dependencies. */
+function createGenerationDeps(
+  env: Env,
+  parts: { handle: DbHandle; providers: MediaProviders; storage: MediaStorage },
+): GenerationDeps {
+  const { handle, providers, storage } = parts;
+  return {
     db: handle.db,
     providers,
     storage,
@@ -210,40 +311,6 @@ export async function createRuntime(
         image: env.MEDIA_IMAGE_TIMEOUT_SECONDS * 1000,
         video: env.MEDIA_VIDEO_TIMEOUT_SECONDS * 1000,
       },
-    },
-  };
-
-  let worker: { stop(): Promise<void> } | undefined;
-  let postingWorker: { stop(): Promise<void> } | undefined;
-  return {
-    env,
-    webDistDir,
-    demo,
-    handle,
-    auth,
-    api,
-    queue,
-    events,
-    storage,
-    providers,
-    posting,
-    social,
-    async startWorker() {
-      worker ??= await startGenerationWorker(queue, generation, {
-        concurrency: env.WORKER_CONCURRENCY,
-        pollingIntervalSeconds: env.JOB_POLL_SECONDS,
-      });
-      postingWorker ??= await startPostingWorker(postingQueue, posting, {
-        concurrency: env.WORKER_CONCURRENCY,
-        pollingIntervalSeconds: env.JOB_POLL_SECONDS,
-      });
-    },
-    async close() {
-      await worker?.stop().catch(() => {});
-      await postingWorker?.stop().catch(() => {});
-      await queue.stop().catch(() => {});
-      await events.close().catch(() => {});
-      await handle.close().catch(() => {});
     },
   };
 }
