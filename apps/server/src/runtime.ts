@@ -39,10 +39,12 @@ import {
 } from "@streamline/providers";
 import { createZernio, type ZernioClient } from "@streamline/social";
 import { type MediaStorage, readStoredObject, storageFromEnv } from "@streamline/storage";
-import { createDemoProviders, createSocialDemo } from "./demo";
 import { assertSafeForProduction, type Env } from "./env";
 
 export type Runtime = Awaited<ReturnType<typeof createRuntime>>;
+
+/** Offline demo mode's wiring (src/demo): imported only when the server runs in demo mode. */
+type DemoMode = typeof import("./demo/index");
 
 export async function createRuntime(
   env: Env,
@@ -60,7 +62,9 @@ export async function createRuntime(
     !env.OPENAI_API_KEY &&
     !env.GEMINI_API_KEY &&
     (env.MEDIA_DEMO ?? env.NODE_ENV === "development");
-  const kits = createProviderKits(env, demo, overrides.fetch);
+  // The fakes (and msw under them) load only here, only in demo mode.
+  const demoMode: DemoMode | undefined = demo ? await import("./demo/index") : undefined;
+  const kits = createProviderKits(env, demoMode, overrides.fetch);
   const providers = createMediaProviders({
     openai: kits.openai,
     google: kits.google,
@@ -86,7 +90,7 @@ export async function createRuntime(
     superviseIntervalSeconds: env.JOB_SUPERVISE_SECONDS,
     retryDelaySeconds: env.JOB_RETRY_DELAY_SECONDS,
   });
-  const social = createSocialRuntime(env, demo, overrides.fetch);
+  const social = createSocialRuntime(env, demoMode, overrides.fetch);
   const postingQueue = await createPostingQueue(queue.boss, {
     heartbeatSeconds: env.JOB_HEARTBEAT_SECONDS,
     retryDelaySeconds: env.JOB_RETRY_DELAY_SECONDS,
@@ -321,7 +325,7 @@ function createGenerationDeps(
  */
 function createSocialRuntime(
   env: Env,
-  demo: boolean,
+  demoMode: DemoMode | undefined,
   fetchOverride: typeof fetch | undefined,
 ): { zernio: ZernioClient | undefined; demo: boolean; webhookSecret: string | undefined } {
   const retry = {
@@ -346,8 +350,8 @@ function createSocialRuntime(
     });
     return { zernio, demo: false, webhookSecret };
   }
-  if (demo) {
-    const fake = createSocialDemo();
+  if (demoMode) {
+    const fake = demoMode.createSocialDemo();
     const zernio = createZernio({ ...fake, retry, timeoutMs });
     return { zernio, demo: true, webhookSecret };
   }
@@ -358,8 +362,12 @@ function createSocialRuntime(
  * One kit per vendor (its SDK client, key and call wrapper), shared by media generation and
  * captions; in demo mode the kits talk to the in-process mocks.
  */
-function createProviderKits(env: Env, demo: boolean, fetch: typeof globalThis.fetch | undefined) {
-  const demoProviders = demo ? createDemoProviders() : undefined;
+function createProviderKits(
+  env: Env,
+  demoMode: DemoMode | undefined,
+  fetch: typeof globalThis.fetch | undefined,
+) {
+  const demoProviders = demoMode?.createDemoProviders();
   const retry = {
     minDelayMs: env.PROVIDER_RETRY_MIN_DELAY_MS,
     maxDelayMs: env.PROVIDER_RETRY_MIN_DELAY_MS * 8,
