@@ -71,20 +71,7 @@ export async function createRuntime(
     enabledModels: env.MEDIA_ENABLE_MODELS,
     disabledModels: env.MEDIA_DISABLE_MODELS,
   });
-  const storage = storageFromEnv(
-    {
-      MEDIA_DIR: env.MEDIA_DIR,
-      S3_BUCKET: env.S3_BUCKET,
-      S3_REGION: env.S3_REGION,
-      S3_ENDPOINT: env.S3_ENDPOINT,
-      S3_FORCE_PATH_STYLE: env.S3_FORCE_PATH_STYLE ? "true" : undefined,
-      S3_ACCESS_KEY_ID: env.S3_ACCESS_KEY_ID,
-      S3_SECRET_ACCESS_KEY: env.S3_SECRET_ACCESS_KEY,
-      S3_PUBLIC_BASE_URL: env.S3_PUBLIC_BASE_URL,
-      S3_SIGNED_URL_SECONDS: env.S3_SIGNED_URL_SECONDS,
-    },
-    { mediaDir: `${workspaceRoot()}/.data/media`, publicBaseUrl: "/media" },
-  );
+  const storage = createStorage(env);
   const queue = await createGenerationQueue(handle, {
     heartbeatSeconds: env.JOB_HEARTBEAT_SECONDS,
     superviseIntervalSeconds: env.JOB_SUPERVISE_SECONDS,
@@ -170,6 +157,24 @@ export async function createRuntime(
       await handle.close().catch(() => {});
     },
   };
+}
+
+/** Local disk or S3, from the S3_* / MEDIA_DIR variables. */
+function createStorage(env: Env): MediaStorage {
+  return storageFromEnv(
+    {
+      MEDIA_DIR: env.MEDIA_DIR,
+      S3_BUCKET: env.S3_BUCKET,
+      S3_REGION: env.S3_REGION,
+      S3_ENDPOINT: env.S3_ENDPOINT,
+      S3_FORCE_PATH_STYLE: env.S3_FORCE_PATH_STYLE ? "true" : undefined,
+      S3_ACCESS_KEY_ID: env.S3_ACCESS_KEY_ID,
+      S3_SECRET_ACCESS_KEY: env.S3_SECRET_ACCESS_KEY,
+      S3_PUBLIC_BASE_URL: env.S3_PUBLIC_BASE_URL,
+      S3_SIGNED_URL_SECONDS: env.S3_SIGNED_URL_SECONDS,
+    },
+    { mediaDir: `${workspaceRoot()}/.data/media`, publicBaseUrl: "/media" },
+  );
 }
 
 /** The catalog must have each configured default model, of its provider and media type. */
