@@ -130,18 +130,6 @@ export function createGoogleConnection(settings: GoogleProviderSettings): Google
   };
 
   const timeouts = resolveTimeouts(settings.timeouts);
-  const probe = (signal: AbortSignal): ResponseProbe => {
-    const state: ResponseProbe = {
-      signal,
-      fetch: async (input, init) => {
-        const response = await baseFetch(input, init);
-        state.last = response;
-        return response;
-      },
-    };
-    return state;
-  };
-
   const request: GoogleConnection["request"] = (model, send, options = {}) => {
     const kind = options.kind ?? "status";
     const ms =
@@ -152,7 +140,7 @@ export function createGoogleConnection(settings: GoogleProviderSettings): Google
         const timer = attemptSignal(options.signal, ms, () =>
           timeoutError(kind, ms, { provider: "google", model }),
         );
-        const attempt = probe(timer.signal);
+        const attempt = probe(baseFetch, timer.signal);
         try {
           return await settleOnAbort(send(attempt), timer.signal);
         } catch (error) {
@@ -215,6 +203,19 @@ export function createGoogleConnection(settings: GoogleProviderSettings): Google
       return report(failure, assetId);
     },
   };
+}
+
+/** A fetch for one attempt that keeps the last response (the SDK's ApiError drops its headers). */
+function probe(baseFetch: typeof globalThis.fetch, signal: AbortSignal): ResponseProbe {
+  const state: ResponseProbe = {
+    signal,
+    fetch: async (input, init) => {
+      const response = await baseFetch(input, init);
+      state.last = response;
+      return response;
+    },
+  };
+  return state;
 }
 
 /** What a file download needs from its connection. */
