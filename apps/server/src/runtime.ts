@@ -79,20 +79,7 @@ export async function createRuntime(
     enabledModels: env.MEDIA_ENABLE_MODELS,
     disabledModels: env.MEDIA_DISABLE_MODELS,
   });
-  const storage = storageFromEnv(
-    {
-      MEDIA_DIR: env.MEDIA_DIR,
-      S3_BUCKET: env.S3_BUCKET,
-      S3_REGION: env.S3_REGION,
-      S3_ENDPOINT: env.S3_ENDPOINT,
-      S3_FORCE_PATH_STYLE: env.S3_FORCE_PATH_STYLE ? "true" : undefined,
-      S3_ACCESS_KEY_ID: env.S3_ACCESS_KEY_ID,
-      S3_SECRET_ACCESS_KEY: env.S3_SECRET_ACCESS_KEY,
-      S3_PUBLIC_BASE_URL: env.S3_PUBLIC_BASE_URL,
-      S3_SIGNED_URL_SECONDS: env.S3_SIGNED_URL_SECONDS,
-    },
-    { mediaDir: `${workspaceRoot()}/.data/media`, publicBaseUrl: "/media" },
-  );
+  const storage = createStorage(env);
   const queue = await createGenerationQueue(handle, {
     heartbeatSeconds: env.JOB_HEARTBEAT_SECONDS,
     superviseIntervalSeconds: env.JOB_SUPERVISE_SECONDS,
@@ -124,6 +111,102 @@ export async function createRuntime(
     openai: { image: env.OPENAI_IMAGE_MODEL, video: env.OPENAI_VIDEO_MODEL },
     google: { image: env.GEMINI_IMAGE_MODEL, video: env.GEMINI_VIDEO_MODEL },
   } as const;
+  assertDefaultModels(defaultModels);
+
+  const api = createApiDeps(env, {
+    demo,
+    webDistDir,
+    handle,
+    providers,
+    storage,
+    queue,
+    events,
+    auth,
+    origins,
+    captions,
+    social,
+    postingQueue,
+    defaultModels,
+  });
+
+  const posting = createPostingDeps(env, { handle, storage, social, postingQueue });
+  const generation = createGenerationDeps(env, { handle, providers, storage });
+
+  let worker: { drain(): void; stop(): Promise<void> } | undefined;
+  let postingWorker: { drain(): void; stop(): Promise<void> } | undefined;
+  const draining = new AbortController();
+  return {
+    env,
+    webDistDir,
+    demo,
+    handle,
+    auth,
+    api,
+    queue,
+    events,
+    storage,
+    providers,
+    posting,
+    social,
+    async startWorker() {
+      worker ??= await startGenerationWorker(queue, generation, {
+        concurrency: env.WORKER_CONCURRENCY,
+        pollingIntervalSeconds: env.JOB_POLL_SECONDS,
+      });
+      postingWorker ??= await startPostingWorker(postingQueue, posting, {
+        concurrency: env.WORKER_CONCURRENCY,
+        pollingIntervalSeconds: env.JOB_POLL_SECONDS,
+      });
+    },
+    /** Fires when shutdown starts: /readyz answers 503 and open progress streams end. */
+    draining: draining.signal,
+    /** Whether the database and the queue answer (GET /readyz). */
+    ready: () => checkReady(handle, queue),
+    /**
+     * Shutdown's first step: not ready any more, and running jobs stop at their next safe point
+     * (see GenerationWorker.drain) instead of being cut off.
+     */
+    drain() {
+      if (!draining.signal.aborted) draining.abort();
+      worker?.drain();
+      postingWorker?.drain();
+    },
+    /**
+     * Stops fetching jobs, gives running ones `graceMs` to reach a safe point or finish (then
+     * aborts them: their jobs are retried and resume from the row), and closes the connections.
+     */
+    async close(options: { graceMs?: number } = {}) {
+      await worker?.stop().catch(() => {});
+      await postingWorker?.stop().catch(() => {});
+      await queue.stop({ timeoutMs: options.graceMs }).catch(() => {});
+      await events.close().catch(() => {});
+      await handle.close().catch(() => {});
+    },
+  };
+}
+
+/** Local disk or S3, from the S3_* / MEDIA_DIR variables. */
+function createStorage(env: Env): MediaStorage {
+  return storageFromEnv(
+    {
+      MEDIA_DIR: env.MEDIA_DIR,
+      S3_BUCKET: env.S3_BUCKET,
+      S3_REGION: env.S3_REGION,
+      S3_ENDPOINT: env.S3_ENDPOINT,
+      S3_FORCE_PATH_STYLE: env.S3_FORCE_PATH_STYLE ? "true" : undefined,
+      S3_ACCESS_KEY_ID: env.S3_ACCESS_KEY_ID,
+      S3_SECRET_ACCESS_KEY: env.S3_SECRET_ACCESS_KEY,
+      S3_PUBLIC_BASE_URL: env.S3_PUBLIC_BASE_URL,
+      S3_SIGNED_URL_SECONDS: env.S3_SIGNED_URL_SECONDS,
+    },
+    { mediaDir: `${workspaceRoot()}/.data/media`, publicBaseUrl: "/media" },
+  );
+}
+
+/** The catalog must have each configured default model, of its provider and media type. */
+function assertDefaultModels(
+  defaultModels: Readonly<Record<string, Readonly<Record<string, string>>>>,
+): void {
   for (const [provider, byType] of Object.entries(defaultModels)) {
     for (const [type, id] of Object.entries(byType)) {
       const spec = findModelSpec(id);
@@ -134,10 +217,32 @@ export async function createRuntime(
       }
     }
   }
+}
 
+/** What the tRPC API is given: the runtime's parts, its limits from env, and who is calling. */
+function createApiDeps(
+  env: Env,
+  parts: {
+    demo: boolean;
+    webDistDir: string;
+    handle: DbHandle;
+    providers: MediaProviders;
+    storage: MediaStorage;
+    queue: ApiDeps["queue"];
+    events: ApiDeps["events"];
+    auth: ReturnType<typeof createAuth>;
+    origins: string[];
+    captions: ApiDeps["captions"];
+    social: ReturnType<typeof createSocialRuntime>;
+    postingQueue: NonNullable<ApiDeps["social"]>["queue"];
+    defaultModels: ApiDeps["defaultModels"];
+  },
+): ApiDeps {
+  const { demo, webDistDir, handle, providers, storage, queue, events, auth, origins } = parts;
+  const { captions, social, postingQueue, defaultModels } = parts;
   /** AUTH_DEV_HEADER callers whose user row exists (tests only). */
   const devUsers = new Set<string>();
-  const api: ApiDeps = {
+  return {
     demo,
     defaultModels,
     db: handle.db,
@@ -196,8 +301,20 @@ export async function createRuntime(
       postsPerMinute: env.SOCIAL_POSTS_PER_MINUTE,
     },
   };
+}
 
-  const posting: PostingDeps = {
+/** The posting worker's dependencies. */
+function createPostingDeps(
+  env: Env,
+  parts: {
+    handle: DbHandle;
+    storage: MediaStorage;
+    social: ReturnType<typeof createSocialRuntime>;
+    postingQueue: PostingDeps["queue"];
+  },
+): PostingDeps {
+  const { handle, storage, social, postingQueue } = parts;
+  return {
     db: handle.db,
     storage,
     zernio: social.zernio,
@@ -209,8 +326,15 @@ export async function createRuntime(
     retryDelayMs: env.POST_RETRY_DELAY_SECONDS * 1000,
     maxAttempts: env.POST_MAX_ATTEMPTS,
   };
+}
 
-  const generation: GenerationDeps = {
+/** The generation worker's dependencies. */
+function createGenerationDeps(
+  env: Env,
+  parts: { handle: DbHandle; providers: MediaProviders; storage: MediaStorage },
+): GenerationDeps {
+  const { handle, providers, storage } = parts;
+  return {
     db: handle.db,
     providers,
     storage,
@@ -222,58 +346,6 @@ export async function createRuntime(
         image: env.MEDIA_IMAGE_TIMEOUT_SECONDS * 1000,
         video: env.MEDIA_VIDEO_TIMEOUT_SECONDS * 1000,
       },
-    },
-  };
-
-  let worker: { drain(): void; stop(): Promise<void> } | undefined;
-  let postingWorker: { drain(): void; stop(): Promise<void> } | undefined;
-  const draining = new AbortController();
-  return {
-    env,
-    webDistDir,
-    demo,
-    handle,
-    auth,
-    api,
-    queue,
-    events,
-    storage,
-    providers,
-    posting,
-    social,
-    async startWorker() {
-      worker ??= await startGenerationWorker(queue, generation, {
-        concurrency: env.WORKER_CONCURRENCY,
-        pollingIntervalSeconds: env.JOB_POLL_SECONDS,
-      });
-      postingWorker ??= await startPostingWorker(postingQueue, posting, {
-        concurrency: env.WORKER_CONCURRENCY,
-        pollingIntervalSeconds: env.JOB_POLL_SECONDS,
-      });
-    },
-    /** Fires when shutdown starts: /readyz answers 503 and open progress streams end. */
-    draining: draining.signal,
-    /** Whether the database and the queue answer (GET /readyz). */
-    ready: () => checkReady(handle, queue),
-    /**
-     * Shutdown's first step: not ready any more, and running jobs stop at their next safe point
-     * (see GenerationWorker.drain) instead of being cut off.
-     */
-    drain() {
-      if (!draining.signal.aborted) draining.abort();
-      worker?.drain();
-      postingWorker?.drain();
-    },
-    /**
-     * Stops fetching jobs, gives running ones `graceMs` to reach a safe point or finish (then
-     * aborts them: their jobs are retried and resume from the row), and closes the connections.
-     */
-    async close(options: { graceMs?: number } = {}) {
-      await worker?.stop().catch(() => {});
-      await postingWorker?.stop().catch(() => {});
-      await queue.stop({ timeoutMs: options.graceMs }).catch(() => {});
-      await events.close().catch(() => {});
-      await handle.close().catch(() => {});
     },
   };
 }
