@@ -243,6 +243,7 @@ export interface Database {
   social_post_requests: SocialPostRequestsTable;
   zernio_uploads: ZernioUploadsTable;
   media_streams: MediaStreamsTable;
+  post_media: PostMediaTable;
 }
 
 /** One social.schedule call that reached the per-user posting rate check (a sliding window). */
@@ -295,3 +296,13 @@ export type NewCaption = Insertable<CaptionsTable>;
 export type ScheduledPost = Selectable<ScheduledPostsTable>;
 export type NewScheduledPost = Insertable<ScheduledPostsTable>;
 export type ScheduledPostUpdate = Updateable<ScheduledPostsTable>;
+
+/** One media item of a post, in order (position 0 is the cover; scheduled_posts.asset_id is it). */
+export interface PostMediaTable {
+  post_id: string;
+  position: number;
+  asset_id: string;
+  /** The URL the item was sent to Zernio with (kept so a re-sent create posts the same file). */
+  media_url: string | null;
+}
+export type PostMediaRow = Selectable<PostMediaTable>;

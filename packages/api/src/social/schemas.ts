@@ -122,8 +122,19 @@ function requireTime(
     ctx.addIssue({ code: "custom", path: ["timezone"], message: "Choose a timezone." });
 }
 
+/** The most items any platform takes in one post (TikTok's 35-photo carousel). */
+export const MAX_POST_MEDIA = 35;
+
 const postBody = z.object({
-  assetId: z.uuid("Not an asset id."),
+  /** One asset (the post's only item). Send this or `assetIds`. */
+  assetId: z.uuid("Not an asset id.").optional(),
+  /** The post's media in order (a carousel); the first is its cover. Send this or `assetId`. */
+  assetIds: z
+    .array(z.uuid("Not an asset id."))
+    .min(1, "Pick at least one image or video.")
+    .max(MAX_POST_MEDIA, `At most ${MAX_POST_MEDIA} images or videos per post.`)
+    .refine((list) => new Set(list).size === list.length, "Each asset once.")
+    .optional(),
   targets: z
     .array(postTarget)
     .min(1, "Pick at least one account.")
@@ -142,10 +153,36 @@ const postBody = z.object({
   ...timing,
 });
 
-export const checkInput = postBody.superRefine(requireTime);
+function requireMedia(
+  input: { assetId?: string | undefined; assetIds?: string[] | undefined },
+  ctx: z.RefinementCtx,
+) {
+  if (input.assetId && input.assetIds) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["assetIds"],
+      message: "Send assetId (one item) or assetIds (several), not both.",
+    });
+  } else if (!input.assetId && !input.assetIds) {
+    ctx.addIssue({ code: "custom", path: ["assetId"], message: "Pick an image or a video." });
+  }
+}
+
+/** The post's items in order, whichever way they were sent. */
+export function assetIdsOf(input: {
+  assetId?: string | undefined;
+  assetIds?: string[] | undefined;
+}) {
+  return input.assetIds ?? (input.assetId ? [input.assetId] : []);
+}
+
+export const checkInput = postBody.superRefine(requireTime).superRefine(requireMedia);
 export type CheckInput = z.infer<typeof checkInput>;
 
-export const scheduleInput = postBody.extend({ idempotencyKey }).superRefine(requireTime);
+export const scheduleInput = postBody
+  .extend({ idempotencyKey })
+  .superRefine(requireTime)
+  .superRefine(requireMedia);
 export type ScheduleInput = z.infer<typeof scheduleInput>;
 
 export const postIdInput = z.object({ postId: z.uuid("Not a post id.") });
