@@ -17,6 +17,7 @@ export * from "./queries/media-assets";
 export * from "./queries/media-events";
 export * from "./queries/media-streams";
 export * from "./queries/post-media";
+export * from "./queries/posts-page";
 export * from "./queries/scheduled-posts";
 export * from "./queries/social-post-requests";
 export * from "./queries/social-profiles";

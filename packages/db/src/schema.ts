@@ -220,6 +220,8 @@ export interface ScheduledPostsTable {
   created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;
   completed_at: Timestamp | null;
+  /** When it goes out: scheduled_for, or created_at for "Post now" (generated; the posts page's order). */
+  post_at: ColumnType<Date, never, never>;
 }
 
 /** Zernio webhook deliveries already applied (deduplicated by their event id). */

@@ -21,6 +21,7 @@ import {
   type PostEvent,
   type PostStatus,
   postEventOf,
+  requestIdOf,
   type SocialError,
   timingOf,
   transitionPost,
@@ -108,7 +109,7 @@ export async function sendPost(
       const sending = current;
       const create = () =>
         zernio.createPost({
-          requestId: sending.id,
+          requestId: requestIdOf(sending),
           content,
           // Every item, in the post's order (a carousel).
           mediaItems: media.items.map((item) => ({ type: item.type, url: item.url })),

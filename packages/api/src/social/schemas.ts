@@ -212,3 +212,91 @@ export const retryPostInput = z.object({
 
 /** Connect a new account on a platform (into the caller's own Zernio profile). */
 export const connectInput = z.object({ platform: platformSchema });
+
+// ── The posts page (issue 19) ──────────────────────────────────────────────────────────────────
+
+export const POST_STATUSES = [
+  "queued",
+  "sending",
+  "scheduled",
+  "publishing",
+  "published",
+  "partial",
+  "failed",
+  "cancelled",
+] as const;
+
+const isoInstant = (what: string) =>
+  z.iso.datetime({ offset: true, message: `${what}: use an ISO date-time with its offset.` });
+
+/**
+ * social.list: the caller's posts by when they go out. `view` "upcoming" (queued … publishing,
+ * ascending) or "history" (published, partial, failed, cancelled, newest first); `from`/`to` for a
+ * calendar range (instants; `to` exclusive).
+ */
+export const listPostsInput = z
+  .object({
+    view: z.enum(["all", "upcoming", "history"]).default("all"),
+    status: z.array(z.enum(POST_STATUSES)).max(POST_STATUSES.length).optional(),
+    platform: z.array(platformSchema).max(PLATFORMS.length).optional(),
+    accountId: z.array(z.string().min(1).max(200, "That is not an account id.")).max(50).optional(),
+    from: isoInstant("from").optional(),
+    to: isoInstant("to").optional(),
+    q: z.string().max(200, "Search for at most 200 characters.").optional(),
+    order: z.enum(["asc", "desc"]).optional(),
+    cursor: z.string().max(300, "This cursor is not one social.list gave out.").nullish(),
+    limit: z
+      .number()
+      .int()
+      .min(1, "Ask for 1–100 posts.")
+      .max(100, "Ask for 1–100 posts.")
+      .default(50),
+  })
+  .superRefine((input, ctx) => {
+    if (input.from && input.to && Date.parse(input.from) >= Date.parse(input.to)) {
+      ctx.addIssue({ code: "custom", path: ["to"], message: "`to` must be after `from`." });
+    }
+  })
+  .default({ view: "all", limit: 50 });
+export type ListPostsInput = z.infer<typeof listPostsInput>;
+
+/** Undo a cancel: the post is sent to Zernio again as it was (only while its time is ahead). */
+export const restorePostInput = z.object({ postId: z.uuid("Not a post id.") });
+
+/** The same media, accounts and captions as a new post, at a new time (or now). */
+export const duplicatePostInput = z
+  .object({
+    postId: z.uuid("Not a post id."),
+    idempotencyKey,
+    ...timing,
+  })
+  .superRefine(requireTime);
+export type DuplicatePostInput = z.infer<typeof duplicatePostInput>;
+
+const postIds = z
+  .array(z.uuid("Not a post id."))
+  .min(1, "Pick at least one post.")
+  .max(100, "At most 100 posts at once.")
+  .refine((list) => new Set(list).size === list.length, "Each post once.");
+
+export const cancelManyInput = z.object({ postIds });
+
+/** Move several posts: each to its own new local time (the calendar computes them). */
+export const moveManyInput = z.object({
+  moves: z
+    .array(
+      z.object({
+        postId: z.uuid("Not a post id."),
+        scheduledFor: z
+          .string()
+          .regex(LOCAL_DATE_TIME, 'Use a local date and time like "2026-12-24T09:00".'),
+        timezone: z
+          .string()
+          .max(100)
+          .refine(isValidTimezone, "Use an IANA timezone such as Europe/Berlin."),
+      }),
+    )
+    .min(1, "Pick at least one post.")
+    .max(100, "At most 100 posts at once.")
+    .refine((list) => new Set(list.map((m) => m.postId)).size === list.length, "Each post once."),
+});
