@@ -4,7 +4,7 @@
 import { testBackends } from "@streamline/db/testing";
 import { describe, expect, it } from "vitest";
 import { refusalOf } from "../testing/refusal";
-import { useZernioTestApi } from "../testing/zernio";
+import { useZernioTestApi } from "../testing/zernio-test-harness";
 
 let counter = 0;
 const key = () => `carousel-${Date.now()}-${++counter}`;

@@ -5,7 +5,7 @@ import { insertPostMedia, insertScheduledPostOnce, type ScheduledPostStatus } fr
 import { testBackends } from "@streamline/db/testing";
 import { describe, expect, it } from "vitest";
 import { refusalOf } from "../testing/refusal";
-import { useZernioTestApi } from "../testing/zernio";
+import { useZernioTestApi } from "../testing/zernio-test-harness";
 
 let counter = 0;
 const key = (label = "page") => `${label}-${Date.now()}-${++counter}`;

@@ -4,6 +4,7 @@ import {
   type Caption,
   findMediaAsset,
   findScheduledPost,
+  findScheduledPostByKey,
   insertPostMedia,
   insertScheduledPostOnce,
   latestCaptions,
@@ -280,12 +281,7 @@ async function takePostingSlot(ctx: Ctx, social: SocialDeps): Promise<void> {
  */
 export async function schedulePost(ctx: Ctx, input: ScheduleInput) {
   const { social, zernio } = posting(ctx);
-  const existing = await ctx.db
-    .selectFrom("scheduled_posts")
-    .selectAll()
-    .where("user_id", "=", ctx.user.id)
-    .where("idempotency_key", "=", input.idempotencyKey)
-    .executeTakeFirst();
+  const existing = await findScheduledPostByKey(ctx.db, ctx.user.id, input.idempotencyKey);
   const assetIds = assetIdsOf(input);
   if (existing) {
     const sent = (await assetIdsOfPosts(ctx.db, [existing])).get(existing.id) ?? [];

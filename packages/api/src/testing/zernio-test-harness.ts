@@ -3,9 +3,9 @@
 // on demand (`send`) instead of a worker.
 
 import type { TestBackend } from "@streamline/db/testing";
+import { createZernioFake, type ZernioFake } from "@streamline/fakes/zernio";
 import { type PostingDeps, runPost } from "@streamline/jobs";
 import { createZernio } from "@streamline/social";
-import { createZernioFake, type ZernioFake } from "@streamline/social/testing";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import { type TestApi, useTestApi } from "./context";
