@@ -18,6 +18,7 @@ export * from "./queries/media-events";
 export * from "./queries/media-streams";
 export * from "./queries/post-media";
 export * from "./queries/posts-page";
+export * from "./queries/queue-slots";
 export * from "./queries/scheduled-posts";
 export * from "./queries/social-post-requests";
 export * from "./queries/social-profiles";

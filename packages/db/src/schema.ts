@@ -246,6 +246,8 @@ export interface Database {
   zernio_uploads: ZernioUploadsTable;
   media_streams: MediaStreamsTable;
   post_media: PostMediaTable;
+  queue_slots: QueueSlotsTable;
+  queue_bookings: QueueBookingsTable;
 }
 
 /** One social.schedule call that reached the per-user posting rate check (a sliding window). */
@@ -308,3 +310,24 @@ export interface PostMediaTable {
   media_url: string | null;
 }
 export type PostMediaRow = Selectable<PostMediaTable>;
+
+/** One weekly posting time of an account (ISO weekday 1–7 = Mon–Sun, local "HH:mm", IANA timezone). */
+export interface QueueSlotsTable {
+  id: Generated<string>;
+  user_id: string;
+  account_id: string;
+  weekday: number;
+  local_time: string;
+  timezone: string;
+  created_at: GeneratedTimestamp;
+}
+export type QueueSlotRow = Selectable<QueueSlotsTable>;
+
+/** A booked slot: one post per (account, instant); the primary key forbids a double booking. */
+export interface QueueBookingsTable {
+  account_id: string;
+  slot_at: Timestamp;
+  user_id: string;
+  post_id: string;
+  created_at: GeneratedTimestamp;
+}

@@ -17,7 +17,9 @@ import {
   updatePost,
 } from "../social/posts";
 import { cancelMany, duplicatePost, listPosts, moveMany, restorePost } from "../social/posts-page";
+import { addToQueue, freeSlotsOf, queueSlotsOf, setQueueSlots } from "../social/queue";
 import {
+  addToQueueInput,
   cancelManyInput,
   captionInput,
   captionsInput,
@@ -25,13 +27,16 @@ import {
   connectInput,
   duplicatePostInput,
   editCaptionInput,
+  freeSlotsInput,
   listPostsInput,
   moveManyInput,
   postIdInput,
   postsInput,
+  queueSlotsInput,
   restorePostInput,
   retryPostInput,
   scheduleInput,
+  setQueueSlotsInput,
   updatePostInput,
 } from "../social/schemas";
 import { protectedProcedure, publicProcedure } from "../trpc";
@@ -128,4 +133,26 @@ export const socialRouter = {
   moveMany: protectedProcedure
     .input(moveManyInput)
     .mutation(({ ctx, input }) => moveMany(ctx, input.moves)),
+
+  // ── Queue slots (issue 19) ──
+
+  /** The caller's weekly posting slots per account: `{ accounts: [{ accountId, timezone, slots }] }`. */
+  queueSlots: protectedProcedure
+    .input(queueSlotsInput)
+    .query(({ ctx, input }) => queueSlotsOf(ctx, input.accountId)),
+
+  /** Replaces one account's weekly slots (ISO weekday 1–7, local "HH:mm", one IANA timezone). */
+  setQueueSlots: protectedProcedure
+    .input(setQueueSlotsInput)
+    .mutation(({ ctx, input }) => setQueueSlots(ctx, input)),
+
+  /** The account's free slots in [from, to) (default the next 14 days), for the calendar. */
+  freeSlots: protectedProcedure
+    .input(freeSlotsInput)
+    .query(({ ctx, input }) => freeSlotsOf(ctx, input)),
+
+  /** One post per chosen account in its next free slot; `{ posts }`; idempotent by key. */
+  addToQueue: protectedProcedure
+    .input(addToQueueInput)
+    .mutation(({ ctx, input }) => addToQueue(ctx, input)),
 } satisfies TRPCRouterRecord;

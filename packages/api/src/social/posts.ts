@@ -279,7 +279,7 @@ async function takePostingSlot(ctx: Ctx, social: SocialDeps): Promise<void> {
  * social.schedule: the same idempotency key returns the same row; every check runs before any
  * Zernio call; then one transaction writes the row, the caption versions and the post job.
  */
-export async function schedulePost(ctx: Ctx, input: ScheduleInput) {
+export async function schedulePost(ctx: Ctx, input: ScheduleInput, options: { id?: string } = {}) {
   const { social, zernio } = posting(ctx);
   const existing = await findScheduledPostByKey(ctx.db, ctx.user.id, input.idempotencyKey);
   const assetIds = assetIdsOf(input);
@@ -301,6 +301,7 @@ export async function schedulePost(ctx: Ctx, input: ScheduleInput) {
     : (instantOf(input.scheduledFor ?? "", input.timezone) ?? null);
   const post = await ctx.db.transaction().execute(async (tx) => {
     const { post: row, created } = await insertScheduledPostOnce(tx, {
+      ...(options.id ? { id: options.id } : {}),
       asset_id: asset.id,
       user_id: ctx.user.id,
       idempotency_key: input.idempotencyKey,

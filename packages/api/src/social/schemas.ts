@@ -300,3 +300,55 @@ export const moveManyInput = z.object({
     .max(100, "At most 100 posts at once.")
     .refine((list) => new Set(list.map((m) => m.postId)).size === list.length, "Each post once."),
 });
+
+// ── Queue slots (issue 19) ──
+
+const slotTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Use a local time like "09:00".');
+
+export const queueSlotsInput = z
+  .object({ accountId: z.string().min(1).max(200, "That is not an account id.").optional() })
+  .default({});
+
+/** An account's weekly slots, replaced whole (e.g. Mon–Fri 09:00 and 18:00 in Europe/Berlin). */
+export const setQueueSlotsInput = z.object({
+  accountId: z.string().min(1, "Pick an account.").max(200, "That is not an account id."),
+  timezone: z
+    .string()
+    .max(100)
+    .refine(isValidTimezone, "Use an IANA timezone such as Europe/Berlin."),
+  slots: z
+    .array(
+      z.object({
+        weekday: z.number().int().min(1).max(7, "Weekdays are 1 (Monday) to 7 (Sunday)."),
+        time: slotTime,
+      }),
+    )
+    .max(100, "At most 100 slots a week.")
+    .refine(
+      (list) => new Set(list.map((s) => `${s.weekday} ${s.time}`)).size === list.length,
+      "Each slot once.",
+    ),
+});
+
+/** The account's free slots in [from, to) (the calendar shows them); at most 62 days. */
+export const freeSlotsInput = z
+  .object({
+    accountId: z.string().min(1, "Pick an account.").max(200, "That is not an account id."),
+    from: z.iso.datetime({ offset: true }).optional(),
+    to: z.iso.datetime({ offset: true }).optional(),
+  })
+  .superRefine((input, ctx) => {
+    const from = input.from ? Date.parse(input.from) : Date.now();
+    const to = input.to ? Date.parse(input.to) : from + 14 * 86_400_000;
+    if (to <= from)
+      ctx.addIssue({ code: "custom", path: ["to"], message: "`to` must be after `from`." });
+    if (to - from > 62 * 86_400_000)
+      ctx.addIssue({ code: "custom", path: ["to"], message: "Ask for at most 62 days." });
+  });
+
+/** Like social.schedule, without a time: each account's next free slot. */
+export const addToQueueInput = postBody
+  .omit({ publishNow: true, scheduledFor: true, timezone: true })
+  .extend({ idempotencyKey })
+  .superRefine(requireMedia);
+export type AddToQueueInput = z.infer<typeof addToQueueInput>;
