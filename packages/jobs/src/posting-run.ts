@@ -110,6 +110,8 @@ export async function sendPost(
       const create = () =>
         zernio.createPost({
           requestId: requestIdOf(sending),
+          // Webhooks echo it: an event that beats the saved Zernio id still finds this row.
+          metadata: { studioPostId: sending.id },
           content,
           // Every item, in the post's order (a carousel).
           mediaItems: media.items.map((item) => ({ type: item.type, url: item.url })),
