@@ -45,7 +45,7 @@ describe.each(testBackends())("webhooks matched by the studio's post id (%s)", (
     });
     await send(post.id);
     const [create] = zernio.requestsTo("posts.create");
-    expect((create?.json as { metadata?: unknown }).metadata).toEqual({ studioPostId: post.id });
+    expect(create?.json).toMatchObject({ metadata: { studioPostId: post.id } });
     const sent = await findScheduledPost(api.deps.db, { id: post.id });
     const zernioId = sent?.zernio_post_id as string;
     expect(zernioId).toBeTruthy();
