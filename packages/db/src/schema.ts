@@ -220,6 +220,8 @@ export interface ScheduledPostsTable {
   created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;
   completed_at: Timestamp | null;
+  /** When it goes out: scheduled_for, or created_at for "Post now" (generated; the posts page's order). */
+  post_at: ColumnType<Date, never, never>;
 }
 
 /** Zernio webhook deliveries already applied (deduplicated by their event id). */
@@ -243,6 +245,9 @@ export interface Database {
   social_post_requests: SocialPostRequestsTable;
   zernio_uploads: ZernioUploadsTable;
   media_streams: MediaStreamsTable;
+  post_media: PostMediaTable;
+  queue_slots: QueueSlotsTable;
+  queue_bookings: QueueBookingsTable;
 }
 
 /** One social.schedule call that reached the per-user posting rate check (a sliding window). */
@@ -295,3 +300,34 @@ export type NewCaption = Insertable<CaptionsTable>;
 export type ScheduledPost = Selectable<ScheduledPostsTable>;
 export type NewScheduledPost = Insertable<ScheduledPostsTable>;
 export type ScheduledPostUpdate = Updateable<ScheduledPostsTable>;
+
+/** One media item of a post, in order (position 0 is the cover; scheduled_posts.asset_id is it). */
+export interface PostMediaTable {
+  post_id: string;
+  position: number;
+  asset_id: string;
+  /** The URL the item was sent to Zernio with (kept so a re-sent create posts the same file). */
+  media_url: string | null;
+}
+export type PostMediaRow = Selectable<PostMediaTable>;
+
+/** One weekly posting time of an account (ISO weekday 1–7 = Mon–Sun, local "HH:mm", IANA timezone). */
+export interface QueueSlotsTable {
+  id: Generated<string>;
+  user_id: string;
+  account_id: string;
+  weekday: number;
+  local_time: string;
+  timezone: string;
+  created_at: GeneratedTimestamp;
+}
+export type QueueSlotRow = Selectable<QueueSlotsTable>;
+
+/** A booked slot: one post per (account, instant); the primary key forbids a double booking. */
+export interface QueueBookingsTable {
+  account_id: string;
+  slot_at: Timestamp;
+  user_id: string;
+  post_id: string;
+  created_at: GeneratedTimestamp;
+}

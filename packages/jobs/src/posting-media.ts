@@ -7,26 +7,58 @@ import {
   findRecentZernioUpload,
   findSocialProfile,
   forgetZernioUpload,
+  listPostMedia,
   type MediaAsset,
+  type PostMediaRow,
   type ScheduledPost,
   saveZernioUpload,
+  setPostMediaUrl,
   setScheduledPostMediaUrl,
 } from "@streamline/db";
 import type { MediaUpload } from "@streamline/social";
 import { streamStoredObject, toNodeReadable } from "@streamline/storage";
 import type { PostingDeps } from "./posting";
 
+/** One item of a post as Zernio's create body carries it. */
+export type SentMediaItem = { url: string; type: "image" | "video" | "gif" };
+
 /**
- * Uploads (or, when our media is public, links) the asset's file; returns the URL to post and
- * whether it is an earlier upload (`reused`). `fresh`: an earlier upload was refused, upload anew.
+ * Every media item of the post, in order (issue 19: carousels): each uploaded (or, when our media
+ * is public, linked), its URL kept on its post_media row so a re-sent create posts the same files.
+ * `reused`: one of them is an earlier upload (Zernio may have dropped it: the caller re-uploads all
+ * with `fresh` when the create is refused).
  */
-export async function mediaUrlFor(
+export async function mediaItemsFor(
   post: ScheduledPost,
   deps: PostingDeps,
   signal: AbortSignal | undefined,
   options: { fresh?: boolean } = {},
+): Promise<{ items: SentMediaItem[]; reused: boolean }> {
+  const rows = (await listPostMedia(deps.db, [post.id])).get(post.id) ?? [
+    { post_id: post.id, position: 0, asset_id: post.asset_id, media_url: post.media_url },
+  ];
+  const items: SentMediaItem[] = [];
+  let reused = false;
+  for (const row of rows) {
+    const item = await mediaUrlFor(post, row, deps, signal, options);
+    items.push({ url: item.url, type: item.type });
+    reused ||= item.reused;
+  }
+  return { items, reused };
+}
+
+/**
+ * Uploads (or, when our media is public, links) one item's file; returns the URL to post and
+ * whether it is an earlier upload (`reused`). `fresh`: an earlier upload was refused, upload anew.
+ */
+async function mediaUrlFor(
+  post: ScheduledPost,
+  item: PostMediaRow,
+  deps: PostingDeps,
+  signal: AbortSignal | undefined,
+  options: { fresh?: boolean } = {},
 ): Promise<{ url: string; type: "image" | "video" | "gif"; reused: boolean }> {
-  const asset = await findMediaAsset(deps.db, { id: post.asset_id, userId: post.user_id });
+  const asset = await findMediaAsset(deps.db, { id: item.asset_id, userId: post.user_id });
   const storage = (asset?.metadata.storage ?? {}) as { resultKey?: string | null };
   if (!asset || asset.deleted_at || !storage.resultKey) {
     throw new PostingFailure(
@@ -41,8 +73,8 @@ export async function mediaUrlFor(
         ? "video/mp4"
         : "image/png";
   const type = asset.type === "video" ? "video" : mimeType === "image/gif" ? "gif" : "image";
-  if (post.media_url && !options.fresh) {
-    return { url: post.media_url, type, reused: !deps.publicMediaBaseUrl };
+  if (item.media_url && !options.fresh) {
+    return { url: item.media_url, type, reused: !deps.publicMediaBaseUrl };
   }
   let url: string;
   let reused = false;
@@ -51,8 +83,8 @@ export async function mediaUrlFor(
     deps.publicMediaBaseUrl || options.fresh || reuseMs <= 0
       ? undefined
       : await findRecentZernioUpload(deps.db, { assetId: asset.id, maxAgeMs: reuseMs });
-  if (options.fresh && post.media_url) {
-    await forgetZernioUpload(deps.db, { assetId: asset.id, publicUrl: post.media_url });
+  if (options.fresh && item.media_url) {
+    await forgetZernioUpload(deps.db, { assetId: asset.id, publicUrl: item.media_url });
   }
   if (deps.publicMediaBaseUrl) {
     // Our media is public and durable (MEDIA_PUBLIC_BASE_URL): Zernio and the networks fetch it.
@@ -70,7 +102,8 @@ export async function mediaUrlFor(
       signal,
     );
   }
-  await setScheduledPostMediaUrl(deps.db, post.id, url);
+  await setPostMediaUrl(deps.db, { postId: post.id, position: item.position }, url);
+  if (item.position === 0) await setScheduledPostMediaUrl(deps.db, post.id, url);
   return { url, type, reused };
 }
 

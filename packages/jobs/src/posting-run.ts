@@ -10,6 +10,7 @@ import {
   findMediaAsset,
   findScheduledPost,
   leaseScheduledPost,
+  listPostMedia,
   releaseScheduledPost,
   type ScheduledPost,
   TERMINAL_POST_STATUSES,
@@ -20,13 +21,14 @@ import {
   type PostEvent,
   type PostStatus,
   postEventOf,
+  requestIdOf,
   type SocialError,
   timingOf,
   transitionPost,
   zernioPostBody,
 } from "@streamline/social";
 import type { PostingDeps } from "./posting";
-import { assertOwnedTargets, mediaUrlFor, PostingFailure } from "./posting-media";
+import { assertOwnedTargets, mediaItemsFor, PostingFailure } from "./posting-media";
 
 const DEFAULT_POLL = { minIntervalMs: 2_000, maxIntervalMs: 30_000, followForMs: 30 * 60_000 };
 
@@ -102,15 +104,18 @@ export async function sendPost(
     if (!current) return;
     try {
       await assertOwnedTargets(current, deps, signal);
-      let media = await mediaUrlFor(current, deps, signal);
+      let media = await mediaItemsFor(current, deps, signal);
       await renew();
       const { content, platforms } = zernioPostBody(current);
       const sending = current;
       const create = () =>
         zernio.createPost({
-          requestId: sending.id,
+          requestId: requestIdOf(sending),
+          // Webhooks echo it: an event that beats the saved Zernio id still finds this row.
+          metadata: { studioPostId: sending.id },
           content,
-          mediaItems: [{ type: media.type, url: media.url }],
+          // Every item, in the post's order (a carousel).
+          mediaItems: media.items.map((item) => ({ type: item.type, url: item.url })),
           platforms,
           ...timingOf(sending),
           signal,
@@ -122,7 +127,7 @@ export async function sendPost(
         // An earlier upload Zernio refused (its URL may have expired: retention is undocumented):
         // upload the file afresh and send once more (a refused create made no post to replay).
         if (!media.reused || !isSocialError(error) || error.code !== "VALIDATION") throw error;
-        media = await mediaUrlFor(sending, deps, signal, { fresh: true });
+        media = await mediaItemsFor(sending, deps, signal, { fresh: true });
         created = await create();
       }
       // Saved before anything else: from here on this post is only ever followed, never re-sent.
@@ -345,10 +350,16 @@ export async function refreshPost(post: ScheduledPost, deps: PostingDeps): Promi
  * row cancelled, so it never publishes; one already publishing cannot be stopped and is followed.
  */
 async function withdrawIfAssetDeleted(post: ScheduledPost, deps: PostingDeps): Promise<boolean> {
-  const asset = await findMediaAsset(deps.db, { id: post.asset_id, userId: post.user_id });
-  if (asset || post.status !== "scheduled" || !post.zernio_post_id) {
-    return false;
+  if (post.status !== "scheduled" || !post.zernio_post_id) return false;
+  // Any item of the post (a carousel) deleted meanwhile withdraws the whole post.
+  const items = (await listPostMedia(deps.db, [post.id])).get(post.id)?.map((m) => m.asset_id) ?? [
+    post.asset_id,
+  ];
+  let allThere = true;
+  for (const id of items) {
+    if (!(await findMediaAsset(deps.db, { id, userId: post.user_id }))) allThere = false;
   }
+  if (allThere) return false;
   try {
     await deps.zernio?.deletePost(post.zernio_post_id);
   } catch (error) {

@@ -40,12 +40,17 @@ export interface PlatformRules {
     maxTitleLength?: number;
     /** TikTok photo posts carry a shorter title. */
     maxPhotoTitleLength?: number;
+    /** Above this many hashtags the post is refused (Zernio's validation error). */
     maxHashtags?: number;
+    /** Above this many hashtags a warning shows (Zernio's validation warning); caption generation stays within it. */
+    recommendedHashtags?: number;
     /** Threads allows one topic tag. */
     maxTopicTags?: number;
   };
   media: {
     required: boolean;
+    /** Items per post, images and videos together (a carousel's length). */
+    maxItems?: number;
     maxImages?: number;
     maxVideos?: number;
     /** YouTube: a post is one video and nothing else. */
@@ -87,10 +92,18 @@ export const PLATFORM_RULES: Readonly<Record<SocialPlatform, PlatformRules>> = {
   instagram: {
     platform: "instagram",
     label: "Instagram",
-    // The 5-hashtag cap is Meta's announcement (news); official API text was not found.
-    caption: { maxLength: 2_200, counting: "characters", name: "caption", maxHashtags: 5 },
+    // Zernio's validation (read 2026-12-06): more than 30 hashtags is an error, more than 5 a warning
+    // (Meta's announced 5-hashtag cap); a carousel holds up to 10 images and videos.
+    caption: {
+      maxLength: 2_200,
+      counting: "characters",
+      name: "caption",
+      maxHashtags: 30,
+      recommendedHashtags: 5,
+    },
     media: {
       required: true,
+      maxItems: 10,
       maxVideos: 1,
       imageTypes: ["image/jpeg", "image/png"],
       maxImageBytes: 8 * MB,
@@ -105,10 +118,15 @@ export const PLATFORM_RULES: Readonly<Record<SocialPlatform, PlatformRules>> = {
     platform: "tiktok",
     label: "TikTok",
     caption: { maxLength: 2_200, counting: "characters", name: "caption", maxPhotoTitleLength: 90 },
+    // Zernio's TikTok page: one video, or a photo carousel of up to 35 JPEG/PNG/WebP (20 MB each);
+    // photos and a video never mix.
     media: {
       required: true,
+      maxImages: 35,
       maxVideos: 1,
       noMixing: true,
+      imageTypes: ["image/jpeg", "image/png", "image/webp"],
+      maxImageBytes: 20 * MB,
       videoTypes: ["video/mp4", "video/quicktime", "video/webm"],
       videoDuration: { minSeconds: 3, maxSeconds: 600 },
       recommendedVideoAspect: NINE_SIXTEEN,
@@ -130,7 +148,14 @@ export const PLATFORM_RULES: Readonly<Record<SocialPlatform, PlatformRules>> = {
     platform: "threads",
     label: "Threads",
     caption: { maxLength: 500, counting: "characters", name: "post", maxTopicTags: 1 },
-    media: { required: false, maxImages: 10, maxVideos: 1, videoDuration: { maxSeconds: 300 } },
+    // A carousel of up to 10 items.
+    media: {
+      required: false,
+      maxItems: 10,
+      maxImages: 10,
+      maxVideos: 1,
+      videoDuration: { maxSeconds: 300 },
+    },
   },
   pinterest: {
     platform: "pinterest",
@@ -142,7 +167,12 @@ export const PLATFORM_RULES: Readonly<Record<SocialPlatform, PlatformRules>> = {
       maxTitleLength: 100,
     },
     // A Pin is an image or a video.
-    media: { required: true, maxVideos: 1, videoDuration: { minSeconds: 4, maxSeconds: 900 } },
+    media: {
+      required: true,
+      maxItems: 1,
+      maxVideos: 1,
+      videoDuration: { minSeconds: 4, maxSeconds: 900 },
+    },
   },
   facebook: {
     platform: "facebook",

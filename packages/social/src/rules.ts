@@ -119,7 +119,7 @@ export function checkPost(input: PostCheckInput): PostCheck {
 }
 
 /** The caption, the title and the hashtags. */
-function checkText({ input, rules, label, images, videos, refuse }: PostChecking): void {
+function checkText({ input, rules, label, images, videos, refuse, warn }: PostChecking): void {
   const { caption } = rules;
   const length = captionLength(input.platform, input.caption.text);
   if (length > caption.maxLength) {
@@ -147,6 +147,16 @@ function checkText({ input, rules, label, images, videos, refuse }: PostChecking
       `${label} allows ${caption.maxHashtags} hashtags in a ${caption.name}; this one has ${hashtags}.`,
     );
   }
+  if (
+    caption.recommendedHashtags !== undefined &&
+    hashtags > caption.recommendedHashtags &&
+    (caption.maxHashtags === undefined || hashtags <= caption.maxHashtags)
+  ) {
+    warn(
+      "hashtags.recommended",
+      `${label} recommends at most ${caption.recommendedHashtags} hashtags in a ${caption.name}; this one has ${hashtags}.`,
+    );
+  }
   if (caption.maxTopicTags !== undefined && hashtags > caption.maxTopicTags) {
     refuse(
       "topicTags.count",
@@ -160,6 +170,14 @@ function checkMediaCounts({ rules, label, media, images, videos, refuse }: PostC
   const limits = rules.media;
   if (limits.required && media.length === 0) {
     refuse("media.required", `${label} does not publish text-only posts: add an image or a video.`);
+  }
+  if (limits.maxItems !== undefined && media.length > limits.maxItems) {
+    refuse(
+      "media.count",
+      limits.maxItems === 1
+        ? `${label} posts one image or video at a time; this post has ${media.length}.`
+        : `${label} allows ${limits.maxItems} images and videos per post; this one has ${media.length}.`,
+    );
   }
   if (limits.exactlyOneVideo && (videos.length !== 1 || images.length > 0)) {
     refuse("media.oneVideo", `${label} publishes exactly one video per post, and nothing else.`);

@@ -16,16 +16,27 @@ import {
   schedulePost,
   updatePost,
 } from "../social/posts";
+import { cancelMany, duplicatePost, listPosts, moveMany, restorePost } from "../social/posts-page";
+import { addToQueue, freeSlotsOf, queueSlotsOf, setQueueSlots } from "../social/queue";
 import {
+  addToQueueInput,
+  cancelManyInput,
   captionInput,
   captionsInput,
   checkInput,
   connectInput,
+  duplicatePostInput,
   editCaptionInput,
+  freeSlotsInput,
+  listPostsInput,
+  moveManyInput,
   postIdInput,
   postsInput,
+  queueSlotsInput,
+  restorePostInput,
   retryPostInput,
   scheduleInput,
+  setQueueSlotsInput,
   updatePostInput,
 } from "../social/schemas";
 import { protectedProcedure, publicProcedure } from "../trpc";
@@ -93,4 +104,55 @@ export const socialRouter = {
   retry: protectedProcedure
     .input(retryPostInput)
     .mutation(({ ctx, input }) => retryPost(ctx, input.postId)),
+
+  // ── The posts page (issue 19) ──
+
+  /**
+   * The caller's posts by when they go out, a page at a time (`nextCursor`), each with its media
+   * items, per-platform status (link, Zernio's error message and category), time and captions;
+   * filters by view, status, platform, account, date range (`from`/`to`) and caption text (`q`).
+   */
+  list: protectedProcedure.input(listPostsInput).query(({ ctx, input }) => listPosts(ctx, input)),
+
+  /** Undo a cancel while the post's time is still ahead: it is sent to Zernio again. */
+  restore: protectedProcedure
+    .input(restorePostInput)
+    .mutation(({ ctx, input }) => restorePost(ctx, input.postId)),
+
+  /** A new post with the same media, accounts and captions, at a new time; idempotent by key. */
+  duplicate: protectedProcedure
+    .input(duplicatePostInput)
+    .mutation(({ ctx, input }) => duplicatePost(ctx, input)),
+
+  /** Cancel several posts; `results` says which were refused and why. */
+  cancelMany: protectedProcedure
+    .input(cancelManyInput)
+    .mutation(({ ctx, input }) => cancelMany(ctx, input.postIds)),
+
+  /** Move several posts, each to its own new local time and timezone. */
+  moveMany: protectedProcedure
+    .input(moveManyInput)
+    .mutation(({ ctx, input }) => moveMany(ctx, input.moves)),
+
+  // ── Queue slots (issue 19) ──
+
+  /** The caller's weekly posting slots per account: `{ accounts: [{ accountId, timezone, slots }] }`. */
+  queueSlots: protectedProcedure
+    .input(queueSlotsInput)
+    .query(({ ctx, input }) => queueSlotsOf(ctx, input.accountId)),
+
+  /** Replaces one account's weekly slots (ISO weekday 1–7, local "HH:mm", one IANA timezone). */
+  setQueueSlots: protectedProcedure
+    .input(setQueueSlotsInput)
+    .mutation(({ ctx, input }) => setQueueSlots(ctx, input)),
+
+  /** The account's free slots in [from, to) (default the next 14 days), for the calendar. */
+  freeSlots: protectedProcedure
+    .input(freeSlotsInput)
+    .query(({ ctx, input }) => freeSlotsOf(ctx, input)),
+
+  /** One post per chosen account in its next free slot; `{ posts }`; idempotent by key. */
+  addToQueue: protectedProcedure
+    .input(addToQueueInput)
+    .mutation(({ ctx, input }) => addToQueue(ctx, input)),
 } satisfies TRPCRouterRecord;

@@ -91,6 +91,16 @@ export function platformLimits() {
           textName: rules.caption.name,
           titleLimit: rules.caption.maxTitleLength ?? null,
           maxHashtags: rules.caption.maxHashtags ?? rules.caption.maxTopicTags ?? null,
+          /** Above this a warning shows (Instagram: 5), below maxHashtags' refusal. */
+          recommendedHashtags: rules.caption.recommendedHashtags ?? null,
+          /** A carousel's limits: items in all, images, videos, and whether they may mix. */
+          media: {
+            required: rules.media.required,
+            maxItems: rules.media.maxItems ?? null,
+            maxImages: rules.media.maxImages ?? null,
+            maxVideos: rules.media.maxVideos ?? null,
+            mixing: !rules.media.noMixing && !rules.media.exactlyOneVideo,
+          },
         },
       ];
     }),
@@ -103,6 +113,14 @@ export function platformLimits() {
       textName: string;
       titleLimit: number | null;
       maxHashtags: number | null;
+      recommendedHashtags: number | null;
+      media: {
+        required: boolean;
+        maxItems: number | null;
+        maxImages: number | null;
+        maxVideos: number | null;
+        mixing: boolean;
+      };
     }
   >;
 }
@@ -198,7 +216,7 @@ function compose(
   caption: PlatformCaption,
 ): { text: string; hashtags: string[] } {
   const rules = PLATFORM_RULES[toZernioPlatform(platform)].caption;
-  const cap = rules.maxHashtags ?? rules.maxTopicTags;
+  const cap = rules.recommendedHashtags ?? rules.maxHashtags ?? rules.maxTopicTags;
   const tags = caption.hashtags
     .map((t) => t.replace(/[^\p{L}\p{N}_]/gu, ""))
     .filter(Boolean)

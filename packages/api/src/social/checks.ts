@@ -33,18 +33,29 @@ export interface PostDraft {
   tiktok?: { consent: boolean } | undefined;
 }
 
-function fieldOf(platform: Platform, rule: string): string {
+function fieldOf(platform: Platform, rule: string, mediaField: string): string {
   if (rule.startsWith("title.")) return `captions.${platform}.title`;
   if (rule.startsWith("caption.") || rule.endsWith("Tags.count") || rule.startsWith("hashtags."))
     return `captions.${platform}.text`;
   if (rule.startsWith("schedule.")) return "scheduledFor";
   if (rule.startsWith("targets.")) return "targets";
   if (rule === "tiktok.consent") return "tiktok.consent";
-  return "assetId";
+  return mediaField;
 }
 
-export function checkDraft(asset: MediaAsset, draft: PostDraft, now: Date) {
-  const media = mediaFactsOf(asset);
+/**
+ * Every refusal and warning of a draft against its media items in order (one asset, or several:
+ * a carousel). Media rules name `assetId` for one item and `assetIds` for several.
+ */
+export function checkDraft(
+  assets: MediaAsset | readonly MediaAsset[],
+  draft: PostDraft,
+  now: Date,
+) {
+  const items = Array.isArray(assets) ? assets : [assets as MediaAsset];
+  const mediaField = items.length > 1 ? "assetIds" : "assetId";
+  const facts = items.map(mediaFactsOf);
+  const media = facts[0] as ReturnType<typeof mediaFactsOf>;
   const platforms = [...new Set(draft.targets.map((t) => t.platform))];
   const refusals: PostIssueDto[] = [];
   const warnings: PostIssueDto[] = [];
@@ -52,7 +63,7 @@ export function checkDraft(asset: MediaAsset, draft: PostDraft, now: Date) {
     platform,
     rule: issue.rule,
     message: issue.message,
-    field: fieldOf(platform, issue.rule),
+    field: fieldOf(platform, issue.rule, mediaField),
   });
   const seen = new Set<string>();
   for (const target of draft.targets) {
@@ -80,7 +91,7 @@ export function checkDraft(asset: MediaAsset, draft: PostDraft, now: Date) {
     const check = checkPost({
       platform: toZernioPlatform(platform),
       caption: { text: caption.text, title: caption.title },
-      media,
+      media: facts,
       publishNow: draft.publishNow,
       scheduledFor: draft.scheduledFor,
       timezone: draft.timezone,
@@ -111,7 +122,10 @@ export function checkDraft(asset: MediaAsset, draft: PostDraft, now: Date) {
     platforms: byPlatform,
     /** The instant the post goes out (null: now). */
     scheduledAt: at ?? null,
+    /** The cover item's facts (the first). */
     media,
+    /** Every item's facts, in order. */
+    items: facts,
   };
 }
 export type PostCheckDto = ReturnType<typeof checkDraft>;

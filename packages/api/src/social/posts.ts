@@ -5,6 +5,7 @@ import {
   findMediaAsset,
   findScheduledPost,
   findScheduledPostByKey,
+  insertPostMedia,
   insertScheduledPostOnce,
   latestCaptions,
   listScheduledPosts,
@@ -33,10 +34,10 @@ import { describeWait, tooManyRequests } from "../retry-later";
 import { insertEditedCaption } from "./captions";
 import { checkDraft, type PostDraft, refusalError } from "./checks";
 import { notFound, POSTING_NOT_CONFIGURED, postingNotConfigured, viaZernio } from "./errors";
-import { assertPostable } from "./media";
 import { changePost } from "./post-change";
+import { assetIdsOfPosts, mediaOfPosts, type PostMediaDto, postableAssets } from "./post-media";
 import { accountsOfCaller, assertOwnTargets, connectUrlOf, isShared } from "./profiles";
-import type { CheckInput, ScheduleInput, UpdatePostInput } from "./schemas";
+import { assetIdsOf, type CheckInput, type ScheduleInput, type UpdatePostInput } from "./schemas";
 
 type Ctx = ApiContext & { user: SessionUser };
 type Zernio = NonNullable<SocialDeps["zernio"]>;
@@ -98,7 +99,7 @@ export async function connectAccount(ctx: Ctx, platform: Platform) {
   return connectUrlOf(ctx, social, zernio, platform);
 }
 
-export function toPostDto(post: ScheduledPost) {
+export function toPostDto(post: ScheduledPost, media?: PostMediaDto[]) {
   const handles = new Map(post.targets.map((t) => [t.accountId, t.handle ?? null]));
   const platforms = (post.results.length ? post.results : post.targets).map((r) => {
     const result = r as Partial<ScheduledPost["results"][number]> & {
@@ -119,7 +120,21 @@ export function toPostDto(post: ScheduledPost) {
   });
   return {
     id: post.id,
+    /** The cover: the first media item. */
     assetId: post.asset_id,
+    /** Every media item in order (a carousel), with thumbnails. */
+    media: media ?? [
+      {
+        assetId: post.asset_id,
+        position: 0,
+        type: null,
+        thumbnailUrl: null,
+        url: null,
+        width: null,
+        height: null,
+        deleted: false,
+      },
+    ],
     status: post.status,
     publishNow: post.publish_now,
     /** The instant it goes out; null for "Post now". */
@@ -152,11 +167,15 @@ export function toPostDto(post: ScheduledPost) {
 }
 export type ScheduledPostDto = ReturnType<typeof toPostDto>;
 
-async function postableAsset(ctx: Ctx, assetId: string) {
-  const asset = await findMediaAsset(ctx.db, { id: assetId, userId: ctx.user.id });
-  if (!asset) throw notFound("asset");
-  assertPostable(asset);
-  return asset;
+/** Posts as DTOs with their media items (one query for the items, one for their assets). */
+export async function postDtos(ctx: ApiContext, posts: readonly ScheduledPost[]) {
+  const media = await mediaOfPosts(ctx.db, ctx.storage, posts);
+  return posts.map((post) => toPostDto(post, media.get(post.id)));
+}
+
+/** One post as a DTO with its media items. */
+export async function postDto(ctx: ApiContext, post: ScheduledPost) {
+  return (await postDtos(ctx, [post]))[0] as ScheduledPostDto;
 }
 
 /**
@@ -164,11 +183,11 @@ async function postableAsset(ctx: Ctx, assetId: string) {
  * is the caller's account list (reused for 15 s), as an account not theirs is refused here too.
  */
 export async function checkPostInput(ctx: Ctx, input: CheckInput) {
-  const asset = await postableAsset(ctx, input.assetId);
+  const assets = await postableAssets(ctx.db, ctx.user.id, assetIdsOf(input));
   const social = ctx.social;
   if (social?.zernio)
     await assertOwnTargets(ctx, social, social.zernio, input.targets, { cached: true });
-  return checkDraft(asset, input, nowOf(ctx));
+  return checkDraft(assets, input, nowOf(ctx));
 }
 
 /**
@@ -260,16 +279,19 @@ async function takePostingSlot(ctx: Ctx, social: SocialDeps): Promise<void> {
  * social.schedule: the same idempotency key returns the same row; every check runs before any
  * Zernio call; then one transaction writes the row, the caption versions and the post job.
  */
-export async function schedulePost(ctx: Ctx, input: ScheduleInput) {
+export async function schedulePost(ctx: Ctx, input: ScheduleInput, options: { id?: string } = {}) {
   const { social, zernio } = posting(ctx);
   const existing = await findScheduledPostByKey(ctx.db, ctx.user.id, input.idempotencyKey);
+  const assetIds = assetIdsOf(input);
   if (existing) {
-    if (existing.asset_id !== input.assetId)
+    const sent = (await assetIdsOfPosts(ctx.db, [existing])).get(existing.id) ?? [];
+    if (sent.join(",") !== assetIds.join(","))
       throw fieldError("idempotencyKey", "This idempotency key was used for another post.");
-    return toPostDto(existing);
+    return postDto(ctx, existing);
   }
-  const asset = await postableAsset(ctx, input.assetId);
-  const check = checkDraft(asset, input, nowOf(ctx));
+  const assets = await postableAssets(ctx.db, ctx.user.id, assetIds);
+  const asset = assets[0] as (typeof assets)[number];
+  const check = checkDraft(assets, input, nowOf(ctx));
   if (!check.ok) throw refusalError(check.refusals);
   await takePostingSlot(ctx, social);
   const targets = await verifyTargets(ctx, social, zernio, input.targets);
@@ -279,6 +301,7 @@ export async function schedulePost(ctx: Ctx, input: ScheduleInput) {
     : (instantOf(input.scheduledFor ?? "", input.timezone) ?? null);
   const post = await ctx.db.transaction().execute(async (tx) => {
     const { post: row, created } = await insertScheduledPostOnce(tx, {
+      ...(options.id ? { id: options.id } : {}),
       asset_id: asset.id,
       user_id: ctx.user.id,
       idempotency_key: input.idempotencyKey,
@@ -303,6 +326,11 @@ export async function schedulePost(ctx: Ctx, input: ScheduleInput) {
       },
     });
     if (!created) return row;
+    await insertPostMedia(
+      tx,
+      row.id,
+      assets.map((a) => a.id),
+    );
     const captions = await captionVersions(tx, ctx.user, asset.id, input.captions, platforms);
     const updated = (await updateScheduledPost(tx, row.id, { captions })) ?? row;
     await social.queue.enqueue(tx, row.id);
@@ -313,7 +341,7 @@ export async function schedulePost(ctx: Ctx, input: ScheduleInput) {
     });
     return updated;
   });
-  return toPostDto(post);
+  return postDto(ctx, post);
 }
 
 /** social.posts: the user's posts (one asset's, or all), newest first, with per-platform status. */
@@ -322,7 +350,7 @@ export async function postsOf(ctx: Ctx, assetId: string | undefined) {
     throw notFound("asset");
   }
   const rows = await listScheduledPosts(ctx.db, { userId: ctx.user.id, assetId });
-  return rows.map(toPostDto);
+  return postDtos(ctx, rows);
 }
 
 async function ownPost(ctx: Ctx, postId: string): Promise<ScheduledPost> {
@@ -341,7 +369,9 @@ export async function updatePost(ctx: Ctx, input: UpdatePostInput) {
       message: `Only a scheduled post can be changed; this one is ${post.status}.`,
     });
   }
-  const asset = await postableAsset(ctx, post.asset_id);
+  const assetIds = (await assetIdsOfPosts(ctx.db, [post])).get(post.id) ?? [post.asset_id];
+  const assets = await postableAssets(ctx.db, ctx.user.id, assetIds);
+  const asset = assets[0] as (typeof assets)[number];
   const captions: PostDraft["captions"] = {};
   for (const [platform, caption] of Object.entries(post.captions)) {
     captions[platform as Platform] = { text: caption.text, title: caption.title ?? undefined };
@@ -361,7 +391,7 @@ export async function updatePost(ctx: Ctx, input: UpdatePostInput) {
     timezone: publishNow ? undefined : (input.timezone ?? post.timezone ?? undefined),
     tiktok: tiktokSettingsOf(post.metadata),
   };
-  const check = checkDraft(asset, draft, nowOf(ctx));
+  const check = checkDraft(assets, draft, nowOf(ctx));
   if (!check.ok) throw refusalError(check.refusals);
   // The row's accounts must still be the caller's (e.g. a post written in shared mode).
   await assertOwnTargets(ctx, social, zernio, draft.targets);
@@ -395,7 +425,7 @@ export async function updatePost(ctx: Ctx, input: UpdatePostInput) {
       if (row) await social.queue.enqueue(tx, row.id);
       return row;
     });
-    return toPostDto(updated ?? post);
+    return postDto(ctx, updated ?? post);
   }
   // Not sent yet: the worker reads the row when it sends, so changing the row is enough.
   const updated = await changePost(ctx.db, post, { type: "edit", captions: versions, timing });
@@ -405,7 +435,7 @@ export async function updatePost(ctx: Ctx, input: UpdatePostInput) {
       message: "This post is being sent right now; try again in a moment.",
     });
   }
-  return toPostDto(updated);
+  return postDto(ctx, updated);
 }
 
 /** social.cancel: a post not sent yet is dropped; a scheduled one is deleted in Zernio. */
@@ -413,7 +443,7 @@ export async function cancelPost(ctx: Ctx, postId: string) {
   const post = await ownPost(ctx, postId);
   if (post.status === "queued" && !post.zernio_post_id) {
     const row = await changePost(ctx.db, post, { type: "cancel" });
-    if (row) return toPostDto(row);
+    if (row) return postDto(ctx, row);
   }
   const current = await ownPost(ctx, postId);
   if (current.status === "scheduled" && current.zernio_post_id) {
@@ -421,7 +451,7 @@ export async function cancelPost(ctx: Ctx, postId: string) {
     const zernioPostId = current.zernio_post_id;
     await viaZernio(() => zernio.deletePost(zernioPostId));
     const row = await changePost(ctx.db, current, { type: "cancel" });
-    return toPostDto(row ?? current);
+    return postDto(ctx, row ?? current);
   }
   throw new TRPCError({
     code: "CONFLICT",
@@ -451,7 +481,7 @@ export async function retryPost(ctx: Ctx, postId: string) {
     });
     if (!row)
       throw new TRPCError({ code: "CONFLICT", message: "This post is already being retried." });
-    return toPostDto(row);
+    return postDto(ctx, row);
   }
   const zernioPostId = post.zernio_post_id;
   const status = await viaZernio(() => zernio.retryPost(zernioPostId));
@@ -460,5 +490,5 @@ export async function retryPost(ctx: Ctx, postId: string) {
     if (updated) await social.queue.enqueue(tx, updated.id);
     return updated;
   });
-  return toPostDto(row ?? post);
+  return postDto(ctx, row ?? post);
 }

@@ -122,8 +122,19 @@ function requireTime(
     ctx.addIssue({ code: "custom", path: ["timezone"], message: "Choose a timezone." });
 }
 
+/** The most items any platform takes in one post (TikTok's 35-photo carousel). */
+export const MAX_POST_MEDIA = 35;
+
 const postBody = z.object({
-  assetId: z.uuid("Not an asset id."),
+  /** One asset (the post's only item). Send this or `assetIds`. */
+  assetId: z.uuid("Not an asset id.").optional(),
+  /** The post's media in order (a carousel); the first is its cover. Send this or `assetId`. */
+  assetIds: z
+    .array(z.uuid("Not an asset id."))
+    .min(1, "Pick at least one image or video.")
+    .max(MAX_POST_MEDIA, `At most ${MAX_POST_MEDIA} images or videos per post.`)
+    .refine((list) => new Set(list).size === list.length, "Each asset once.")
+    .optional(),
   targets: z
     .array(postTarget)
     .min(1, "Pick at least one account.")
@@ -142,10 +153,36 @@ const postBody = z.object({
   ...timing,
 });
 
-export const checkInput = postBody.superRefine(requireTime);
+function requireMedia(
+  input: { assetId?: string | undefined; assetIds?: string[] | undefined },
+  ctx: z.RefinementCtx,
+) {
+  if (input.assetId && input.assetIds) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["assetIds"],
+      message: "Send assetId (one item) or assetIds (several), not both.",
+    });
+  } else if (!input.assetId && !input.assetIds) {
+    ctx.addIssue({ code: "custom", path: ["assetId"], message: "Pick an image or a video." });
+  }
+}
+
+/** The post's items in order, whichever way they were sent. */
+export function assetIdsOf(input: {
+  assetId?: string | undefined;
+  assetIds?: string[] | undefined;
+}) {
+  return input.assetIds ?? (input.assetId ? [input.assetId] : []);
+}
+
+export const checkInput = postBody.superRefine(requireTime).superRefine(requireMedia);
 export type CheckInput = z.infer<typeof checkInput>;
 
-export const scheduleInput = postBody.extend({ idempotencyKey }).superRefine(requireTime);
+export const scheduleInput = postBody
+  .extend({ idempotencyKey })
+  .superRefine(requireTime)
+  .superRefine(requireMedia);
 export type ScheduleInput = z.infer<typeof scheduleInput>;
 
 export const postIdInput = z.object({ postId: z.uuid("Not a post id.") });
@@ -175,3 +212,143 @@ export const retryPostInput = z.object({
 
 /** Connect a new account on a platform (into the caller's own Zernio profile). */
 export const connectInput = z.object({ platform: platformSchema });
+
+// ── The posts page (issue 19) ──────────────────────────────────────────────────────────────────
+
+export const POST_STATUSES = [
+  "queued",
+  "sending",
+  "scheduled",
+  "publishing",
+  "published",
+  "partial",
+  "failed",
+  "cancelled",
+] as const;
+
+const isoInstant = (what: string) =>
+  z.iso.datetime({ offset: true, message: `${what}: use an ISO date-time with its offset.` });
+
+/**
+ * social.list: the caller's posts by when they go out. `view` "upcoming" (queued … publishing,
+ * ascending) or "history" (published, partial, failed, cancelled, newest first); `from`/`to` for a
+ * calendar range (instants; `to` exclusive).
+ */
+export const listPostsInput = z
+  .object({
+    view: z.enum(["all", "upcoming", "history"]).default("all"),
+    status: z.array(z.enum(POST_STATUSES)).max(POST_STATUSES.length).optional(),
+    platform: z.array(platformSchema).max(PLATFORMS.length).optional(),
+    accountId: z.array(z.string().min(1).max(200, "That is not an account id.")).max(50).optional(),
+    from: isoInstant("from").optional(),
+    to: isoInstant("to").optional(),
+    q: z.string().max(200, "Search for at most 200 characters.").optional(),
+    order: z.enum(["asc", "desc"]).optional(),
+    cursor: z.string().max(300, "This cursor is not one social.list gave out.").nullish(),
+    limit: z
+      .number()
+      .int()
+      .min(1, "Ask for 1–100 posts.")
+      .max(100, "Ask for 1–100 posts.")
+      .default(50),
+  })
+  .superRefine((input, ctx) => {
+    if (input.from && input.to && Date.parse(input.from) >= Date.parse(input.to)) {
+      ctx.addIssue({ code: "custom", path: ["to"], message: "`to` must be after `from`." });
+    }
+  })
+  .default({ view: "all", limit: 50 });
+export type ListPostsInput = z.infer<typeof listPostsInput>;
+
+/** Undo a cancel: the post is sent to Zernio again as it was (only while its time is ahead). */
+export const restorePostInput = z.object({ postId: z.uuid("Not a post id.") });
+
+/** The same media, accounts and captions as a new post, at a new time (or now). */
+export const duplicatePostInput = z
+  .object({
+    postId: z.uuid("Not a post id."),
+    idempotencyKey,
+    ...timing,
+  })
+  .superRefine(requireTime);
+export type DuplicatePostInput = z.infer<typeof duplicatePostInput>;
+
+const postIds = z
+  .array(z.uuid("Not a post id."))
+  .min(1, "Pick at least one post.")
+  .max(100, "At most 100 posts at once.")
+  .refine((list) => new Set(list).size === list.length, "Each post once.");
+
+export const cancelManyInput = z.object({ postIds });
+
+/** Move several posts: each to its own new local time (the calendar computes them). */
+export const moveManyInput = z.object({
+  moves: z
+    .array(
+      z.object({
+        postId: z.uuid("Not a post id."),
+        scheduledFor: z
+          .string()
+          .regex(LOCAL_DATE_TIME, 'Use a local date and time like "2026-12-24T09:00".'),
+        timezone: z
+          .string()
+          .max(100)
+          .refine(isValidTimezone, "Use an IANA timezone such as Europe/Berlin."),
+      }),
+    )
+    .min(1, "Pick at least one post.")
+    .max(100, "At most 100 posts at once.")
+    .refine((list) => new Set(list.map((m) => m.postId)).size === list.length, "Each post once."),
+});
+
+// ── Queue slots (issue 19) ──
+
+const slotTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Use a local time like "09:00".');
+
+export const queueSlotsInput = z
+  .object({ accountId: z.string().min(1).max(200, "That is not an account id.").optional() })
+  .default({});
+
+/** An account's weekly slots, replaced whole (e.g. Mon–Fri 09:00 and 18:00 in Europe/Berlin). */
+export const setQueueSlotsInput = z.object({
+  accountId: z.string().min(1, "Pick an account.").max(200, "That is not an account id."),
+  timezone: z
+    .string()
+    .max(100)
+    .refine(isValidTimezone, "Use an IANA timezone such as Europe/Berlin."),
+  slots: z
+    .array(
+      z.object({
+        weekday: z.number().int().min(1).max(7, "Weekdays are 1 (Monday) to 7 (Sunday)."),
+        time: slotTime,
+      }),
+    )
+    .max(100, "At most 100 slots a week.")
+    .refine(
+      (list) => new Set(list.map((s) => `${s.weekday} ${s.time}`)).size === list.length,
+      "Each slot once.",
+    ),
+});
+
+/** The account's free slots in [from, to) (the calendar shows them); at most 62 days. */
+export const freeSlotsInput = z
+  .object({
+    accountId: z.string().min(1, "Pick an account.").max(200, "That is not an account id."),
+    from: z.iso.datetime({ offset: true }).optional(),
+    to: z.iso.datetime({ offset: true }).optional(),
+  })
+  .superRefine((input, ctx) => {
+    const from = input.from ? Date.parse(input.from) : Date.now();
+    const to = input.to ? Date.parse(input.to) : from + 14 * 86_400_000;
+    if (to <= from)
+      ctx.addIssue({ code: "custom", path: ["to"], message: "`to` must be after `from`." });
+    if (to - from > 62 * 86_400_000)
+      ctx.addIssue({ code: "custom", path: ["to"], message: "Ask for at most 62 days." });
+  });
+
+/** Like social.schedule, without a time: each account's next free slot. */
+export const addToQueueInput = postBody
+  .omit({ publishNow: true, scheduledFor: true, timezone: true })
+  .extend({ idempotencyKey })
+  .superRefine(requireMedia);
+export type AddToQueueInput = z.infer<typeof addToQueueInput>;

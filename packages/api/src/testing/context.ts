@@ -163,10 +163,15 @@ export async function createTestApi(
  * A test API for one describe block: started before its tests, closed after them. The returned
  * object forwards to the running instance, so tests read it like the instance itself.
  */
-export function useTestApi(backend: TestBackend): TestApi {
+export function useTestApi(
+  backend: TestBackend,
+  overrides?: (api: { postingJobs: string[] }) => Partial<ApiDeps>,
+): TestApi {
   let instance: TestApi | undefined;
   beforeAll(async () => {
-    instance = await createTestApi(backend);
+    const postingJobs: string[] = [];
+    instance = await createTestApi(backend, overrides?.({ postingJobs }));
+    if (overrides) instance.postingJobs = postingJobs;
   }, 60_000);
   afterAll(async () => {
     await instance?.close();

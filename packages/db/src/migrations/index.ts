@@ -12,6 +12,9 @@ import * as m1220 from "./2026_12_07_020_user_foreign_keys";
 import * as m1230 from "./2026_12_07_030_posting_rate_and_uploads";
 import * as m1240 from "./2026_12_07_040_media_streams";
 import * as m1250 from "./2026_12_07_050_owned_rows_of_new_tables";
+import * as m1310 from "./2026_12_08_110_post_media_items";
+import * as m1320 from "./2026_12_08_120_posts_page_index";
+import * as m1330 from "./2026_12_08_130_queue_slots";
 
 /**
  * Every migration, by its date-prefixed name. A static record (not a folder scan) so a bundled
@@ -31,6 +34,9 @@ export const migrations: Record<string, Migration> = {
   "2026_12_07_030_posting_rate_and_uploads": m1230,
   "2026_12_07_040_media_streams": m1240,
   "2026_12_07_050_owned_rows_of_new_tables": m1250,
+  "2026_12_08_110_post_media_items": m1310,
+  "2026_12_08_120_posts_page_index": m1320,
+  "2026_12_08_130_queue_slots": m1330,
 };
 
 export const migrationProvider: MigrationProvider = {

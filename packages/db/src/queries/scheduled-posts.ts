@@ -1,5 +1,6 @@
-import { sql } from "kysely";
+import { type ExpressionBuilder, sql } from "kysely";
 import type {
+  Database,
   JsonObject,
   NewScheduledPost,
   ScheduledPost,
@@ -8,6 +9,20 @@ import type {
 } from "../schema";
 import type { Executor } from "./media-assets";
 import { publishMediaEvent } from "./media-events";
+
+/** The post carries the asset as any of its items (a carousel), not only as its cover. */
+export function carriesAsset(eb: ExpressionBuilder<Database, "scheduled_posts">, assetId: string) {
+  return eb.or([
+    eb("scheduled_posts.asset_id", "=", assetId),
+    eb.exists(
+      eb
+        .selectFrom("post_media")
+        .select("post_media.post_id")
+        .whereRef("post_media.post_id", "=", "scheduled_posts.id")
+        .where("post_media.asset_id", "=", assetId),
+    ),
+  ]);
+}
 
 const JSON_COLUMNS = ["targets", "captions", "results"] as const;
 
@@ -85,7 +100,8 @@ export async function listScheduledPosts(
   where: { userId: string; assetId?: string | undefined; limit?: number | undefined },
 ): Promise<ScheduledPost[]> {
   let query = db.selectFrom("scheduled_posts").selectAll().where("user_id", "=", where.userId);
-  if (where.assetId) query = query.where("asset_id", "=", where.assetId);
+  const assetId = where.assetId;
+  if (assetId) query = query.where((eb) => carriesAsset(eb, assetId));
   return query
     .orderBy("created_at", "desc")
     .orderBy("id", "desc")
@@ -218,6 +234,7 @@ export async function listPostsInStatus(
     .selectAll()
     .where("user_id", "=", where.userId)
     .where("status", "in", [...where.statuses]);
-  if (where.assetId) query = query.where("asset_id", "=", where.assetId);
+  const assetId = where.assetId;
+  if (assetId) query = query.where((eb) => carriesAsset(eb, assetId));
   return query.orderBy("created_at", "asc").orderBy("id", "asc").execute();
 }

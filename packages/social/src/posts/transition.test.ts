@@ -73,6 +73,7 @@ const EVENTS: Record<PostEventType, PostEvent> = {
   edit: { type: "edit", captions, timing, status: answer("scheduled", "pending") },
   cancel: { type: "cancel" },
   retry: { type: "retry", status: answer("publishing", "publishing") },
+  restore: { type: "restore" },
 };
 
 /** The states each event applies in: [post never sent to Zernio, post Zernio has]. */
@@ -88,6 +89,7 @@ const APPLIES: Record<PostEventType, [PostState[], PostState[]]> = {
   edit: [["queued"], ["queued", "scheduled"]],
   cancel: [["queued"], ["queued", "scheduled"]],
   retry: [["failed"], ["failed", "partial"]],
+  restore: [["cancelled"], ["cancelled"]],
 };
 
 describe("transitionPost: every state × event", () => {
@@ -265,3 +267,46 @@ function answerResult() {
     errorCategory: null,
   };
 }
+
+describe("transitionPost: undoing a cancel (restore)", () => {
+  it("queues the post again without Zernio's id, under a new x-request-id each time", () => {
+    const cancelled = post("cancelled", true, { completed_at: NOW });
+    const first = transitionPost(cancelled, { type: "restore" }, NOW);
+    expect(first).toMatchObject({
+      patch: {
+        status: "queued",
+        zernio_post_id: null,
+        completed_at: null,
+        metadata: { tiktok: { consent: true }, restores: 1, sendKey: "post-1.r1" },
+      },
+      guard: ["cancelled"],
+    });
+    const again = transitionPost(
+      post("cancelled", true, { metadata: { restores: 1, sendKey: "post-1.r1" } }),
+      { type: "restore" },
+      NOW,
+    );
+    expect(again?.patch.metadata).toMatchObject({ restores: 2, sendKey: "post-1.r2" });
+  });
+
+  it("never for a post Now, a withdrawn one, or one that published somewhere", () => {
+    const now = post("cancelled", true, { publish_now: true });
+    const withdrawn = post("cancelled", true, { error_code: "MEDIA_DELETED" });
+    const published = post("cancelled", true, {
+      results: [
+        {
+          platform: "x",
+          accountId: "acc-x",
+          status: "published",
+          url: null,
+          publishedAt: null,
+          errorMessage: null,
+          errorCategory: null,
+        },
+      ],
+    });
+    for (const p of [now, withdrawn, published]) {
+      expect(transitionPost(p, { type: "restore" }, NOW)).toBeUndefined();
+    }
+  });
+});

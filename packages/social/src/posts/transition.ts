@@ -41,7 +41,12 @@ export type PostEvent =
   /** social.cancel, media.delete, account.delete (Zernio's copy, if any, is deleted first). */
   | { type: "cancel" }
   /** social.retry; `status` is Zernio's answer to its retry when it has the post. */
-  | { type: "retry"; status?: PostStatus | undefined };
+  | { type: "retry"; status?: PostStatus | undefined }
+  /**
+   * social.restore (undo a cancel): Zernio deleted its copy, so the post is sent again as a new
+   * one, under a new x-request-id (the old one would replay the deleted post).
+   */
+  | { type: "restore" };
 
 export type PostEventType = PostEvent["type"];
 
@@ -130,7 +135,42 @@ export function transitionPost(
         : undefined;
     case "retry":
       return retryTransition(post, event);
+    case "restore":
+      return restoreTransition(post);
   }
+}
+
+/** The x-request-id a post is created with: its id, or the key a restore gave it. */
+export function requestIdOf(post: Pick<PostRecord, "id" | "metadata">): string {
+  const key = post.metadata.sendKey;
+  return typeof key === "string" && key ? key : post.id;
+}
+
+/** Whether an undo of this cancel can be asked for (the router also checks the time is ahead). */
+export function canRestore(post: PostRecord): boolean {
+  return (
+    post.status === "cancelled" &&
+    !post.publish_now &&
+    post.error_code === null &&
+    !post.results.some((r) => r.status === "published")
+  );
+}
+
+function restoreTransition(post: PostRecord): PostTransition | undefined {
+  if (!canRestore(post)) return undefined;
+  const restores = Number(post.metadata.restores ?? 0) + 1;
+  return {
+    patch: {
+      status: "queued",
+      zernio_post_id: null,
+      completed_at: null,
+      error_code: null,
+      error_message: null,
+      results: pendingResults(post, "pending"),
+      metadata: { ...post.metadata, restores, sendKey: `${post.id}.r${restores}` },
+    },
+    guard: ["cancelled"],
+  };
 }
 
 function cancelledPatch(post: PostRecord, now: Date): PostPatch {
