@@ -1,6 +1,12 @@
 // A post's ordered media items (issue 19): the assets a schedule names, checked as postable, and
 // what a post DTO shows of each item (id, type, thumbnail).
-import { findMediaAsset, listPostMedia, type MediaAsset, type ScheduledPost } from "@streamline/db";
+import {
+  findMediaAsset,
+  findMediaAssetsByIds,
+  listPostMedia,
+  type MediaAsset,
+  type ScheduledPost,
+} from "@streamline/db";
 import type { MediaStorage } from "@streamline/storage";
 import type { Kysely } from "kysely";
 import { storageKeysOf } from "../media/dto";
@@ -70,32 +76,38 @@ export async function mediaOfPosts(
   posts: readonly ScheduledPost[],
 ): Promise<Map<string, PostMediaDto[]>> {
   const ids = await assetIdsOfPosts(db, posts);
-  const all = [...new Set([...ids.values()].flat())];
-  const assets = all.length
-    ? await db.selectFrom("media_assets").selectAll().where("id", "in", all).execute()
-    : [];
+  const assets = await findMediaAssetsByIds(db, [...new Set([...ids.values()].flat())]);
   const byId = new Map(assets.map((a) => [a.id, a]));
   const out = new Map<string, PostMediaDto[]>();
   for (const [postId, list] of ids) {
     const items: PostMediaDto[] = [];
     for (const [position, assetId] of list.entries()) {
-      const asset = byId.get(assetId);
-      const keys = asset ? storageKeysOf(asset) : {};
-      const gone = !asset || asset.deleted_at !== null;
-      const url = !gone && keys.resultKey ? await storage.urlFor(keys.resultKey) : null;
-      const thumb = !gone && keys.thumbnailKey ? await storage.urlFor(keys.thumbnailKey) : null;
-      items.push({
-        assetId,
-        position,
-        type: asset ? (asset.type === "video" ? "video" : "image") : null,
-        thumbnailUrl: thumb ?? (asset?.type === "image" ? url : null),
-        url,
-        width: asset?.width ?? null,
-        height: asset?.height ?? null,
-        deleted: gone,
-      });
+      items.push(await mediaItemDto(storage, assetId, position, byId.get(assetId)));
     }
     out.set(postId, items);
   }
   return out;
+}
+
+/** One item of a post as the posts page shows it (a deleted or missing asset keeps its place). */
+async function mediaItemDto(
+  storage: MediaStorage,
+  assetId: string,
+  position: number,
+  asset: MediaAsset | undefined,
+): Promise<PostMediaDto> {
+  const keys = asset ? storageKeysOf(asset) : {};
+  const gone = !asset || asset.deleted_at !== null;
+  const url = !gone && keys.resultKey ? await storage.urlFor(keys.resultKey) : null;
+  const thumb = !gone && keys.thumbnailKey ? await storage.urlFor(keys.thumbnailKey) : null;
+  return {
+    assetId,
+    position,
+    type: asset ? (asset.type === "video" ? "video" : "image") : null,
+    thumbnailUrl: thumb ?? (asset?.type === "image" ? url : null),
+    url,
+    width: asset?.width ?? null,
+    height: asset?.height ?? null,
+    deleted: gone,
+  };
 }

@@ -95,6 +95,19 @@ export async function updateMediaAsset(
 }
 
 /** Any asset by id, deleted ones too (the generation worker's view of its row). */
+/** Several assets by id at once (any owner: callers pass ids they already hold), e.g. a page of posts' media. */
+export async function findMediaAssetsByIds(
+  db: Executor,
+  ids: readonly string[],
+): Promise<MediaAsset[]> {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom("media_assets")
+    .selectAll()
+    .where("id", "in", [...ids])
+    .execute();
+}
+
 export async function findMediaAssetById(
   db: Executor,
   id: string,
