@@ -210,6 +210,15 @@ async function measureFanout(backend: Backend, fanout: boolean): Promise<Figures
       const { committedAt } = await publish(progress);
       const until = Date.now() + 10_000;
       while (streams.some((s) => !s.arrivals.has(progress)) && Date.now() < until) await sleep(20);
+      if (process.env.BENCH_DEBUG && streams.some((s) => !s.arrivals.has(progress))) {
+        const late = streams.filter((s) => !s.arrivals.has(progress));
+        console.log(
+          `round ${round}: ${late.length} late; fan-out ${JSON.stringify(await server.call("fanout").catch(() => "-"))}; e.g. ${late
+            .slice(0, 3)
+            .map((s) => `${s.userId}/${s.assetId ? "asset" : "all"} has ${[...s.arrivals.keys()].join(",")}`)
+            .join("; ")}`,
+        );
+      }
       for (const s of streams) {
         const at = s.arrivals.get(progress);
         if (at === undefined) missing++;

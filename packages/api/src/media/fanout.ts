@@ -98,6 +98,23 @@ export class ProgressFanout {
     return this.size;
   }
 
+  /** What the streams are doing (benchmarks and tests): live, held for a replay or re-check. */
+  stats(): { streams: number; holding: number; held: number; buffered: number } {
+    let holding = 0;
+    let held = 0;
+    let buffered = 0;
+    for (const set of this.byUser.values()) {
+      for (const stream of set) {
+        if (stream.pending) {
+          holding++;
+          held += stream.pending.length;
+        }
+        buffered += stream.res.writableLength;
+      }
+    }
+    return { streams: this.size, holding, held, buffered };
+  }
+
   add(stream: Stream): void {
     let set = this.byUser.get(stream.userId);
     if (!set) {
