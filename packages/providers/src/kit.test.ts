@@ -1,5 +1,12 @@
 // The vendor kits: one kit per vendor hands out image, video and caption models over one client
 // (one injected fetch sees every call), and the registry and the captioner take that same kit.
+
+import {
+  createOpenAIMock,
+  createOpenAIResponsesMock,
+  gradientPng,
+  OPENAI_MOCK_API_KEY,
+} from "@streamline/fakes/providers";
 import { getResponse } from "msw";
 import { describe, expect, it } from "vitest";
 import { createCaptioner } from "./captions";
@@ -8,8 +15,6 @@ import { notConfiguredError, notConfiguredMessage } from "./configuration";
 import { createGoogle } from "./google";
 import { createOpenAI } from "./openai";
 import { createMediaProviders } from "./registry";
-import { createOpenAIMock, gradientPng, OPENAI_MOCK_API_KEY } from "./testing";
-import { createOpenAIResponsesMock } from "./testing/openai-responses";
 
 const BASE = "https://kit.openai.test/v1";
 
@@ -77,6 +82,45 @@ describe("the OpenAI kit", () => {
     expect(providers.getModel("gpt-image-2").provider).toBe("openai");
     expect(providers.isConfigured("google")).toBe(false);
     expect(providers.unconfiguredReason("google")).toBe(notConfiguredMessage("google"));
+  });
+});
+
+describe("the registry for caption models", () => {
+  it("answers availability and not configured from the same kits as media", () => {
+    const { kit, seen } = countingKit();
+    const providers = createMediaProviders({
+      openai: kit,
+      google: createGoogle({}),
+      disabledModels: ["gpt-6-luna"],
+      now: () => new Date("2026-12-20T12:00:00Z"),
+    });
+    expect(providers.getCaptionModel("gpt-6.1-terra").kit).toBe(kit);
+    // Shut down by the registry's clock (2026-12-11), turned off by the operator, unknown.
+    expect(providers.captionAvailability("gpt-5")).toMatchObject({ available: false });
+    expect(() => providers.getCaptionModel("gpt-5")).toThrow(/was shut down/);
+    expect(() => providers.getCaptionModel("gpt-6-luna")).toThrow(/turned off on this server/);
+    expect(() => providers.getCaptionModel("gpt-0")).toThrow('Unknown caption model "gpt-0".');
+    expect(() => providers.getCaptionModel("gemini-3.8-flash")).toThrow(
+      `${notConfiguredMessage("google")}.`,
+    );
+    expect(seen).toEqual([]);
+  });
+
+  it("is the captioner's: a caption model the registry does not configure is refused", async () => {
+    const { kit, seen } = countingKit();
+    const providers = createMediaProviders({ openai: kit, google: createGoogle({}) });
+    const captioner = createCaptioner({ providers });
+    const error = await captioner
+      .caption({
+        model: "gemini-3.8-flash",
+        platforms: ["instagram"],
+        media: { type: "image", images: [{ data: gradientPng(8, 8), mimeType: "image/png" }] },
+        prompt: "a mug",
+        hashtags: false,
+      })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "PROVIDER_AUTH", model: "gemini-3.8-flash" });
+    expect(seen).toEqual([]);
   });
 });
 
