@@ -215,7 +215,10 @@ async function measureFanout(backend: Backend, fanout: boolean): Promise<Figures
         console.log(
           `round ${round}: ${late.length} late; fan-out ${JSON.stringify(await server.call("fanout").catch(() => "-"))}; e.g. ${late
             .slice(0, 3)
-            .map((s) => `${s.userId}/${s.assetId ? "asset" : "all"} has ${[...s.arrivals.keys()].join(",")}`)
+            .map(
+              (s) =>
+                `${s.userId}/${s.assetId ? "asset" : "all"} has ${[...s.arrivals.keys()].join(",")}`,
+            )
             .join("; ")}`,
         );
       }

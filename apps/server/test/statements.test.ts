@@ -38,6 +38,7 @@ describe("SQL statements per image generation (pglite)", () => {
 
   beforeAll(async () => {
     db = await createTestDb("pglite");
+    if (db.kind !== "pglite") throw new Error("PGlite expected");
     const pglite = db.pglite as unknown as Record<
       "query" | "exec",
       (...args: unknown[]) => unknown
