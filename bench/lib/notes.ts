@@ -53,6 +53,14 @@ than a fixed 2 s), 1 download per output (Sora: video + thumbnail); no retries a
 \`retryLimit: 2\` and its asset would stay \`running\` with no job left (the crash soak reports it by name if it happens; seen at 3 attempts,
 not past it, in these runs); and an image whose worker dies after the provider answered cannot be resumed (its bytes were only in memory) —
 it fails as PROVIDER_ERROR with one (billed) create.
+
+**Issue 18 (branch wire)** — superjson is gone from the wire (plain JSON, ISO-string times made by PostgreSQL in the list and once
+in the other DTOs); the API-key lookup, media.list (one statement per filter shape, compiled once), byId and the event backlog are
+named prepared statements on node-postgres (PGlite runs the same SQL unnamed); API keys are cached per process and dropped on the
+revocation NOTIFY; the list's DTOs are built synchronously. media.list went from 0.10–0.14× to 0.24–0.58× the bare server in the
+same runs (loaded machine). \`/trpc\` on tRPC's standalone node:http handler measured 0.37× / 0.28× against Express's 0.53× /
+0.58× in the same run: not kept. What would reach 0.7×: fewer per-request layers before the resolver (tRPC's resolveResponse and
+the context's Headers copy), the DTO written as JSON text directly (no intermediate objects), and a quiet machine to confirm.
 `.trim();
   for (const line of lines.split("\n")) out.line(line);
 }

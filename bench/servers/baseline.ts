@@ -57,7 +57,7 @@ export async function startBaselineServer(query: Query, port = 0) {
       const hash = createHash("sha256").update(auth.slice(7)).digest("hex");
       const [key] = await query("key", KEY_SQL, [hash]);
       if (!key) return answer(401, '{"error":"UNAUTHORIZED"}');
-      const input = JSON.parse(url.searchParams.get("input") ?? "{}").json ?? {};
+      const input = JSON.parse(url.searchParams.get("input") ?? "{}");
       const cursor = input.cursor
         ? Buffer.from(String(input.cursor), "base64url").toString("utf8").split("|")
         : null;
@@ -72,7 +72,7 @@ export async function startBaselineServer(query: Query, port = 0) {
               "base64url",
             )
           : null;
-      answer(200, JSON.stringify({ result: { data: { json: { items, nextCursor } } } }));
+      answer(200, JSON.stringify({ result: { data: { items, nextCursor } } }));
     } catch (error) {
       answer(500, JSON.stringify({ error: String(error) }));
     }

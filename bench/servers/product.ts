@@ -2,6 +2,7 @@
 // worker) from apps/server, optionally with the zero-latency fake provider as its fetch, on a
 // loopback port. The parent drives it over IPC (seed data, make users and keys, read timestamps,
 // publish an event, report memory and CPU). Started by bench/lib/child.ts.
+
 import type { AddressInfo } from "node:net";
 import { PGlite } from "@electric-sql/pglite";
 import { progressFanoutOf } from "@streamline/api";
@@ -9,12 +10,10 @@ import { createTestDb } from "@streamline/db/testing";
 import { changeAsset } from "@streamline/jobs";
 import { CompiledQuery } from "kysely";
 import pg from "pg";
-import superjson from "superjson";
 import { createApp } from "../../apps/server/src/app";
 import { loadEnv } from "../../apps/server/src/env";
 import { createRuntime } from "../../apps/server/src/runtime";
 import { zeroLatencyProvider } from "../lib/fake-provider";
-import { fastSerialize } from "../lib/fast-superjson";
 import { createKeys, seedLibrary } from "../lib/seed";
 import { startBaselineServer } from "./baseline";
 
@@ -72,26 +71,6 @@ const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
 let baseline: { url: string; close(): Promise<void> } | undefined;
 
-// Experiments for the list benchmark: what the answers would cost with another output serializer.
-// tRPC looks `serialize` up on the superjson object at every call, so swapping it here changes
-// what this process answers with, and nothing in the product.
-const superjsonSerialize = superjson.serialize;
-const check = { checked: 0, mismatches: 0 };
-const SERIALIZERS: Record<string, typeof superjson.serialize> = {
-  superjson: superjsonSerialize,
-  // Wire-compatible: checked against superjson on the first answers.
-  fast: (value) => {
-    const fast = fastSerialize(value);
-    if (check.checked < 500) {
-      check.checked++;
-      if (JSON.stringify(fast) !== JSON.stringify(superjsonSerialize(value))) check.mismatches++;
-    }
-    return fast;
-  },
-  // No transformer: JSON.stringify turns Dates into ISO strings (a DTO with string dates).
-  json: (value) => ({ json: value }) as ReturnType<typeof superjson.serialize>,
-};
-
 type Command = { id: number; cmd: string; args?: Record<string, unknown> };
 const commands: Record<string, (args: Record<string, unknown>) => Promise<unknown> | unknown> = {
   async keys(args) {
@@ -148,12 +127,6 @@ const commands: Record<string, (args: Record<string, unknown>) => Promise<unknow
     globalThis.gc?.();
     globalThis.gc?.();
     return process.memoryUsage();
-  },
-  serializer(args) {
-    const chosen = SERIALIZERS[args.mode as string];
-    if (!chosen) throw new Error(`unknown serializer ${args.mode}`);
-    superjson.serialize = chosen;
-    return check;
   },
   /** Sampling heap profiler: `start`, then `stop` returns live bytes by allocating package/function. */
   async heapSampling(args) {

@@ -47,7 +47,7 @@ describe.each(testBackends())("authorization matrix (%s)", (backend) => {
     input: unknown,
     headers: Record<string, string>,
   ): Promise<Answer> {
-    const body = JSON.stringify({ json: input });
+    const body = JSON.stringify(input);
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), p.type === "subscription" ? 1_500 : 15_000);
     try {
@@ -170,7 +170,7 @@ describe.each(testBackends())("authorization matrix (%s)", (backend) => {
     const session = (cookie: string) => ({ cookie, origin: ORIGIN });
     const create = { path: "apiKeys.create", type: "mutation" } as const;
     const keyOf = async (cookie: string) =>
-      JSON.parse((await call(create, { name: "authz" }, session(cookie))).text).result.data.json;
+      JSON.parse((await call(create, { name: "authz" }, session(cookie))).text).result.data;
     const ownerKey = await keyOf(owner.cookie);
     owner.key = ownerKey.key;
     owner.keyId = ownerKey.id;
@@ -187,11 +187,11 @@ describe.each(testBackends())("authorization matrix (%s)", (backend) => {
       { type: "image", model: "gpt-image-2", prompt: "Owner's secret recipe OWNERMARK" },
       session(owner.cookie),
     );
-    owner.assetId = JSON.parse(made.text).result.data.json.asset.id;
+    owner.assetId = JSON.parse(made.text).result.data.asset.id;
     const byId = { path: "media.byId", type: "query" } as const;
     for (let i = 0; i < 100; i++) {
       const a = JSON.parse((await call(byId, { id: owner.assetId }, session(owner.cookie))).text)
-        .result.data.json;
+        .result.data;
       if (a.status === "succeeded") {
         resultUrl = a.resultUrl;
         break;

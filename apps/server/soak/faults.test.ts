@@ -167,7 +167,8 @@ describe.each(testBackends())("fault soak (%s)", (backend) => {
     const wallSeconds = (Date.now() - started) / 1000;
     // Each within its deadline (20 s images, 25 s videos; a second of slack for the last write).
     const overDeadline = rows.filter((r) => {
-      const took = (r.completedAt?.getTime() ?? Date.now()) - r.createdAt.getTime();
+      const took =
+        (r.completedAt ? Date.parse(r.completedAt) : Date.now()) - Date.parse(r.createdAt);
       return took > (r.type === "video" ? 25_000 : 20_000) + 1_000;
     });
 
@@ -226,7 +227,9 @@ describe.each(testBackends())("fault soak (%s)", (backend) => {
       overDeadline: overDeadline.length,
       slowestSeconds: Math.max(
         ...rows.map(
-          (r) => ((r.completedAt?.getTime() ?? Date.now()) - r.createdAt.getTime()) / 1000,
+          (r) =>
+            ((r.completedAt ? Date.parse(r.completedAt) : Date.now()) - Date.parse(r.createdAt)) /
+            1000,
         ),
       ),
       providerCalls: timeline.length,

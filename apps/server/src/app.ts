@@ -299,10 +299,10 @@ function endsEvent(chunk: unknown): boolean {
 /** Request line + headers a client may send (Node's default is 16 KB). */
 export const MAX_HEADER_BYTES = 64 * 1024;
 
-/** A tRPC error body (superjson envelope), so the typed client reports it instead of a JSON parse failure. */
+/** A tRPC error body (plain JSON, as tRPC answers), so the typed client reports it instead of a JSON parse failure. */
 function trpcErrorBody(httpStatus: number, code: string, jsonRpcCode: number, message: string) {
   return JSON.stringify({
-    error: { json: { message, code: jsonRpcCode, data: { code, httpStatus } } },
+    error: { message, code: jsonRpcCode, data: { code, httpStatus } },
   });
 }
 

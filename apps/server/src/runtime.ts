@@ -79,20 +79,7 @@ export async function createRuntime(
     enabledModels: env.MEDIA_ENABLE_MODELS,
     disabledModels: env.MEDIA_DISABLE_MODELS,
   });
-  const storage = storageFromEnv(
-    {
-      MEDIA_DIR: env.MEDIA_DIR,
-      S3_BUCKET: env.S3_BUCKET,
-      S3_REGION: env.S3_REGION,
-      S3_ENDPOINT: env.S3_ENDPOINT,
-      S3_FORCE_PATH_STYLE: env.S3_FORCE_PATH_STYLE ? "true" : undefined,
-      S3_ACCESS_KEY_ID: env.S3_ACCESS_KEY_ID,
-      S3_SECRET_ACCESS_KEY: env.S3_SECRET_ACCESS_KEY,
-      S3_PUBLIC_BASE_URL: env.S3_PUBLIC_BASE_URL,
-      S3_SIGNED_URL_SECONDS: env.S3_SIGNED_URL_SECONDS,
-    },
-    { mediaDir: `${workspaceRoot()}/.data/media`, publicBaseUrl: "/media" },
-  );
+  const storage = createStorage(env);
   const queue = await createGenerationQueue(handle, {
     heartbeatSeconds: env.JOB_HEARTBEAT_SECONDS,
     superviseIntervalSeconds: env.JOB_SUPERVISE_SECONDS,
@@ -124,106 +111,26 @@ export async function createRuntime(
     openai: { image: env.OPENAI_IMAGE_MODEL, video: env.OPENAI_VIDEO_MODEL },
     google: { image: env.GEMINI_IMAGE_MODEL, video: env.GEMINI_VIDEO_MODEL },
   } as const;
-  for (const [provider, byType] of Object.entries(defaultModels)) {
-    for (const [type, id] of Object.entries(byType)) {
-      const spec = findModelSpec(id);
-      if (!spec || spec.provider !== provider || spec.type !== type) {
-        throw new Error(
-          `The default ${provider} ${type} model "${id}" is not a ${provider} ${type} model in the catalog.`,
-        );
-      }
-    }
-  }
+  assertDefaultModels(defaultModels);
 
-  /** AUTH_DEV_HEADER callers whose user row exists (tests only). */
-  const devUsers = new Set<string>();
-  const api: ApiDeps = {
+  const api = createApiDeps(env, {
     demo,
-    defaultModels,
-    db: handle.db,
+    webDistDir,
+    handle,
     providers,
     storage,
     queue,
     events,
-    limits: {
-      maxConcurrentPerUser: env.MEDIA_MAX_CONCURRENT_PER_USER,
-      dailySpendUsd: env.MEDIA_DAILY_SPEND_USD,
-      referenceImageMaxBytes: env.MEDIA_REFERENCE_MAX_BYTES,
-    },
-    loadReferenceImage: (source) =>
-      loadReferenceImage(source, { maxBytes: env.MEDIA_REFERENCE_MAX_BYTES }),
-    resolveUser: async ({ headers }): Promise<SessionUser | null> => {
-      const devUser = env.AUTH_DEV_HEADER ? headers.get("x-streamline-user")?.trim() : undefined;
-      if (devUser && /^[A-Za-z0-9_.@-]{1,100}$/.test(devUser)) {
-        // Rows a user owns reference their user row (foreign keys): the test caller gets one.
-        if (!devUsers.has(devUser)) {
-          await ensureUserRow(handle.db, devUser);
-          devUsers.add(devUser);
-        }
-        return { id: devUser, method: "api-key" };
-      }
-      return resolveCaller(auth, handle.db, headers);
-    },
-    verifyPassword: ({ headers, email }, password) =>
-      verifyUserPassword(auth, headers, password, {
-        db: handle.db,
-        email,
-        limit: {
-          maxFailures: env.AUTH_ACCOUNT_FAILURES,
-          windowSeconds: env.AUTH_ACCOUNT_WINDOW_MINUTES * 60,
-        },
-      }),
-    trustedOrigins: origins,
-    streams: {
-      maxPerUser: env.MEDIA_MAX_STREAMS_PER_USER,
-      recheckMs: env.MEDIA_STREAM_RECHECK_SECONDS * 1000,
-    },
+    auth,
+    origins,
     captions,
-    social: {
-      zernio: social.zernio,
-      demo: social.demo,
-      queue: postingQueue,
-      // Per-user Zernio profiles unless ZERNIO_SHARED_ACCOUNTS=1. Connect returns to the studio
-      // page the call came from (a trusted Origin), else to APP_ORIGIN — in development without
-      // one and without a build, the Vite dev server's studio (this port answers only the API).
-      sharedAccounts: env.ZERNIO_SHARED_ACCOUNTS,
-      appOrigin:
-        env.APP_ORIGIN === undefined &&
-        env.NODE_ENV !== "production" &&
-        !existsSync(path.join(webDistDir, "index.html"))
-          ? `http://localhost:${env.WEB_PORT}`
-          : origins[0],
-      postsPerMinute: env.SOCIAL_POSTS_PER_MINUTE,
-    },
-  };
+    social,
+    postingQueue,
+    defaultModels,
+  });
 
-  const posting: PostingDeps = {
-    db: handle.db,
-    storage,
-    zernio: social.zernio,
-    sharedAccounts: env.ZERNIO_SHARED_ACCOUNTS,
-    queue: postingQueue,
-    publicMediaBaseUrl: env.MEDIA_PUBLIC_BASE_URL,
-    uploadReuseMs: env.ZERNIO_UPLOAD_REUSE_MINUTES * 60_000,
-    poll: { minIntervalMs: env.POST_POLL_MIN_MS, maxIntervalMs: env.POST_POLL_MAX_MS },
-    retryDelayMs: env.POST_RETRY_DELAY_SECONDS * 1000,
-    maxAttempts: env.POST_MAX_ATTEMPTS,
-  };
-
-  const generation: GenerationDeps = {
-    db: handle.db,
-    providers,
-    storage,
-    loadReferenceImage: (asset) => readStoredReference(storage, asset),
-    poll: {
-      minIntervalMs: env.MEDIA_POLL_MIN_MS,
-      maxIntervalMs: env.MEDIA_POLL_MAX_MS,
-      timeoutMs: {
-        image: env.MEDIA_IMAGE_TIMEOUT_SECONDS * 1000,
-        video: env.MEDIA_VIDEO_TIMEOUT_SECONDS * 1000,
-      },
-    },
-  };
+  const posting = createPostingDeps(env, { handle, storage, social, postingQueue });
+  const generation = createGenerationDeps(env, { handle, providers, storage });
 
   let worker: { drain(): void; stop(): Promise<void> } | undefined;
   let postingWorker: { drain(): void; stop(): Promise<void> } | undefined;
@@ -274,6 +181,171 @@ export async function createRuntime(
       await queue.stop({ timeoutMs: options.graceMs }).catch(() => {});
       await events.close().catch(() => {});
       await handle.close().catch(() => {});
+    },
+  };
+}
+
+/** Local disk or S3, from the S3_* / MEDIA_DIR variables. */
+function createStorage(env: Env): MediaStorage {
+  return storageFromEnv(
+    {
+      MEDIA_DIR: env.MEDIA_DIR,
+      S3_BUCKET: env.S3_BUCKET,
+      S3_REGION: env.S3_REGION,
+      S3_ENDPOINT: env.S3_ENDPOINT,
+      S3_FORCE_PATH_STYLE: env.S3_FORCE_PATH_STYLE ? "true" : undefined,
+      S3_ACCESS_KEY_ID: env.S3_ACCESS_KEY_ID,
+      S3_SECRET_ACCESS_KEY: env.S3_SECRET_ACCESS_KEY,
+      S3_PUBLIC_BASE_URL: env.S3_PUBLIC_BASE_URL,
+      S3_SIGNED_URL_SECONDS: env.S3_SIGNED_URL_SECONDS,
+    },
+    { mediaDir: `${workspaceRoot()}/.data/media`, publicBaseUrl: "/media" },
+  );
+}
+
+/** The catalog must have each configured default model, of its provider and media type. */
+function assertDefaultModels(
+  defaultModels: Readonly<Record<string, Readonly<Record<string, string>>>>,
+): void {
+  for (const [provider, byType] of Object.entries(defaultModels)) {
+    for (const [type, id] of Object.entries(byType)) {
+      const spec = findModelSpec(id);
+      if (!spec || spec.provider !== provider || spec.type !== type) {
+        throw new Error(
+          `The default ${provider} ${type} model "${id}" is not a ${provider} ${type} model in the catalog.`,
+        );
+      }
+    }
+  }
+}
+
+/** What the tRPC API is given: the runtime's parts, its limits from env, and who is calling. */
+function createApiDeps(
+  env: Env,
+  parts: {
+    demo: boolean;
+    webDistDir: string;
+    handle: DbHandle;
+    providers: MediaProviders;
+    storage: MediaStorage;
+    queue: ApiDeps["queue"];
+    events: ApiDeps["events"];
+    auth: ReturnType<typeof createAuth>;
+    origins: string[];
+    captions: ApiDeps["captions"];
+    social: ReturnType<typeof createSocialRuntime>;
+    postingQueue: NonNullable<ApiDeps["social"]>["queue"];
+    defaultModels: ApiDeps["defaultModels"];
+  },
+): ApiDeps {
+  const { demo, webDistDir, handle, providers, storage, queue, events, auth, origins } = parts;
+  const { captions, social, postingQueue, defaultModels } = parts;
+  /** AUTH_DEV_HEADER callers whose user row exists (tests only). */
+  const devUsers = new Set<string>();
+  return {
+    demo,
+    defaultModels,
+    db: handle.db,
+    providers,
+    storage,
+    queue,
+    events,
+    limits: {
+      maxConcurrentPerUser: env.MEDIA_MAX_CONCURRENT_PER_USER,
+      dailySpendUsd: env.MEDIA_DAILY_SPEND_USD,
+      referenceImageMaxBytes: env.MEDIA_REFERENCE_MAX_BYTES,
+    },
+    loadReferenceImage: (source) =>
+      loadReferenceImage(source, { maxBytes: env.MEDIA_REFERENCE_MAX_BYTES }),
+    resolveUser: async ({ headers }): Promise<SessionUser | null> => {
+      const devUser = env.AUTH_DEV_HEADER ? headers.get("x-streamline-user")?.trim() : undefined;
+      if (devUser && /^[A-Za-z0-9_.@-]{1,100}$/.test(devUser)) {
+        // Rows a user owns reference their user row (foreign keys): the test caller gets one.
+        if (!devUsers.has(devUser)) {
+          await ensureUserRow(handle.db, devUser);
+          devUsers.add(devUser);
+        }
+        return { id: devUser, method: "api-key" };
+      }
+      return resolveCaller(auth, handle.db, headers, events.apiKeys);
+    },
+    verifyPassword: ({ headers, email }, password) =>
+      verifyUserPassword(auth, headers, password, {
+        db: handle.db,
+        email,
+        limit: {
+          maxFailures: env.AUTH_ACCOUNT_FAILURES,
+          windowSeconds: env.AUTH_ACCOUNT_WINDOW_MINUTES * 60,
+        },
+      }),
+    trustedOrigins: origins,
+    streams: {
+      maxPerUser: env.MEDIA_MAX_STREAMS_PER_USER,
+      recheckMs: env.MEDIA_STREAM_RECHECK_SECONDS * 1000,
+    },
+    captions,
+    social: {
+      zernio: social.zernio,
+      demo: social.demo,
+      queue: postingQueue,
+      // Per-user Zernio profiles unless ZERNIO_SHARED_ACCOUNTS=1. Connect returns to the studio
+      // page the call came from (a trusted Origin), else to APP_ORIGIN — in development without
+      // one and without a build, the Vite dev server's studio (this port answers only the API).
+      sharedAccounts: env.ZERNIO_SHARED_ACCOUNTS,
+      appOrigin:
+        env.APP_ORIGIN === undefined &&
+        env.NODE_ENV !== "production" &&
+        !existsSync(path.join(webDistDir, "index.html"))
+          ? `http://localhost:${env.WEB_PORT}`
+          : origins[0],
+      postsPerMinute: env.SOCIAL_POSTS_PER_MINUTE,
+    },
+  };
+}
+
+/** The posting worker's dependencies. */
+function createPostingDeps(
+  env: Env,
+  parts: {
+    handle: DbHandle;
+    storage: MediaStorage;
+    social: ReturnType<typeof createSocialRuntime>;
+    postingQueue: PostingDeps["queue"];
+  },
+): PostingDeps {
+  const { handle, storage, social, postingQueue } = parts;
+  return {
+    db: handle.db,
+    storage,
+    zernio: social.zernio,
+    sharedAccounts: env.ZERNIO_SHARED_ACCOUNTS,
+    queue: postingQueue,
+    publicMediaBaseUrl: env.MEDIA_PUBLIC_BASE_URL,
+    uploadReuseMs: env.ZERNIO_UPLOAD_REUSE_MINUTES * 60_000,
+    poll: { minIntervalMs: env.POST_POLL_MIN_MS, maxIntervalMs: env.POST_POLL_MAX_MS },
+    retryDelayMs: env.POST_RETRY_DELAY_SECONDS * 1000,
+    maxAttempts: env.POST_MAX_ATTEMPTS,
+  };
+}
+
+/** The generation worker's dependencies. */
+function createGenerationDeps(
+  env: Env,
+  parts: { handle: DbHandle; providers: MediaProviders; storage: MediaStorage },
+): GenerationDeps {
+  const { handle, providers, storage } = parts;
+  return {
+    db: handle.db,
+    providers,
+    storage,
+    loadReferenceImage: (asset) => readStoredReference(storage, asset),
+    poll: {
+      minIntervalMs: env.MEDIA_POLL_MIN_MS,
+      maxIntervalMs: env.MEDIA_POLL_MAX_MS,
+      timeoutMs: {
+        image: env.MEDIA_IMAGE_TIMEOUT_SECONDS * 1000,
+        video: env.MEDIA_VIDEO_TIMEOUT_SECONDS * 1000,
+      },
     },
   };
 }

@@ -178,14 +178,12 @@ describe.each(testBackends())("caption spend and limits on %s", (backend) => {
     const response = await fetch(`${server.url}/trpc/social.caption`, {
       method: "POST",
       headers: { "content-type": "application/json", "x-streamline-user": "rate" },
-      // superjson's envelope of a plain object is just { json }.
+      // Plain JSON: the input itself is the body.
       body: JSON.stringify({
-        json: {
-          assetId: asset.id,
-          platforms: ["x"],
-          hashtags: false,
-          idempotencyKey: key("rate-http"),
-        },
+        assetId: asset.id,
+        platforms: ["x"],
+        hashtags: false,
+        idempotencyKey: key("rate-http"),
       }),
     });
     expect(response.status).toBe(429);

@@ -27,12 +27,12 @@ describe("large batches", () => {
 
   it("answers an oversized request with a JSON tRPC error (431), not an empty body", async () => {
     const raw = await fetch(
-      `${server.url}/trpc/media.list?input=${encodeURIComponent(JSON.stringify({ json: { model: "x".repeat(100_000) } }))}`,
+      `${server.url}/trpc/media.list?input=${encodeURIComponent(JSON.stringify({ model: "x".repeat(100_000) }))}`,
       { headers: { "x-streamline-user": "batch-user" } },
     );
     expect(raw.status).toBe(431);
     const body = await raw.json();
-    expect(body.error.json.data).toMatchObject({ code: "PAYLOAD_TOO_LARGE", httpStatus: 431 });
+    expect(body.error.data).toMatchObject({ code: "PAYLOAD_TOO_LARGE", httpStatus: 431 });
     // One call too large to send even alone: the typed client refuses it in words.
     const client = server.client("batch-user");
     const error = await client.media.list.query({ model: "y".repeat(100_000) }).catch((e) => e);

@@ -30,7 +30,7 @@ function openSse(
   input: Record<string, unknown>,
   headers: Record<string, string>,
 ): Sse {
-  const query = encodeURIComponent(JSON.stringify({ json: input }));
+  const query = encodeURIComponent(JSON.stringify(input));
   const sse: Sse = {
     events: [],
     raw: [],

@@ -37,8 +37,8 @@ describe.each(testBackends())("input refusals (%s)", (backend) => {
     expect(text).not.toMatch(
       /invalid byte sequence|out of range|Cannot destructure|is not a function/,
     );
-    const body = JSON.parse(text) as { error?: { json?: Record<string, any> } };
-    const error = body.error?.json;
+    const body = JSON.parse(text) as { error?: Record<string, any> };
+    const error = body.error;
     return {
       status: response.status,
       code: error?.data?.code,
@@ -48,17 +48,16 @@ describe.each(testBackends())("input refusals (%s)", (backend) => {
   }
   const query = async (path: string, input: unknown, headers: Record<string, string> = user) =>
     answer(
-      await fetch(
-        `${server.url}/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`,
-        { headers },
-      ),
+      await fetch(`${server.url}/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`, {
+        headers,
+      }),
     );
   const mutate = async (path: string, body: unknown, headers: Record<string, string> = user) =>
     answer(
       await fetch(`${server.url}/trpc/${path}`, {
         method: "POST",
         headers: { "content-type": "application/json", ...headers },
-        body: typeof body === "string" ? body : JSON.stringify({ json: body }),
+        body: typeof body === "string" ? body : JSON.stringify(body),
       }),
     );
   const generateForm = async (form: FormData) =>

@@ -89,18 +89,18 @@ describe.each(testBackends())("posting rate and upload reuse on %s", (backend) =
     const response = await fetch(`${other.url}/trpc/social.schedule`, {
       method: "POST",
       headers: { "content-type": "application/json", "x-streamline-user": user },
-      body: JSON.stringify({ json: draft(asset.id, "four") }),
+      body: JSON.stringify(draft(asset.id, "four")),
     });
     expect(response.status).toBe(429);
     const wait = Number(response.headers.get("retry-after"));
     expect(wait).toBeGreaterThanOrEqual(1);
     expect(wait).toBeLessThanOrEqual(60);
     const body = (await response.json()) as {
-      error: { json: { message: string; data: { code: string; retryAfterSeconds: number } } };
+      error: { message: string; data: { code: string; retryAfterSeconds: number } };
     };
-    expect(body.error.json.data).toMatchObject({ code: "TOO_MANY_REQUESTS" });
-    expect(body.error.json.data.retryAfterSeconds).toBe(wait);
-    expect(body.error.json.message).toMatch(/3 a minute per user\. Try again in \d+ seconds?\./);
+    expect(body.error.data).toMatchObject({ code: "TOO_MANY_REQUESTS" });
+    expect(body.error.data.retryAfterSeconds).toBe(wait);
+    expect(body.error.message).toMatch(/3 a minute per user\. Try again in \d+ seconds?\./);
 
     const typed = await failure(server.client(user).social.schedule.mutate(draft(asset.id, "5")));
     expect(trpcCode(typed)).toBe("TOO_MANY_REQUESTS");

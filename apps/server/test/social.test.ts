@@ -408,7 +408,7 @@ describe.each(testBackends())("social captions and checks on %s", (backend) => {
     ];
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...procedures), draft, async ([path, kind], input) => {
-        const body = JSON.stringify({ json: input }) ?? "null";
+        const body = JSON.stringify(input) ?? "null";
         const headers = { "x-streamline-user": "fuzz", "content-type": "application/json" };
         const response =
           kind === "mutation"

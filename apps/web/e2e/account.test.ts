@@ -66,10 +66,10 @@ async function trpcFromPage(page: Page, procedure: string, input?: unknown): Pro
       const response = await fetch(`/trpc/${procedure}`, {
         method: input === undefined ? "GET" : "POST",
         headers: { "content-type": "application/json" },
-        ...(input === undefined ? {} : { body: JSON.stringify({ json: input }) }),
+        ...(input === undefined ? {} : { body: JSON.stringify(input) }),
       });
-      const body = (await response.json()) as { result?: { data?: { json?: unknown } } };
-      return body.result?.data?.json;
+      const body = (await response.json()) as { result?: { data?: unknown } };
+      return body.result?.data;
     },
     { procedure, input },
   );
@@ -214,12 +214,9 @@ describe.each(WEB_MODES)("deleting an image and an account in the browser (%s)",
       key: string;
     };
     const withKey = () =>
-      fetch(
-        `${web.url}/trpc/media.list?input=${encodeURIComponent(JSON.stringify({ json: {} }))}`,
-        {
-          headers: { authorization: `Bearer ${created.key}` },
-        },
-      );
+      fetch(`${web.url}/trpc/media.list?input=${encodeURIComponent(JSON.stringify({}))}`, {
+        headers: { authorization: `Bearer ${created.key}` },
+      });
     expect((await withKey()).status).toBe(200);
     expect((await fetch(`${web.url}${src}`)).status).toBe(200);
 

@@ -9,7 +9,6 @@ import {
   splitLink,
 } from "@trpc/client";
 import { createTRPCReact } from "@trpc/react-query";
-import superjson from "superjson";
 
 export const trpc = createTRPCReact<AppRouter>();
 
@@ -27,17 +26,16 @@ export function createTrpcClient() {
       splitLink({
         // Progress streams over SSE; the link resumes from the last tracked event id on reconnect.
         condition: (op) => op.type === "subscription",
-        true: httpSubscriptionLink({ url, transformer: superjson }),
+        true: httpSubscriptionLink({ url }),
         false: splitLink({
           // A reference photo travels as multipart FormData, which cannot be batched; the
           // pre-publish check carries every caption (Facebook allows 63,206 characters), too long
           // for a GET URL, so it goes as a POST (the server allows the override).
           condition: (op) => isNonJsonSerializable(op.input) || op.path === "social.check",
-          true: httpLink({ url, transformer: superjson, methodOverride: "POST" }),
+          true: httpLink({ url, methodOverride: "POST" }),
           // Bounded like packages/client: many queries at once never make one oversized GET.
           false: httpBatchStreamLink({
             url,
-            transformer: superjson,
             maxItems: 40,
             maxURLLength: 6_000,
           }),

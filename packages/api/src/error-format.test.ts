@@ -22,7 +22,7 @@ describe("errorFormatter", () => {
     const text = await response.text();
     expect(response.status).toBe(500);
     expect(text).not.toContain("invalid byte sequence");
-    expect(JSON.parse(text).error.json.message).toBe(INTERNAL_ERROR_MESSAGE);
+    expect(JSON.parse(text).error.message).toBe(INTERNAL_ERROR_MESSAGE);
     expect(log).toHaveBeenCalledTimes(1);
     expect(String(log.mock.calls[0]?.[0])).toContain("invalid byte sequence");
     log.mockRestore();

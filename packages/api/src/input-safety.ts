@@ -31,29 +31,41 @@ export function findUnsafeText(
   if (value === null || typeof value !== "object") return undefined;
   if (depth > 32)
     return { field: fieldName(path), message: `${fieldName(path)} is nested too deeply.` };
-  if (typeof FormData !== "undefined" && value instanceof FormData) {
-    for (const [name, entry] of value.entries()) {
-      const found =
-        findUnsafeText(name, path, depth + 1) ??
-        (typeof entry === "string" ? findUnsafeText(entry, [...path, name], depth + 1) : undefined);
-      if (found) return found;
-    }
-    return undefined;
-  }
+  if (typeof FormData !== "undefined" && value instanceof FormData)
+    return findUnsafeFormText(value, path, depth);
   if (value instanceof Date || value instanceof Blob) return undefined;
   const entries: [string | number, unknown][] = Array.isArray(value)
     ? value.map((v, i) => [i, v])
     : Object.keys(value).map((k) => [k, (value as Record<string, unknown>)[k]]);
   for (const [key, child] of entries) {
-    if (typeof key === "string") {
-      if (key === "__proto__")
-        return { field: fieldName([...path, key]), message: `"__proto__" is not a field name.` };
-      const problem = textProblem(key);
-      if (problem)
-        return { field: fieldName(path), message: `Field names in ${fieldName(path)} ${problem}` };
-    }
-    const found = findUnsafeText(child, [...path, key], depth + 1);
+    const found =
+      (typeof key === "string" ? unsafeKey(key, path) : undefined) ??
+      findUnsafeText(child, [...path, key], depth + 1);
     if (found) return found;
   }
+  return undefined;
+}
+
+function findUnsafeFormText(
+  value: FormData,
+  path: (string | number)[],
+  depth: number,
+): UnsafeText | undefined {
+  for (const [name, entry] of value.entries()) {
+    const found =
+      findUnsafeText(name, path, depth + 1) ??
+      (typeof entry === "string" ? findUnsafeText(entry, [...path, name], depth + 1) : undefined);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** A field name that is unsafe itself: `__proto__`, or text that is not allowed. */
+function unsafeKey(key: string, path: (string | number)[]): UnsafeText | undefined {
+  if (key === "__proto__")
+    return { field: fieldName([...path, key]), message: `"__proto__" is not a field name.` };
+  const problem = textProblem(key);
+  if (problem)
+    return { field: fieldName(path), message: `Field names in ${fieldName(path)} ${problem}` };
   return undefined;
 }

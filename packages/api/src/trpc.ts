@@ -1,7 +1,6 @@
-// tRPC set-up: the transformer, the error shape (Zod problems flattened per field), the base
+// tRPC set-up: plain JSON (no transformer), the error shape (Zod problems flattened per field), the base
 // procedures and the caller factory. The context they run with is in context.ts.
 import { initTRPC, TRPCError } from "@trpc/server";
-import superjson from "superjson";
 import { ZodError, z } from "zod";
 import type { ApiContext } from "./context";
 import { findUnsafeText } from "./input-safety";
@@ -92,8 +91,8 @@ export function fieldErrorsOf(error: ZodError, input: unknown) {
 }
 
 /**
- * Field names come from the caller (an option name, a form field): ones superjson refuses to
- * serialize (`__proto__`, `constructor`, `prototype`) or that are not valid text are spelled
+ * Field names come from the caller (an option name, a form field): prototype names (`__proto__`,
+ * `constructor`, `prototype`) and ones that are not valid text are spelled
  * safely, so refusing an input can never fail while answering.
  */
 function safeFieldErrors(
@@ -118,40 +117,9 @@ function plainMessage(error: ZodError, input: unknown): string {
   return rest.length ? `${described} (and ${rest.length} more)` : described;
 }
 
-/**
- * The server's transformer: superjson, except that an input which is not superjson's envelope
- * (a `null` body, a bare string) is refused as BAD_REQUEST instead of crashing the decoder.
- */
-const transformer = {
-  input: {
-    serialize: (value: unknown) => superjson.serialize(value),
-    deserialize: (value: unknown) => {
-      if (value === undefined || (typeof FormData !== "undefined" && value instanceof FormData))
-        return value;
-      if (value === null || typeof value !== "object" || !("json" in value)) {
-        throw new TRPCError({
-          code: "BAD_REQUEST",
-          message: "input: send a JSON object (superjson-encoded, as the tRPC client does).",
-          cause: new InputFieldError("input: send a JSON object.", {
-            input: ["Send a JSON object."],
-          }),
-        });
-      }
-      try {
-        return superjson.deserialize(value as Parameters<typeof superjson.deserialize>[0]);
-      } catch {
-        throw new TRPCError({
-          code: "BAD_REQUEST",
-          message: "input: the superjson envelope could not be decoded.",
-        });
-      }
-    },
-  },
-  output: superjson,
-};
-
+// No transformer: inputs and answers are plain JSON (dates as ISO-8601 strings in the DTOs), so
+// any HTTP client in any language can call the API; see "Wire format" in README.md.
 const t = initTRPC.context<ApiContext>().create({
-  transformer,
   sse: {
     // Shorter than the client's reconnectAfterInactivityMs (see packages/client), so an idle
     // stream is never mistaken for a dead one.

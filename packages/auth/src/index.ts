@@ -1,7 +1,7 @@
 // Accounts for the studio on better-auth: email + password, httpOnly SameSite session cookies,
 // rate-limited sign-in, on the product's own PostgreSQL / PGlite database through Kysely.
 import type { Database } from "@streamline/db";
-import { findUserByApiKey } from "@streamline/db";
+import { type ApiKeyCache, findUserByApiKey, findUserByApiKeyCached } from "@streamline/db";
 import { betterAuth } from "better-auth";
 import { APIError, createAuthMiddleware } from "better-auth/api";
 import type { Kysely } from "kysely";
@@ -280,10 +280,15 @@ export async function resolveCaller(
   auth: Auth,
   db: Kysely<Database>,
   headers: Headers,
+  /** This process's key cache (revocation-aware, see @streamline/db's ApiKeyCache). */
+  apiKeys?: ApiKeyCache | undefined,
 ): Promise<AuthenticatedUser | null> {
   const authorization = headers.get("authorization");
   if (authorization?.toLowerCase().startsWith("bearer ")) {
-    const found = await findUserByApiKey(db, authorization.slice(7).trim());
+    const key = authorization.slice(7).trim();
+    const found = apiKeys
+      ? await findUserByApiKeyCached(db, key, apiKeys)
+      : await findUserByApiKey(db, key);
     return found ? { id: found.userId, method: "api-key" } : null;
   }
   const session = await auth.api.getSession({ headers });

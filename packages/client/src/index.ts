@@ -11,7 +11,6 @@ import {
   type TRPCClient,
 } from "@trpc/client";
 import { EventSource } from "eventsource";
-import superjson from "superjson";
 
 export type { AppRouter, RouterInputs, RouterOutputs };
 export type MediaClient = TRPCClient<AppRouter>;
@@ -49,7 +48,6 @@ export function createMediaClient(options: MediaClientOptions): MediaClient {
         // `eventsource` package, whose fetch hook carries the API key on every (re)connect.
         true: httpSubscriptionLink({
           url,
-          transformer: superjson,
           EventSource,
           eventSourceOptions: () => ({
             fetch: (input: string | URL | Request, init?: RequestInit) =>
@@ -65,14 +63,12 @@ export function createMediaClient(options: MediaClientOptions): MediaClient {
           condition: (op) => isNonJsonSerializable(op.input) || op.path === "social.check",
           true: httpLink({
             url,
-            transformer: superjson,
             headers,
             fetch: baseFetch,
             methodOverride: "POST",
           }),
           false: httpBatchStreamLink({
             url,
-            transformer: superjson,
             headers,
             fetch: baseFetch,
             // A batch is one GET for queries: bounded so its URL stays far below the server's

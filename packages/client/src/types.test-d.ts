@@ -20,6 +20,10 @@ expectTypeOf<Outputs["media"]["generate"]["asset"]["status"]>().toEqualTypeOf<
 >();
 expectTypeOf(client.media.list.query).parameter(0).toEqualTypeOf<Inputs["media"]["list"]>();
 expectTypeOf<Outputs["media"]["list"]["nextCursor"]>().toEqualTypeOf<string | null>();
+// Plain JSON on the wire: times are ISO-8601 strings, never Date objects.
+expectTypeOf<Outputs["media"]["list"]["items"][number]["createdAt"]>().toEqualTypeOf<string>();
+expectTypeOf<Outputs["media"]["byId"]["completedAt"]>().toEqualTypeOf<string | null>();
+expectTypeOf<Outputs["apiKeys"]["list"][number]["lastUsedAt"]>().toEqualTypeOf<string | null>();
 // @ts-expect-error: a prompt must be a string; the router's Zod schema says so, not this file.
 client.media.generate.mutate({ type: "image", model: "gpt-image-2", prompt: 42 });
 // @ts-expect-error: there is no such procedure.

@@ -4,6 +4,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { Kysely, PostgresDialect } from "kysely";
 import { PGliteDialect } from "kysely-pglite-dialect";
 import pg from "pg";
+import { preparePooledClient } from "./prepared";
 import type { Database } from "./schema";
 
 export type DbConfig = {
@@ -59,6 +60,8 @@ async function openPostgres(databaseUrl: string, max: number): Promise<DbHandle>
   const pool = new pg.Pool({ connectionString: databaseUrl, max, connectionTimeoutMillis: 10_000 });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on("error", () => {});
+  // Hot statements go by name: parsed and planned once per connection (see prepared.ts).
+  pool.on("connect", (client) => preparePooledClient(client));
   try {
     const client = await pool.connect();
     client.release();

@@ -1,3 +1,4 @@
+export { ApiKeyCache } from "./api-key-cache";
 export {
   createDb,
   DatabaseConnectionError,
@@ -11,10 +12,12 @@ export { createMediaEventListener, type MediaEventListener } from "./listen";
 export * from "./media-metadata";
 export { migrateToLatest } from "./migrate";
 export { migrations } from "./migrations";
+export { preparedNameOf, preparedStatement, runPrepared } from "./prepared";
 export * from "./queries/api-keys";
 export * from "./queries/captions";
 export * from "./queries/media-assets";
 export * from "./queries/media-events";
+export * from "./queries/media-list";
 export * from "./queries/media-streams";
 export * from "./queries/scheduled-posts";
 export * from "./queries/social-post-requests";

@@ -1,4 +1,5 @@
 import pg from "pg";
+import { ApiKeyCache, type ApiKeyRevocation } from "./api-key-cache";
 import type { DbHandle } from "./client";
 import {
   findMediaEvent,
@@ -18,6 +19,11 @@ export interface MediaEventListener {
   ): () => void;
   /** Resolves once LISTEN is in place (events published after this are heard). */
   ready: Promise<void>;
+  /**
+   * This process's API-key cache: emptied on every revocation NOTIFY and whenever LISTEN is not
+   * connected (a reconnect may have missed one), so a revoked key is refused at once everywhere.
+   */
+  apiKeys?: ApiKeyCache | undefined;
   close(): Promise<void>;
 }
 
@@ -32,12 +38,22 @@ export function createMediaEventListener(handle: DbHandle): MediaEventListener {
   const byUser = new Map<string, Set<(event: MediaEventRecord) => void>>();
   let closed = false;
   let stop: (() => Promise<void>) | undefined;
+  let listening = false;
+  const apiKeys = new ApiKeyCache(() => listening);
+
+  const revokes = (message: ApiKeyRevocation) => {
+    if (message.kind === "api-key-revoked") apiKeys.dropKey(message.keyId);
+    else if (message.kind === "api-keys-revoked") apiKeys.dropUser(message.userId);
+    else return false;
+    return true;
+  };
 
   const deliver = async (payload: string | undefined) => {
     if (!payload) return;
     let event: MediaEventRecord | undefined;
     try {
       const parsed = JSON.parse(payload) as Partial<MediaEventRecord> & { id: number };
+      if (revokes(parsed as unknown as ApiKeyRevocation)) return;
       event = parsed.payload
         ? ({
             ...parsed,
@@ -59,7 +75,11 @@ export function createMediaEventListener(handle: DbHandle): MediaEventListener {
     const unlisten = await handle.db
       .connection()
       .execute(() => handle.pglite.listen(MEDIA_EVENTS_CHANNEL, (p) => void deliver(p)));
-    stop = unlisten;
+    listening = true;
+    stop = async () => {
+      listening = false;
+      await unlisten();
+    };
   };
 
   const listenPostgres = async (attempt = 0): Promise<void> => {
@@ -69,11 +89,18 @@ export function createMediaEventListener(handle: DbHandle): MediaEventListener {
       await client.connect();
       client.on("notification", (message) => void deliver(message.payload));
       client.on("error", () => {
+        listening = false;
+        apiKeys.clear();
         void client.end().catch(() => {});
         if (!closed) setTimeout(() => void listenPostgres(attempt + 1), backoff(attempt));
       });
       await client.query(`listen ${MEDIA_EVENTS_CHANNEL}`);
-      stop = () => client.end();
+      apiKeys.clear();
+      listening = true;
+      stop = () => {
+        listening = false;
+        return client.end();
+      };
     } catch (error) {
       await client.end().catch(() => {});
       if (attempt === 0) throw error;
@@ -85,6 +112,7 @@ export function createMediaEventListener(handle: DbHandle): MediaEventListener {
 
   return {
     ready,
+    apiKeys,
     subscribe(onEvent, filter) {
       const userId = filter?.userId;
       if (userId === undefined) {

@@ -7,6 +7,7 @@ import {
   findRecentZernioUpload,
   findSocialProfile,
   forgetZernioUpload,
+  type MediaAsset,
   type ScheduledPost,
   saveZernioUpload,
   setScheduledPostMediaUrl,
@@ -62,26 +63,42 @@ export async function mediaUrlFor(
     url = earlier;
     reused = true;
   } else {
-    const zernio = deps.zernio as NonNullable<PostingDeps["zernio"]>;
-    const size = Number(asset.metadata.bytes);
-    const body = await streamStoredObject(deps.storage, storage.resultKey);
-    if (!body || !(size > 0)) {
-      throw new PostingFailure("MEDIA_UNAVAILABLE", "The asset's file could not be read.");
-    }
-    const extension = storage.resultKey.split(".").pop() ?? (type === "video" ? "mp4" : "png");
-    const uploaded = await zernio.uploadMedia({
-      filename: `streamline-${asset.id}.${extension}`,
-      contentType: mimeType as MediaUpload["contentType"],
-      size,
-      // Streamed from storage, never buffered whole.
-      body: Readable.toWeb(toNodeReadable(body)) as unknown as ReadableStream<Uint8Array>,
+    url = await uploadToZernio(
+      asset,
+      deps,
+      { resultKey: storage.resultKey, mimeType, type },
       signal,
-    });
-    url = uploaded.publicUrl;
-    await saveZernioUpload(deps.db, { assetId: asset.id, publicUrl: url });
+    );
   }
   await setScheduledPostMediaUrl(deps.db, post.id, url);
   return { url, type, reused };
+}
+
+/** Presign + upload of the asset's stored file (streamed); the URL is remembered for reuse. */
+async function uploadToZernio(
+  asset: MediaAsset,
+  deps: PostingDeps,
+  file: { resultKey: string; mimeType: string; type: "image" | "video" | "gif" },
+  signal: AbortSignal | undefined,
+): Promise<string> {
+  const { mimeType, type } = file;
+  const zernio = deps.zernio as NonNullable<PostingDeps["zernio"]>;
+  const size = Number(asset.metadata.bytes);
+  const body = await streamStoredObject(deps.storage, file.resultKey);
+  if (!body || !(size > 0)) {
+    throw new PostingFailure("MEDIA_UNAVAILABLE", "The asset's file could not be read.");
+  }
+  const extension = file.resultKey.split(".").pop() ?? (type === "video" ? "mp4" : "png");
+  const uploaded = await zernio.uploadMedia({
+    filename: `streamline-${asset.id}.${extension}`,
+    contentType: mimeType as MediaUpload["contentType"],
+    size,
+    // Streamed from storage, never buffered whole.
+    body: Readable.toWeb(toNodeReadable(body)) as unknown as ReadableStream<Uint8Array>,
+    signal,
+  });
+  await saveZernioUpload(deps.db, { assetId: asset.id, publicUrl: uploaded.publicUrl });
+  return uploaded.publicUrl;
 }
 
 /** Default ZERNIO_UPLOAD_REUSE_MINUTES (Zernio documents no retention for presigned uploads). */

@@ -211,21 +211,9 @@ async function follow(
   const startedAt = Date.now();
   let interval = poll.minIntervalMs;
   let post = start;
-  const now = () => (deps.now?.() ?? new Date()).getTime();
   for (;;) {
     if (TERMINAL_POST_STATUSES.includes(post.status)) return;
-    // Waiting for a time far ahead holds no worker: check again shortly before it.
-    if (post.status === "scheduled" && post.scheduled_for) {
-      const until = post.scheduled_for.getTime() - now();
-      if (until > 2 * poll.maxIntervalMs) {
-        await deps.queue.enqueueLater(post.id, new Date(Date.now() + until - poll.maxIntervalMs));
-        return;
-      }
-    }
-    if (Date.now() - startedAt > poll.followForMs) {
-      await deps.queue.enqueueLater(post.id, new Date(Date.now() + poll.maxIntervalMs));
-      return;
-    }
+    if (await handedOff(post, deps, poll, startedAt)) return;
     if (await handedOver(post.id, interval, deps, signal, drain)) return;
     interval = Math.min(poll.maxIntervalMs, Math.round(interval * 1.5));
     await renew();
@@ -233,25 +221,71 @@ async function follow(
     if (!fresh || fresh.zernio_post_id !== postId) return;
     post = fresh;
     if (TERMINAL_POST_STATUSES.includes(post.status)) return;
-    let status: PostStatus;
-    try {
-      status = await zernio.getPost(postId, { signal });
-    } catch (error) {
-      if (signal?.aborted) throw error;
-      if (!isSocialError(error)) throw error;
-      const next = await onFollowError(post, error, deps);
-      if (next === "stop") return;
-      if (next instanceof Date) {
-        const wait = next.getTime() - Date.now();
-        if (wait > 2 * poll.maxIntervalMs) {
-          await deps.queue.enqueueLater(post.id, next);
-          return;
-        }
-        interval = Math.max(interval, wait);
-      }
+    const read = await readStatus(post, postId, zernio, deps, poll, signal);
+    if (read === "stop") return;
+    if (read === "again") continue;
+    if ("waitMs" in read) {
+      interval = Math.max(interval, read.waitMs);
       continue;
     }
-    post = (await changePost(deps.db, post, { type: "zernioAnswered", status })) ?? post;
+    post =
+      (await changePost(deps.db, post, { type: "zernioAnswered", status: read.status })) ?? post;
+  }
+}
+
+type FollowPoll = typeof DEFAULT_POLL;
+
+/**
+ * Hands the post to a later job instead of holding a worker: a time far ahead (checked again
+ * shortly before it), or a post followed for `followForMs` already.
+ */
+async function handedOff(
+  post: ScheduledPost,
+  deps: PostingDeps,
+  poll: FollowPoll,
+  startedAt: number,
+): Promise<boolean> {
+  const now = () => (deps.now?.() ?? new Date()).getTime();
+  // Waiting for a time far ahead holds no worker: check again shortly before it.
+  if (post.status === "scheduled" && post.scheduled_for) {
+    const until = post.scheduled_for.getTime() - now();
+    if (until > 2 * poll.maxIntervalMs) {
+      await deps.queue.enqueueLater(post.id, new Date(Date.now() + until - poll.maxIntervalMs));
+      return true;
+    }
+  }
+  if (Date.now() - startedAt > poll.followForMs) {
+    await deps.queue.enqueueLater(post.id, new Date(Date.now() + poll.maxIntervalMs));
+    return true;
+  }
+  return false;
+}
+
+/** One status read: Zernio's answer, or what its failure means (stop, go on, or wait first). */
+async function readStatus(
+  post: ScheduledPost,
+  postId: string,
+  zernio: NonNullable<PostingDeps["zernio"]>,
+  deps: PostingDeps,
+  poll: FollowPoll,
+  signal: AbortSignal | undefined,
+): Promise<{ status: PostStatus } | { waitMs: number } | "again" | "stop"> {
+  try {
+    return { status: await zernio.getPost(postId, { signal }) };
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    if (!isSocialError(error)) throw error;
+    const next = await onFollowError(post, error, deps);
+    if (next === "stop") return "stop";
+    if (next instanceof Date) {
+      const wait = next.getTime() - Date.now();
+      if (wait > 2 * poll.maxIntervalMs) {
+        await deps.queue.enqueueLater(post.id, next);
+        return "stop";
+      }
+      return { waitMs: wait };
+    }
+    return "again";
   }
 }
 

@@ -161,6 +161,10 @@ export function createLocalStorage(options: LocalStorageOptions): LocalMediaStor
       assertObjectKey(key);
       return `${publicBaseUrl}/${key}`;
     },
+    urlForSync: (key) => {
+      assertObjectKey(key);
+      return `${publicBaseUrl}/${key}`;
+    },
     openObject,
   };
 }

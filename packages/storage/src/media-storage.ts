@@ -49,6 +49,8 @@ export interface MediaStorage {
   /** Idempotent: deleting a missing object succeeds. */
   deleteObject(key: string): Promise<void>;
   urlFor(key: string): Promise<string>;
+  /** The same URL without waiting, where the backend can tell it at once (local disk). */
+  urlForSync?(key: string): string;
   /** Only backends the server serves itself (local disk) have it; null when there is no object. */
   openObject?(key: string, range?: ByteRange): Promise<OpenedObject | null>;
 }

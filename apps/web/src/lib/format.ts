@@ -27,7 +27,9 @@ export function formatUsd(usd: number): string {
 }
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
-export const formatDate = (date: Date) => dateFormat.format(date);
+/** A date from the API (an ISO-8601 string on the wire) or a Date, in the user's locale. */
+export const formatDate = (date: Date | string) =>
+  dateFormat.format(typeof date === "string" ? new Date(date) : date);
 
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;

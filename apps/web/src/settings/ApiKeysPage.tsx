@@ -219,11 +219,11 @@ function KeyRow({ apiKey, onRevoked }: { apiKey: ApiKey; onRevoked: () => void }
         <code>{apiKey.prefix}…</code>
       </td>
       <td>
-        <time dateTime={apiKey.createdAt.toISOString()}>{formatDate(apiKey.createdAt)}</time>
+        <time dateTime={apiKey.createdAt}>{formatDate(apiKey.createdAt)}</time>
       </td>
       <td>
         {apiKey.lastUsedAt ? (
-          <time dateTime={apiKey.lastUsedAt.toISOString()}>{formatDate(apiKey.lastUsedAt)}</time>
+          <time dateTime={apiKey.lastUsedAt}>{formatDate(apiKey.lastUsedAt)}</time>
         ) : (
           "Never"
         )}

@@ -227,7 +227,7 @@ function AssetInfo(props: {
       )}
       <p className="asset-meta">
         {providerName(asset.provider)} · {kind} ·{" "}
-        <time dateTime={asset.createdAt.toISOString()}>{formatDate(asset.createdAt)}</time>
+        <time dateTime={asset.createdAt}>{formatDate(asset.createdAt)}</time>
         {` · ${chargeText(asset.charge)}`}
       </p>
       {asset.providerCancel && (

@@ -106,7 +106,7 @@ export default function Lightbox({ state }: { state: LightboxState }) {
         <p className="lightbox-prompt">{asset.prompt}</p>
         <p className="asset-meta">
           {providerName(asset.provider)} ·{" "}
-          <time dateTime={asset.createdAt.toISOString()}>{formatDate(asset.createdAt)}</time>
+          <time dateTime={asset.createdAt}>{formatDate(asset.createdAt)}</time>
           {asset.width && asset.height ? ` · ${asset.width}×${asset.height}` : ""}
           {asset.variant ? ` · Variant ${asset.variant.index} of ${asset.variant.of}` : ""}
         </p>

@@ -2,6 +2,7 @@ import {
   assetMetadataOf,
   type MediaAsset,
   type MediaAssetListRow,
+  type MediaAssetListTextRow,
   type MediaAssetMetadata,
 } from "@streamline/db";
 import { providerJobOf, retryPlan } from "@streamline/jobs";
@@ -22,10 +23,45 @@ export function storageKeysOf(asset: Pick<MediaAsset, "metadata">): StorageKeys 
  * What the API says about an asset. URLs are resolved at read time from storage keys, so private
  * S3 objects get fresh short-lived signed URLs and nothing expiring is ever stored.
  */
-export async function toMediaAssetDto(asset: MediaAssetListRow, storage: MediaStorage) {
+export async function toMediaAssetDto(asset: AssetRow, storage: MediaStorage) {
   const keys = storageKeysOf(asset);
   const url = async (key: string | null | undefined, fallback: string | null) =>
     key ? storage.urlFor(key) : fallback;
+  return dtoOf(asset, {
+    result: await url(keys.resultKey, asset.result_url),
+    thumbnail: await url(keys.thumbnailKey, asset.thumbnail_url),
+    reference: await url(keys.referenceKey, asset.reference_image_url),
+  });
+}
+
+/**
+ * A page of DTOs (media.list). With storage that resolves URLs synchronously (local disk) the whole
+ * page is built without awaiting anything; otherwise every URL of the page is awaited at once.
+ */
+export async function toMediaAssetDtos(rows: readonly AssetRow[], storage: MediaStorage) {
+  const sync = storage.urlForSync?.bind(storage);
+  if (sync) {
+    const url = (key: string | null | undefined, fallback: string | null) =>
+      key ? sync(key) : fallback;
+    return rows.map((asset) => {
+      const keys = storageKeysOf(asset);
+      return dtoOf(asset, {
+        result: url(keys.resultKey, asset.result_url),
+        thumbnail: url(keys.thumbnailKey, asset.thumbnail_url),
+        reference: url(keys.referenceKey, asset.reference_image_url),
+      });
+    });
+  }
+  return Promise.all(rows.map((asset) => toMediaAssetDto(asset, storage)));
+}
+
+/** A listed row: times as Dates (Kysely) or as ISO text (the lean list path). */
+type AssetRow = MediaAssetListRow | MediaAssetListTextRow;
+
+function dtoOf(
+  asset: AssetRow,
+  urls: { result: string | null; thumbnail: string | null; reference: string | null },
+) {
   const spec = findModelSpec(asset.model);
   const metadata = assetMetadataOf(asset);
   return {
@@ -40,9 +76,9 @@ export async function toMediaAssetDto(asset: MediaAssetListRow, storage: MediaSt
     error: asset.error_code
       ? { code: asset.error_code, message: asset.error_message ?? asset.error_code }
       : null,
-    resultUrl: await url(keys.resultKey, asset.result_url),
-    thumbnailUrl: await url(keys.thumbnailKey, asset.thumbnail_url),
-    referenceImageUrl: await url(keys.referenceKey, asset.reference_image_url),
+    resultUrl: urls.result,
+    thumbnailUrl: urls.thumbnail,
+    referenceImageUrl: urls.reference,
     width: asset.width,
     height: asset.height,
     durationSeconds: asset.duration_seconds,
@@ -54,7 +90,7 @@ export async function toMediaAssetDto(asset: MediaAssetListRow, storage: MediaSt
     estimatedCostUsd: asset.estimated_cost_usd === null ? null : Number(asset.estimated_cost_usd),
     /** For failed or canceled assets: whether Retry resumes the provider job or starts a new one. */
     retryPlan: asset.status === "failed" || asset.status === "canceled" ? retryPlan(asset) : null,
-    charge: chargeOf(asset),
+    charge: chargeOf(asset, metadata),
     /**
      * A canceled video that was running at the provider: whether the provider stopped it (stopped),
      * has no cancel in its API (unsupported: it renders on and may bill), or did not answer (failed).
@@ -69,10 +105,15 @@ export async function toMediaAssetDto(asset: MediaAssetListRow, storage: MediaSt
     /** Made with one of the user's earlier results as its reference ("Use as reference"). */
     referenceAssetId: metadata.referenceAssetId ?? null,
     attempts: asset.attempts,
-    createdAt: asset.created_at,
-    updatedAt: asset.updated_at,
-    completedAt: asset.completed_at,
+    createdAt: isoTime(asset.created_at),
+    updatedAt: isoTime(asset.updated_at),
+    completedAt: asset.completed_at === null ? null : isoTime(asset.completed_at),
   };
+}
+
+/** A time on the wire: ISO-8601 UTC with milliseconds (`2026-12-07T03:17:39.123Z`). */
+export function isoTime(value: Date | string): string {
+  return typeof value === "string" ? value : value.toISOString();
 }
 
 function requestedOf(metadata: MediaAssetMetadata): {
@@ -99,11 +140,14 @@ function requestedOf(metadata: MediaAssetMetadata): {
  *   (deadline passed, canceled mid-render, or a create that got no answer); Retry resumes it;
  * - demo: made by offline demo mode's built-in mocks: $0, never counted against the cap.
  */
-function chargeOf(asset: MediaAssetListRow): {
+function chargeOf(
+  asset: AssetRow,
+  metadata: MediaAssetMetadata,
+): {
   state: "charged" | "estimate" | "not_charged" | "may_be_charged" | "demo";
   usd: number | null;
 } {
-  if (assetMetadataOf(asset).demo === true) return { state: "demo", usd: 0 };
+  if (metadata.demo === true) return { state: "demo", usd: 0 };
   const estimate = asset.estimated_cost_usd === null ? null : Number(asset.estimated_cost_usd);
   if (asset.cost_usd !== null) return { state: "charged", usd: Number(asset.cost_usd) };
   if (asset.status === "queued" || asset.status === "running")

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import {
+  type Database,
   findMediaAsset,
   findSubmissionAssets,
   insertMediaAsset,
@@ -16,6 +17,7 @@ import {
 } from "@streamline/providers";
 import { durableUrl } from "@streamline/storage";
 import { TRPCError } from "@trpc/server";
+import type { Transaction } from "kysely";
 import type { ApiContext, SessionUser } from "../context";
 import { assertWithinQuota } from "./quota";
 import type { GenerateInput } from "./schemas";
@@ -89,34 +91,16 @@ export async function generateMedia(
       const rows: { asset: MediaAsset; created: boolean }[] = [];
       for (let i = 0; i < variants; i++) {
         const storedReference = storedReferences[i];
-        const values = {
-          user_id: ctx.user.id,
-          provider: spec.provider,
-          type: spec.type,
-          model: spec.id,
-          prompt: input.prompt,
-          params: options,
-          group_id: groupId,
-          // An estimate until the provider delivers: only then is it a charge (cost_usd).
-          estimated_cost_usd: estimate,
-          reference_image_url: storedReference ? durableUrl(ctx.storage, storedReference) : null,
-          metadata: {
-            ...(ctx.demo ? { demo: true } : {}),
-            storage: { referenceKey: storedReference?.key ?? null },
-            ...(input.referenceImageUrl ? { referenceSourceUrl: input.referenceImageUrl } : {}),
-            ...(input.referenceAssetId ? { referenceAssetId: input.referenceAssetId } : {}),
-            ...(variants > 1 ? { variant: { index: i + 1, of: variants } } : {}),
-            ...(reference
-              ? {
-                  reference: {
-                    width: reference.width,
-                    height: reference.height,
-                    mimeType: reference.mimeType,
-                  },
-                }
-              : {}),
-          },
-        };
+        const values = variantValues(ctx, input, {
+          spec,
+          options,
+          groupId,
+          estimate,
+          storedReference,
+          reference,
+          index: i,
+          variants,
+        });
         const key = keyOf(i);
         rows.push(
           key
@@ -127,19 +111,7 @@ export async function generateMedia(
       const created = rows.filter((r) => r.created).map((r) => r.asset);
       for (const asset of created) await ctx.queue.enqueue(tx, asset.id);
       // Events last: publishing takes the user's event lock, held until commit.
-      for (const asset of created) {
-        await publishMediaEvent(tx, {
-          assetId: asset.id,
-          userId: ctx.user.id,
-          payload: {
-            kind: "status",
-            status: "queued",
-            phase: "queued",
-            progress: 0,
-            estimated: false,
-          },
-        });
-      }
+      for (const asset of created) await publishQueued(tx, ctx.user.id, asset.id);
       return { assets: rows.map((r) => r.asset), created: created.length > 0 };
     });
     if (!result.created) await removeReferences(); // a racing twin request won
@@ -148,6 +120,68 @@ export async function generateMedia(
     await removeReferences();
     throw error;
   }
+}
+
+/** The row of one variant: its own reference copy, its index, the shared group and estimate. */
+function variantValues(
+  ctx: ApiContext & { user: SessionUser },
+  input: GenerateInput,
+  v: {
+    spec: ModelSpec;
+    options: ReturnType<typeof resolveOptions>;
+    groupId: string | null;
+    estimate: number;
+    storedReference: { key: string; url: string } | undefined;
+    reference: { width: number; height: number; mimeType: string } | undefined;
+    index: number;
+    variants: number;
+  },
+) {
+  const { spec, options, groupId, estimate, storedReference, reference, variants } = v;
+  const i = v.index;
+  return {
+    user_id: ctx.user.id,
+    provider: spec.provider,
+    type: spec.type,
+    model: spec.id,
+    prompt: input.prompt,
+    params: options,
+    group_id: groupId,
+    // An estimate until the provider delivers: only then is it a charge (cost_usd).
+    estimated_cost_usd: estimate,
+    reference_image_url: storedReference ? durableUrl(ctx.storage, storedReference) : null,
+    metadata: {
+      ...(ctx.demo ? { demo: true } : {}),
+      storage: { referenceKey: storedReference?.key ?? null },
+      ...(input.referenceImageUrl ? { referenceSourceUrl: input.referenceImageUrl } : {}),
+      ...(input.referenceAssetId ? { referenceAssetId: input.referenceAssetId } : {}),
+      ...(variants > 1 ? { variant: { index: i + 1, of: variants } } : {}),
+      ...(reference
+        ? {
+            reference: {
+              width: reference.width,
+              height: reference.height,
+              mimeType: reference.mimeType,
+            },
+          }
+        : {}),
+    },
+  };
+}
+
+/** The `queued` event of a new asset, published in its insert transaction. */
+async function publishQueued(tx: Transaction<Database>, userId: string, assetId: string) {
+  await publishMediaEvent(tx, {
+    assetId,
+    userId,
+    payload: {
+      kind: "status",
+      status: "queued",
+      phase: "queued",
+      progress: 0,
+      estimated: false,
+    },
+  });
 }
 
 /**

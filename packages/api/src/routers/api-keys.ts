@@ -25,9 +25,13 @@ export const apiKeysRouter = {
     }),
 
   revoke: sessionProcedure.input(z.object({ id: z.uuid() })).mutation(async ({ ctx, input }) => {
+    // Answered once this process has heard the revocation's NOTIFY: every process drops the key
+    // from its cache on it, so the key is refused everywhere by the time the caller reads this.
+    const heard = ctx.events.apiKeys?.heard(input.id, 2_000);
     if (!(await revokeApiKey(ctx.db, { userId: ctx.user.id, id: input.id }))) {
       throw new TRPCError({ code: "NOT_FOUND", message: "No such active key." });
     }
+    await heard;
     return { id: input.id, revoked: true as const };
   }),
 } satisfies TRPCRouterRecord;

@@ -3,7 +3,7 @@ import {
   encodeCursor,
   findMediaAsset,
   latestMediaEventId,
-  listMediaAssets,
+  listMediaAssetPage,
   listMediaEventsAfter,
   type MediaEventRecord,
   setMediaAssetStar,
@@ -20,7 +20,7 @@ import type { PostEventPayload } from "@streamline/social";
 import { TRPCError, type TRPCRouterRecord, tracked } from "@trpc/server";
 import { cancelMedia } from "../media/cancel";
 import { assetDeleteImpact, deleteAsset } from "../media/delete";
-import { toMediaAssetDto } from "../media/dto";
+import { toMediaAssetDto, toMediaAssetDtos } from "../media/dto";
 import { generateMedia, retryMedia } from "../media/generate";
 import { mediaUsage } from "../media/quota";
 import {
@@ -107,10 +107,10 @@ export const mediaRouter = {
     if (input.cursor && !cursor) {
       throw new TRPCError({ code: "BAD_REQUEST", message: "That page cursor is not valid." });
     }
-    const page = await listMediaAssets(ctx.db, {
+    const page = await listMediaAssetPage(ctx.db, {
       userId: ctx.user.id,
       limit: input.limit,
-      cursor,
+      cursor: cursor ? { createdAt: cursor.createdAt.toISOString(), id: cursor.id } : null,
       type: input.type,
       model: input.model,
       // "active" is the studio's "in progress" filter: queued or running.
@@ -119,7 +119,7 @@ export const mediaRouter = {
       search: input.search || undefined,
     });
     return {
-      items: await Promise.all(page.items.map((a) => toMediaAssetDto(a, ctx.storage))),
+      items: await toMediaAssetDtos(page.items, ctx.storage),
       nextCursor: page.nextCursor ? encodeCursor(page.nextCursor) : null,
     };
   }),

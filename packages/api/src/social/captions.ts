@@ -17,6 +17,7 @@ import {
 } from "@streamline/db";
 import {
   CAPTION_MODELS,
+  type CaptionAvailability,
   type CaptionModelSpec,
   type CaptionPrice,
   captionAvailability,
@@ -155,13 +156,7 @@ export function captionModelsOf(ctx: ApiContext) {
     const price = captionPriceOf(spec, deps?.prices);
     // Without a price its cost could not be capped: refused unless demo mode (free) or the operator sets one.
     const priced = price !== null || ctx.demo;
-    const unavailableReason = !lifecycle.available
-      ? lifecycle.reason
-      : !configured
-        ? ("not_configured" as const)
-        : !priced
-          ? ("no_price" as const)
-          : null;
+    const unavailable = unavailableOf(spec, lifecycle, configured, priced);
     return {
       id: spec.id,
       label: spec.label,
@@ -174,19 +169,27 @@ export function captionModelsOf(ctx: ApiContext) {
       price,
       isDefault: deps?.defaultModel === spec.id,
       available: lifecycle.available && configured && priced,
-      unavailableReason,
-      unavailableMessage: !lifecycle.available
-        ? lifecycle.message
-        : !configured
-          ? notConfiguredMessage(spec.provider)
-          : !priced
-            ? noPriceMessage(spec)
-            : null,
+      unavailableReason: unavailable.reason,
+      unavailableMessage: unavailable.message,
       /** Deprecated but working: when it shuts down and what replaces it. */
       warning: lifecycle.available ? (lifecycle.warning ?? null) : null,
       replacement: lifecycle.available ? null : (lifecycle.replacement ?? null),
     };
   });
+}
+
+/** Why a caption model cannot be chosen now (lifecycle first, then configuration, then price). */
+function unavailableOf(
+  spec: CaptionModelSpec,
+  lifecycle: CaptionAvailability,
+  configured: boolean,
+  priced: boolean,
+) {
+  if (!lifecycle.available) return { reason: lifecycle.reason, message: lifecycle.message };
+  if (!configured)
+    return { reason: "not_configured" as const, message: notConfiguredMessage(spec.provider) };
+  if (!priced) return { reason: "no_price" as const, message: noPriceMessage(spec) };
+  return { reason: null, message: null };
 }
 
 /** The post text as it will be sent: the caption, then its hashtags (capped to the platform's). */
@@ -283,31 +286,12 @@ export async function writeCaptions(ctx: Ctx, input: CaptionInputDto) {
   const deps = captionDeps(ctx);
   const asset = await findMediaAsset(ctx.db, { id: input.assetId, userId: ctx.user.id });
   if (!asset) throw notFound("asset");
-  const modelId = input.model ?? deps.defaultModel;
-  const spec = findCaptionModel(modelId);
-  if (!spec) {
-    throw fieldError(
-      "model",
-      `Unknown caption model "${modelId}". Choose one of: ${CAPTION_MODELS.map((m) => m.id).join(", ")}.`,
-    );
-  }
-  const availability = ctx.providers.captionAvailability(spec.id);
-  if (!availability.available) throw fieldError("model", availability.message);
-  const unconfigured = ctx.providers.unconfiguredReason(spec.provider);
-  if (unconfigured)
-    throw new TRPCError({ code: "PRECONDITION_FAILED", message: `${unconfigured}.` });
-  const price = captionPriceOf(spec, deps.prices);
-  if (!price && !ctx.demo) throw fieldError("model", noPriceMessage(spec));
+  const { spec, availability, price } = captionModelFor(ctx, deps, input.model);
   assertPostable(asset);
   const platforms = PLATFORMS.filter((p) => input.platforms.includes(p));
   // Demo mode answers from the built-in mocks: free, and counted as nothing.
   const estimate =
     ctx.demo || !price ? 0 : captionReservation(spec, price, asset, input, platforms.length);
-  const costOf = (usage: { inputTokens: number; outputTokens: number }) =>
-    ctx.demo || !price
-      ? 0
-      : (captionCostUsd({ ...spec, pricing: { ...price, source: spec.pricing.source } }, usage) ??
-        0);
   const { request, created } = await claimWithinQuota(ctx, deps, {
     assetId: asset.id,
     userId: ctx.user.id,
@@ -326,9 +310,19 @@ export async function writeCaptions(ctx: Ctx, input: CaptionInputDto) {
   });
   if (!created) return answerOfEarlierRequest(ctx, request.id, asset.id, input.idempotencyKey);
 
-  // What the provider has billed so far, from each answer's `usage` (plus the allowance of a shorten
-  // re-ask whose answer was lost). Never more than the reservation: re-asks stay within it.
-  let settled = 0;
+  const run: CaptionRun = {
+    ctx,
+    deps,
+    input,
+    asset,
+    spec,
+    price,
+    estimate,
+    // What the provider has billed so far, from each answer's `usage` (plus the allowance of a
+    // shorten re-ask whose answer was lost). Never more than the reservation: re-asks stay within it.
+    settled: 0,
+    totalCost: 0,
+  };
   try {
     const media = await captionMediaOf(asset, ctx.storage, spec);
     const result = await deps.captioner.caption({
@@ -343,99 +337,18 @@ export async function writeCaptions(ctx: Ctx, input: CaptionInputDto) {
       instructions: input.instructions,
       assetId: asset.id,
     });
-    settled = costOf(result.usage);
-    let totalCost: number | null = settled;
-    const drafts: Array<{
-      platform: Platform;
-      text: string;
-      title: string | null;
-      hashtags: string[];
-      shortened: boolean;
-      costUsd: number | null;
-    }> = [];
+    run.settled = costOf(run, result.usage);
+    run.totalCost = run.settled;
+    const drafts: CaptionDraft[] = [];
     for (const platform of platforms) {
       const caption = result.captions[platform] ?? { text: "", hashtags: [] };
-      let { text, hashtags } = compose(platform, caption);
-      const title = caption.title ?? null;
-      let shortened = false;
-      let costUsd = share(settled, platforms.length);
-      const zernio = toZernioPlatform(platform);
-      const limit = PLATFORM_RULES[zernio].caption.maxLength;
-      if (captionLength(zernio, text) > limit) {
-        // One re-ask, for the caption alone; its hashtags keep their room.
-        const tagsRoom = captionLength(zernio, text) - captionLength(zernio, caption.text);
-        const budget = limit - tagsRoom;
-        // Only within the reservation: a re-ask that could pass it is skipped (the caption stays flagged).
-        const affordable = ctx.demo || !price || settled + shortenEstimateUsd(price) <= estimate;
-        if (budget > 0 && caption.text && affordable) {
-          shortened = true;
-          try {
-            const short = await deps.captioner.shorten({
-              model: spec.id,
-              platform,
-              text: caption.text,
-              limit: budget,
-              unit:
-                PLATFORM_RULES[zernio].caption.counting === "twitter-weighted"
-                  ? "weighted characters (each link counts 23, most emoji count 2)"
-                  : "characters",
-              language: input.language,
-              assetId: asset.id,
-            });
-            ({ text, hashtags } = compose(platform, { ...caption, text: short.text }));
-            const shortCost = costOf(short.usage);
-            settled += shortCost;
-            costUsd = (costUsd ?? 0) + shortCost;
-            totalCost = (totalCost ?? 0) + shortCost;
-          } catch (error) {
-            // The long caption is kept, flagged with its count: never cut mid-word by us.
-            if (!isMediaGenError(error)) throw error;
-            // A re-ask whose answer was lost may have been billed: its allowance is counted.
-            if (!ctx.demo && price && !NOT_BILLED.has(error.code))
-              settled += shortenEstimateUsd(price);
-          }
-        }
-      }
-      drafts.push({ platform, text, title, hashtags, shortened, costUsd });
+      drafts.push(await draftOf(run, platform, caption, platforms.length));
     }
-    const rows = await ctx.db.transaction().execute(async (tx) => {
-      const written: Caption[] = [];
-      for (const draft of drafts) {
-        const measured = measureCaption(draft.platform, draft.text, draft.title);
-        written.push(
-          await insertCaption(tx, {
-            asset_id: asset.id,
-            user_id: ctx.user.id,
-            request_id: request.id,
-            platform: draft.platform,
-            text: draft.text,
-            title: draft.title,
-            hashtags: draft.hashtags,
-            model: spec.id,
-            tone: input.tone ?? null,
-            language: input.language ?? null,
-            source: "ai",
-            length: measured.length,
-            limit: measured.limit,
-            over_limit: measured.overLimit,
-            shortened: draft.shortened,
-            cost_usd: draft.costUsd === null ? null : Math.round(draft.costUsd * 1e6) / 1e6,
-          }),
-        );
-        await pruneCaptionVersions(
-          tx,
-          { assetId: asset.id, platform: draft.platform },
-          CAPTION_VERSIONS_KEPT,
-        );
-      }
-      totalCost = Math.round(Math.max(settled, totalCost ?? 0) * 1e6) / 1e6;
-      await finishCaptionRequest(tx, request.id, { status: "succeeded", costUsd: totalCost });
-      return written;
-    });
+    const rows = await storeDrafts(run, request.id, drafts);
     return {
       requestId: request.id,
       model: spec.id,
-      costUsd: totalCost,
+      costUsd: run.totalCost,
       warning: availability.warning ?? null,
       captions: rows.map(toCaptionDto),
     };
@@ -448,8 +361,8 @@ export async function writeCaptions(ctx: Ctx, input: CaptionInputDto) {
     // Settled: what `usage` said was billed, or — when the caption call itself failed in a way
     // the provider may have charged for (a timeout, a dropped or unusable answer) — the reservation.
     const mayBeBilled =
-      isMediaGenError(error) && !NOT_BILLED.has(error.code) && settled === 0 && !ctx.demo;
-    const costUsd = Math.round((mayBeBilled ? estimate : settled) * 1e6) / 1e6;
+      isMediaGenError(error) && !NOT_BILLED.has(error.code) && run.settled === 0 && !ctx.demo;
+    const costUsd = Math.round((mayBeBilled ? estimate : run.settled) * 1e6) / 1e6;
     await finishCaptionRequest(ctx.db, request.id, {
       status: "failed",
       errorCode: isMediaGenError(error) ? error.code : (failure?.code ?? "INTERNAL"),
@@ -458,6 +371,150 @@ export async function writeCaptions(ctx: Ctx, input: CaptionInputDto) {
     }).catch(() => {});
     throw failure ?? error;
   }
+}
+
+/** The caption model asked for (or the default), or the refusal that stops before anything is spent. */
+function captionModelFor(ctx: Ctx, deps: CaptionDeps, requested: string | undefined) {
+  const modelId = requested ?? deps.defaultModel;
+  const spec = findCaptionModel(modelId);
+  if (!spec) {
+    throw fieldError(
+      "model",
+      `Unknown caption model "${modelId}". Choose one of: ${CAPTION_MODELS.map((m) => m.id).join(", ")}.`,
+    );
+  }
+  const availability = ctx.providers.captionAvailability(spec.id);
+  if (!availability.available) throw fieldError("model", availability.message);
+  const unconfigured = ctx.providers.unconfiguredReason(spec.provider);
+  if (unconfigured)
+    throw new TRPCError({ code: "PRECONDITION_FAILED", message: `${unconfigured}.` });
+  const price = captionPriceOf(spec, deps.prices);
+  if (!price && !ctx.demo) throw fieldError("model", noPriceMessage(spec));
+  return { spec, availability, price };
+}
+
+/** One social.caption call after its claim: what it works with, and what it has spent so far. */
+interface CaptionRun {
+  ctx: Ctx;
+  deps: CaptionDeps;
+  input: CaptionInputDto;
+  asset: MediaAsset;
+  spec: CaptionModelSpec;
+  price: ReturnType<typeof captionPriceOf>;
+  estimate: number;
+  settled: number;
+  totalCost: number | null;
+}
+
+interface CaptionDraft {
+  platform: Platform;
+  text: string;
+  title: string | null;
+  hashtags: string[];
+  shortened: boolean;
+  costUsd: number | null;
+}
+
+function costOf(run: CaptionRun, usage: { inputTokens: number; outputTokens: number }): number {
+  const { ctx, price, spec } = run;
+  return ctx.demo || !price
+    ? 0
+    : (captionCostUsd({ ...spec, pricing: { ...price, source: spec.pricing.source } }, usage) ?? 0);
+}
+
+/** A platform's caption as it will be stored: composed, and re-asked shorter once if over its limit. */
+async function draftOf(
+  run: CaptionRun,
+  platform: Platform,
+  caption: PlatformCaption,
+  platformCount: number,
+): Promise<CaptionDraft> {
+  const { ctx, deps, input, asset, spec, price, estimate } = run;
+  let { text, hashtags } = compose(platform, caption);
+  const title = caption.title ?? null;
+  let shortened = false;
+  let costUsd = share(run.settled, platformCount);
+  const zernio = toZernioPlatform(platform);
+  const limit = PLATFORM_RULES[zernio].caption.maxLength;
+  if (captionLength(zernio, text) > limit) {
+    // One re-ask, for the caption alone; its hashtags keep their room.
+    const tagsRoom = captionLength(zernio, text) - captionLength(zernio, caption.text);
+    const budget = limit - tagsRoom;
+    // Only within the reservation: a re-ask that could pass it is skipped (the caption stays flagged).
+    const affordable = ctx.demo || !price || run.settled + shortenEstimateUsd(price) <= estimate;
+    if (budget > 0 && caption.text && affordable) {
+      shortened = true;
+      try {
+        const short = await deps.captioner.shorten({
+          model: spec.id,
+          platform,
+          text: caption.text,
+          limit: budget,
+          unit:
+            PLATFORM_RULES[zernio].caption.counting === "twitter-weighted"
+              ? "weighted characters (each link counts 23, most emoji count 2)"
+              : "characters",
+          language: input.language,
+          assetId: asset.id,
+        });
+        ({ text, hashtags } = compose(platform, { ...caption, text: short.text }));
+        const shortCost = costOf(run, short.usage);
+        run.settled += shortCost;
+        costUsd = (costUsd ?? 0) + shortCost;
+        run.totalCost = (run.totalCost ?? 0) + shortCost;
+      } catch (error) {
+        // The long caption is kept, flagged with its count: never cut mid-word by us.
+        if (!isMediaGenError(error)) throw error;
+        // A re-ask whose answer was lost may have been billed: its allowance is counted.
+        if (!ctx.demo && price && !NOT_BILLED.has(error.code))
+          run.settled += shortenEstimateUsd(price);
+      }
+    }
+  }
+  return { platform, text, title, hashtags, shortened, costUsd };
+}
+
+/** Writes every draft as a new version (older ones pruned) and settles the request, in one transaction. */
+async function storeDrafts(
+  run: CaptionRun,
+  requestId: string,
+  drafts: CaptionDraft[],
+): Promise<Caption[]> {
+  const { ctx, input, asset, spec } = run;
+  return ctx.db.transaction().execute(async (tx) => {
+    const written: Caption[] = [];
+    for (const draft of drafts) {
+      const measured = measureCaption(draft.platform, draft.text, draft.title);
+      written.push(
+        await insertCaption(tx, {
+          asset_id: asset.id,
+          user_id: ctx.user.id,
+          request_id: requestId,
+          platform: draft.platform,
+          text: draft.text,
+          title: draft.title,
+          hashtags: draft.hashtags,
+          model: spec.id,
+          tone: input.tone ?? null,
+          language: input.language ?? null,
+          source: "ai",
+          length: measured.length,
+          limit: measured.limit,
+          over_limit: measured.overLimit,
+          shortened: draft.shortened,
+          cost_usd: draft.costUsd === null ? null : Math.round(draft.costUsd * 1e6) / 1e6,
+        }),
+      );
+      await pruneCaptionVersions(
+        tx,
+        { assetId: asset.id, platform: draft.platform },
+        CAPTION_VERSIONS_KEPT,
+      );
+    }
+    run.totalCost = Math.round(Math.max(run.settled, run.totalCost ?? 0) * 1e6) / 1e6;
+    await finishCaptionRequest(tx, requestId, { status: "succeeded", costUsd: run.totalCost });
+    return written;
+  });
 }
 
 async function answerOfEarlierRequest(

@@ -1,4 +1,5 @@
 import { type Kysely, sql, type Transaction } from "kysely";
+import { preparedStatement, runPrepared } from "../prepared";
 import type {
   Database,
   MediaAsset,
@@ -40,18 +41,21 @@ export async function insertMediaAssetOnce(
   return { asset: existing, created: false };
 }
 
-/** A user's asset, or undefined when it does not exist, is someone else's, or was deleted. */
+const FIND_ASSET = preparedStatement(
+  "streamline_media_by_id",
+  "select * from media_assets where id = $1 and user_id = $2 and deleted_at is null",
+);
+
+/**
+ * A user's asset, or undefined when it does not exist, is someone else's, or was deleted (a named
+ * prepared statement: media.byId and every per-asset procedure start here).
+ */
 export async function findMediaAsset(
   db: Executor,
   where: { id: string; userId: string },
 ): Promise<MediaAsset | undefined> {
-  return db
-    .selectFrom("media_assets")
-    .selectAll()
-    .where("id", "=", where.id)
-    .where("user_id", "=", where.userId)
-    .where("deleted_at", "is", null)
-    .executeTakeFirst();
+  const [row] = await runPrepared<MediaAsset>(db, FIND_ASSET, [where.id, where.userId]);
+  return row;
 }
 
 /** The assets one submission made (its variants), in order, by its idempotency key. */
@@ -279,8 +283,10 @@ export function listMediaAssetsQuery(db: Executor, options: ListMediaAssetsOptio
 }
 
 /** Cursors travel to the browser as opaque strings. */
-export function encodeCursor(cursor: MediaAssetCursor): string {
-  return Buffer.from(`${cursor.createdAt.toISOString()}|${cursor.id}`).toString("base64url");
+export function encodeCursor(cursor: MediaAssetCursor | { createdAt: string; id: string }): string {
+  const time =
+    typeof cursor.createdAt === "string" ? cursor.createdAt : cursor.createdAt.toISOString();
+  return Buffer.from(`${time}|${cursor.id}`).toString("base64url");
 }
 
 const CURSOR =

@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import { preparedStatement, runPrepared } from "../prepared";
 import type {
   JsonObject,
   MediaAsset,
@@ -68,21 +69,33 @@ export async function publishMediaEvent(
   return toRecord(row);
 }
 
-/** A user's events after `afterId` (optionally one asset's), oldest first: the replay for a reconnect. */
+const EVENTS_AFTER = preparedStatement(
+  "streamline_media_events_after",
+  `select * from media_events where user_id = $1 and id > $2 order by id asc limit $3`,
+);
+const ASSET_EVENTS_AFTER = preparedStatement(
+  "streamline_media_asset_events_after",
+  `select * from media_events where user_id = $1 and id > $2 and asset_id = $3
+   order by id asc limit $4`,
+);
+
+/**
+ * A user's events after `afterId` (optionally one asset's), oldest first: the replay for a
+ * reconnect (named prepared statements: every subscription starts with it).
+ */
 export async function listMediaEventsAfter(
   db: Executor,
   options: { userId: string; afterId: number; assetId?: string | undefined; limit?: number },
 ): Promise<MediaEventRecord[]> {
-  let query = db
-    .selectFrom("media_events")
-    .selectAll()
-    .where("user_id", "=", options.userId)
-    .where("id", ">", options.afterId);
-  if (options.assetId) query = query.where("asset_id", "=", options.assetId);
-  const rows = await query
-    .orderBy("id", "asc")
-    .limit(options.limit ?? 1_000)
-    .execute();
+  const limit = options.limit ?? 1_000;
+  const rows = options.assetId
+    ? await runPrepared<MediaEventRow>(db, ASSET_EVENTS_AFTER, [
+        options.userId,
+        options.afterId,
+        options.assetId,
+        limit,
+      ])
+    : await runPrepared<MediaEventRow>(db, EVENTS_AFTER, [options.userId, options.afterId, limit]);
   return rows.map(toRecord);
 }
 

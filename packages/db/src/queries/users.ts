@@ -1,5 +1,6 @@
 // The better-auth "user" row as the product sees it: every table a user owns references it with
 // ON DELETE CASCADE (migration 2026_12_07_020), so deleting this one row removes all of their rows.
+import { announceApiKeysRevoked } from "./api-keys";
 import type { Executor } from "./media-assets";
 
 /**
@@ -23,6 +24,8 @@ export async function ensureUserRow(db: Executor, userId: string): Promise<void>
 /** Deletes the user row; every row they own goes with it (foreign keys). True when it existed. */
 export async function deleteUserRow(db: Executor, userId: string): Promise<boolean> {
   const deleted = await db.deleteFrom("user").where("id", "=", userId).executeTakeFirst();
+  // Its API keys went with it (cascade): every process drops them from its key cache.
+  if (Number(deleted.numDeletedRows) > 0) await announceApiKeysRevoked(db, userId);
   return Number(deleted.numDeletedRows) > 0;
 }
 

@@ -122,7 +122,6 @@ export function nextStep(job: ProviderJob): "submit" | "poll" | "interrupted" {
 
 export function transition(asset: GenerationAsset, event: GenerationEvent): TransitionResult {
   const job = providerJobOf(asset);
-  const metadata = asset.metadata;
   const stopped = Boolean(asset.deleted_at) || TERMINAL_STATUSES.includes(asset.status);
   switch (event.type) {
     case "start": {
@@ -159,19 +158,7 @@ export function transition(asset: GenerationAsset, event: GenerationEvent): Tran
         job: { state: "unknown", claimedAt: job.claimedAt },
       };
     case "submitted":
-      if (job.state !== "claimed") return { refused: "Only a claimed submission is answered." };
-      return {
-        patch: {
-          provider_job_id: event.operationId,
-          metadata: { ...metadata, submittedAt: new Date(event.claimedAt).toISOString() },
-        },
-        event: status("running", "generating", 1, true),
-        guard: {},
-        // A synchronous answer hands the result over at once: there is no job left to resume.
-        job: event.finished
-          ? { state: "ended", id: event.operationId }
-          : { state: "live", id: event.operationId },
-      };
+      return submitted(asset, job, event);
     case "providerFailed":
       return { patch: {}, event: null, guard: {}, job: endedOf(job) };
     case "progress":
@@ -204,27 +191,7 @@ export function transition(asset: GenerationAsset, event: GenerationEvent): Tran
     case "stored":
       return stored(asset, event);
     case "fail":
-      return {
-        patch: {
-          status: "failed",
-          error_code: event.error.code,
-          error_message: event.error.message,
-          completed_at: event.at,
-          // Billed only if the provider delivered (a result we then failed to store).
-          cost_usd: event.costUsd,
-          metadata: { ...metadata, providerJob: event.job },
-        },
-        event: {
-          kind: "error",
-          status: "failed",
-          phase: event.phase,
-          progress: asset.progress,
-          estimated: false,
-          error: event.error,
-        },
-        guard: NOT_STOPPED,
-        job,
-      };
+      return failed(asset, job, event);
     case "abandon":
       return abandon(asset, job, event.at);
     case "cancel":
@@ -235,21 +202,75 @@ export function transition(asset: GenerationAsset, event: GenerationEvent): Tran
         guard: NOT_STOPPED,
         job,
       };
-    case "delete": {
-      const active = !TERMINAL_STATUSES.includes(asset.status);
-      return {
-        patch: {
-          deleted_at: event.at,
-          ...(active ? { status: "canceled" as const, completed_at: event.at } : {}),
-        },
-        event: status(active ? "canceled" : asset.status, "done", asset.progress, false),
-        guard: {},
-        job,
-      };
-    }
+    case "delete":
+      return deleted(asset, job, event.at);
     case "retry":
       return retry(asset, event.at);
   }
+}
+
+/** The provider answered the claimed create: the job id (and when it was claimed) saved first. */
+function submitted(
+  asset: GenerationAsset,
+  job: ProviderJob,
+  event: Extract<GenerationEvent, { type: "submitted" }>,
+): TransitionResult {
+  if (job.state !== "claimed") return { refused: "Only a claimed submission is answered." };
+  return {
+    patch: {
+      provider_job_id: event.operationId,
+      metadata: { ...asset.metadata, submittedAt: new Date(event.claimedAt).toISOString() },
+    },
+    event: status("running", "generating", 1, true),
+    guard: {},
+    // A synchronous answer hands the result over at once: there is no job left to resume.
+    job: event.finished
+      ? { state: "ended", id: event.operationId }
+      : { state: "live", id: event.operationId },
+  };
+}
+
+/** A generation that ends failed, with the provider job as it stands (and a charge only if delivered). */
+function failed(
+  asset: GenerationAsset,
+  job: ProviderJob,
+  event: Extract<GenerationEvent, { type: "fail" }>,
+): TransitionResult {
+  return {
+    patch: {
+      status: "failed",
+      error_code: event.error.code,
+      error_message: event.error.message,
+      completed_at: event.at,
+      // Billed only if the provider delivered (a result we then failed to store).
+      cost_usd: event.costUsd,
+      metadata: { ...asset.metadata, providerJob: event.job },
+    },
+    event: {
+      kind: "error",
+      status: "failed",
+      phase: event.phase,
+      progress: asset.progress,
+      estimated: false,
+      error: event.error,
+    },
+    guard: NOT_STOPPED,
+    job,
+  };
+}
+
+/** Soft-deleted; a generation still going is canceled with it. */
+function deleted(asset: GenerationAsset, job: ProviderJob, at: Date): TransitionResult {
+  const active = !TERMINAL_STATUSES.includes(asset.status);
+  return {
+    patch: {
+      deleted_at: at,
+      ...(active ? { status: "canceled" as const, completed_at: at } : {}),
+    },
+    event: status(active ? "canceled" : asset.status, "done", asset.progress, false),
+    guard: {},
+    job,
+  };
 }
 
 function status(

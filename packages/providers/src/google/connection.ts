@@ -130,18 +130,6 @@ export function createGoogleConnection(settings: GoogleProviderSettings): Google
   };
 
   const timeouts = resolveTimeouts(settings.timeouts);
-  const probe = (signal: AbortSignal): ResponseProbe => {
-    const state: ResponseProbe = {
-      signal,
-      fetch: async (input, init) => {
-        const response = await baseFetch(input, init);
-        state.last = response;
-        return response;
-      },
-    };
-    return state;
-  };
-
   const request: GoogleConnection["request"] = (model, send, options = {}) => {
     const kind = options.kind ?? "status";
     const ms =
@@ -152,7 +140,7 @@ export function createGoogleConnection(settings: GoogleProviderSettings): Google
         const timer = attemptSignal(options.signal, ms, () =>
           timeoutError(kind, ms, { provider: "google", model }),
         );
-        const attempt = probe(timer.signal);
+        const attempt = probe(baseFetch, timer.signal);
         try {
           return await settleOnAbort(send(attempt), timer.signal);
         } catch (error) {
@@ -198,57 +186,13 @@ export function createGoogleConnection(settings: GoogleProviderSettings): Google
       if (!response.ok) throw new GoogleHttpError(response.status, response.headers, parsed);
       return parsed;
     },
-    async download(model, uri, signal) {
-      const ms = timeouts.downloadIdleMs;
-      const { response, body } = await withRetry(
-        async () => {
-          const timer = attemptSignal(signal, ms, () =>
-            timeoutError("download", ms, { provider: "google", model }),
-          );
-          try {
-            const url = downloadUrl(uri, baseURL, apiVersion);
-            // Only the API's own origin gets the key; a redirect to storage is followed without it.
-            const sameOrigin = url.origin === new URL(baseURL).origin;
-            const headers: Record<string, string> = sameOrigin
-              ? { "x-goog-api-key": apiKey() }
-              : {};
-            let answer = await baseFetch(url, {
-              headers,
-              redirect: "manual",
-              signal: timer.signal,
-            });
-            const location = answer.headers.get("location");
-            if (answer.status >= 300 && answer.status < 400 && location) {
-              await answer.body?.cancel();
-              answer = await baseFetch(new URL(location, url), { signal: timer.signal });
-            }
-            if (!answer.ok)
-              throw new GoogleHttpError(answer.status, answer.headers, await readBody(answer));
-            if (!answer.body)
-              throw new MediaGenError("PROVIDER_ERROR", "Google sent an empty video file.");
-            const guarded = guardDownload(answer.body, timer, {
-              provider: "google",
-              model,
-              parent: signal,
-            });
-            return { response: answer, body: guarded };
-          } catch (error) {
-            timer.clear();
-            if (signal?.aborted) throw signal.reason;
-            const timedOut = timer.timedOut();
-            if (timedOut) throw timedOut;
-            throw toGoogleError(error, { model, apiKey: currentKey(), missing: "operation" });
-          }
-        },
-        { policy: settings.retry, signal },
-      );
-      const length = Number(response.headers.get("content-length"));
-      return {
-        body,
-        mimeType: response.headers.get("content-type")?.split(";")[0] || "video/mp4",
-        contentLength: Number.isFinite(length) && length > 0 ? length : undefined,
-      };
-    },
+    download: (model, uri, signal) =>
+      downloadFile(
+        { baseURL, apiVersion, baseFetch, apiKey, currentKey, timeouts, retry: settings.retry },
+        model,
+        uri,
+        signal,
+      ),
     fail(error, { model, assetId, signal, ridesOut }) {
       if (!(error instanceof MediaGenError) && isAbortError(error, signal)) return error;
       const failure = toGoogleError(error, { model, apiKey: currentKey() });
@@ -258,6 +202,87 @@ export function createGoogleConnection(settings: GoogleProviderSettings): Google
       }
       return report(failure, assetId);
     },
+  };
+}
+
+/** A fetch for one attempt that keeps the last response (the SDK's ApiError drops its headers). */
+function probe(baseFetch: typeof globalThis.fetch, signal: AbortSignal): ResponseProbe {
+  const state: ResponseProbe = {
+    signal,
+    fetch: async (input, init) => {
+      const response = await baseFetch(input, init);
+      state.last = response;
+      return response;
+    },
+  };
+  return state;
+}
+
+/** What a file download needs from its connection. */
+interface DownloadContext {
+  baseURL: string;
+  apiVersion: string;
+  baseFetch: typeof globalThis.fetch;
+  apiKey(): string;
+  currentKey(): string | undefined;
+  timeouts: ProviderTimeouts;
+  retry: ProviderSettings["retry"];
+}
+
+/** Streams a file the API handed out (video URI), with the key only for the API's own origin. */
+async function downloadFile(
+  c: DownloadContext,
+  model: string,
+  uri: string,
+  signal: AbortSignal | undefined,
+): Promise<MediaStream> {
+  const { baseURL, apiVersion, baseFetch, apiKey, currentKey, timeouts } = c;
+  const ms = timeouts.downloadIdleMs;
+  const { response, body } = await withRetry(
+    async () => {
+      const timer = attemptSignal(signal, ms, () =>
+        timeoutError("download", ms, { provider: "google", model }),
+      );
+      try {
+        const url = downloadUrl(uri, baseURL, apiVersion);
+        // Only the API's own origin gets the key; a redirect to storage is followed without it.
+        const sameOrigin = url.origin === new URL(baseURL).origin;
+        const headers: Record<string, string> = sameOrigin ? { "x-goog-api-key": apiKey() } : {};
+        let answer = await baseFetch(url, {
+          headers,
+          redirect: "manual",
+          signal: timer.signal,
+        });
+        const location = answer.headers.get("location");
+        if (answer.status >= 300 && answer.status < 400 && location) {
+          await answer.body?.cancel();
+          answer = await baseFetch(new URL(location, url), { signal: timer.signal });
+        }
+        if (!answer.ok)
+          throw new GoogleHttpError(answer.status, answer.headers, await readBody(answer));
+        if (!answer.body)
+          throw new MediaGenError("PROVIDER_ERROR", "Google sent an empty video file.");
+        const guarded = guardDownload(answer.body, timer, {
+          provider: "google",
+          model,
+          parent: signal,
+        });
+        return { response: answer, body: guarded };
+      } catch (error) {
+        timer.clear();
+        if (signal?.aborted) throw signal.reason;
+        const timedOut = timer.timedOut();
+        if (timedOut) throw timedOut;
+        throw toGoogleError(error, { model, apiKey: currentKey(), missing: "operation" });
+      }
+    },
+    { policy: c.retry, signal },
+  );
+  const length = Number(response.headers.get("content-length"));
+  return {
+    body,
+    mimeType: response.headers.get("content-type")?.split(";")[0] || "video/mp4",
+    contentLength: Number.isFinite(length) && length > 0 ? length : undefined,
   };
 }
 

@@ -49,39 +49,41 @@ export async function fitReference(
   return new Uint8Array(fitted);
 }
 
+/** A finished Sora job as our output: the size it made (else the catalog default) and its length. */
+function videoOutput(spec: ModelSpec, video: Video): MediaOutput {
+  const size = parseSize(String(video.size)) ?? parseSize(String(spec.options.size?.default));
+  const seconds = Number(video.seconds);
+  return {
+    mimeType: "video/mp4",
+    locator: video.id,
+    width: size?.width,
+    height: size?.height,
+    durationSeconds: Number.isFinite(seconds) ? seconds : undefined,
+    hasThumbnail: true,
+  };
+}
+
+/** A Sora job's status as ours. */
+function statusOf(spec: ModelSpec, video: Video): OperationStatus {
+  switch (video.status) {
+    case "queued":
+      return { state: "queued", progress: video.progress ?? undefined };
+    case "in_progress":
+      return { state: "running", progress: video.progress ?? undefined };
+    case "completed":
+      return { state: "succeeded", output: videoOutput(spec, video) };
+    case "failed":
+      return { state: "failed", error: videoJobError(video.error, { model: spec.id }) };
+    default:
+      // An unknown status from a newer API is still work in progress, not a failure.
+      return { state: "running", progress: video.progress ?? undefined };
+  }
+}
+
 export function createVideoModel(spec: ModelSpec, runtime: OpenAIRuntime): MediaModel {
   const fail = (message: string) =>
     new MediaGenError("INVALID_REQUEST", message, { provider: "openai", model: spec.id });
   const defaultOf = (name: string) => spec.options[name]?.default;
-
-  function videoOutput(video: Video): MediaOutput {
-    const size = parseSize(String(video.size)) ?? parseSize(String(defaultOf("size")));
-    const seconds = Number(video.seconds);
-    return {
-      mimeType: "video/mp4",
-      locator: video.id,
-      width: size?.width,
-      height: size?.height,
-      durationSeconds: Number.isFinite(seconds) ? seconds : undefined,
-      hasThumbnail: true,
-    };
-  }
-
-  function statusOf(video: Video): OperationStatus {
-    switch (video.status) {
-      case "queued":
-        return { state: "queued", progress: video.progress ?? undefined };
-      case "in_progress":
-        return { state: "running", progress: video.progress ?? undefined };
-      case "completed":
-        return { state: "succeeded", output: videoOutput(video) };
-      case "failed":
-        return { state: "failed", error: videoJobError(video.error, { model: spec.id }) };
-      default:
-        // An unknown status from a newer API is still work in progress, not a failure.
-        return { state: "running", progress: video.progress ?? undefined };
-    }
-  }
 
   async function createParams(input: GenerationInput): Promise<VideoCreateParams> {
     const seconds = String(input.options.seconds ?? defaultOf("seconds"));
@@ -135,7 +137,7 @@ export function createVideoModel(spec: ModelSpec, runtime: OpenAIRuntime): Media
         if (isMediaGenError(error) && isJobVerdict(error)) return { state: "failed", error };
         throw error;
       }
-      const status = statusOf(video);
+      const status = statusOf(spec, video);
       if (status.state === "failed") runtime.logFailure(status.error, options.assetId);
       return status;
     },
