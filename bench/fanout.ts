@@ -51,6 +51,8 @@ function openStream(url: string, key: string, userId: string, assetId?: string):
         const message = buffer.slice(0, end);
         buffer = buffer.slice(end + 2);
         if (message.includes("event: connected")) connected();
+        if (message.includes("event: serialized-error") && process.env.BENCH_DEBUG)
+          console.log(`stream ${userId}: ${message.slice(0, 300)}`);
         const data = /^data: (.*)$/m.exec(message)?.[1];
         if (data && message.includes("\nid: ")) {
           const progress = (JSON.parse(data) as { progress?: number }).progress;
@@ -67,12 +69,90 @@ function openStream(url: string, key: string, userId: string, assetId?: string):
 
 type Usage = { memory: NodeJS.MemoryUsage; statements: number };
 
+type Figures = {
+  streams: number;
+  missing: number;
+  latencies: number[];
+  rssMb: number;
+  heapMb: number;
+  growthRssMb: number;
+  growthHeapMb: number;
+  idleCpu: number;
+  idleStatements: number;
+  arrayBuffersMb: number;
+  externalMb: number;
+  deliveryCpuMs: number;
+};
+
+/**
+ * Before/after in the same run: tRPC's own SSE stream per connection (MEDIA_SSE_FANOUT=0, the old
+ * path) and the shared fan-out (packages/api/src/media/fanout.ts), one fresh server each.
+ */
 export async function fanoutBench(backend: Backend, out: Section): Promise<void> {
+  if (process.env.BENCH_DEBUG) {
+    const f = await measureFanout(backend, true);
+    console.log(`missing ${f.missing}, p99 ${percentile(f.latencies, 99)}, cpu ${f.deliveryCpuMs}`);
+    return;
+  }
+  const before = await measureFanout(backend, false);
+  const after = await measureFanout(backend, true);
+  const p = (f: Figures, q: number) => fmt(percentile(f.latencies, q));
+  const both = (get: (f: Figures) => string) => [get(before), get(after)];
+  out.line(
+    `**${backend}**: ${after.streams} streams (${USERS} users × ${PER_USER}: half on the user's asset, half user-wide), ${ROUNDS} rounds of one transaction publishing a change on all ${USERS} assets → ${ROUNDS * after.streams} deliveries per path${before.missing + after.missing ? `, **${before.missing} / ${after.missing} missing**` : ", none missing"}. Before: tRPC's stream per connection (\`MEDIA_SSE_FANOUT=0\`); after: the shared fan-out.`,
+  );
+  out.line();
+  out.table(
+    ["figure", "tRPC stream per connection", "shared fan-out", "target"],
+    [
+      [
+        "delivery p50 / p99 / max from the commit",
+        ...both((f) => `${p(f, 50)} / ${p(f, 99)} / ${fmt(Math.max(...f.latencies))} ms`),
+        "p99 ≤ 250 ms",
+      ],
+      [
+        "extra RSS for the streams (after GC)",
+        ...both(
+          (f) => `${fmt(f.rssMb, 1)} MB (${fmt((f.rssMb * 1024) / f.streams, 0)} KB per stream)`,
+        ),
+        "≤ 40 MB",
+      ],
+      [
+        "extra heap for the streams (after GC)",
+        ...both((f) => `${fmt(f.heapMb, 1)} MB`),
+        "≤ 10 MB",
+      ],
+      [
+        "RSS / heap growth over the delivery rounds",
+        ...both((f) => `${fmt(f.growthRssMb, 1)} / ${fmt(f.growthHeapMb, 1)} MB`),
+        "flat",
+      ],
+      [
+        "idle CPU with the streams open (pings every 10 s, re-checks every 5 s)",
+        ...both((f) => `${fmt(f.idleCpu * 100, 1)}% of a core; ${fmt(f.idleStatements, 1)} SQL/s`),
+        "",
+      ],
+      [
+        "array buffers / external memory growth over the rounds",
+        ...both((f) => `${fmt(f.arrayBuffersMb, 1)} / ${fmt(f.externalMb, 1)} MB`),
+        "",
+      ],
+      [
+        "server CPU per delivery",
+        ...both((f) => `${fmt(f.deliveryCpuMs, 3)} ms`),
+        `halved (${fmt(before.deliveryCpuMs / after.deliveryCpuMs, 1)}× less)`,
+      ],
+    ],
+  );
+}
+
+async function measureFanout(backend: Backend, fanout: boolean): Promise<Figures> {
   // Callers re-checked every 5 s (production: 30 s), so the idle window sees the re-checks.
   const RECHECK_SECONDS = 5;
   const server = await startProduct(backend, {
     BENCH_WORKER: "0",
     MEDIA_STREAM_RECHECK_SECONDS: String(RECHECK_SECONDS),
+    MEDIA_SSE_FANOUT: fanout ? "1" : "0",
   });
   const streams: Stream[] = [];
   try {
@@ -130,6 +210,18 @@ export async function fanoutBench(backend: Backend, out: Section): Promise<void>
       const { committedAt } = await publish(progress);
       const until = Date.now() + 10_000;
       while (streams.some((s) => !s.arrivals.has(progress)) && Date.now() < until) await sleep(20);
+      if (process.env.BENCH_DEBUG && streams.some((s) => !s.arrivals.has(progress))) {
+        const late = streams.filter((s) => !s.arrivals.has(progress));
+        console.log(
+          `round ${round}: ${late.length} late; fan-out ${JSON.stringify(await server.call("fanout").catch(() => "-"))}; e.g. ${late
+            .slice(0, 3)
+            .map(
+              (s) =>
+                `${s.userId}/${s.assetId ? "asset" : "all"} has ${[...s.arrivals.keys()].join(",")}`,
+            )
+            .join("; ")}`,
+        );
+      }
       for (const s of streams) {
         const at = s.arrivals.get(progress);
         if (at === undefined) missing++;
@@ -140,44 +232,21 @@ export async function fanoutBench(backend: Backend, out: Section): Promise<void>
     const deliveryCpuMs =
       ((processCpuSeconds(server.pid) - cpu0) * 1000) / (ROUNDS * streams.length);
     const after = await server.call<NodeJS.MemoryUsage>("gc");
-    const mb = (bytes: number) => fmt(bytes / 2 ** 20, 1);
-
-    out.line(
-      `**${backend}**: ${streams.length} streams (${USERS} users × ${PER_USER}: half on the user's asset, half user-wide), ${ROUNDS} rounds of one transaction publishing a change on all ${USERS} assets → ${ROUNDS * streams.length} deliveries${missing ? `, **${missing} missing**` : ", none missing"}.`,
-    );
-    out.line();
-    out.table(
-      ["figure", "value", "target"],
-      [
-        [
-          "delivery p50 / p99 / max from the commit",
-          `${fmt(percentile(latencies, 50))} / ${fmt(percentile(latencies, 99))} / ${fmt(Math.max(...latencies))} ms`,
-          "p99 ≤ 250 ms",
-        ],
-        [
-          "extra RSS for the streams (after GC)",
-          `${mb(open.rss - before.rss)} MB (${fmt((open.rss - before.rss) / streams.length / 1024, 0)} KB per stream)`,
-          "≤ 64 MB",
-        ],
-        ["extra heap for the streams (after GC)", `${mb(open.heapUsed - before.heapUsed)} MB`, ""],
-        [
-          "RSS / heap growth over the delivery rounds",
-          `${mb(after.rss - open.rss)} / ${mb(after.heapUsed - open.heapUsed)} MB`,
-          "flat",
-        ],
-        [
-          "idle CPU with the streams open (pings every 10 s, re-checks every 5 s)",
-          `${fmt(idleCpu * 100, 1)}% of a core; ${fmt(idleStatements, 1)} SQL statements/s (caller re-checks, shared per credential, and the queue's own) — at the production 30 s the re-checks are 1/6 of that`,
-          "",
-        ],
-        [
-          "array buffers / external memory growth over the rounds",
-          `${mb(after.arrayBuffers - open.arrayBuffers)} / ${mb(after.external - open.external)} MB`,
-          "",
-        ],
-        ["server CPU per delivery", `${fmt(deliveryCpuMs, 3)} ms`, ""],
-      ],
-    );
+    const mb = (bytes: number) => bytes / 2 ** 20;
+    return {
+      streams: streams.length,
+      missing,
+      latencies,
+      rssMb: mb(open.rss - before.rss),
+      heapMb: mb(open.heapUsed - before.heapUsed),
+      growthRssMb: mb(after.rss - open.rss),
+      growthHeapMb: mb(after.heapUsed - open.heapUsed),
+      idleCpu,
+      idleStatements,
+      arrayBuffersMb: mb(after.arrayBuffers - open.arrayBuffers),
+      externalMb: mb(after.external - open.external),
+      deliveryCpuMs,
+    };
   } finally {
     for (const s of streams) s.request.destroy();
     await server.stop();

@@ -170,7 +170,29 @@ function stagesOf(timings: Timing[], rows: StageRow[]) {
   return stages;
 }
 
+/**
+ * Before/after in one run: today's code with the earlier multi-statement writes and tRPC's stream
+ * per connection (MEDIA_LEGACY_ROUND_TRIPS=1, MEDIA_SSE_FANOUT=0), then as shipped.
+ */
+const VARIANTS = [
+  { label: "before", env: { MEDIA_LEGACY_ROUND_TRIPS: "1", MEDIA_SSE_FANOUT: "0" } },
+  { label: "after", env: { MEDIA_LEGACY_ROUND_TRIPS: "0", MEDIA_SSE_FANOUT: "1" } },
+] as const;
+
 export async function pipelineBench(backend: Backend, out: Section): Promise<void> {
+  const rows: string[][] = [];
+  let stageTables: { type: string; stages: Record<string, number[]> }[] = [];
+  for (const variant of process.env.BENCH_PIPELINE_AFTER_ONLY ? VARIANTS.slice(1) : VARIANTS) {
+    stageTables = await pipelineRun(backend, variant, rows);
+  }
+  printPipeline(backend, out, rows, stageTables);
+}
+
+async function pipelineRun(
+  backend: Backend,
+  variant: (typeof VARIANTS)[number],
+  rows: string[][],
+): Promise<{ type: string; stages: Record<string, number[]> }[]> {
   const CLIENTS = 50;
   const concurrency = process.env.BENCH_WORKER_CONCURRENCY ?? "50";
   const server = await startProduct(backend, {
@@ -178,6 +200,7 @@ export async function pipelineBench(backend: Backend, out: Section): Promise<voi
     WORKER_CONCURRENCY: concurrency,
     MEDIA_POLL_MIN_MS: "10",
     MEDIA_POLL_MAX_MS: "10",
+    ...variant.env,
   });
   const dbName = server.databaseUrl ? new URL(server.databaseUrl).pathname.slice(1) : undefined;
   try {
@@ -189,7 +212,6 @@ export async function pipelineBench(backend: Backend, out: Section): Promise<voi
     await load(clients, "image", 2, 30_000);
     await load(clients, "video", 1, 30_000);
 
-    const rows: string[][] = [];
     const stageTables: { type: string; stages: Record<string, number[]> }[] = [];
     for (const type of ["image", "video"] as const) {
       const unloaded = await load([clients[0] as Client], type, type === "image" ? 30 : 15, 20_000);
@@ -206,7 +228,7 @@ export async function pipelineBench(backend: Backend, out: Section): Promise<voi
       const lat = (t: Timing[]) => t.map((x) => x.t2 - x.t0);
       const failed = loaded.timings.filter((t) => t.status !== "succeeded").length;
       rows.push([
-        type === "image" ? "image (gpt-image-2 shape)" : "video (Sora shape, done on 1st poll)",
+        `${variant.label}: ${type === "image" ? "image (gpt-image-2 shape)" : "video (Sora shape, done on 1st poll)"}`,
         fmt(median(lat(unloaded.timings))),
         fmt(percentile(lat(unloaded.timings), 99)),
         fmt(median(lat(loaded.timings))),
@@ -234,46 +256,55 @@ export async function pipelineBench(backend: Backend, out: Section): Promise<voi
       });
     }
     for (const c of clients) c.close();
-
-    out.line(
-      `**${backend}**: ${CLIENTS} clients with API keys, each: \`media.generate\` → terminal event on its open \`onProgress\` stream (SSE); WORKER_CONCURRENCY=${concurrency}, MEDIA_POLL_MIN_MS=10 (production: 2,000), JOB_POLL_SECONDS=1. Latency in ms from the generate call to the terminal event; unloaded = 1 client alone.`,
-    );
-    out.line();
-    out.table(
-      [
-        "generation",
-        "unloaded p50",
-        "unloaded p99",
-        "50 clients p50",
-        "p99",
-        "max",
-        "generations/s",
-        "server CPU ms/gen",
-        "PostgreSQL CPU ms/gen",
-        "clients' CPU ms/gen",
-        "SQL statements/gen",
-        "n",
-      ],
-      rows,
-    );
-    const names = [...new Set(stageTables.flatMap((t) => Object.keys(t.stages)))].sort();
-    out.line(
-      "Where the time goes (median ms per stage; database timestamps are transaction starts):",
-    );
-    out.line();
-    out.table(
-      ["stage", ...stageTables.map((t) => t.type)],
-      names.map((name) => [
-        name,
-        ...stageTables.map((t) => {
-          const values = t.stages[name];
-          return values?.length
-            ? `${fmt(median(values))} (p99 ${fmt(percentile(values, 99))})`
-            : "—";
-        }),
-      ]),
-    );
+    return stageTables;
   } finally {
     await server.stop();
   }
+}
+
+function printPipeline(
+  backend: Backend,
+  out: Section,
+  rows: string[][],
+  stageTables: { type: string; stages: Record<string, number[]> }[],
+): void {
+  const CLIENTS = 50;
+  const concurrency = process.env.BENCH_WORKER_CONCURRENCY ?? "50";
+
+  out.line(
+    `**${backend}**: ${CLIENTS} clients with API keys, each: \`media.generate\` → terminal event on its open \`onProgress\` stream (SSE); WORKER_CONCURRENCY=${concurrency}, MEDIA_POLL_MIN_MS=10 (production: 2,000), JOB_POLL_SECONDS=1. Latency in ms from the generate call to the terminal event; unloaded = 1 client alone.`,
+  );
+  out.line();
+  out.table(
+    [
+      "generation",
+      "unloaded p50",
+      "unloaded p99",
+      "50 clients p50",
+      "p99",
+      "max",
+      "generations/s",
+      "server CPU ms/gen",
+      "PostgreSQL CPU ms/gen",
+      "clients' CPU ms/gen",
+      "SQL statements/gen",
+      "n",
+    ],
+    rows,
+  );
+  const names = [...new Set(stageTables.flatMap((t) => Object.keys(t.stages)))].sort();
+  out.line(
+    "Where the time goes, after (median ms per stage; database timestamps are transaction starts):",
+  );
+  out.line();
+  out.table(
+    ["stage", ...stageTables.map((t) => t.type)],
+    names.map((name) => [
+      name,
+      ...stageTables.map((t) => {
+        const values = t.stages[name];
+        return values?.length ? `${fmt(median(values))} (p99 ${fmt(percentile(values, 99))})` : "—";
+      }),
+    ]),
+  );
 }

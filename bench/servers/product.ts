@@ -5,6 +5,7 @@
 
 import type { AddressInfo } from "node:net";
 import { PGlite } from "@electric-sql/pglite";
+import { progressFanoutOf } from "@streamline/api";
 import { createTestDb } from "@streamline/db/testing";
 import { changeAsset } from "@streamline/jobs";
 import { CompiledQuery } from "kysely";
@@ -109,6 +110,9 @@ const commands: Record<string, (args: Record<string, unknown>) => Promise<unknow
       await Promise.all(assets.map((asset) => change(runtime.handle.db, asset)));
     }
     return { at, committedAt };
+  },
+  fanout() {
+    return progressFanoutOf(runtime.api.events, 1_000).stats();
   },
   usage() {
     return {

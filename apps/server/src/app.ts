@@ -6,6 +6,7 @@ import zlib from "node:zlib";
 import {
   appRouter,
   createContextFactory,
+  createProgressStreamHandler,
   handleZernioWebhook,
   retryAfterSecondsOf,
 } from "@streamline/api";
@@ -80,6 +81,11 @@ export function createApp(
 
   zernioWebhook(app, runtime);
 
+  // Progress streams on the process's one SSE fan-out (same wire, rules and errors as tRPC's).
+  if (runtime.env.MEDIA_SSE_FANOUT) {
+    const progress = createProgressStreamHandler(runtime.api);
+    app.get("/trpc/media.onProgress", (req, res, next) => void progress(req, res, next));
+  }
   app.use(
     "/trpc",
     endStreamsWhenDraining(runtime.draining),

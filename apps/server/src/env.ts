@@ -90,6 +90,14 @@ export function loadEnv(runtimeEnv: NodeJS.ProcessEnv = process.env) {
       MEDIA_MAX_STREAMS_PER_USER: z.coerce.number().int().min(1).default(20),
       /** How often an open stream re-checks its caller (sign-out, key revocation end it). */
       MEDIA_STREAM_RECHECK_SECONDS: z.coerce.number().positive().default(30),
+      /**
+       * media.onProgress on the process's shared SSE fan-out (default), or "0": tRPC's own stream
+       * per connection (the old path, kept for before/after benchmarks).
+       */
+      MEDIA_SSE_FANOUT: z
+        .enum(["0", "1", "true", "false"])
+        .default("1")
+        .transform((v) => v === "1" || v === "true"),
       MEDIA_REFERENCE_MAX_BYTES: z.coerce
         .number()
         .int()

@@ -8,6 +8,12 @@ export {
   type SessionUser,
   type SocialDeps,
 } from "./context";
+export {
+  createProgressStreamHandler,
+  ProgressFanout,
+  progressFanoutOf,
+  serializeForWire,
+} from "./media/fanout";
 export { MEDIA_MAX_VARIANTS, PROMPT_MAX_LENGTH } from "./media/schemas";
 export { retryAfterSecondsOf } from "./retry-later";
 export {

@@ -1,5 +1,10 @@
 import type { Database, MediaAsset, MediaAssetUpdate, MediaStatus } from "@streamline/db";
-import { lockMediaAssetForChange, publishMediaEvent, updateMediaAsset } from "@streamline/db";
+import {
+  changeMediaAsset,
+  lockMediaAssetForChange,
+  publishMediaEvent,
+  updateMediaAsset,
+} from "@streamline/db";
 import type { Kysely } from "kysely";
 import {
   type GenerationAsset,
@@ -23,8 +28,14 @@ export type MediaEventPayload = {
 };
 
 /**
- * Applies a change to an asset row and publishes the matching event in one transaction, so the row
- * and what subscribers hear never disagree. `where` guards the update (e.g. "not canceled"): when
+ * MEDIA_LEGACY_ROUND_TRIPS=1: the earlier multi-statement paths (changeAsset as BEGIN + SELECT …
+ * FOR UPDATE + UPDATE + event + COMMIT, …), kept so benchmarks measure before and after in one run.
+ */
+export const LEGACY_ROUND_TRIPS = process.env.MEDIA_LEGACY_ROUND_TRIPS === "1";
+
+/**
+ * Applies a change to an asset row and publishes the matching event in one statement (its own transaction), so the
+ * row and what subscribers hear never disagree. `where` guards the update (e.g. "not canceled"): when
  * it no longer holds, nothing is written or published and undefined comes back. A null event is
  * bookkeeping no subscriber hears of (the submission claim).
  */
@@ -35,6 +46,9 @@ export async function changeAsset(
   event: MediaEventPayload | null,
   where: TransitionGuard = {},
 ): Promise<MediaAsset | undefined> {
+  if (!LEGACY_ROUND_TRIPS) {
+    return changeMediaAsset(db, { id: asset.id, userId: asset.user_id }, patch, event, where);
+  }
   const apply = async (tx: Kysely<Database>) => {
     if (where.notStatus?.length || where.unclaimed) {
       const current = await lockMediaAssetForChange(tx, asset.id);

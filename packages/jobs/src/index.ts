@@ -2,6 +2,7 @@ export {
   changeAsset,
   changeGeneration,
   type GenerationPhase,
+  LEGACY_ROUND_TRIPS,
   type MediaEventPayload,
 } from "./events";
 export {

@@ -8,7 +8,7 @@ import {
   type MediaAsset,
   publishMediaEvent,
 } from "@streamline/db";
-import { changeAsset, transition } from "@streamline/jobs";
+import { changeAsset, LEGACY_ROUND_TRIPS, transition } from "@streamline/jobs";
 import {
   estimateCostUsd,
   findModelSpec,
@@ -56,13 +56,17 @@ export async function generateMedia(
   // Demo mode's generations come from built-in mocks: free, and not counted against the cap.
   const estimate = ctx.demo ? 0 : estimateCostUsd(spec, options);
   const quota = { count: variants, estimateUsd: estimate * variants };
-  // Quota first: an over-limit request is refused before its upload is decoded or stored. The
-  // check is repeated in the insert transaction, which is the one that counts.
-  await ctx.db
-    .transaction()
-    .execute((tx) =>
-      assertWithinQuota(tx, ctx.user.id, quota.estimateUsd, ctx.limits, quota.count),
-    );
+  // Quota first: an over-limit request is refused before its reference is fetched, decoded or
+  // stored. The check is repeated in the insert transaction, which is the one that counts — and
+  // the only one a request without a reference needs (same refusal, one transaction less).
+  const hasReference = Boolean(upload || input.referenceImageUrl || input.referenceAssetId);
+  if (hasReference || LEGACY_ROUND_TRIPS) {
+    await ctx.db
+      .transaction()
+      .execute((tx) =>
+        assertWithinQuota(tx, ctx.user.id, quota.estimateUsd, ctx.limits, quota.count),
+      );
+  }
   const reference = await checkReferenceImage(ctx, spec, input, upload);
   // Reference photos are stored before the transaction (storage is not transactional); if the
   // transaction fails they are removed again, so nothing is left half-written. Each variant owns

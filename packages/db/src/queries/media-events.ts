@@ -1,6 +1,12 @@
 import { sql } from "kysely";
 import { preparedStatement, runPrepared } from "../prepared";
-import type { JsonObject, MediaEventRow } from "../schema";
+import type {
+  JsonObject,
+  MediaAsset,
+  MediaAssetUpdate,
+  MediaEventRow,
+  MediaStatus,
+} from "../schema";
 import type { Executor } from "./media-assets";
 
 /** The NOTIFY channel every process listens on for asset events. */
@@ -113,4 +119,68 @@ export async function latestMediaEventId(db: Executor, userId: string): Promise<
     .where("user_id", "=", userId)
     .executeTakeFirst();
   return Number(row?.id ?? 0);
+}
+
+/**
+ * An asset's change and its event in one statement (one round trip, its own transaction when the
+ * caller has none): the guarded UPDATE (under READ COMMITTED a concurrent writer's new row version
+ * is re-checked against the guard, so guard and update are atomic without SELECT … FOR UPDATE),
+ * then — only when a row was updated — the user's event lock, the event row and its NOTIFY, in
+ * that order (the lock before the event id is drawn, as in publishMediaEvent). Undefined when the
+ * guard no longer held (nothing written, nothing published).
+ */
+export async function changeMediaAsset(
+  db: Executor,
+  asset: { id: string; userId: string },
+  patch: MediaAssetUpdate,
+  event: JsonObject | null,
+  guard: { notStatus?: readonly MediaStatus[] | undefined; unclaimed?: boolean | undefined } = {},
+): Promise<MediaAsset | undefined> {
+  const withUpdate = db.with("updated", (qb) => {
+    let update = qb
+      .updateTable("media_assets")
+      .set({ ...patch, updated_at: new Date() })
+      .where("id", "=", asset.id);
+    if (guard.notStatus?.length) update = update.where("status", "not in", [...guard.notStatus]);
+    if (guard.unclaimed) update = update.where("provider_job_id", "is", null);
+    return update.returningAll();
+  });
+  if (!event) return withUpdate.selectFrom("updated").selectAll().executeTakeFirst();
+  const row = await withUpdate
+    .with("locked", (qb) =>
+      qb
+        .selectFrom("updated")
+        .select(
+          sql<string>`pg_advisory_xact_lock(hashtext(${`media-events:${asset.userId}`}))`.as("l"),
+        ),
+    )
+    .with("inserted", (qb) =>
+      qb
+        .insertInto("media_events")
+        .columns(["asset_id", "user_id", "payload"])
+        .expression(
+          qb
+            .selectFrom("locked")
+            .select([
+              sql<string>`${asset.id}::text`.as("asset_id"),
+              sql<string>`${asset.userId}::text`.as("user_id"),
+              sql<JsonObject>`${JSON.stringify(event)}::jsonb`.as("payload"),
+            ]),
+        )
+        .returning(["id", "asset_id", "user_id", "payload", "created_at"]),
+    )
+    .selectFrom("updated")
+    .selectAll("updated")
+    .select(
+      sql<string>`(select pg_notify(${MEDIA_EVENTS_CHANNEL}, case when octet_length(m) < 7500 then m
+          else json_build_object('id', id, 'userId', user_id)::text end)::text
+        from (select id, user_id, json_build_object('id', id, 'assetId', asset_id, 'userId', user_id,
+          'payload', payload, 'createdAt', created_at)::text as m from inserted) message)`.as(
+        "_notified",
+      ),
+    )
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { _notified, ...updated } = row as MediaAsset & { _notified?: unknown };
+  return updated as MediaAsset;
 }
