@@ -1,3 +1,4 @@
+export * from "./analytics";
 export * from "./errors";
 export * from "./posts";
 export { DEFAULT_RETRY_POLICY, REQUEST_ID_REPLAY_WINDOW_MS, type RetryPolicy } from "./retry";
