@@ -16,6 +16,7 @@ export * from "./queries/captions";
 export * from "./queries/media-assets";
 export * from "./queries/media-events";
 export * from "./queries/media-streams";
+export * from "./queries/post-analytics";
 export * from "./queries/scheduled-posts";
 export * from "./queries/social-post-requests";
 export * from "./queries/social-profiles";

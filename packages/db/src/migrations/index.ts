@@ -12,6 +12,7 @@ import * as m1220 from "./2026_12_07_020_user_foreign_keys";
 import * as m1230 from "./2026_12_07_030_posting_rate_and_uploads";
 import * as m1240 from "./2026_12_07_040_media_streams";
 import * as m1250 from "./2026_12_07_050_owned_rows_of_new_tables";
+import * as m1300 from "./2026_12_08_200_post_analytics";
 
 /**
  * Every migration, by its date-prefixed name. A static record (not a folder scan) so a bundled
@@ -31,6 +32,7 @@ export const migrations: Record<string, Migration> = {
   "2026_12_07_030_posting_rate_and_uploads": m1230,
   "2026_12_07_040_media_streams": m1240,
   "2026_12_07_050_owned_rows_of_new_tables": m1250,
+  "2026_12_08_200_post_analytics": m1300,
 };
 
 export const migrationProvider: MigrationProvider = {
