@@ -120,14 +120,14 @@ export async function claimDueTargets(
 ): Promise<ClaimedTarget[]> {
   if (options.limit <= 0) return [];
   const leaseUntil = new Date(options.now.getTime() + options.leaseMs);
-  const { rows } = await sql<ClaimedTarget>`
+  const { rows } = await sql<ClaimedTarget & { turn: number | string }>`
     with due as (
       select post_id, platform, next_refresh_at,
              row_number() over (partition by user_id order by next_refresh_at, post_id) as turn
       from post_analytics_targets
       where status = 'active' and next_refresh_at <= ${options.now}
     ), picked as (
-      select t.post_id, t.platform
+      select t.post_id, t.platform, d.turn
       from post_analytics_targets t
       join due d on d.post_id = t.post_id and d.platform = t.platform
       where t.status = 'active' and t.next_refresh_at <= ${options.now}
@@ -139,8 +139,14 @@ export async function claimDueTargets(
     set next_refresh_at = ${leaseUntil}, updated_at = now()
     from picked, scheduled_posts sp
     where t.post_id = picked.post_id and t.platform = picked.platform and sp.id = t.post_id
-    returning t.*, sp.zernio_post_id`.execute(db);
-  return rows.map((row) => ({
+    returning t.*, sp.zernio_post_id, picked.turn`.execute(db);
+  // RETURNING keeps no order: put the claims back in turn order (the calls are made in it).
+  const ordered = [...rows].sort(
+    (a, b) =>
+      Number(a.turn) - Number(b.turn) ||
+      new Date(a.published_at).getTime() - new Date(b.published_at).getTime(),
+  );
+  return ordered.map(({ turn: _turn, ...row }) => ({
     ...row,
     published_at: new Date(row.published_at),
     next_refresh_at: row.next_refresh_at ? new Date(row.next_refresh_at) : null,
@@ -222,32 +228,6 @@ export async function deferTarget(
     .where("post_id", "=", values.postId)
     .where("platform", "=", values.platform)
     .where("status", "=", "active")
-    .execute();
-}
-
-/** Skips the current step (its window passed while pending): the pair goes on at `next`. */
-export async function skipStep(
-  db: Executor,
-  values: {
-    postId: string;
-    platform: string;
-    slot: number;
-    next: { step: number; at: Date } | null;
-  },
-): Promise<void> {
-  await db
-    .updateTable("post_analytics_targets")
-    .set({
-      step: values.next ? values.next.step : values.slot + 1,
-      next_refresh_at: values.next?.at ?? null,
-      status: values.next ? "active" : "done",
-      pending_count: 0,
-      updated_at: new Date(),
-    })
-    .where("post_id", "=", values.postId)
-    .where("platform", "=", values.platform)
-    .where("status", "=", "active")
-    .where("step", "=", values.slot)
     .execute();
 }
 
