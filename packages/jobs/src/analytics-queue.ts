@@ -3,7 +3,11 @@
 // processes start or re-send it, and a tick that throws never breaks the chain. (pg-boss's cron is
 // off in this product — `schedule: false` in queue.ts — so the tick carries its own schedule.)
 import type { PgBoss } from "pg-boss";
-import { type AnalyticsDeps, runAnalyticsTick } from "./analytics-refresh";
+import {
+  type AnalyticsDeps,
+  type AnalyticsTickResult,
+  runAnalyticsTick,
+} from "./analytics-refresh";
 
 export const ANALYTICS_QUEUE = "social-analytics-refresh";
 
@@ -32,7 +36,11 @@ export async function createAnalyticsQueue(boss: PgBoss): Promise<AnalyticsQueue
 export async function startAnalyticsWorker(
   queue: AnalyticsQueue,
   deps: AnalyticsDeps,
-  options: { tickSeconds?: number; pollingIntervalSeconds?: number } = {},
+  options: {
+    tickSeconds?: number;
+    pollingIntervalSeconds?: number;
+    onTick?: (result: AnalyticsTickResult) => void;
+  } = {},
 ): Promise<{ stop(): Promise<void> }> {
   const tickSeconds = options.tickSeconds ?? 60;
   const polling = options.pollingIntervalSeconds ?? 5;
@@ -43,6 +51,7 @@ export async function startAnalyticsWorker(
       if (!job) return;
       await queue.requestTick(tickSeconds);
       const result = await runAnalyticsTick(deps);
+      options.onTick?.(result);
       if (result.calls > 0 || result.adopted > 0) {
         (deps.logger ?? console.log)(
           `[analytics] tick: ${result.adopted} adopted, ${result.calls} calls, ${result.snapshots} snapshots, ${result.pending} pending, ${result.failed} failed`,
