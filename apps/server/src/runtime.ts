@@ -16,10 +16,12 @@ import {
   workspaceRoot,
 } from "@streamline/db";
 import {
+  createAnalyticsQueue,
   createGenerationQueue,
   createPostingQueue,
   type GenerationDeps,
   type PostingDeps,
+  startAnalyticsWorker,
   startGenerationWorker,
   startPostingWorker,
 } from "@streamline/jobs";
@@ -86,6 +88,7 @@ export async function createRuntime(
     retryDelaySeconds: env.JOB_RETRY_DELAY_SECONDS,
   });
   const social = createSocialRuntime(env, demo, overrides.fetch);
+  const analyticsQueue = await createAnalyticsQueue(queue.boss);
   const postingQueue = await createPostingQueue(queue.boss, {
     heartbeatSeconds: env.JOB_HEARTBEAT_SECONDS,
     retryDelaySeconds: env.JOB_RETRY_DELAY_SECONDS,
@@ -214,6 +217,7 @@ export async function createRuntime(
 
   let worker: { stop(): Promise<void> } | undefined;
   let postingWorker: { stop(): Promise<void> } | undefined;
+  let analyticsWorker: { stop(): Promise<void> } | undefined;
   return {
     env,
     webDistDir,
@@ -236,10 +240,19 @@ export async function createRuntime(
         concurrency: env.WORKER_CONCURRENCY,
         pollingIntervalSeconds: env.JOB_POLL_SECONDS,
       });
+      // Post analytics: a tick a minute reads what is due within ZERNIO_ANALYTICS_PER_MINUTE.
+      if (env.ZERNIO_ANALYTICS_PER_MINUTE > 0) {
+        analyticsWorker ??= await startAnalyticsWorker(analyticsQueue, {
+          db: handle.db,
+          zernio: social.zernio,
+          callsPerMinute: env.ZERNIO_ANALYTICS_PER_MINUTE,
+        });
+      }
     },
     async close() {
       await worker?.stop().catch(() => {});
       await postingWorker?.stop().catch(() => {});
+      await analyticsWorker?.stop().catch(() => {});
       await queue.stop().catch(() => {});
       await events.close().catch(() => {});
       await handle.close().catch(() => {});

@@ -17,6 +17,7 @@ export * from "./queries/media-assets";
 export * from "./queries/media-events";
 export * from "./queries/media-streams";
 export * from "./queries/post-analytics";
+export * from "./queries/post-insights";
 export * from "./queries/scheduled-posts";
 export * from "./queries/social-post-requests";
 export * from "./queries/social-profiles";

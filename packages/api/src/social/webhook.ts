@@ -12,6 +12,7 @@ import {
 } from "@streamline/db";
 import { type PostingDeps, refreshPost } from "@streamline/jobs";
 import type { Kysely } from "kysely";
+import { applyPlatformEvent } from "../analytics/webhook";
 
 export interface ZernioWebhookDeps {
   db: Kysely<Database>;
@@ -95,6 +96,10 @@ export async function handleZernioWebhook(
     idProblem(name, "event name") ??
     (postId === undefined ? undefined : idProblem(postId, "post id"));
   if (problem) return { status: 400, body: { error: problem } };
+  // Analytics (idempotent, so applied on duplicates too): post.platform.deleted stops the polling.
+  if (postId && name.startsWith("post.platform.")) {
+    await applyPlatformEvent(deps.db, postId, name, event);
+  }
   if (!(await recordZernioWebhookEvent(deps.db, { id, event: name, postId: postId ?? null }))) {
     return { status: 200, body: { ok: true, duplicate: true } };
   }

@@ -371,3 +371,41 @@ export async function markAnalyticsNoticeSeen(db: Executor, userId: string): Pro
     .onConflict((oc) => oc.column("user_id").doNothing())
     .execute();
 }
+
+/**
+ * The pair was removed on the network (webhook post.platform.deleted): it is marked deleted and
+ * never read again — also when the refresh had not adopted it yet. Idempotent.
+ */
+export async function markPairDeleted(
+  db: Executor,
+  values: {
+    postId: string;
+    platform: string;
+    userId: string;
+    accountId: string | null;
+    publishedAt: Date;
+    deletedAt: Date;
+  },
+): Promise<void> {
+  await db
+    .insertInto("post_analytics_targets")
+    .values({
+      post_id: values.postId,
+      platform: values.platform,
+      user_id: values.userId,
+      account_id: values.accountId,
+      published_at: values.publishedAt,
+      status: "deleted",
+      deleted_at: values.deletedAt,
+      next_refresh_at: null,
+    })
+    .onConflict((oc) =>
+      oc.columns(["post_id", "platform"]).doUpdateSet((eb) => ({
+        status: "deleted",
+        next_refresh_at: null,
+        deleted_at: eb.fn.coalesce("post_analytics_targets.deleted_at", eb.val(values.deletedAt)),
+        updated_at: new Date(),
+      })),
+    )
+    .execute();
+}
