@@ -8,7 +8,7 @@ import {
   createGoogleMock,
   createOpenAIMock,
   startMockProviderServer,
-} from "@streamline/providers/testing";
+} from "@streamline/fakes/providers";
 import type { RequestHandler } from "msw";
 import { startProduct } from "./lib/child";
 import type { Section } from "./lib/results";

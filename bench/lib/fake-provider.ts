@@ -2,7 +2,7 @@
 // `fetch`: the real SDK and adapter code run, but every answer is ready at once (precomputed PNG,
 // a video that is `completed` on its first status poll, the bundled MP4 and poster). What remains
 // of a generation's latency is ours.
-import { gradientPng, samplePosterJpeg, sampleVideoMp4 } from "@streamline/providers/testing";
+import { gradientPng, samplePosterJpeg, sampleVideoMp4 } from "@streamline/fakes/providers";
 
 export type FakeRoute = "images.generate" | "videos.create" | "videos.retrieve" | "videos.content";
 

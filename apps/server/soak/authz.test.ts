@@ -5,7 +5,7 @@
 // owner's stored files answer 404 once the asset is deleted.
 import { appRouter } from "@streamline/api";
 import { testBackends } from "@streamline/db/testing";
-import { createOpenAIMock } from "@streamline/providers/testing";
+import { createOpenAIMock } from "@streamline/fakes/providers";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../test/harness";

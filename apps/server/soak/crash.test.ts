@@ -7,7 +7,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createTestDb, type TestDb } from "@streamline/db/testing";
-import { createOpenAIMock, startMockProviderServer } from "@streamline/providers/testing";
+import { createOpenAIMock, startMockProviderServer } from "@streamline/fakes/providers";
 import type { RequestHandler } from "msw";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../test/harness";

@@ -12,7 +12,7 @@ import {
   createOpenAIMock,
   fault,
   type MockFaultName,
-} from "@streamline/providers/testing";
+} from "@streamline/fakes/providers";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../test/harness";

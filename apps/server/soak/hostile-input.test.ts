@@ -5,7 +5,7 @@
 // oversized strings over every procedure — is test/fuzz.test.ts, run here with FUZZ_RUNS=10000.)
 import { createMediaClient } from "@streamline/client";
 import { testBackends } from "@streamline/db/testing";
-import { createGoogleMock, createOpenAIMock } from "@streamline/providers/testing";
+import { createGoogleMock, createOpenAIMock } from "@streamline/fakes/providers";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../test/harness";

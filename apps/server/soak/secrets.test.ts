@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createMediaClient } from "@streamline/client";
-import { createGoogleMock, createOpenAIMock } from "@streamline/providers/testing";
+import { createGoogleMock, createOpenAIMock } from "@streamline/fakes/providers";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../test/harness";

@@ -9,8 +9,8 @@ import {
   createOpenAIResponsesMock,
   GOOGLE_MOCK_API_KEY,
   OPENAI_MOCK_API_KEY,
-} from "@streamline/providers/testing";
-import { createZernioDemo } from "@streamline/social/testing";
+} from "@streamline/fakes/providers";
+import { createZernioDemo } from "@streamline/fakes/zernio";
 import { getResponse, type RequestHandler } from "msw";
 import sharp from "sharp";
 

@@ -3,12 +3,12 @@
 // publish a deleted image), a post not sent yet never goes out, the delete is refused while a post
 // is being sent, and a published post stays published.
 import { testBackends } from "@streamline/db/testing";
-import { runPost } from "@streamline/jobs";
 import {
   createZernioFake,
   ZERNIO_MOCK_API_KEY,
   ZERNIO_MOCK_BASE_URL,
-} from "@streamline/social/testing";
+} from "@streamline/fakes/zernio";
+import { runPost } from "@streamline/jobs";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "./harness";

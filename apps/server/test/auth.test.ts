@@ -1,4 +1,4 @@
-import { createOpenAIMock, gradientPng, OPENAI_MOCK_API_KEY } from "@streamline/providers/testing";
+import { createOpenAIMock, gradientPng, OPENAI_MOCK_API_KEY } from "@streamline/fakes/providers";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {

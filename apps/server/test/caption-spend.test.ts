@@ -9,7 +9,7 @@ import {
   createOpenAIResponsesMock,
   GOOGLE_MOCK_API_KEY,
   OPENAI_MOCK_API_KEY,
-} from "@streamline/providers/testing";
+} from "@streamline/fakes/providers";
 import type { TRPCClientError } from "@trpc/client";
 import { http } from "msw";
 import { setupServer } from "msw/node";

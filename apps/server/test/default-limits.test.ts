@@ -3,7 +3,7 @@
 // variant still counted against the daily spend cap, before any provider call).
 import { MEDIA_MAX_VARIANTS } from "@streamline/api";
 import { testBackends } from "@streamline/db/testing";
-import { createOpenAIMock, OPENAI_MOCK_API_KEY } from "@streamline/providers/testing";
+import { createOpenAIMock, OPENAI_MOCK_API_KEY } from "@streamline/fakes/providers";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadEnv } from "../src/env";

@@ -3,7 +3,7 @@
 // ends failed, and never for a job that rode out a transient failure and succeeded; those get a
 // `[MediaGen] Warning:` line of their own.
 import { testBackends } from "@streamline/db/testing";
-import { createOpenAIMock, fault, OPENAI_MOCK_API_KEY } from "@streamline/providers/testing";
+import { createOpenAIMock, fault, OPENAI_MOCK_API_KEY } from "@streamline/fakes/providers";
 import { setupServer } from "msw/node";
 import {
   afterAll,

@@ -11,7 +11,7 @@ import {
   GOOGLE_MOCK_API_KEY,
   type MockFaultName,
   OPENAI_MOCK_API_KEY,
-} from "@streamline/providers/testing";
+} from "@streamline/fakes/providers";
 import { http } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

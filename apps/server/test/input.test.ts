@@ -2,7 +2,7 @@
 // 500 or a database message; an ambiguous reference photo never reaches a provider.
 import { encodeCursor } from "@streamline/db";
 import { testBackends } from "@streamline/db/testing";
-import { createOpenAIMock, gradientPng, OPENAI_MOCK_API_KEY } from "@streamline/providers/testing";
+import { createOpenAIMock, gradientPng, OPENAI_MOCK_API_KEY } from "@streamline/fakes/providers";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "./harness";

@@ -1,5 +1,5 @@
 import { testBackends } from "@streamline/db/testing";
-import { createOpenAIMock, gradientPng, OPENAI_MOCK_API_KEY } from "@streamline/providers/testing";
+import { createOpenAIMock, gradientPng, OPENAI_MOCK_API_KEY } from "@streamline/fakes/providers";
 import { TRPCClientError } from "@trpc/client";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";

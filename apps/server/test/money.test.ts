@@ -8,7 +8,7 @@ import {
   gradientPng,
   OPENAI_MOCK_API_KEY,
   OPENAI_MOCK_MARKERS,
-} from "@streamline/providers/testing";
+} from "@streamline/fakes/providers";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {

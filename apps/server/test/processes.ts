@@ -2,7 +2,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createOpenAIMock, startMockProviderServer } from "@streamline/providers/testing";
+import { createOpenAIMock, startMockProviderServer } from "@streamline/fakes/providers";
 import type { RequestHandler } from "msw";
 
 const serverDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");

@@ -5,8 +5,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createTestDb, type TestDb } from "@streamline/db/testing";
-import type { createOpenAIMock } from "@streamline/providers/testing";
-import { OPENAI_MOCK_API_KEY } from "@streamline/providers/testing";
+import type { createOpenAIMock } from "@streamline/fakes/providers";
+import { OPENAI_MOCK_API_KEY } from "@streamline/fakes/providers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collectEvents, startTestServer, type TestServer } from "./harness";
 import {

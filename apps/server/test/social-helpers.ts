@@ -6,8 +6,8 @@ import {
   insertMediaAsset,
   type MediaAsset,
 } from "@streamline/db";
-import { gradientPng, samplePosterJpeg, sampleVideoMp4 } from "@streamline/providers/testing";
-import { ZERNIO_MOCK_ACCOUNTS, type ZernioFake } from "@streamline/social/testing";
+import { gradientPng, samplePosterJpeg, sampleVideoMp4 } from "@streamline/fakes/providers";
+import { ZERNIO_MOCK_ACCOUNTS, type ZernioFake } from "@streamline/fakes/zernio";
 import { TRPCClientError } from "@trpc/client";
 import { HttpResponse, http } from "msw";
 import type { TestServer } from "./harness";

@@ -5,13 +5,13 @@
 // live events on media.onProgress, and the signed webhook.
 import { createHmac } from "node:crypto";
 import { testBackends } from "@streamline/db/testing";
-import { createOpenAIResponsesMock, OPENAI_MOCK_API_KEY } from "@streamline/providers/testing";
+import { createOpenAIResponsesMock, OPENAI_MOCK_API_KEY } from "@streamline/fakes/providers";
 import {
   createZernioFake,
   rateLimitHeaders,
   ZERNIO_MOCK_API_KEY,
   ZERNIO_MOCK_BASE_URL,
-} from "@streamline/social/testing";
+} from "@streamline/fakes/zernio";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { collectEvents, startTestServer, type TestServer } from "./harness";

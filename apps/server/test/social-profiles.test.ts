@@ -6,13 +6,13 @@
 import { randomUUID } from "node:crypto";
 import { ensureUserRow, findSocialProfile, insertScheduledPostOnce } from "@streamline/db";
 import { testBackends } from "@streamline/db/testing";
-import { createOpenAIResponsesMock, OPENAI_MOCK_API_KEY } from "@streamline/providers/testing";
+import { createOpenAIResponsesMock, OPENAI_MOCK_API_KEY } from "@streamline/fakes/providers";
 import {
   createZernioFake,
   ZERNIO_MOCK_API_KEY,
   ZERNIO_MOCK_BASE_URL,
   ZERNIO_MOCK_CONNECT_ORIGIN,
-} from "@streamline/social/testing";
+} from "@streamline/fakes/zernio";
 import { http } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";

@@ -8,7 +8,7 @@ import {
   createZernioFake,
   ZERNIO_MOCK_API_KEY,
   ZERNIO_MOCK_BASE_URL,
-} from "@streamline/social/testing";
+} from "@streamline/fakes/zernio";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "./harness";

@@ -8,12 +8,12 @@ import {
   createOpenAIResponsesMock,
   GOOGLE_MOCK_API_KEY,
   OPENAI_MOCK_API_KEY,
-} from "@streamline/providers/testing";
+} from "@streamline/fakes/providers";
 import {
   createZernioFake,
   ZERNIO_MOCK_API_KEY,
   ZERNIO_MOCK_BASE_URL,
-} from "@streamline/social/testing";
+} from "@streamline/fakes/zernio";
 import fc from "fast-check";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";

@@ -1,6 +1,6 @@
 // The server on S3-compatible storage (a fake S3 from msw), and the per-user daily spend cap.
-import { createOpenAIMock, gradientPng, OPENAI_MOCK_API_KEY } from "@streamline/providers/testing";
-import { createFakeS3 } from "@streamline/storage/testing";
+import { createOpenAIMock, gradientPng, OPENAI_MOCK_API_KEY } from "@streamline/fakes/providers";
+import { createFakeS3 } from "@streamline/fakes/storage";
 import { TRPCClientError } from "@trpc/client";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

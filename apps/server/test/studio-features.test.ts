@@ -1,7 +1,7 @@
 // The studio's server-side features: variants, "use as reference" by asset id, prompt search,
 // favourites and the spend meter — each scoped to its caller.
 import { testBackends } from "@streamline/db/testing";
-import { createOpenAIMock, OPENAI_MOCK_API_KEY } from "@streamline/providers/testing";
+import { createOpenAIMock, OPENAI_MOCK_API_KEY } from "@streamline/fakes/providers";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {

@@ -3,7 +3,7 @@
 // result from /media) with no violation; another site cannot frame it; and a hostile ?next= never
 // strands a signed-in user on the sign-in page. Dev (Vite's own HTML, inline React Refresh
 // preamble, HMR websocket) runs without a policy by choice: the server's policy is for the build.
-import { gradientPng } from "@streamline/providers/testing";
+import { gradientPng } from "@streamline/fakes/providers";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {

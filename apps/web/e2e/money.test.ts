@@ -13,7 +13,7 @@ import {
   createOpenAIMock,
   createOpenAIResponsesMock,
   startMockProviderServer,
-} from "@streamline/providers/testing";
+} from "@streamline/fakes/providers";
 import { HttpResponse, http, type RequestHandler } from "msw";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

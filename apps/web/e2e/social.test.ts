@@ -13,8 +13,8 @@ import {
   createOpenAIMock,
   createOpenAIResponsesMock,
   startMockProviderServer,
-} from "@streamline/providers/testing";
-import { createZernioFake, type ZernioFake } from "@streamline/social/testing";
+} from "@streamline/fakes/providers";
+import { createZernioFake, type ZernioFake } from "@streamline/fakes/zernio";
 import { delay, HttpResponse, http, type RequestHandler } from "msw";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

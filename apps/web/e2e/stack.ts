@@ -13,7 +13,7 @@ import {
   GOOGLE_MOCK_API_KEY,
   OPENAI_MOCK_API_KEY,
   startMockProviderServer,
-} from "@streamline/providers/testing";
+} from "@streamline/fakes/providers";
 import { delay, HttpResponse, http, type RequestHandler } from "msw";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 

@@ -9,12 +9,8 @@ import {
   stopTargets,
 } from "@streamline/db";
 import { createTestDb, type TestDb, testBackends } from "@streamline/db/testing";
+import { createZernioFake, rateLimitHeaders, ZERNIO_MOCK_API_KEY } from "@streamline/fakes/zernio";
 import { createZernio } from "@streamline/social";
-import {
-  createZernioFake,
-  rateLimitHeaders,
-  ZERNIO_MOCK_API_KEY,
-} from "@streamline/social/testing";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {

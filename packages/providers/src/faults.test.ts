@@ -5,17 +5,7 @@
 // call makes ≤ 3 attempts; a create that may have reached the provider is never re-sent; poll
 // faults never end a live job before its deadline; a hung create ends at the generation's deadline
 // when that comes before the create's own timeout.
-import type { RequestHandler } from "msw";
-import { setupServer } from "msw/node";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { findModelSpec } from "./catalog";
-import { startWithinDeadline } from "./deadline";
-import { isMediaGenError, type MediaErrorCode, MediaGenError } from "./errors";
-import { generateMedia } from "./generate";
-import { createGoogle } from "./google";
-import { createOpenAI } from "./openai";
-import { type PollPolicy, pollUntilDone } from "./poll";
-import { createMediaProviders } from "./registry";
+
 import {
   createGoogleMock,
   createOpenAIMock,
@@ -29,7 +19,18 @@ import {
   type OpenAIMockRoute,
   sampleVideoMp4,
   startMockProviderServer,
-} from "./testing";
+} from "@streamline/fakes/providers";
+import type { RequestHandler } from "msw";
+import { setupServer } from "msw/node";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { findModelSpec } from "./catalog";
+import { startWithinDeadline } from "./deadline";
+import { isMediaGenError, type MediaErrorCode, MediaGenError } from "./errors";
+import { generateMedia } from "./generate";
+import { createGoogle } from "./google";
+import { createOpenAI } from "./openai";
+import { type PollPolicy, pollUntilDone } from "./poll";
+import { createMediaProviders } from "./registry";
 import type { GenerationInput, MediaModel, MediaOutput } from "./types";
 
 const OPENAI_URL = "https://openai.faults.test/v1";

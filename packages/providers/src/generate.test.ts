@@ -1,8 +1,8 @@
+import { createOpenAIMock, OPENAI_MOCK_API_KEY } from "@streamline/fakes/providers";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateMedia } from "./generate";
 import { createMediaProviders } from "./registry";
-import { createOpenAIMock, OPENAI_MOCK_API_KEY } from "./testing";
 
 const openai = createOpenAIMock({ videoPollsToComplete: 2 });
 const server = setupServer(...openai.handlers);

@@ -1,5 +1,12 @@
 // The vendor kits: one kit per vendor hands out image, video and caption models over one client
 // (one injected fetch sees every call), and the registry and the captioner take that same kit.
+
+import {
+  createOpenAIMock,
+  createOpenAIResponsesMock,
+  gradientPng,
+  OPENAI_MOCK_API_KEY,
+} from "@streamline/fakes/providers";
 import { getResponse } from "msw";
 import { describe, expect, it } from "vitest";
 import { createCaptioner } from "./captions";
@@ -8,8 +15,6 @@ import { notConfiguredError, notConfiguredMessage } from "./configuration";
 import { createGoogle } from "./google";
 import { createOpenAI } from "./openai";
 import { createMediaProviders } from "./registry";
-import { createOpenAIMock, gradientPng, OPENAI_MOCK_API_KEY } from "./testing";
-import { createOpenAIResponsesMock } from "./testing/openai-responses";
 
 const BASE = "https://kit.openai.test/v1";
 

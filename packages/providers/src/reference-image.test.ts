@@ -1,11 +1,11 @@
 import { createServer, type Server } from "node:http";
 import net, { type AddressInfo } from "node:net";
 import { crc32 } from "node:zlib";
+import { gradientPng } from "@streamline/fakes/providers";
 import sharp from "sharp";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { fitReferenceImage, loadReferenceImage, type ReferenceImageError } from "./reference-image";
 import { isPublicAddress } from "./reference-image-download";
-import { gradientPng } from "./testing/fixtures";
 
 const png = gradientPng(40, 30);
 

@@ -33,11 +33,14 @@ export function resolveTimeouts(settings: ProviderTimeoutSettings | undefined): 
 
 export type CallKind = "create" | "status" | "download";
 
+/** What a TIMEOUT names: a kind of media call, or a caption request. */
+export type TimeoutKind = CallKind | "caption";
+
 const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 
 /** The TIMEOUT a call that got no answer ends with (a create's "not re-sent" is added by withRetry). */
 export function timeoutError(
-  kind: CallKind,
+  kind: TimeoutKind,
   ms: number,
   context: { provider: ProviderId; model: string },
 ): MediaGenError {
@@ -46,7 +49,9 @@ export function timeoutError(
       ? `did not answer the create request within ${seconds(ms)}.`
       : kind === "status"
         ? `did not answer a status request within ${seconds(ms)}.`
-        : `sent no bytes of the download for ${seconds(ms)}.`;
+        : kind === "caption"
+          ? `did not answer the caption request within ${seconds(ms)}.`
+          : `sent no bytes of the download for ${seconds(ms)}.`;
   const label = context.provider === "openai" ? "OpenAI" : "Google";
   return new MediaGenError("TIMEOUT", `${label} ${what}`, context);
 }

@@ -1,9 +1,10 @@
 // The analytics client against the fake Zernio: 200, 202 (pending), 424 (every platform failed),
 // 404 (not published), 402 (no add-on), the list form and its rules, hasAnalyticsAccess.
+
+import { createZernioFake, ZERNIO_MOCK_API_KEY } from "@streamline/fakes/zernio";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { analyticsListProblem, toPostMetrics } from "./analytics";
-import { createZernioFake, ZERNIO_MOCK_API_KEY } from "./testing";
 import { createZernio } from "./zernio";
 
 const START = new Date("2026-12-01T08:00:00Z");

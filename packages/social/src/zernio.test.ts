@@ -1,12 +1,12 @@
-import { setupServer } from "msw/node";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { SocialError } from "./errors";
 import {
   createZernioDemo,
   createZernioFake,
   rateLimitHeaders,
   ZERNIO_MOCK_API_KEY,
-} from "./testing";
+} from "@streamline/fakes/zernio";
+import { setupServer } from "msw/node";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { SocialError } from "./errors";
 import { createZernio, type ZernioSettings } from "./zernio";
 
 const START = new Date("2026-12-01T08:00:00Z");

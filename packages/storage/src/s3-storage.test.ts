@@ -1,9 +1,9 @@
 import { Readable } from "node:stream";
+import { createFakeS3 } from "@streamline/fakes/storage";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createS3Storage } from "./s3-storage";
 import { storageFromEnv } from "./storage-from-env";
-import { createFakeS3 } from "./testing/fake-s3";
 
 const s3 = createFakeS3("http://s3.test");
 const server = setupServer(s3.handler);

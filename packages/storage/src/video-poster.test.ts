@@ -6,7 +6,7 @@ import { createVideoPoster, findFfmpeg, inspectVideo, parseVideoInfo } from "./v
 
 // The providers package owns the fixture; read it by path rather than depend on that package.
 const sampleVideo = fileURLToPath(
-  new URL("../../providers/src/testing/fixtures/sample-video.mp4", import.meta.url),
+  new URL("../../fakes/src/providers/fixtures/sample-video.mp4", import.meta.url),
 );
 
 /** JPEG SOI marker, then the frame size from the first SOF0/SOF2 segment. */

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import {
   findMediaAsset,
+  findSubmissionAssets,
   insertMediaAsset,
   insertMediaAssetOnce,
   type MediaAsset,
@@ -39,7 +40,7 @@ export async function generateMedia(
   const keyOf = (i: number) =>
     input.idempotencyKey && (i === 0 ? input.idempotencyKey : `${input.idempotencyKey}:v${i + 1}`);
   if (input.idempotencyKey) {
-    const existing = await findSubmission(ctx, input.idempotencyKey);
+    const existing = await findSubmissionAssets(ctx.db, ctx.user.id, input.idempotencyKey);
     if (existing.length)
       return { asset: existing[0] as MediaAsset, assets: existing, created: false };
   }
@@ -143,28 +144,6 @@ export async function generateMedia(
     await removeReferences();
     throw error;
   }
-}
-
-/** The assets one submission made (its variants), in order, by its idempotency key. */
-async function findSubmission(
-  ctx: ApiContext & { user: SessionUser },
-  key: string,
-): Promise<MediaAsset[]> {
-  const first = await ctx.db
-    .selectFrom("media_assets")
-    .selectAll()
-    .where("user_id", "=", ctx.user.id)
-    .where("idempotency_key", "=", key)
-    .executeTakeFirst();
-  if (!first?.group_id) return first ? [first] : [];
-  return ctx.db
-    .selectFrom("media_assets")
-    .selectAll()
-    .where("user_id", "=", ctx.user.id)
-    .where("group_id", "=", first.group_id)
-    .orderBy("created_at")
-    .orderBy("idempotency_key")
-    .execute();
 }
 
 /**

@@ -1,6 +1,11 @@
-import { captionSpendToday, type Database } from "@streamline/db";
+import {
+  captionSpendToday,
+  type Database,
+  generationSpendToday,
+  lockUserQuota as lockUserQuotaRow,
+} from "@streamline/db";
 import { TRPCError } from "@trpc/server";
-import { type Kysely, sql } from "kysely";
+import type { Kysely } from "kysely";
 import type { MediaLimits } from "../context";
 
 /**
@@ -16,7 +21,7 @@ export const CAPTION_RUNNING_MAX_SECONDS = 15 * 60;
  * requests cannot both squeeze under a limit.
  */
 export async function lockUserQuota(tx: Kysely<Database>, userId: string): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtext(${`media-quota:${userId}`}))`.execute(tx);
+  await lockUserQuotaRow(tx, userId);
 }
 
 /**
@@ -65,37 +70,8 @@ export async function mediaUsage(
   inFlightUsd: number;
   captions: { active: number; chargedUsd: number; inFlightUsd: number };
 }> {
-  const notDemo = sql<boolean>`coalesce(metadata->>'demo', '') <> 'true'`;
   // One after the other: inside a transaction both run on its one connection.
-  const usage = await db
-    .selectFrom("media_assets")
-    .select((eb) => [
-      eb.fn
-        .count<number>("id")
-        .filterWhere((w) =>
-          w.and([w("status", "in", ["queued", "running"]), w("deleted_at", "is", null)]),
-        )
-        .as("active"),
-      // Today's spend: what providers charged, plus the estimate of every job still in flight (it
-      // may be charged any moment). By UTC day; deleting an asset does not refund what it cost.
-      eb.fn
-        .sum<string | null>("cost_usd")
-        .filterWhere((w) => w.and([w("created_at", ">=", startOfUtcDay()), notDemo]))
-        .as("charged"),
-      eb.fn
-        .sum<string | null>("estimated_cost_usd")
-        .filterWhere((w) =>
-          w.and([
-            w("status", "in", ["queued", "running"]),
-            w("cost_usd", "is", null),
-            w("created_at", ">=", startOfUtcDay()),
-            notDemo,
-          ]),
-        )
-        .as("inFlight"),
-    ])
-    .where("user_id", "=", userId)
-    .executeTakeFirstOrThrow();
+  const usage = await generationSpendToday(db, userId);
   const captions = await captionSpendToday(db, userId, CAPTION_RUNNING_MAX_SECONDS);
   const round = (usd: number) => Math.round(usd * 1e6) / 1e6;
   return {
@@ -105,6 +81,3 @@ export async function mediaUsage(
     captions,
   };
 }
-
-const startOfUtcDay = () =>
-  sql<Date>`date_trunc('day', now() at time zone 'utc') at time zone 'utc'`;

@@ -4,6 +4,7 @@ import {
   type Caption,
   findMediaAsset,
   findScheduledPost,
+  findScheduledPostByKey,
   insertScheduledPostOnce,
   latestCaptions,
   listScheduledPosts,
@@ -261,12 +262,7 @@ async function takePostingSlot(ctx: Ctx, social: SocialDeps): Promise<void> {
  */
 export async function schedulePost(ctx: Ctx, input: ScheduleInput) {
   const { social, zernio } = posting(ctx);
-  const existing = await ctx.db
-    .selectFrom("scheduled_posts")
-    .selectAll()
-    .where("user_id", "=", ctx.user.id)
-    .where("idempotency_key", "=", input.idempotencyKey)
-    .executeTakeFirst();
+  const existing = await findScheduledPostByKey(ctx.db, ctx.user.id, input.idempotencyKey);
   if (existing) {
     if (existing.asset_id !== input.assetId)
       throw fieldError("idempotencyKey", "This idempotency key was used for another post.");

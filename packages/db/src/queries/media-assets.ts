@@ -54,6 +54,29 @@ export async function findMediaAsset(
     .executeTakeFirst();
 }
 
+/** The assets one submission made (its variants), in order, by its idempotency key. */
+export async function findSubmissionAssets(
+  db: Executor,
+  userId: string,
+  idempotencyKey: string,
+): Promise<MediaAsset[]> {
+  const first = await db
+    .selectFrom("media_assets")
+    .selectAll()
+    .where("user_id", "=", userId)
+    .where("idempotency_key", "=", idempotencyKey)
+    .executeTakeFirst();
+  if (!first?.group_id) return first ? [first] : [];
+  return db
+    .selectFrom("media_assets")
+    .selectAll()
+    .where("user_id", "=", userId)
+    .where("group_id", "=", first.group_id)
+    .orderBy("created_at")
+    .orderBy("idempotency_key")
+    .execute();
+}
+
 export async function updateMediaAsset(
   db: Executor,
   id: string,
@@ -276,4 +299,52 @@ export function decodeCursor(value: string): MediaAssetCursor | null {
   const year = createdAt.getUTCFullYear();
   if (Number.isNaN(createdAt.getTime()) || year < 1970 || year > 9999) return null;
   return { createdAt, id };
+}
+
+/**
+ * Takes the user's quota lock for the rest of the transaction (a transaction-scoped advisory lock):
+ * every check-then-write of something that costs money runs under it.
+ */
+export async function lockUserQuota(tx: Executor, userId: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext(${`media-quota:${userId}`}))`.execute(tx);
+}
+
+/**
+ * Today's (UTC) generations of a user: how many are in flight, what providers charged, and the
+ * estimate of every job still in flight. Demo work counts nothing; sums come as the driver gives
+ * them (numeric text or null).
+ */
+export async function generationSpendToday(db: Executor, userId: string) {
+  const startOfUtcDay = () =>
+    sql<Date>`date_trunc('day', now() at time zone 'utc') at time zone 'utc'`;
+  const notDemo = sql<boolean>`coalesce(metadata->>'demo', '') <> 'true'`;
+  return db
+    .selectFrom("media_assets")
+    .select((eb) => [
+      eb.fn
+        .count<number>("id")
+        .filterWhere((w) =>
+          w.and([w("status", "in", ["queued", "running"]), w("deleted_at", "is", null)]),
+        )
+        .as("active"),
+      // Today's spend: what providers charged, plus the estimate of every job still in flight (it
+      // may be charged any moment). By UTC day; deleting an asset does not refund what it cost.
+      eb.fn
+        .sum<string | null>("cost_usd")
+        .filterWhere((w) => w.and([w("created_at", ">=", startOfUtcDay()), notDemo]))
+        .as("charged"),
+      eb.fn
+        .sum<string | null>("estimated_cost_usd")
+        .filterWhere((w) =>
+          w.and([
+            w("status", "in", ["queued", "running"]),
+            w("cost_usd", "is", null),
+            w("created_at", ">=", startOfUtcDay()),
+            notDemo,
+          ]),
+        )
+        .as("inFlight"),
+    ])
+    .where("user_id", "=", userId)
+    .executeTakeFirstOrThrow();
 }

@@ -2,9 +2,9 @@ import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
+import { SAMPLE_VIDEO, sampleVideoMp4 } from "@streamline/fakes/providers";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
-import { SAMPLE_VIDEO, sampleVideoMp4 } from "../testing/fixtures";
 import { FRAME_POOL_SIZE, videoFramesForCaption } from "./frames";
 
 describe("videoFramesForCaption", () => {

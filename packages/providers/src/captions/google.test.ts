@@ -1,6 +1,5 @@
+import { GOOGLE_MOCK_API_KEY, sampleVideoMp4 } from "@streamline/fakes/providers";
 import { describe, expect, it } from "vitest";
-import { sampleVideoMp4 } from "../testing/fixtures";
-import { GOOGLE_MOCK_API_KEY } from "../testing/google";
 import { bigPng, captionHarness, failureOf } from "./test-harness";
 import type { CaptionInput } from "./types";
 
@@ -166,8 +165,8 @@ describe("Gemini captions (generateContent, JSON output)", () => {
 describe("Gemini captions mock beside the media mock", () => {
   it("answers caption models and lets other models fall through to the next handler", async () => {
     const { getResponse } = await import("msw");
-    const { createGoogleMock } = await import("../testing/google");
-    const { createGoogleCaptionsMock } = await import("../testing/google-captions");
+    const { createGoogleMock } = await import("@streamline/fakes/providers");
+    const { createGoogleCaptionsMock } = await import("@streamline/fakes/providers");
     const base = "https://gemini.gateway.test/google";
     const handlers = [
       ...createGoogleCaptionsMock({ baseURL: base }).handlers,

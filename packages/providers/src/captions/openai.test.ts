@@ -1,6 +1,5 @@
+import { OPENAI_MOCK_API_KEY, samplePosterJpeg } from "@streamline/fakes/providers";
 import { describe, expect, it } from "vitest";
-import { samplePosterJpeg } from "../testing/fixtures";
-import { OPENAI_MOCK_API_KEY } from "../testing/openai";
 import { bigPng, captionHarness, failureOf, OPENAI_BASE } from "./test-harness";
 import type { CaptionInput } from "./types";
 

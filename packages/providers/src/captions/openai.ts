@@ -3,13 +3,10 @@
 // References: developers.openai.com/api/reference/resources/responses/methods/create, the structured
 // outputs guide, openai-node 7.57 src/helpers/zod.ts (zodTextFormat) and lib/ResponsesParser.ts (parse
 // throws on invalid JSON; incomplete responses and refusals stay unparsed).
-import type OpenAI from "openai";
 import { zodTextFormat } from "openai/helpers/zod";
 import type { ResponseInputContent } from "openai/resources/responses/responses";
 import { MediaGenError } from "../errors";
-import { toMediaGenError } from "../openai/errors";
-import { withRetry } from "../retry";
-import type { ProviderSettings } from "../types";
+import type { OpenAIRuntime } from "../openai";
 import type { CaptionBackend } from "./backend";
 import { dataUrl } from "./images";
 
@@ -22,29 +19,18 @@ const unusable = (model: string, why: string, cause?: unknown) =>
     cause,
   });
 
-/** What the OpenAI kit lends captions: its client (built once), key check, retry policy and log. */
+/** What the OpenAI kit lends captions: its runtime (the client, built once, and the call wrapper). */
 export interface OpenAICaptionDeps {
-  client: OpenAI;
-  settings: ProviderSettings;
-  /** Bounds each request (the SDK's per-request timeout). */
+  runtime: OpenAIRuntime;
+  /** Bounds each request. */
   timeoutMs: number;
-  /** Throws PROVIDER_AUTH when no key is set, before anything is sent. */
-  requireKey(model: string): void;
-  log(line: string): void;
 }
 
-export function openaiCaptionBackend({
-  client,
-  settings,
-  timeoutMs,
-  requireKey,
-  log,
-}: OpenAICaptionDeps): CaptionBackend {
+export function openaiCaptionBackend({ runtime, timeoutMs }: OpenAICaptionDeps): CaptionBackend {
   return {
-    log,
+    log: runtime.log,
     async generate({ spec, text, images, detail, schema, schemaName, maxOutputTokens, signal }) {
       const model = spec.id;
-      requireKey(model);
       const content: ResponseInputContent[] = [
         { type: "input_text", text },
         ...images.map((image) => ({
@@ -54,10 +40,12 @@ export function openaiCaptionBackend({
         })),
       ];
       const format = zodTextFormat(schema, schemaName);
-      const response = await withRetry(
-        async () => {
+      // The kit's one wrapper: key check, retries, a timeout per attempt, error mapping. Billed like
+      // a create: re-sent only after an answer proving nothing ran (429, HTTP 5xx).
+      const response = await runtime.send(
+        async (attempt) => {
           try {
-            return await client.responses.parse(
+            return await runtime.client.responses.parse(
               {
                 model,
                 input: [{ role: "user", content }],
@@ -66,19 +54,24 @@ export function openaiCaptionBackend({
                 // Bounds what one call can bill (the caption estimate reserves exactly this).
                 max_output_tokens: maxOutputTokens,
               },
-              { signal, timeout: timeoutMs },
+              { signal: attempt },
             );
           } catch (error) {
-            if (signal?.aborted) throw signal.reason;
             // Thrown by the SDK's parser after a 200: the JSON text is broken or off-schema.
             if (error instanceof SyntaxError) throw unusable(model, "the JSON is malformed", error);
             if (error instanceof Error && error.name === "ZodError")
               throw unusable(model, "the JSON does not match the captions schema", error);
-            throw toMediaGenError(error, { model, notFound: "model", createsJob: true });
+            throw error;
           }
         },
-        // Billed like a create: re-sent only after an answer proving nothing ran (429, HTTP 5xx).
-        { policy: settings.retry, signal, createsJob: true },
+        {
+          model,
+          notFound: "model",
+          createsJob: true,
+          signal,
+          kind: "caption",
+          ms: timeoutMs,
+        },
       );
 
       const parts = response.output.flatMap((item) =>

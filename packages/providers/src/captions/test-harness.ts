@@ -1,12 +1,15 @@
 // Shared set-up for the caption tests: both msw fakes on gateway-style base URLs and a captioner with
 // millisecond retry delays whose log lines are kept.
+
+import {
+  createGoogleCaptionsMock,
+  createOpenAIResponsesMock,
+  GOOGLE_MOCK_API_KEY,
+  OPENAI_MOCK_API_KEY,
+} from "@streamline/fakes/providers";
 import { setupServer } from "msw/node";
 import sharp from "sharp";
 import { afterAll, afterEach, beforeAll } from "vitest";
-import { GOOGLE_MOCK_API_KEY } from "../testing/google";
-import { createGoogleCaptionsMock } from "../testing/google-captions";
-import { OPENAI_MOCK_API_KEY } from "../testing/openai";
-import { createOpenAIResponsesMock } from "../testing/openai-responses";
 import { createCaptioner } from ".";
 import type { CaptionerSettings } from "./types";
 

@@ -1,5 +1,5 @@
+import { GOOGLE_MOCK_API_KEY, GOOGLE_MOCK_MARKERS, gradientPng } from "@streamline/fakes/providers";
 import { describe, expect, it } from "vitest";
-import { GOOGLE_MOCK_API_KEY, GOOGLE_MOCK_MARKERS, gradientPng } from "../testing";
 import { bytesOf, failureOf, googleHarness, spec } from "./test-harness";
 
 const { mock, logs, model, provider } = googleHarness();

@@ -1,8 +1,13 @@
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
+import {
+  fault,
+  GOOGLE_MOCK_MARKERS,
+  gradientPng,
+  sampleVideoMp4,
+} from "@streamline/fakes/providers";
 import { describe, expect, it } from "vitest";
 import { pollUntilDone } from "../poll";
-import { fault, GOOGLE_MOCK_MARKERS, gradientPng, sampleVideoMp4 } from "../testing";
 import type { OperationStatus } from "../types";
 import { BASE_URL, bytesOf, FAST_POLL, failureOf, googleHarness, spec } from "./test-harness";
 

@@ -1,6 +1,6 @@
+import { GOOGLE_MOCK_API_KEY } from "@streamline/fakes/providers";
 import { describe, expect, it } from "vitest";
 import { createMediaProviders } from "../registry";
-import { GOOGLE_MOCK_API_KEY } from "../testing";
 import { BASE_URL, FAST_RETRY, googleHarness } from "./test-harness";
 
 const { mock } = googleHarness();

@@ -1,9 +1,14 @@
 // Shared set-up for the Google adapter tests: the msw Gemini mock on a gateway-style base URL, a
 // provider with millisecond retry delays, and the log lines it wrote.
+
+import {
+  createGoogleMock,
+  GOOGLE_MOCK_API_KEY,
+  type GoogleMockOptions,
+} from "@streamline/fakes/providers";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll } from "vitest";
 import { findModelSpec, type ModelSpec } from "../catalog";
-import { createGoogleMock, GOOGLE_MOCK_API_KEY, type GoogleMockOptions } from "../testing/google";
 import { createGoogle, type GoogleProviderSettings } from ".";
 
 export const BASE_URL = "https://gemini.gateway.test/google";

@@ -1,7 +1,7 @@
+import { GOOGLE_MOCK_MARKERS, gradientPng, sampleVideoMp4 } from "@streamline/fakes/providers";
 import { HttpResponse, http } from "msw";
 import { describe, expect, it } from "vitest";
 import { pollUntilDone } from "../poll";
-import { GOOGLE_MOCK_MARKERS, gradientPng, sampleVideoMp4 } from "../testing";
 import type { OperationStatus } from "../types";
 import { BASE_URL, bytesOf, FAST_POLL, failureOf, googleHarness, spec } from "./test-harness";
 

@@ -1,10 +1,11 @@
 // Retries, error mapping and logging, shared by the image and video models.
+
+import { createOpenAIMock, OPENAI_MOCK_API_KEY } from "@streamline/fakes/providers";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { findModelSpec, type ModelSpec } from "../catalog";
 import { isMediaGenError } from "../errors";
 import { createMediaProviders } from "../registry";
-import { createOpenAIMock, OPENAI_MOCK_API_KEY } from "../testing";
 import type { MediaModel, ProviderSettings } from "../types";
 import { createOpenAI } from "./index";
 

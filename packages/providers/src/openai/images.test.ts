@@ -1,14 +1,14 @@
-import { setupServer } from "msw/node";
-import sharp from "sharp";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { findModelSpec, type ModelSpec } from "../catalog";
-import { isMediaGenError } from "../errors";
 import {
   createOpenAIMock,
   gradientPng,
   OPENAI_MOCK_API_KEY,
   OPENAI_MOCK_MARKERS,
-} from "../testing";
+} from "@streamline/fakes/providers";
+import { setupServer } from "msw/node";
+import sharp from "sharp";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { findModelSpec, type ModelSpec } from "../catalog";
+import { isMediaGenError } from "../errors";
 import type { ProviderSettings, ReferenceImage } from "../types";
 import { createOpenAI } from "./index";
 

@@ -13,6 +13,7 @@ import {
   guardDownload,
   type ProviderTimeouts,
   resolveTimeouts,
+  type TimeoutKind,
   timeoutError,
   withTimeout,
 } from "../timeouts";
@@ -28,6 +29,8 @@ export { OPENAI_DEFAULT_BASE_URL } from "./client";
 export interface OpenAIRuntime {
   client: OpenAI;
   readonly timeouts: ProviderTimeouts;
+  /** Where failure lines go (settings.logger, else console.error). */
+  readonly log: (line: string) => void;
   /**
    * Runs one SDK call with retries, a timeout per attempt (by `kind`, and `type` for a create) and
    * error mapping. A final failure is logged once and thrown as MediaGenError; an abort by the
@@ -36,6 +39,14 @@ export interface OpenAIRuntime {
   call<T>(
     request: (signal: AbortSignal) => Promise<T>,
     options: CallOptions & { kind: "create" | "status"; type: MediaType },
+  ): Promise<T>;
+  /**
+   * The same wrapper (key check, retries, a timeout of `ms` per attempt, error mapping) without
+   * the log line: for captions, whose captioner logs every failure once itself.
+   */
+  send<T>(
+    request: (signal: AbortSignal) => Promise<T>,
+    options: CallOptions & { kind: TimeoutKind; ms: number },
   ): Promise<T>;
   /**
    * A download: retried until the body starts, then guarded by the idle timeout (see
@@ -63,109 +74,8 @@ type CallOptions = FailureContext & {
 export type OpenAIProvider = ProviderKit<"openai">;
 
 export function createOpenAI(settings: ProviderSettings): OpenAIProvider {
-  const log = settings.logger ?? ((line: string) => console.error(line));
-  const warn = settings.warn ?? ((line: string) => console.warn(line));
   const client = createOpenAIClient(settings);
-
-  const logFailure: OpenAIRuntime["logFailure"] = (error, assetId) =>
-    log(formatFailureLine(error, assetId));
-
-  const timeouts = resolveTimeouts(settings.timeouts);
-  const requireKey = (model: string) => {
-    if (!readApiKey(settings)) throw notConfiguredError("openai", model);
-  };
-  /**
-   * Retries, final mapping and the one log line, around any kind of attempt. A transient failure of
-   * a status check or download is only a warning: the caller polls or downloads again.
-   */
-  const guarded = async <T>(
-    attempt: () => Promise<T>,
-    { signal, assetId, ...context }: CallOptions,
-    kind: CallKind = "create",
-  ): Promise<T> => {
-    try {
-      requireKey(context.model);
-      return await withRetry(attempt, {
-        policy: settings.retry,
-        signal,
-        createsJob: context.createsJob,
-      });
-    } catch (error) {
-      if (signal?.aborted) throw signal.reason;
-      const failure = toMediaGenError(error, context);
-      if (kind !== "create" && failure.retryable) warn(formatTransientLine(failure, kind, assetId));
-      else logFailure(failure, assetId);
-      throw failure;
-    }
-  };
-  const timedOut = (kind: CallKind, ms: number, model: string) => () =>
-    timeoutError(kind, ms, { provider: "openai", model });
-
-  const runtime: OpenAIRuntime = {
-    client,
-    timeouts,
-    logFailure,
-    async prepare(work, { assetId, ...context }) {
-      try {
-        return await work();
-      } catch (error) {
-        const failure = toMediaGenError(error, context);
-        logFailure(failure, assetId);
-        throw failure;
-      }
-    },
-    call(request, { kind, type, ...options }) {
-      const ms = kind === "create" ? timeouts.createMs[type] : timeouts.statusMs;
-      return guarded(
-        () =>
-          withTimeout(
-            async (signal) => {
-              try {
-                return await request(signal);
-              } catch (error) {
-                if (signal.aborted) throw signal.reason;
-                throw toMediaGenError(error, options);
-              }
-            },
-            { signal: options.signal, ms, onTimeout: timedOut(kind, ms, options.model) },
-          ),
-        options,
-        kind,
-      );
-    },
-    download(request, options) {
-      const ms = timeouts.downloadIdleMs;
-      return guarded(
-        async () => {
-          const attempt = attemptSignal(
-            options.signal,
-            ms,
-            timedOut("download", ms, options.model),
-          );
-          try {
-            const response = await request(attempt.signal);
-            if (!response.body) {
-              attempt.clear();
-              return { response, body: null };
-            }
-            const context = { provider: "openai" as const, model: options.model };
-            const body = guardDownload(response.body as ReadableStream<Uint8Array>, attempt, {
-              ...context,
-              parent: options.signal,
-            });
-            return { response, body };
-          } catch (error) {
-            attempt.clear();
-            if (options.signal?.aborted) throw options.signal.reason;
-            throw attempt.timedOut() ?? toMediaGenError(error, options);
-          }
-        },
-        options,
-        "download",
-      );
-    },
-  };
-
+  const runtime = createOpenAIRuntime(settings, client);
   const image = (spec: ModelSpec) => createImageModel(ownSpec(spec, "image"), runtime);
   const video = (spec: ModelSpec) => createVideoModel(ownSpec(spec, "video"), runtime);
   return {
@@ -186,9 +96,133 @@ export function createOpenAI(settings: ProviderSettings): OpenAIProvider {
         },
       );
     },
-    caption: ({ timeoutMs }) =>
-      openaiCaptionBackend({ client, settings, timeoutMs, requireKey, log }),
+    caption: ({ timeoutMs }) => openaiCaptionBackend({ runtime, timeoutMs }),
   };
+}
+
+/** The kit's one client wrapped once: every media and caption call goes through it. */
+function createOpenAIRuntime(settings: ProviderSettings, client: OpenAI): OpenAIRuntime {
+  const log = settings.logger ?? ((line: string) => console.error(line));
+  const warn = settings.warn ?? ((line: string) => console.warn(line));
+  const logFailure: OpenAIRuntime["logFailure"] = (error, assetId) =>
+    log(formatFailureLine(error, assetId));
+  const timeouts = resolveTimeouts(settings.timeouts);
+  const requireKey = (model: string) => {
+    if (!readApiKey(settings)) throw notConfiguredError("openai", model);
+  };
+  /** Key check, retries and the final mapping around any kind of attempt; nothing is logged. */
+  const retried = async <T>(
+    attempt: () => Promise<T>,
+    { signal, assetId: _assetId, ...context }: CallOptions,
+  ): Promise<T> => {
+    try {
+      requireKey(context.model);
+      return await withRetry(attempt, {
+        policy: settings.retry,
+        signal,
+        createsJob: context.createsJob,
+      });
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      throw toMediaGenError(error, context);
+    }
+  };
+  /**
+   * The same, plus the one log line. A transient failure of a status check or download is only a
+   * warning: the caller polls or downloads again.
+   */
+  const guarded = async <T>(
+    attempt: () => Promise<T>,
+    options: CallOptions,
+    kind: CallKind = "create",
+  ): Promise<T> => {
+    try {
+      return await retried(attempt, options);
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      const failure = error as MediaGenError;
+      if (kind !== "create" && failure.retryable)
+        warn(formatTransientLine(failure, kind, options.assetId));
+      else logFailure(failure, options.assetId);
+      throw failure;
+    }
+  };
+  /** One attempt under a timeout of `ms`; what the SDK throws is mapped. */
+  const timed =
+    <T>(
+      request: (signal: AbortSignal) => Promise<T>,
+      options: CallOptions,
+      kind: TimeoutKind,
+      ms: number,
+    ) =>
+    () =>
+      withTimeout(
+        async (signal) => {
+          try {
+            return await request(signal);
+          } catch (error) {
+            if (signal.aborted) throw signal.reason;
+            throw toMediaGenError(error, options);
+          }
+        },
+        { signal: options.signal, ms, onTimeout: timedOut(kind, ms, options.model) },
+      );
+
+  return {
+    client,
+    timeouts,
+    log,
+    logFailure,
+    async prepare(work, { assetId, ...context }) {
+      try {
+        return await work();
+      } catch (error) {
+        const failure = toMediaGenError(error, context);
+        logFailure(failure, assetId);
+        throw failure;
+      }
+    },
+    call(request, { kind, type, ...options }) {
+      const ms = kind === "create" ? timeouts.createMs[type] : timeouts.statusMs;
+      return guarded(timed(request, options, kind, ms), options, kind);
+    },
+    send(request, { kind, ms, ...options }) {
+      return retried(timed(request, options, kind, ms), options);
+    },
+    download(request, options) {
+      return guarded(() => downloadAttempt(request, options, timeouts), options, "download");
+    },
+  };
+}
+
+const timedOut = (kind: TimeoutKind, ms: number, model: string) => () =>
+  timeoutError(kind, ms, { provider: "openai", model });
+
+/** One download attempt: the body is guarded by the idle timeout once it starts. */
+async function downloadAttempt(
+  request: (signal: AbortSignal) => Promise<Response>,
+  options: CallOptions,
+  timeouts: ProviderTimeouts,
+): Promise<{ response: Response; body: ReadableStream<Uint8Array> | null }> {
+  const ms = timeouts.downloadIdleMs;
+  const attempt = attemptSignal(options.signal, ms, timedOut("download", ms, options.model));
+  try {
+    const response = await request(attempt.signal);
+    if (!response.body) {
+      attempt.clear();
+      return { response, body: null };
+    }
+    const context = { provider: "openai" as const, model: options.model };
+    const body = guardDownload(response.body as ReadableStream<Uint8Array>, attempt, {
+      ...context,
+      parent: options.signal,
+    });
+    return { response, body };
+  } catch (error) {
+    attempt.clear();
+    if (options.signal?.aborted) throw options.signal.reason;
+    throw attempt.timedOut() ?? toMediaGenError(error, options);
+  }
 }
 
 /** The row itself, once it is known to be an OpenAI model (of `type`, when one is asked for). */

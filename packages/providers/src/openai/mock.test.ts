@@ -1,9 +1,15 @@
 // The OpenAI mock's own contract (it is reused by server tests, e2e and the demo): the validation and
 // shapes it promises, exercised over plain fetch so no adapter logic hides a gap.
+
+import {
+  createOpenAIMock,
+  gradientPng,
+  OPENAI_MOCK_API_KEY,
+  samplePosterJpeg,
+} from "@streamline/fakes/providers";
 import { setupServer } from "msw/node";
 import sharp from "sharp";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createOpenAIMock, gradientPng, OPENAI_MOCK_API_KEY, samplePosterJpeg } from "../testing";
 
 const BASE = "https://mock.test/v1";
 const mock = createOpenAIMock({ baseURL: BASE, videoPollsToComplete: 1 });

@@ -1,16 +1,16 @@
-import { setupServer } from "msw/node";
-import sharp from "sharp";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { findModelSpec, type ModelSpec } from "../catalog";
-import { isMediaGenError } from "../errors";
-import { pollUntilDone } from "../poll";
 import {
   createOpenAIMock,
   gradientPng,
   OPENAI_MOCK_API_KEY,
   OPENAI_MOCK_MARKERS,
   sampleVideoMp4,
-} from "../testing";
+} from "@streamline/fakes/providers";
+import { setupServer } from "msw/node";
+import sharp from "sharp";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { findModelSpec, type ModelSpec } from "../catalog";
+import { isMediaGenError } from "../errors";
+import { pollUntilDone } from "../poll";
 import type { OperationStatus, ProviderSettings } from "../types";
 import { createOpenAI } from "./index";
 

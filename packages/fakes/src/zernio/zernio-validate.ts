@@ -1,7 +1,7 @@
 // Request-body checks the Zernio fake applies, written from the createPost / presign schemas in
 // Zernio's OpenAPI spec (zernio-dev/zernio-rust openapi.yaml) and the SDK's generated types. A fake
 // that accepts what the real API refuses hides bugs, so it is stricter, never looser.
-import { isValidTimezone } from "../schedule-time";
+import { isValidTimezone } from "@streamline/social";
 
 export const CREATE_POST_FIELDS = new Set([
   "title",

@@ -11,12 +11,14 @@
 //   downloaded with the key).
 // - Errors: google.rpc.Status JSON `{ error: { code, message, status, details } }`; a wrong key is the
 //   400 INVALID_ARGUMENT with ErrorInfo reason API_KEY_INVALID the API sends.
+
+import { MODEL_CATALOG, type ModelSpec } from "@streamline/providers/catalog";
 import { type HttpHandler, HttpResponse, http } from "msw";
-import { googleModels } from "../catalog/google";
-import type { ModelSpec } from "../catalog/types";
 import { hangUntilAborted, type MockTransportFault, truncated } from "./faults";
 import { gradientPng, SAMPLE_VIDEO, sampleVideoMp4 } from "./fixtures";
 import type { RenderMockImage } from "./openai";
+
+const googleModels = MODEL_CATALOG.filter((m) => m.provider === "google");
 
 export const GOOGLE_MOCK_API_KEY = "test-google-key";
 

@@ -7,8 +7,8 @@
 // GET/PUT/DELETE /v1/posts/{id}, POST /v1/posts/{id}/retry. Statuses advance on the fake's clock:
 // scheduled → publishing (at scheduledFor) → published | partial | failed (publishDurationMs later).
 import { createHash, randomBytes } from "node:crypto";
+import { instantOf } from "@streamline/social";
 import { HttpResponse, http } from "msw";
-import { instantOf } from "../schedule-time";
 import {
   type AccountsRouteName,
   createAccountsFake,

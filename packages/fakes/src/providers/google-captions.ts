@@ -10,9 +10,9 @@
 // Only caption models are answered here; any other model falls through to the next handler, so put
 // these handlers BEFORE createGoogleMock's catch-all ones. Captions are derived from the <prompt>.
 import { randomBytes } from "node:crypto";
+import { CAPTION_MODELS } from "@streamline/providers";
 import { HttpResponse, http } from "msw";
 import sharp from "sharp";
-import { CAPTION_MODELS } from "../catalog/captions";
 import { GOOGLE_MOCK_API_KEY } from "./google";
 import { demoValueFor } from "./openai-responses";
 

@@ -9,9 +9,9 @@
 // Its captions are derived from the request (the <prompt> context and the schema's keys) and say
 // they are demo text, so the offline demo shows something that follows what the user typed.
 import { randomBytes } from "node:crypto";
+import { CAPTION_MODELS } from "@streamline/providers";
 import { HttpResponse, http } from "msw";
 import sharp from "sharp";
-import { CAPTION_MODELS } from "../catalog/captions";
 import { OPENAI_MOCK_API_KEY } from "./openai";
 
 export const OPENAI_RESPONSES_MOCK_MODELS: readonly string[] = CAPTION_MODELS.filter(
