@@ -212,7 +212,9 @@ function groupByPost(claimed: ClaimedTarget[]): ClaimedTarget[][] {
   const groups = new Map<string, ClaimedTarget[]>();
   for (const target of claimed) {
     const key = target.zernio_post_id ?? `missing:${target.post_id}`;
-    groups.set(key, [...(groups.get(key) ?? []), target]);
+    const list = groups.get(key);
+    if (list) list.push(target);
+    else groups.set(key, [target]);
   }
   return [...groups.values()];
 }

@@ -107,7 +107,9 @@ export async function figuresOfPosts(ctx: Ctx, postIds: string[]): Promise<PostF
   const byPair = new Map<string, PostMetricSnapshot[]>();
   for (const s of snapshots) {
     const key = `${s.post_id}\u0000${s.platform}`;
-    byPair.set(key, [...(byPair.get(key) ?? []), s]);
+    const list = byPair.get(key);
+    if (list) list.push(s);
+    else byPair.set(key, [s]);
   }
   return postIds.map((postId) => {
     const platforms = targets
@@ -195,7 +197,9 @@ export async function figuresOfAsset(ctx: Ctx, assetId: string) {
           clicks: 0,
           engagementRate: point.engagementRate,
         };
-        bySlot.set(point.slot, [...(bySlot.get(point.slot) ?? []), snapshot]);
+        const list = bySlot.get(point.slot);
+        if (list) list.push(snapshot);
+        else bySlot.set(point.slot, [snapshot]);
       }
     }
   }

@@ -88,20 +88,31 @@ export function captionLengthBucket(length: number | null): string | null {
 
 const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
+const formatters = new Map<string, Intl.DateTimeFormat | null>();
+
+/** One formatter per time zone (building one per row costs more than the statistics). */
+function formatterFor(zone: string): Intl.DateTimeFormat | null {
+  if (!formatters.has(zone)) {
+    let formatter: Intl.DateTimeFormat | null = null;
+    try {
+      formatter = new Intl.DateTimeFormat("en-GB", {
+        timeZone: zone,
+        hour: "2-digit",
+        hourCycle: "h23",
+        weekday: "short",
+      });
+    } catch {
+      formatter = null;
+    }
+    formatters.set(zone, formatter);
+  }
+  return formatters.get(zone) ?? null;
+}
+
 /** Hour (00–23) and weekday of an instant in the post's time zone (UTC when it had none). */
 export function localTimeOf(at: Date, timezone: string | null): { hour: string; weekday: string } {
-  const zone = timezone ?? "UTC";
-  let parts: Intl.DateTimeFormatPart[];
-  try {
-    parts = new Intl.DateTimeFormat("en-GB", {
-      timeZone: zone,
-      hour: "2-digit",
-      hourCycle: "h23",
-      weekday: "short",
-    }).formatToParts(at);
-  } catch {
-    return localTimeOf(at, "UTC");
-  }
+  const formatter = formatterFor(timezone ?? "UTC") ?? formatterFor("UTC");
+  const parts = formatter?.formatToParts(at) ?? [];
   const hour = parts.find((p) => p.type === "hour")?.value ?? "00";
   const weekday = parts.find((p) => p.type === "weekday")?.value ?? "";
   return { hour: `${hour.padStart(2, "0")}:00`, weekday };

@@ -139,7 +139,9 @@ export function summarizeGroups<T>(
     const key = label(item);
     const v = value(item);
     if (key === null || !Number.isFinite(v)) continue;
-    samples.set(key, [...(samples.get(key) ?? []), v]);
+    const list = samples.get(key);
+    if (list) list.push(v);
+    else samples.set(key, [v]);
   }
   const summaries = [...samples.entries()]
     .map(([key, values]) => ({
