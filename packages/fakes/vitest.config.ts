@@ -1,3 +1,3 @@
 import { defineStreamlineProject } from "@streamline/vitest-config";
 
-export default defineStreamlineProject("fakes", { test: { passWithNoTests: true } });
+export default defineStreamlineProject("fakes");

@@ -35,15 +35,18 @@ import {
   findCaptionModel,
   findModelSpec,
   loadReferenceImage,
+  type MediaProviders,
   parseCaptionPrices,
   type ReferenceImage,
 } from "@streamline/providers";
 import { createZernio, type ZernioClient } from "@streamline/social";
 import { type MediaStorage, readStoredObject, storageFromEnv } from "@streamline/storage";
-import { createDemoProviders, createSocialDemo } from "./demo";
 import { assertSafeForProduction, type Env } from "./env";
 
 export type Runtime = Awaited<ReturnType<typeof createRuntime>>;
+
+/** Offline demo mode's wiring (src/demo): imported only when the server runs in demo mode. */
+type DemoMode = typeof import("./demo/index");
 
 export async function createRuntime(
   env: Env,
@@ -61,7 +64,9 @@ export async function createRuntime(
     !env.OPENAI_API_KEY &&
     !env.GEMINI_API_KEY &&
     (env.MEDIA_DEMO ?? env.NODE_ENV === "development");
-  const kits = createProviderKits(env, demo, overrides.fetch);
+  // The fakes (and msw under them) load only here, only in demo mode.
+  const demoMode: DemoMode | undefined = demo ? await import("./demo/index") : undefined;
+  const kits = createProviderKits(env, demoMode, overrides.fetch);
   const providers = createMediaProviders({
     openai: kits.openai,
     google: kits.google,
@@ -87,13 +92,13 @@ export async function createRuntime(
     superviseIntervalSeconds: env.JOB_SUPERVISE_SECONDS,
     retryDelaySeconds: env.JOB_RETRY_DELAY_SECONDS,
   });
-  const social = createSocialRuntime(env, demo, overrides.fetch);
+  const social = createSocialRuntime(env, demoMode, overrides.fetch);
   const analyticsQueue = await createAnalyticsQueue(queue.boss);
   const postingQueue = await createPostingQueue(queue.boss, {
     heartbeatSeconds: env.JOB_HEARTBEAT_SECONDS,
     retryDelaySeconds: env.JOB_RETRY_DELAY_SECONDS,
   });
-  const captions = createCaptionRuntime(env, kits, demo);
+  const captions = createCaptionRuntime(env, providers, demo);
   const events = createMediaEventListener(handle);
   await events.ready;
 
@@ -266,7 +271,7 @@ export async function createRuntime(
  */
 function createSocialRuntime(
   env: Env,
-  demo: boolean,
+  demoMode: DemoMode | undefined,
   fetchOverride: typeof fetch | undefined,
 ): { zernio: ZernioClient | undefined; demo: boolean; webhookSecret: string | undefined } {
   const retry = {
@@ -291,8 +296,8 @@ function createSocialRuntime(
     });
     return { zernio, demo: false, webhookSecret };
   }
-  if (demo) {
-    const fake = createSocialDemo();
+  if (demoMode) {
+    const fake = demoMode.createSocialDemo();
     const zernio = createZernio({ ...fake, retry, timeoutMs });
     return { zernio, demo: true, webhookSecret };
   }
@@ -303,8 +308,12 @@ function createSocialRuntime(
  * One kit per vendor (its SDK client, key and call wrapper), shared by media generation and
  * captions; in demo mode the kits talk to the in-process mocks.
  */
-function createProviderKits(env: Env, demo: boolean, fetch: typeof globalThis.fetch | undefined) {
-  const demoProviders = demo ? createDemoProviders() : undefined;
+function createProviderKits(
+  env: Env,
+  demoMode: DemoMode | undefined,
+  fetch: typeof globalThis.fetch | undefined,
+) {
+  const demoProviders = demoMode?.createDemoProviders();
   const retry = {
     minDelayMs: env.PROVIDER_RETRY_MIN_DELAY_MS,
     maxDelayMs: env.PROVIDER_RETRY_MIN_DELAY_MS * 8,
@@ -334,32 +343,24 @@ function createProviderKits(env: Env, demo: boolean, fetch: typeof globalThis.fe
   return {
     openai: createOpenAI(openai),
     google: createGoogle(google),
-    configured: { openai: Boolean(openai.apiKey), google: Boolean(google.apiKey) },
   };
 }
 
-/** The captioner over the providers that have a key (or the demo mocks); CAPTION_MODEL checked here. */
-function createCaptionRuntime(
-  env: Env,
-  kits: ReturnType<typeof createProviderKits>,
-  demo: boolean,
-) {
-  const { configured } = kits;
+/**
+ * The captioner on the media registry (the same kits, availability and "not configured" answers);
+ * CAPTION_MODEL checked here.
+ */
+function createCaptionRuntime(env: Env, providers: MediaProviders, demo: boolean) {
   const defaultModel =
     env.CAPTION_MODEL ??
-    (configured.openai || !configured.google
+    (providers.isConfigured("openai") || !providers.isConfigured("google")
       ? DEFAULT_CAPTION_MODELS.openai
       : DEFAULT_CAPTION_MODELS.google);
   if (!findCaptionModel(defaultModel)) {
     throw new Error(`CAPTION_MODEL "${defaultModel}" is not a caption model in the catalog.`);
   }
-  const enabledModels = new Set(env.MEDIA_ENABLE_MODELS);
-  const disabledModels = new Set(env.MEDIA_DISABLE_MODELS);
   const captioner = createCaptioner({
-    openai: configured.openai ? kits.openai : undefined,
-    google: configured.google ? kits.google : undefined,
-    enabledModels,
-    disabledModels,
+    providers,
     timeoutMs: env.CAPTION_TIMEOUT_SECONDS * 1000,
   });
   let prices: ReturnType<typeof parseCaptionPrices>;
@@ -378,9 +379,6 @@ function createCaptionRuntime(
   return {
     captioner,
     defaultModel,
-    configured,
-    enabledModels,
-    disabledModels,
     prices,
     ratePerMinute: env.CAPTION_RATE_PER_MINUTE,
   };

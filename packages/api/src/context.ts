@@ -40,12 +40,6 @@ export interface CaptionDeps {
   captioner: Captioner;
   /** CAPTION_MODEL, or the default caption model of the first configured provider. */
   defaultModel: string;
-  /** Which providers have a key (or the demo mocks): the others' caption models are unavailable. */
-  configured: Readonly<Record<ProviderId, boolean>>;
-  enabledModels?: ReadonlySet<string> | undefined;
-  disabledModels?: ReadonlySet<string> | undefined;
-  /** The clock lifecycle checks use (tests move it). */
-  now?: (() => Date) | undefined;
   /** CAPTION_MODEL_PRICES: the operator's price for a model (a model with no price at all is refused). */
   prices?: ReadonlyMap<string, CaptionPrice> | undefined;
   /** CAPTION_RATE_PER_MINUTE: caption requests one user may start per minute (default 10). */

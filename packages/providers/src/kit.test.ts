@@ -85,6 +85,45 @@ describe("the OpenAI kit", () => {
   });
 });
 
+describe("the registry for caption models", () => {
+  it("answers availability and not configured from the same kits as media", () => {
+    const { kit, seen } = countingKit();
+    const providers = createMediaProviders({
+      openai: kit,
+      google: createGoogle({}),
+      disabledModels: ["gpt-6-luna"],
+      now: () => new Date("2026-12-20T12:00:00Z"),
+    });
+    expect(providers.getCaptionModel("gpt-6.1-terra").kit).toBe(kit);
+    // Shut down by the registry's clock (2026-12-11), turned off by the operator, unknown.
+    expect(providers.captionAvailability("gpt-5")).toMatchObject({ available: false });
+    expect(() => providers.getCaptionModel("gpt-5")).toThrow(/was shut down/);
+    expect(() => providers.getCaptionModel("gpt-6-luna")).toThrow(/turned off on this server/);
+    expect(() => providers.getCaptionModel("gpt-0")).toThrow('Unknown caption model "gpt-0".');
+    expect(() => providers.getCaptionModel("gemini-3.8-flash")).toThrow(
+      `${notConfiguredMessage("google")}.`,
+    );
+    expect(seen).toEqual([]);
+  });
+
+  it("is the captioner's: a caption model the registry does not configure is refused", async () => {
+    const { kit, seen } = countingKit();
+    const providers = createMediaProviders({ openai: kit, google: createGoogle({}) });
+    const captioner = createCaptioner({ providers });
+    const error = await captioner
+      .caption({
+        model: "gemini-3.8-flash",
+        platforms: ["instagram"],
+        media: { type: "image", images: [{ data: gradientPng(8, 8), mimeType: "image/png" }] },
+        prompt: "a mug",
+        hashtags: false,
+      })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "PROVIDER_AUTH", model: "gemini-3.8-flash" });
+    expect(seen).toEqual([]);
+  });
+});
+
 describe("not configured", () => {
   it("is said one way for each provider", () => {
     expect(notConfiguredMessage("openai")).toBe("OpenAI is not configured — add OPENAI_API_KEY");

@@ -1,5 +1,11 @@
 import type { ModelAvailability, ModelSpec } from "./catalog";
 import { findModelSpec, modelAvailability } from "./catalog";
+import {
+  type CaptionAvailability,
+  type CaptionModelSpec,
+  captionAvailability,
+  findCaptionModel,
+} from "./catalog/captions";
 import { notConfiguredError, notConfiguredMessage } from "./configuration";
 import { MediaGenError } from "./errors";
 import { createGoogle, type GoogleProvider, type GoogleProviderSettings } from "./google";
@@ -34,6 +40,16 @@ export interface MediaProviders {
    * its provider has no key.
    */
   getModel(id: string): MediaModel;
+  /** The same for a caption model: catalog lifecycle, shutdown date (clock), enabled/disabled. */
+  captionAvailability(id: string): CaptionAvailability;
+  /**
+   * The caption model behind a catalog id and the kit that runs it. Throws before any provider
+   * request: MODEL_UNAVAILABLE for an unknown, retired or turned-off id, PROVIDER_AUTH when its
+   * provider has no key.
+   */
+  getCaptionModel(id: string): { spec: CaptionModelSpec; kit: OpenAIProvider | GoogleProvider };
+  /** Where a provider's failure lines go: its kit's logger, else the other kit's, else console.error. */
+  logger(provider: ProviderId): (line: string) => void;
 }
 
 /** The kit passed in, or one built from its settings (the server builds each kit once). */
@@ -56,15 +72,19 @@ function isKit<K extends OpenAIProvider | GoogleProvider>(given: object | K): gi
 export function createMediaProviders(config: MediaProvidersConfig): MediaProviders {
   const enabledModels = new Set(config.enabledModels ?? []);
   const disabledModels = new Set(config.disabledModels ?? []);
-  const availability = (id: string) =>
-    modelAvailability(id, {
-      enabled: enabledModels,
-      disabled: disabledModels,
-      now: config.now?.() ?? new Date(),
-    });
-  const factories: Record<ProviderId, { model(spec: ModelSpec): MediaModel } | undefined> = {
-    openai: withKey(config.openai && openAIKit(config.openai)),
-    google: withKey(config.google && googleKit(config.google)),
+  const lifecycle = () => ({
+    enabled: enabledModels,
+    disabled: disabledModels,
+    now: config.now?.() ?? new Date(),
+  });
+  const availability = (id: string) => modelAvailability(id, lifecycle());
+  const kits = {
+    openai: config.openai && openAIKit(config.openai),
+    google: config.google && googleKit(config.google),
+  };
+  const factories: Record<ProviderId, OpenAIProvider | GoogleProvider | undefined> = {
+    openai: withKey(kits.openai),
+    google: withKey(kits.google),
   };
   const cache = new Map<string, MediaModel>();
 
@@ -94,6 +114,27 @@ export function createMediaProviders(config: MediaProvidersConfig): MediaProvide
         cache.set(id, model);
       }
       return model;
+    },
+    captionAvailability: (id) => captionAvailability(id, lifecycle()),
+    getCaptionModel(id) {
+      const spec = findCaptionModel(id);
+      const verdict = captionAvailability(id, lifecycle());
+      if (!spec || !verdict.available) {
+        const message = verdict.available ? `Unknown caption model "${id}".` : verdict.message;
+        throw new MediaGenError("MODEL_UNAVAILABLE", message, {
+          provider: spec?.provider,
+          model: id,
+          retryable: false,
+        });
+      }
+      const kit = factories[spec.provider];
+      if (!kit) throw notConfiguredError(spec.provider, id);
+      return { spec, kit };
+    },
+    logger(provider) {
+      const other = provider === "openai" ? kits.google : kits.openai;
+      const own = kits[provider];
+      return (own ? own.logger : other?.logger) ?? ((line: string) => console.error(line));
     },
   };
 }

@@ -73,17 +73,53 @@ const mb = (bytes: number) => `${n(Math.round((bytes / (1024 * 1024)) * 10) / 10
 const duration = (seconds: number) =>
   seconds >= 60 && seconds % 60 === 0 ? `${seconds / 60} min` : `${n(seconds)} s`;
 
+/** One post checked against one platform: what the checks share, and where their findings go. */
+interface PostChecking {
+  input: PostCheckInput;
+  rules: PlatformRules;
+  label: string;
+  media: readonly MediaFacts[];
+  images: readonly MediaFacts[];
+  videos: readonly MediaFacts[];
+  refuse(rule: string, message: string): void;
+  warn(rule: string, message: string): void;
+}
+
 export function checkPost(input: PostCheckInput): PostCheck {
   const rules = PLATFORM_RULES[input.platform];
-  const { label } = rules;
   const refusals: PostIssue[] = [];
   const warnings: PostIssue[] = [];
-  const refuse = (rule: string, message: string) =>
-    refusals.push({ platform: input.platform, rule, message });
-  const warn = (rule: string, message: string) =>
-    warnings.push({ platform: input.platform, rule, message });
+  const media: readonly MediaFacts[] =
+    input.media == null
+      ? []
+      : Array.isArray(input.media)
+        ? input.media
+        : [input.media as MediaFacts];
+  const c: PostChecking = {
+    input,
+    rules,
+    label: rules.label,
+    media,
+    images: media.filter((item) => item.type !== "video"),
+    videos: media.filter((item) => item.type === "video"),
+    refuse: (rule, message) => refusals.push({ platform: input.platform, rule, message }),
+    warn: (rule, message) => warnings.push({ platform: input.platform, rule, message }),
+  };
+  checkText(c);
+  checkMediaCounts(c);
+  for (const image of c.images) checkImage(c, image);
+  for (const video of c.videos) checkVideo(c, video);
+  const title = input.caption.title ?? "";
+  if (input.platform === "youtube" && c.videos.length === 1 && !title) {
+    c.warn("title.missing", "YouTube: with no title, the first line of the description is used.");
+  }
 
-  // Text.
+  checkWhen(c);
+  return { refusals, warnings };
+}
+
+/** The caption, the title and the hashtags. */
+function checkText({ input, rules, label, images, videos, refuse }: PostChecking): void {
   const { caption } = rules;
   const length = captionLength(input.platform, input.caption.text);
   if (length > caption.maxLength) {
@@ -93,9 +129,6 @@ export function checkPost(input: PostCheckInput): PostCheck {
       `${label} allows ${n(caption.maxLength)} characters in a ${caption.name}${weighted}; this one has ${n(length)}.`,
     );
   }
-  const media = input.media == null ? [] : Array.isArray(input.media) ? input.media : [input.media];
-  const images = media.filter((item) => item.type !== "video");
-  const videos = media.filter((item) => item.type === "video");
   const title = input.caption.title ?? "";
   const titleLimit =
     caption.maxPhotoTitleLength && images.length > 0 && videos.length === 0
@@ -120,8 +153,10 @@ export function checkPost(input: PostCheckInput): PostCheck {
       `${label} allows ${caption.maxTopicTags} topic tag in a ${caption.name}; this one has ${hashtags}.`,
     );
   }
+}
 
-  // Media.
+/** What media a post may carry, and how many. */
+function checkMediaCounts({ rules, label, media, images, videos, refuse }: PostChecking): void {
   const limits = rules.media;
   if (limits.required && media.length === 0) {
     refuse("media.required", `${label} does not publish text-only posts: add an image or a video.`);
@@ -148,72 +183,72 @@ export function checkPost(input: PostCheckInput): PostCheck {
       `${label} allows ${limits.maxVideos} video per post; this one has ${videos.length}.`,
     );
   }
-  for (const image of images) {
-    if (limits.imageTypes && !limits.imageTypes.includes(image.mimeType)) {
-      refuse(
-        "image.format",
-        `${label} takes ${limits.imageTypes.map((t) => t.replace("image/", "").toUpperCase()).join(", ")} images, not ${image.mimeType}.`,
-      );
-    }
-    if (limits.maxImageBytes !== undefined && image.bytes > limits.maxImageBytes) {
-      refuse(
-        "image.size",
-        `${label} takes images up to ${mb(limits.maxImageBytes)}; this one is ${mb(image.bytes)}.`,
-      );
-    }
-    const aspect = image.width / image.height;
-    if (
-      limits.imageAspect &&
-      (aspect < limits.imageAspect.min || aspect > limits.imageAspect.max)
-    ) {
-      refuse(
-        "image.aspect",
-        `${label} takes feed images from ${limits.imageAspect.label} (width to height); this one is ${image.width}×${image.height}.`,
-      );
-    }
-  }
-  for (const video of videos) {
-    if (limits.videoTypes && !limits.videoTypes.includes(video.mimeType)) {
-      refuse("video.format", `${label} does not take ${video.mimeType} videos.`);
-    }
-    if (limits.maxVideoBytes !== undefined && video.bytes > limits.maxVideoBytes) {
-      refuse(
-        "video.size",
-        `${label} takes videos up to ${mb(limits.maxVideoBytes)}; this one is ${mb(video.bytes)}.`,
-      );
-    }
-    const range = limits.videoDuration;
-    const seconds = video.durationSeconds;
-    if (range && seconds !== undefined) {
-      if (range.maxSeconds !== undefined && seconds > range.maxSeconds) {
-        refuse(
-          "video.duration",
-          `${label} takes videos up to ${duration(range.maxSeconds)}; this one is ${n(seconds)} s.`,
-        );
-      }
-      if (range.minSeconds !== undefined && seconds < range.minSeconds) {
-        refuse(
-          "video.duration",
-          `${label} takes videos of at least ${duration(range.minSeconds)}; this one is ${n(seconds)} s.`,
-        );
-      }
-    } else if (range && seconds === undefined) {
-      warn("video.duration", `${label}: the video's length is unknown, so it was not checked.`);
-    }
-    const ratio = video.width / video.height;
-    const recommended = limits.recommendedVideoAspect;
-    if (recommended && (ratio < recommended.min || ratio > recommended.max)) {
-      warn(
-        "video.aspect",
-        `${label} shows videos best at ${recommended.label}; this one is ${video.width}×${video.height} and may be cropped.`,
-      );
-    }
-  }
-  if (input.platform === "youtube" && videos.length === 1 && !title) {
-    warn("title.missing", "YouTube: with no title, the first line of the description is used.");
-  }
+}
 
-  // When.
+function checkImage({ rules, label, refuse }: PostChecking, image: MediaFacts): void {
+  const limits = rules.media;
+  if (limits.imageTypes && !limits.imageTypes.includes(image.mimeType)) {
+    refuse(
+      "image.format",
+      `${label} takes ${limits.imageTypes.map((t) => t.replace("image/", "").toUpperCase()).join(", ")} images, not ${image.mimeType}.`,
+    );
+  }
+  if (limits.maxImageBytes !== undefined && image.bytes > limits.maxImageBytes) {
+    refuse(
+      "image.size",
+      `${label} takes images up to ${mb(limits.maxImageBytes)}; this one is ${mb(image.bytes)}.`,
+    );
+  }
+  const aspect = image.width / image.height;
+  if (limits.imageAspect && (aspect < limits.imageAspect.min || aspect > limits.imageAspect.max)) {
+    refuse(
+      "image.aspect",
+      `${label} takes feed images from ${limits.imageAspect.label} (width to height); this one is ${image.width}×${image.height}.`,
+    );
+  }
+}
+
+function checkVideo({ rules, label, refuse, warn }: PostChecking, video: MediaFacts): void {
+  const limits = rules.media;
+  if (limits.videoTypes && !limits.videoTypes.includes(video.mimeType)) {
+    refuse("video.format", `${label} does not take ${video.mimeType} videos.`);
+  }
+  if (limits.maxVideoBytes !== undefined && video.bytes > limits.maxVideoBytes) {
+    refuse(
+      "video.size",
+      `${label} takes videos up to ${mb(limits.maxVideoBytes)}; this one is ${mb(video.bytes)}.`,
+    );
+  }
+  const range = limits.videoDuration;
+  const seconds = video.durationSeconds;
+  if (range && seconds !== undefined) {
+    if (range.maxSeconds !== undefined && seconds > range.maxSeconds) {
+      refuse(
+        "video.duration",
+        `${label} takes videos up to ${duration(range.maxSeconds)}; this one is ${n(seconds)} s.`,
+      );
+    }
+    if (range.minSeconds !== undefined && seconds < range.minSeconds) {
+      refuse(
+        "video.duration",
+        `${label} takes videos of at least ${duration(range.minSeconds)}; this one is ${n(seconds)} s.`,
+      );
+    }
+  } else if (range && seconds === undefined) {
+    warn("video.duration", `${label}: the video's length is unknown, so it was not checked.`);
+  }
+  const ratio = video.width / video.height;
+  const recommended = limits.recommendedVideoAspect;
+  if (recommended && (ratio < recommended.min || ratio > recommended.max)) {
+    warn(
+      "video.aspect",
+      `${label} shows videos best at ${recommended.label}; this one is ${video.width}×${video.height} and may be cropped.`,
+    );
+  }
+}
+
+/** The publishing time: chosen, valid, and not already past. */
+function checkWhen({ input, label, refuse }: PostChecking): void {
   if (!input.publishNow) {
     if (!input.scheduledFor) {
       refuse("schedule.missing", `${label}: choose a date and time, or "Post now".`);
@@ -233,7 +268,6 @@ export function checkPost(input: PostCheckInput): PostCheck {
       }
     }
   }
-  return { refusals, warnings };
 }
 
 /** Every platform's checks for one post; the dialog shows them all at once. */

@@ -145,7 +145,59 @@ interface Attempt {
   timedOut: boolean;
 }
 
+/** What every Zernio call shares: the SDK (typed views of it), one attempt's fetch, the retry loop. */
+interface ZernioConnection {
+  call<T>(
+    action: string,
+    invoke: (attempt: Attempt) => Promise<{ data?: T }>,
+    options: {
+      signal?: AbortSignal | undefined;
+      resendAfterNoAnswer: boolean;
+      windowMs?: number;
+    },
+  ): Promise<T>;
+  attempt(signal: AbortSignal | undefined, ms: number): Attempt;
+  policy: RetryPolicy;
+  runtime: RetryRuntime;
+  uploadTimeoutMs: number;
+  posts: Record<
+    "createPost" | "getPost" | "updatePost" | "deletePost" | "retryPost",
+    (options: Record<string, unknown>) => Promise<{ data?: unknown }>
+  >;
+  accounts: {
+    deleteAccount(options: Record<string, unknown>): Promise<{ data?: unknown }>;
+    listAccounts(options: Record<string, unknown>): Promise<{ data?: ListAccountsResponse }>;
+  };
+  profiles: {
+    deleteProfile(options: Record<string, unknown>): Promise<{ data?: unknown }>;
+    createProfile(options: Record<string, unknown>): Promise<{ data?: CreateProfileResponse }>;
+    listProfiles(options: Record<string, unknown>): Promise<{ data?: ListProfilesResponse }>;
+  };
+  connect: {
+    getConnectUrl(options: Record<string, unknown>): Promise<{ data?: GetConnectUrlResponse }>;
+  };
+  media: {
+    getMediaPresignedUrl(
+      options: Record<string, unknown>,
+    ): Promise<{ data?: GetMediaPresignedUrlResponse }>;
+  };
+  analytics: {
+    getAnalytics(options: Record<string, unknown>): Promise<{ data?: unknown }>;
+  };
+}
+
 export function createZernio(settings: ZernioSettings): ZernioClient {
+  const z = createZernioConnection(settings);
+  return {
+    ...accountMethods(z),
+    uploadMedia: (upload) => uploadMedia(z, upload),
+    createPost: (input) => createPost(z, input),
+    ...postMethods(z),
+    ...analyticsMethods(z),
+  };
+}
+
+function createZernioConnection(settings: ZernioSettings): ZernioConnection {
   if (!settings.apiKey) {
     throw new SocialError("AUTH", "Zernio is not configured — add ZERNIO_API_KEY", {
       retryable: false,
@@ -215,38 +267,46 @@ export function createZernio(settings: ZernioSettings): ZernioClient {
   }
 
   // The SDK's method types are unresolved (see the header); these are its generated shapes.
-  const posts = sdk.posts as unknown as Record<
-    "createPost" | "getPost" | "updatePost" | "deletePost" | "retryPost",
-    (options: Record<string, unknown>) => Promise<{ data?: unknown }>
-  >;
-  const accounts = sdk.accounts as unknown as {
-    deleteAccount(options: Record<string, unknown>): Promise<{ data?: unknown }>;
-    listAccounts(options: Record<string, unknown>): Promise<{ data?: ListAccountsResponse }>;
-  };
-  const profiles = sdk.profiles as unknown as {
-    deleteProfile(options: Record<string, unknown>): Promise<{ data?: unknown }>;
-    createProfile(options: Record<string, unknown>): Promise<{ data?: CreateProfileResponse }>;
-    listProfiles(options: Record<string, unknown>): Promise<{ data?: ListProfilesResponse }>;
-  };
-  const connect = sdk.connect as unknown as {
-    getConnectUrl(options: Record<string, unknown>): Promise<{ data?: GetConnectUrlResponse }>;
-  };
-  const analytics = sdk.analytics as unknown as {
-    getAnalytics(options: Record<string, unknown>): Promise<{ data?: unknown }>;
-  };
-  const media = sdk.media as unknown as {
-    getMediaPresignedUrl(
-      options: Record<string, unknown>,
-    ): Promise<{ data?: GetMediaPresignedUrlResponse }>;
-  };
+  const posts = sdk.posts as unknown as ZernioConnection["posts"];
+  const accounts = sdk.accounts as unknown as ZernioConnection["accounts"];
+  const profiles = sdk.profiles as unknown as ZernioConnection["profiles"];
+  const connect = sdk.connect as unknown as ZernioConnection["connect"];
+  const media = sdk.media as unknown as ZernioConnection["media"];
+  const analytics = sdk.analytics as unknown as ZernioConnection["analytics"];
 
-  function postFrom(data: unknown, action: string): Post {
-    const post = (data as { post?: Post } | undefined)?.post;
-    if (!post?._id)
-      throw new SocialError("ZERNIO_ERROR", `Zernio answered ${action} without a post`);
-    return post;
-  }
+  return {
+    call,
+    attempt,
+    policy,
+    runtime,
+    uploadTimeoutMs,
+    posts,
+    accounts,
+    profiles,
+    connect,
+    media,
+    analytics,
+  };
+}
 
+function postFrom(data: unknown, action: string): Post {
+  const post = (data as { post?: Post } | undefined)?.post;
+  if (!post?._id) throw new SocialError("ZERNIO_ERROR", `Zernio answered ${action} without a post`);
+  return post;
+}
+
+/** Accounts, profiles and connecting: reads and deletes that are safe to send again. */
+function accountMethods(
+  z: ZernioConnection,
+): Pick<
+  ZernioClient,
+  | "listAccounts"
+  | "createProfile"
+  | "listProfiles"
+  | "connectUrl"
+  | "deleteAccount"
+  | "deleteProfile"
+> {
   return {
     async listAccounts(options = {}) {
       if ((options.page === undefined) !== (options.limit === undefined)) {
@@ -260,10 +320,10 @@ export function createZernio(settings: ZernioSettings): ZernioClient {
         query.page = options.page;
         query.limit = options.limit;
       }
-      const data = await call<ListAccountsResponse>(
+      const data = await z.call<ListAccountsResponse>(
         "listing accounts",
         (a) =>
-          accounts.listAccounts({
+          z.accounts.listAccounts({
             ...(Object.keys(query).length ? { query } : {}),
             fetch: a.fetch,
           }),
@@ -277,10 +337,10 @@ export function createZernio(settings: ZernioSettings): ZernioClient {
         name: input.name,
         ...(input.description !== undefined ? { description: input.description } : {}),
       };
-      const data = await call<CreateProfileResponse>(
+      const data = await z.call<CreateProfileResponse>(
         "creating a profile",
         (a) =>
-          profiles.createProfile({
+          z.profiles.createProfile({
             body,
             ...(input.idempotencyKey
               ? { headers: { "Idempotency-Key": input.idempotencyKey } }
@@ -300,10 +360,10 @@ export function createZernio(settings: ZernioSettings): ZernioClient {
     async listProfiles(options = {}) {
       const query: NonNullable<ListProfilesData["query"]> = {};
       if (options.name !== undefined) query.name = options.name;
-      const data = await call<ListProfilesResponse>(
+      const data = await z.call<ListProfilesResponse>(
         "listing profiles",
         (a) =>
-          profiles.listProfiles({
+          z.profiles.listProfiles({
             ...(Object.keys(query).length ? { query } : {}),
             fetch: a.fetch,
           }),
@@ -313,10 +373,10 @@ export function createZernio(settings: ZernioSettings): ZernioClient {
     },
 
     async connectUrl(input) {
-      const data = await call<GetConnectUrlResponse>(
+      const data = await z.call<GetConnectUrlResponse>(
         "starting a connection",
         (a) =>
-          connect.getConnectUrl({
+          z.connect.getConnectUrl({
             path: { platform: input.platform },
             query: { profileId: input.profileId, redirect_url: input.redirectUrl },
             fetch: a.fetch,
@@ -331,150 +391,156 @@ export function createZernio(settings: ZernioSettings): ZernioClient {
 
     // Deleting the same id twice leaves the same state (the second answers 404): safe to re-send.
     async deleteAccount(accountId, options = {}) {
-      await call<unknown>(
+      await z.call<unknown>(
         "disconnecting an account",
-        (a) => accounts.deleteAccount({ path: { accountId }, fetch: a.fetch }),
+        (a) => z.accounts.deleteAccount({ path: { accountId }, fetch: a.fetch }),
         { signal: options.signal, resendAfterNoAnswer: true },
       );
     },
 
     async deleteProfile(profileId, options = {}) {
-      await call<unknown>(
+      await z.call<unknown>(
         "deleting a profile",
-        (a) => profiles.deleteProfile({ path: { profileId }, fetch: a.fetch }),
+        (a) => z.profiles.deleteProfile({ path: { profileId }, fetch: a.fetch }),
         { signal: options.signal, resendAfterNoAnswer: true },
       );
     },
+  };
+}
 
-    async uploadMedia(upload) {
-      const presign = await call<GetMediaPresignedUrlResponse>(
-        "preparing an upload",
-        (a) =>
-          media.getMediaPresignedUrl({
-            body: { filename: upload.filename, contentType: upload.contentType, size: upload.size },
-            fetch: a.fetch,
-          }),
-        { signal: upload.signal, resendAfterNoAnswer: true },
-      );
-      if (!presign?.uploadUrl || !presign.publicUrl) {
-        throw new SocialError("ZERNIO_ERROR", "Zernio answered presign without an upload URL");
-      }
-      const uploadUrl = presign.uploadUrl;
-      // A stream can be sent once; bytes in memory can be sent again (a PUT to the same key is safe).
-      const repeatable = upload.body instanceof Uint8Array;
-      await withRetry(
-        async () => {
-          const current = attempt(upload.signal, uploadTimeoutMs);
-          try {
-            const response = await current.fetch(
-              new Request(uploadUrl, {
-                method: "PUT",
-                headers: {
-                  "Content-Type": upload.contentType,
-                  "Content-Length": String(upload.size),
-                },
-                body: upload.body as BodyInit,
-                duplex: "half",
-              } as RequestInit),
-            );
-            if (!response.ok) {
-              throw new SocialError(
-                response.status >= 500 ? "UNAVAILABLE" : "VALIDATION",
-                `The media upload was refused (HTTP ${response.status})`,
-                { status: response.status },
-              );
-            }
-          } catch (error) {
-            throw toSocialError(error, {
-              action: "uploading media",
-              timedOut: current.timedOut && !upload.signal?.aborted,
-            });
-          }
-        },
-        {
-          policy: repeatable ? policy : { ...policy, attempts: 1 },
-          runtime,
-          resendAfterNoAnswer: true,
-        },
-      );
-      return { publicUrl: presign.publicUrl, key: presign.key };
-    },
-
-    async createPost(input) {
-      // platformSpecificData is passed through as given: its shape is per platform (the
-      // *PlatformData schemas), which the caller knows and this adapter does not restate.
-      const body = {
-        content: input.content,
-        mediaItems: input.mediaItems.map((item) => ({
-          type: item.type,
-          url: item.url,
-          ...(item.altText ? { altText: item.altText } : {}),
-        })),
-        platforms: input.platforms.map((target) => ({
-          platform: target.platform,
-          accountId: target.accountId,
-          ...(target.customContent !== undefined ? { customContent: target.customContent } : {}),
-          ...(target.platformSpecificData
-            ? { platformSpecificData: target.platformSpecificData }
-            : {}),
-        })),
-        ...(input.publishNow
-          ? { publishNow: true }
-          : { scheduledFor: input.scheduledFor, timezone: input.timezone }),
-      } as CreatePostData["body"];
+/** Presign, then PUT the bytes to the URL Zernio handed out. */
+async function uploadMedia(z: ZernioConnection, upload: MediaUpload): Promise<UploadedMedia> {
+  const presign = await z.call<GetMediaPresignedUrlResponse>(
+    "preparing an upload",
+    (a) =>
+      z.media.getMediaPresignedUrl({
+        body: { filename: upload.filename, contentType: upload.contentType, size: upload.size },
+        fetch: a.fetch,
+      }),
+    { signal: upload.signal, resendAfterNoAnswer: true },
+  );
+  if (!presign?.uploadUrl || !presign.publicUrl) {
+    throw new SocialError("ZERNIO_ERROR", "Zernio answered presign without an upload URL");
+  }
+  const uploadUrl = presign.uploadUrl;
+  // A stream can be sent once; bytes in memory can be sent again (a PUT to the same key is safe).
+  const repeatable = upload.body instanceof Uint8Array;
+  await withRetry(
+    async () => {
+      const current = z.attempt(upload.signal, z.uploadTimeoutMs);
       try {
-        // Re-sending a create is safe ONLY because every attempt carries the same x-request-id:
-        // Zernio answers a repeat within ~5 minutes with 200 + the first post (`existingPost`)
-        // instead of creating a second one. So a create that timed out or lost its connection —
-        // which may well have created the post — is sent again, but only while we are inside that
-        // window (REQUEST_ID_REPLAY_WINDOW_MS, 4 min, kept short of Zernio's ~5). Past it, the
-        // error goes to the caller, who must look the post up rather than send it blind.
-        const data = await call<CreatePostResponse & { existingPost?: Post | string }>(
-          "creating a post",
-          (a) =>
-            posts.createPost({
-              body,
-              headers: { "x-request-id": input.requestId },
-              fetch: a.fetch,
-            }) as Promise<{ data?: CreatePostResponse & { existingPost?: Post | string } }>,
-          {
-            signal: input.signal,
-            resendAfterNoAnswer: true,
-            windowMs: REQUEST_ID_REPLAY_WINDOW_MS,
-          },
+        const response = await current.fetch(
+          new Request(uploadUrl, {
+            method: "PUT",
+            headers: {
+              "Content-Type": upload.contentType,
+              "Content-Length": String(upload.size),
+            },
+            body: upload.body as BodyInit,
+            duplex: "half",
+          } as RequestInit),
         );
-        if (data?.existingPost) {
-          const existing = data.existingPost;
-          const post = typeof existing === "string" ? undefined : toPostStatus(existing);
-          const postId = typeof existing === "string" ? existing : (existing._id ?? "");
-          return { postId, post, duplicate: true, duplicateOf: "request-id", warnings: [] };
+        if (!response.ok) {
+          throw new SocialError(
+            response.status >= 500 ? "UNAVAILABLE" : "VALIDATION",
+            `The media upload was refused (HTTP ${response.status})`,
+            { status: response.status },
+          );
         }
-        const post = postFrom(data, "creating a post");
-        const warnings = (data as { warnings?: string[] }).warnings ?? [];
-        return { postId: post._id ?? "", post: toPostStatus(post), duplicate: false, warnings };
       } catch (error) {
-        // 409: the same account + content + media went out within 24 h. Link it, don't fail.
-        const existingPostId =
-          error instanceof SocialError && error.status === 409
-            ? (error.details as { existingPostId?: unknown } | undefined)?.existingPostId
-            : undefined;
-        if (typeof existingPostId === "string") {
-          return {
-            postId: existingPostId,
-            post: undefined,
-            duplicate: true,
-            duplicateOf: "content",
-            warnings: [],
-          };
-        }
-        throw error;
+        throw toSocialError(error, {
+          action: "uploading media",
+          timedOut: current.timedOut && !upload.signal?.aborted,
+        });
       }
     },
+    {
+      policy: repeatable ? z.policy : { ...z.policy, attempts: 1 },
+      runtime: z.runtime,
+      resendAfterNoAnswer: true,
+    },
+  );
+  return { publicUrl: presign.publicUrl, key: presign.key };
+}
 
+async function createPost(z: ZernioConnection, input: CreatePostInput): Promise<CreatedPost> {
+  // platformSpecificData is passed through as given: its shape is per platform (the
+  // *PlatformData schemas), which the caller knows and this adapter does not restate.
+  const body = {
+    content: input.content,
+    mediaItems: input.mediaItems.map((item) => ({
+      type: item.type,
+      url: item.url,
+      ...(item.altText ? { altText: item.altText } : {}),
+    })),
+    platforms: input.platforms.map((target) => ({
+      platform: target.platform,
+      accountId: target.accountId,
+      ...(target.customContent !== undefined ? { customContent: target.customContent } : {}),
+      ...(target.platformSpecificData ? { platformSpecificData: target.platformSpecificData } : {}),
+    })),
+    ...(input.publishNow
+      ? { publishNow: true }
+      : { scheduledFor: input.scheduledFor, timezone: input.timezone }),
+  } as CreatePostData["body"];
+  try {
+    // Re-sending a create is safe ONLY because every attempt carries the same x-request-id:
+    // Zernio answers a repeat within ~5 minutes with 200 + the first post (`existingPost`)
+    // instead of creating a second one. So a create that timed out or lost its connection —
+    // which may well have created the post — is sent again, but only while we are inside that
+    // window (REQUEST_ID_REPLAY_WINDOW_MS, 4 min, kept short of Zernio's ~5). Past it, the
+    // error goes to the caller, who must look the post up rather than send it blind.
+    const data = await z.call<CreatePostResponse & { existingPost?: Post | string }>(
+      "creating a post",
+      (a) =>
+        z.posts.createPost({
+          body,
+          headers: { "x-request-id": input.requestId },
+          fetch: a.fetch,
+        }) as Promise<{ data?: CreatePostResponse & { existingPost?: Post | string } }>,
+      {
+        signal: input.signal,
+        resendAfterNoAnswer: true,
+        windowMs: REQUEST_ID_REPLAY_WINDOW_MS,
+      },
+    );
+    if (data?.existingPost) {
+      const existing = data.existingPost;
+      const post = typeof existing === "string" ? undefined : toPostStatus(existing);
+      const postId = typeof existing === "string" ? existing : (existing._id ?? "");
+      return { postId, post, duplicate: true, duplicateOf: "request-id", warnings: [] };
+    }
+    const post = postFrom(data, "creating a post");
+    const warnings = (data as { warnings?: string[] }).warnings ?? [];
+    return { postId: post._id ?? "", post: toPostStatus(post), duplicate: false, warnings };
+  } catch (error) {
+    // 409: the same account + content + media went out within 24 h. Link it, don't fail.
+    const existingPostId =
+      error instanceof SocialError && error.status === 409
+        ? (error.details as { existingPostId?: unknown } | undefined)?.existingPostId
+        : undefined;
+    if (typeof existingPostId === "string") {
+      return {
+        postId: existingPostId,
+        post: undefined,
+        duplicate: true,
+        duplicateOf: "content",
+        warnings: [],
+      };
+    }
+    throw error;
+  }
+}
+
+/** Reading, updating, cancelling and retrying a post Zernio has. */
+function postMethods(
+  z: ZernioConnection,
+): Pick<ZernioClient, "getPost" | "updatePost" | "deletePost" | "retryPost"> {
+  return {
     async getPost(postId, options = {}) {
-      const data = await call<unknown>(
+      const data = await z.call<unknown>(
         "reading a post",
-        (a) => posts.getPost({ path: { postId }, fetch: a.fetch }),
+        (a) => z.posts.getPost({ path: { postId }, fetch: a.fetch }),
         { signal: options.signal, resendAfterNoAnswer: true },
       );
       return toPostStatus(postFrom(data, "reading a post"));
@@ -489,39 +555,46 @@ export function createZernio(settings: ZernioSettings): ZernioClient {
       if (patch.scheduledFor !== undefined) body.scheduledFor = patch.scheduledFor;
       if (patch.timezone !== undefined) body.timezone = patch.timezone;
       // A PUT of the same body to the same id lands the same way twice: safe to re-send.
-      const data = await call<unknown>(
+      const data = await z.call<unknown>(
         "updating a post",
-        (a) => posts.updatePost({ path: { postId }, body, fetch: a.fetch }),
+        (a) => z.posts.updatePost({ path: { postId }, body, fetch: a.fetch }),
         { signal: patch.signal, resendAfterNoAnswer: !patch.publishNow },
       );
       return toPostStatus(postFrom(data, "updating a post"));
     },
 
     async deletePost(postId, options = {}) {
-      await call<unknown>(
+      await z.call<unknown>(
         "cancelling a post",
-        (a) => posts.deletePost({ path: { postId }, fetch: a.fetch }),
+        (a) => z.posts.deletePost({ path: { postId }, fetch: a.fetch }),
         { signal: options.signal, resendAfterNoAnswer: true },
       );
     },
 
     async retryPost(postId, options = {}) {
       // A retry publishes: without an idempotency key, one that got no answer is not sent again.
-      const data = await call<unknown>(
+      const data = await z.call<unknown>(
         "retrying a post",
-        (a) => posts.retryPost({ path: { postId }, fetch: a.fetch }),
+        (a) => z.posts.retryPost({ path: { postId }, fetch: a.fetch }),
         { signal: options.signal, resendAfterNoAnswer: false },
       );
       return toPostStatus(postFrom(data, "retrying a post"));
     },
+  };
+}
 
+/** GET /v1/analytics (one post, or the list) and the workspace's hasAnalyticsAccess. */
+function analyticsMethods(
+  z: ZernioConnection,
+): Pick<ZernioClient, "postAnalytics" | "listAnalytics" | "analyticsAccess"> {
+  return {
     async postAnalytics(postId, options = {}) {
       let status = 200;
       try {
-        const data = await call<AnalyticsSinglePostResponse>(
+        const data = await z.call<AnalyticsSinglePostResponse>(
           "reading a post's analytics",
           async (a) => {
-            const answer = await analytics.getAnalytics({ query: { postId }, fetch: a.fetch });
+            const answer = await z.analytics.getAnalytics({ query: { postId }, fetch: a.fetch });
             status = a.response?.status ?? 200;
             return answer as { data?: AnalyticsSinglePostResponse };
           },
@@ -548,10 +621,10 @@ export function createZernio(settings: ZernioSettings): ZernioClient {
         Object.entries(rest).filter(([, value]) => value !== undefined),
       );
       try {
-        const data = await call<AnalyticsListResponse>(
+        const data = await z.call<AnalyticsListResponse>(
           "listing analytics",
           (a) =>
-            analytics.getAnalytics({
+            z.analytics.getAnalytics({
               ...(Object.keys(sent).length ? { query: sent } : {}),
               fetch: a.fetch,
             }) as Promise<{ data?: AnalyticsListResponse }>,
@@ -565,9 +638,9 @@ export function createZernio(settings: ZernioSettings): ZernioClient {
     },
 
     async analyticsAccess(options = {}) {
-      const data = await call<ListAccountsResponse>(
+      const data = await z.call<ListAccountsResponse>(
         "checking analytics access",
-        (a) => accounts.listAccounts({ query: { page: 1, limit: 1 }, fetch: a.fetch }),
+        (a) => z.accounts.listAccounts({ query: { page: 1, limit: 1 }, fetch: a.fetch }),
         { signal: options.signal, resendAfterNoAnswer: true },
       );
       return data?.hasAnalyticsAccess === true;

@@ -149,12 +149,9 @@ export type CaptionDto = ReturnType<typeof toCaptionDto>;
 export function captionModelsOf(ctx: ApiContext) {
   const deps = ctx.captions;
   return CAPTION_MODELS.map((spec) => {
-    const lifecycle = captionAvailability(spec.id, {
-      now: deps?.now?.(),
-      enabled: deps?.enabledModels,
-      disabled: deps?.disabledModels,
-    });
-    const configured = deps?.configured[spec.provider] ?? false;
+    // The one registry answers lifecycle and "not configured" for caption models as for media.
+    const lifecycle = ctx.providers.captionAvailability(spec.id);
+    const configured = deps ? ctx.providers.isConfigured(spec.provider) : false;
     const price = captionPriceOf(spec, deps?.prices);
     // Without a price its cost could not be capped: refused unless demo mode (free) or the operator sets one.
     const priced = price !== null || ctx.demo;
@@ -294,18 +291,11 @@ export async function writeCaptions(ctx: Ctx, input: CaptionInputDto) {
       `Unknown caption model "${modelId}". Choose one of: ${CAPTION_MODELS.map((m) => m.id).join(", ")}.`,
     );
   }
-  const availability = captionAvailability(spec.id, {
-    now: deps.now?.(),
-    enabled: deps.enabledModels,
-    disabled: deps.disabledModels,
-  });
+  const availability = ctx.providers.captionAvailability(spec.id);
   if (!availability.available) throw fieldError("model", availability.message);
-  if (!deps.configured[spec.provider]) {
-    throw new TRPCError({
-      code: "PRECONDITION_FAILED",
-      message: `${notConfiguredMessage(spec.provider)}.`,
-    });
-  }
+  const unconfigured = ctx.providers.unconfiguredReason(spec.provider);
+  if (unconfigured)
+    throw new TRPCError({ code: "PRECONDITION_FAILED", message: `${unconfigured}.` });
   const price = captionPriceOf(spec, deps.prices);
   if (!price && !ctx.demo) throw fieldError("model", noPriceMessage(spec));
   assertPostable(asset);

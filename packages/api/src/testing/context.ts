@@ -91,7 +91,6 @@ export async function createTestApi(
     captions: {
       captioner: createCaptioner({ openai: KEYS, google: GEMINI }),
       defaultModel: "gpt-6.1-terra",
-      configured: { openai: true, google: true },
     },
     social: {
       zernio: undefined,

@@ -4,14 +4,12 @@
 import {
   CAPTION_MAX_OUTPUT_TOKENS,
   type CaptionModelSpec,
-  captionAvailability,
   captionCostUsd,
   findCaptionModel,
   SHORTEN_MAX_OUTPUT_TOKENS,
 } from "../catalog/captions";
-import { notConfiguredError } from "../configuration";
 import { formatFailureLine, isMediaGenError, MediaGenError } from "../errors";
-import { googleKit, openAIKit } from "../registry";
+import { createMediaProviders } from "../registry";
 import type { ProviderId } from "../types";
 import type { CaptionBackend } from "./backend";
 import { prepareCaptionImage } from "./images";
@@ -28,7 +26,9 @@ import {
   type Captioner,
   type CaptionerSettings,
   type CaptionInput,
+  type CaptionResult,
   type ShortenInput,
+  type ShortenResult,
 } from "./types";
 
 export {
@@ -85,35 +85,27 @@ const DEFAULT_TIMEOUT_MS = 60_000;
 
 export function createCaptioner(settings: CaptionerSettings): Captioner {
   const timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const backends: Partial<Record<ProviderId, CaptionBackend>> = {
-    openai: settings.openai ? openAIKit(settings.openai).caption({ timeoutMs }) : undefined,
-    google: settings.google ? googleKit(settings.google).caption({ timeoutMs }) : undefined,
-  };
-  const anyLog =
-    settings.openai?.logger ?? settings.google?.logger ?? ((line: string) => console.error(line));
-  const logFor = (id: string) =>
-    backends[findCaptionModel(id)?.provider ?? "openai"]?.log ?? anyLog;
+  // The one registry answers availability and "not configured" for captions as for media.
+  const providers =
+    settings.providers ??
+    createMediaProviders({
+      openai: settings.openai,
+      google: settings.google,
+      enabledModels: settings.enabledModels,
+      disabledModels: settings.disabledModels,
+      now: settings.now,
+    });
+  const backends = new Map<ProviderId, CaptionBackend>();
+  const logFor = (id: string) => providers.logger(findCaptionModel(id)?.provider ?? "openai");
 
   /** The model and its provider's adapter, or the error that stops the request before it is sent. */
   function resolve(id: string): { spec: CaptionModelSpec; backend: CaptionBackend } {
-    const spec = findCaptionModel(id);
-    const availability = captionAvailability(id, {
-      now: settings.now?.(),
-      enabled: settings.enabledModels,
-      disabled: settings.disabledModels,
-    });
-    if (!spec || !availability.available) {
-      const message = availability.available
-        ? `Unknown caption model "${id}".`
-        : availability.message;
-      throw new MediaGenError("MODEL_UNAVAILABLE", message, {
-        provider: spec?.provider,
-        model: id,
-        retryable: false,
-      });
+    const { spec, kit } = providers.getCaptionModel(id);
+    let backend = backends.get(spec.provider);
+    if (!backend) {
+      backend = kit.caption({ timeoutMs });
+      backends.set(spec.provider, backend);
     }
-    const backend = backends[spec.provider];
-    if (!backend) throw notConfiguredError(spec.provider, id);
     return { spec, backend };
   }
 
@@ -141,97 +133,104 @@ export function createCaptioner(settings: CaptionerSettings): Captioner {
   }
 
   return {
-    caption(input: CaptionInput) {
-      return run(input, async (spec, backend) => {
-        const platforms = validateCaptionInput(input, spec.provider);
-        const context = { provider: spec.provider, model: spec.id };
-        const { video } = input.media;
-        const inlineVideo =
-          spec.videoInput && video && video.data.byteLength <= INLINE_VIDEO_MAX_BYTES
-            ? video
-            : undefined;
-        if (input.media.images.length === 0 && !inlineVideo) {
-          throw new MediaGenError(
-            "INVALID_REQUEST",
-            `${spec.label} takes no video${video ? " this large" : ""}: attach the poster and a few frames.`,
-            { ...context, retryable: false },
-          );
-        }
-        const images = inlineVideo
-          ? []
-          : await Promise.all(
-              input.media.images.map((image) => prepareCaptionImage(image, context)),
-            );
-        const answer = await backend.generate({
-          spec,
-          text: captionInstructions(
-            { ...input, media: { ...input.media, video: inlineVideo } },
-            platforms,
-          ),
-          images,
-          video: inlineVideo,
-          detail: images.length > 1 ? "low" : "high",
-          schema: captionSchema(platforms),
-          schemaName: "captions",
-          maxOutputTokens: CAPTION_MAX_OUTPUT_TOKENS,
-          signal: input.signal,
-        });
-        let captions: ReturnType<typeof toCaptions>;
-        try {
-          captions = toCaptions(answer.parsed, platforms, input.hashtags);
-        } catch (error) {
-          throw new MediaGenError(
-            "PROVIDER_ERROR",
-            `${spec.label} returned unusable captions: ${(error as Error).message}.`,
-            {
-              ...context,
-              retryable: false,
-              cause: error,
-            },
-          );
-        }
-        return {
-          captions,
-          usage: answer.usage,
-          costUsd: captionCostUsd(spec, answer.usage),
-          model: spec.id,
-        };
-      });
-    },
+    caption: (input: CaptionInput) =>
+      run(input, (spec, backend) => captionWith(spec, backend, input)),
+    shorten: (input: ShortenInput) =>
+      run(input, (spec, backend) => shortenWith(spec, backend, input)),
+  };
+}
 
-    shorten(input: ShortenInput) {
-      return run(input, async (spec, backend) => {
-        const context = { provider: spec.provider, model: spec.id, retryable: false };
-        if (!(input.limit > 0) || input.text.length > CAPTION_LIMITS.shortenText)
-          throw new MediaGenError(
-            "INVALID_REQUEST",
-            "Nothing sensible to shorten: check the text and the limit.",
-            context,
-          );
-        const answer = await backend.generate({
-          spec,
-          text: shortenInstructions(input),
-          images: [],
-          detail: "low",
-          schema: shortenSchema,
-          schemaName: "shortened_caption",
-          maxOutputTokens: SHORTEN_MAX_OUTPUT_TOKENS,
-          signal: input.signal,
-        });
-        const parsed = shortenSchema.safeParse(answer.parsed);
-        if (!parsed.success)
-          throw new MediaGenError(
-            "PROVIDER_ERROR",
-            `${spec.label} returned no shortened caption.`,
-            context,
-          );
-        return {
-          text: parsed.data.text.trim(),
-          usage: answer.usage,
-          costUsd: captionCostUsd(spec, answer.usage),
-          model: spec.id,
-        };
-      });
-    },
+/** One caption request on a resolved model: the media prepared, one call, the answer checked. */
+async function captionWith(
+  spec: CaptionModelSpec,
+  backend: CaptionBackend,
+  input: CaptionInput,
+): Promise<CaptionResult> {
+  const platforms = validateCaptionInput(input, spec.provider);
+  const context = { provider: spec.provider, model: spec.id };
+  const { video } = input.media;
+  const inlineVideo =
+    spec.videoInput && video && video.data.byteLength <= INLINE_VIDEO_MAX_BYTES ? video : undefined;
+  if (input.media.images.length === 0 && !inlineVideo) {
+    throw new MediaGenError(
+      "INVALID_REQUEST",
+      `${spec.label} takes no video${video ? " this large" : ""}: attach the poster and a few frames.`,
+      { ...context, retryable: false },
+    );
+  }
+  const images = inlineVideo
+    ? []
+    : await Promise.all(input.media.images.map((image) => prepareCaptionImage(image, context)));
+  const answer = await backend.generate({
+    spec,
+    text: captionInstructions(
+      { ...input, media: { ...input.media, video: inlineVideo } },
+      platforms,
+    ),
+    images,
+    video: inlineVideo,
+    detail: images.length > 1 ? "low" : "high",
+    schema: captionSchema(platforms),
+    schemaName: "captions",
+    maxOutputTokens: CAPTION_MAX_OUTPUT_TOKENS,
+    signal: input.signal,
+  });
+  let captions: ReturnType<typeof toCaptions>;
+  try {
+    captions = toCaptions(answer.parsed, platforms, input.hashtags);
+  } catch (error) {
+    throw new MediaGenError(
+      "PROVIDER_ERROR",
+      `${spec.label} returned unusable captions: ${(error as Error).message}.`,
+      {
+        ...context,
+        retryable: false,
+        cause: error,
+      },
+    );
+  }
+  return {
+    captions,
+    usage: answer.usage,
+    costUsd: captionCostUsd(spec, answer.usage),
+    model: spec.id,
+  };
+}
+
+/** One shorten re-ask on a resolved model. */
+async function shortenWith(
+  spec: CaptionModelSpec,
+  backend: CaptionBackend,
+  input: ShortenInput,
+): Promise<ShortenResult> {
+  const context = { provider: spec.provider, model: spec.id, retryable: false };
+  if (!(input.limit > 0) || input.text.length > CAPTION_LIMITS.shortenText)
+    throw new MediaGenError(
+      "INVALID_REQUEST",
+      "Nothing sensible to shorten: check the text and the limit.",
+      context,
+    );
+  const answer = await backend.generate({
+    spec,
+    text: shortenInstructions(input),
+    images: [],
+    detail: "low",
+    schema: shortenSchema,
+    schemaName: "shortened_caption",
+    maxOutputTokens: SHORTEN_MAX_OUTPUT_TOKENS,
+    signal: input.signal,
+  });
+  const parsed = shortenSchema.safeParse(answer.parsed);
+  if (!parsed.success)
+    throw new MediaGenError(
+      "PROVIDER_ERROR",
+      `${spec.label} returned no shortened caption.`,
+      context,
+    );
+  return {
+    text: parsed.data.text.trim(),
+    usage: answer.usage,
+    costUsd: captionCostUsd(spec, answer.usage),
+    model: spec.id,
   };
 }

@@ -97,6 +97,11 @@ export interface ShortenResult {
 }
 
 export interface CaptionerSettings {
+  /**
+   * The registry that answers availability and "not configured" (the server's, shared with media).
+   * Without it one is built from the fields below.
+   */
+  providers?: import("../registry").MediaProviders | undefined;
   /** The OpenAI kit (shared with media), or the settings to build one from. */
   openai?: ProviderSettings | OpenAIProvider | undefined;
   /** The Google kit (shared with media), or the settings to build one from. */

@@ -1,7 +1,8 @@
-// Offline demo mode: with no provider keys (or MEDIA_DEMO=1) the server answers generations from
-// the same msw provider mocks the tests use, inside this process, so the real SDK code paths run
-// end to end without network. Results are drawn locally (the image shows the prompt; videos are a
-// bundled sample) and every demo asset is labelled as such.
+// Offline demo generations and captions: the SDK clients get a `fetch` answered in this process by
+// the provider fakes the tests use (@streamline/fakes), so the real SDK code paths run end to end
+// without network. Results are drawn locally (the image shows the prompt; videos are a bundled
+// sample) and every demo asset is labelled as such.
+import { createFakeFetch } from "@streamline/fakes/fetch";
 import {
   createGoogleCaptionsMock,
   createGoogleMock,
@@ -10,8 +11,6 @@ import {
   GOOGLE_MOCK_API_KEY,
   OPENAI_MOCK_API_KEY,
 } from "@streamline/fakes/providers";
-import { createZernioDemo } from "@streamline/fakes/zernio";
-import { getResponse, type RequestHandler } from "msw";
 import sharp from "sharp";
 
 const OPENAI_DEMO_URL = "https://openai.demo.invalid/v1";
@@ -42,24 +41,22 @@ export function createDemoProviders() {
   // mock, whose handlers answer every other model).
   const openaiCaptions = createOpenAIResponsesMock({ baseURL: OPENAI_DEMO_URL });
   const googleCaptions = createGoogleCaptionsMock({ baseURL: GEMINI_DEMO_URL });
-  const handlers: RequestHandler[] = [
-    ...openaiCaptions.handlers,
-    ...openai.handlers,
-    ...googleCaptions.handlers,
-    ...google.handlers,
-  ];
-  const demoFetch: typeof fetch = async (input, init) => {
-    const request = new Request(input, init);
-    const host = new URL(request.url).hostname;
-    // Only the demo hosts are answered here; anything else (a reference-image URL) goes out as usual.
-    if (!host.endsWith(".demo.invalid")) return fetch(request);
-    return (
-      (await getResponse(handlers, request)) ??
-      new Response(JSON.stringify({ error: { message: "Not served in demo mode." } }), {
-        status: 404,
-      })
-    );
-  };
+  // Only the demo hosts are answered here; anything else (a reference-image URL) goes out as usual.
+  const demoFetch = createFakeFetch(
+    [
+      ...openaiCaptions.handlers,
+      ...openai.handlers,
+      ...googleCaptions.handlers,
+      ...google.handlers,
+    ],
+    {
+      serves: (url) => url.hostname.endsWith(".demo.invalid"),
+      notServed: () =>
+        new Response(JSON.stringify({ error: { message: "Not served in demo mode." } }), {
+          status: 404,
+        }),
+    },
+  );
   return {
     openai: { apiKey: OPENAI_MOCK_API_KEY, baseURL: OPENAI_DEMO_URL, fetch: demoFetch },
     google: { apiKey: GOOGLE_MOCK_API_KEY, baseURL: GEMINI_DEMO_URL, fetch: demoFetch },
@@ -97,27 +94,4 @@ async function drawPromptCard(prompt: string, width: number, height: number): Pr
   <text x="${fontSize}" y="${height - fontSize}" font-family="sans-serif" font-weight="bold" font-size="${Math.round(fontSize * 0.8)}" fill="#ffffffcc">DEMO · Streamline AI Studio</text>
 </svg>`;
   return new Uint8Array(await sharp(Buffer.from(svg)).png().toBuffer());
-}
-
-/**
- * Offline demo posting: the Zernio fake on a real-time clock, in this process, serving only accounts
- * labelled "Demo"; scheduled demo posts "publish" at their time to demo links (nothing leaves the
- * machine). Used when demo mode is on and no ZERNIO_API_KEY is set.
- */
-export function createSocialDemo() {
-  const fake = createZernioDemo();
-  const hosts = new Set(
-    [fake.baseURL, "https://uploads.zernio.mock", "https://media.zernio.mock"].map(
-      (u) => new URL(u).host,
-    ),
-  );
-  const demoFetch: typeof fetch = async (input, init) => {
-    const request = new Request(input, init);
-    if (!hosts.has(new URL(request.url).host)) return fetch(request);
-    return (
-      (await getResponse(fake.handlers, request)) ??
-      new Response(JSON.stringify({ error: "Not served in demo mode." }), { status: 404 })
-    );
-  };
-  return { apiKey: fake.apiKey, baseURL: fake.baseURL, fetch: demoFetch, fake };
 }

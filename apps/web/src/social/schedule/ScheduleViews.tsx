@@ -1,0 +1,312 @@
+// The schedule dialog's parts, each a view over `useScheduleForm()`: the accounts to post to, the
+// caption per platform, TikTok's per-post choices, when, the server's checks, and the buttons.
+import { useId, useState } from "react";
+import { messageOf, toastApiError } from "../../lib/errors";
+import { trpc } from "../../trpc";
+import { CaptionField } from "../CaptionField";
+import { PLATFORM_LABEL, PLATFORMS, type Platform, PlatformIcon } from "../platforms";
+import { browserZone, localFormat, zones } from "./time";
+import type { ScheduleForm, TikTokChoice } from "./useScheduleForm";
+
+/** Why the dialog cannot show the form yet: loading, an error, or posting not set up. */
+export function ScheduleStatus({ form }: { form: ScheduleForm }) {
+  const { accounts } = form;
+  if (accounts.isPending) {
+    return (
+      <p className="hint" role="status">
+        Loading your accounts…
+      </p>
+    );
+  }
+  if (accounts.error) {
+    return (
+      <p className="notice notice-error" role="alert">
+        {messageOf(accounts.error)}
+      </p>
+    );
+  }
+  return (
+    <div className="notice schedule-unconfigured" role="alert">
+      <strong>Posting is not set up.</strong>{" "}
+      {accounts.data?.configured === false ? accounts.data.message : null}
+      <p className="hint">
+        Set <code>ZERNIO_API_KEY</code> in the server's environment (see <code>.env.example</code>)
+        and restart it; your captions are kept.
+      </p>
+    </div>
+  );
+}
+
+export function ScheduleTargets({ form }: { form: ScheduleForm }) {
+  const id = useId();
+  const { editing, list } = form;
+  return (
+    <fieldset className="schedule-accounts">
+      <legend className="label">Accounts</legend>
+      {editing ? (
+        <ul className="account-list">
+          {editing.targets.map((t) => (
+            <li key={t.accountId} className="account-row">
+              <PlatformIcon platform={t.platform} />
+              {PLATFORM_LABEL[t.platform]} {t.handle ? `@${t.handle}` : t.accountId}
+            </li>
+          ))}
+        </ul>
+      ) : list.length === 0 ? (
+        <p className="hint">No accounts are connected yet: connect one below.</p>
+      ) : (
+        <ul className="account-list">
+          {list.map((account) => (
+            <li
+              key={account.id}
+              className={`account-row${account.connected ? "" : " is-disconnected"}`}
+            >
+              <label className="check">
+                <input
+                  type="checkbox"
+                  checked={form.picked.has(account.id) && account.connected}
+                  disabled={!account.connected}
+                  aria-describedby={account.connected ? undefined : `${id}-${account.id}`}
+                  onChange={(e) => form.togglePicked(account.id, e.target.checked)}
+                />
+                <PlatformIcon platform={account.platform} />
+                <span className="account-name">
+                  {PLATFORM_LABEL[account.platform]}{" "}
+                  <span className="muted">@{account.handle ?? account.displayName}</span>
+                </span>
+                {account.demo && <span className="badge badge-demo">Demo</span>}
+              </label>
+              {!account.connected && (
+                <span id={`${id}-${account.id}`} className="account-reason">
+                  {account.reason ?? "Disconnected"} — reconnect it in Zernio
+                </span>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      {!editing && <ConnectAccount beforeLeaving={form.keepForConnect} />}
+    </fieldset>
+  );
+}
+
+export function ScheduleCaptions({ form }: { form: ScheduleForm }) {
+  if (form.platforms.length === 0) return null;
+  return (
+    <fieldset className="schedule-captions">
+      <legend className="label">Caption per platform</legend>
+      {form.platforms.map((p) => (
+        <CaptionField
+          key={p}
+          platform={p}
+          rows={3}
+          draft={form.draftOf(p)}
+          problems={form.check.problemsOf(p)}
+          onChange={(next) => form.setDraft(p, next)}
+        />
+      ))}
+    </fieldset>
+  );
+}
+
+const TIKTOK_CHOICES = [
+  ["allowComment", "Allow comments"],
+  ["allowDuet", "Allow Duet"],
+  ["allowStitch", "Allow Stitch"],
+  ["consent", "I agree to publish this to TikTok (TikTok's Music Usage Confirmation applies)"],
+] as const satisfies readonly (readonly [keyof TikTokChoice, string])[];
+
+export function ScheduleTikTok({ form }: { form: ScheduleForm }) {
+  if (!form.askTiktok) return null;
+  const box = ([key, label]: (typeof TIKTOK_CHOICES)[number]) => (
+    <label key={key} className="check">
+      <input
+        type="checkbox"
+        checked={form.tiktok[key]}
+        onChange={(e) => form.setTiktok((t) => ({ ...t, [key]: e.target.checked }))}
+      />
+      {label}
+    </label>
+  );
+  return (
+    <fieldset className="schedule-tiktok">
+      <legend className="label">TikTok</legend>
+      <p className="hint">Who may interact with this post:</p>
+      {TIKTOK_CHOICES.map(box)}
+    </fieldset>
+  );
+}
+
+export function ScheduleTiming({ form }: { form: ScheduleForm }) {
+  const id = useId();
+  const { publishNow, zone, zoneOk } = form;
+  const scheduledAt = form.check.data?.scheduledAt;
+  return (
+    <fieldset className="schedule-when">
+      <legend className="label">When</legend>
+      <label className="check">
+        <input
+          type="radio"
+          name={`${id}-when`}
+          checked={publishNow}
+          onChange={() => form.setPublishNow(true)}
+        />
+        Post now
+      </label>
+      <label className="check">
+        <input
+          type="radio"
+          name={`${id}-when`}
+          checked={!publishNow}
+          onChange={() => form.setPublishNow(false)}
+        />
+        Schedule for later
+      </label>
+      {!publishNow && (
+        <div className="schedule-time">
+          <label className="field">
+            <span className="label">Date and time</span>
+            <input
+              type="datetime-local"
+              className="input"
+              value={form.when}
+              onChange={(e) => form.setWhen(e.target.value.slice(0, 16))}
+            />
+          </label>
+          <label className="field">
+            <span className="label">Timezone</span>
+            <input
+              className="input"
+              value={zone}
+              list={`${id}-zones`}
+              spellCheck={false}
+              autoComplete="off"
+              aria-invalid={!zoneOk || undefined}
+              aria-describedby={`${id}-zone-note`}
+              onChange={(e) => form.setZone(e.target.value.trim())}
+            />
+            <datalist id={`${id}-zones`}>
+              {zones.map((z) => (
+                <option key={z} value={z} />
+              ))}
+            </datalist>
+          </label>
+          <p id={`${id}-zone-note`} className={zoneOk ? "hint" : "field-error"}>
+            {zoneOk
+              ? `Times are in ${zone} (${form.offset})${zone === browserZone() ? ", your browser's timezone" : ""}.`
+              : "Use an IANA timezone such as Europe/Berlin."}
+            {zoneOk && scheduledAt && zone !== browserZone()
+              ? ` That is ${localFormat.format(new Date(scheduledAt))} for you.`
+              : ""}
+          </p>
+        </div>
+      )}
+    </fieldset>
+  );
+}
+
+/** What the server's check refused or warns about, and what a send was refused with. */
+export function ScheduleChecks({ form }: { form: ScheduleForm }) {
+  const { refusals, warnings, otherRefusals, error } = form.check;
+  return (
+    <div className="schedule-checks" aria-live="polite">
+      {otherRefusals.length > 0 && (
+        <ul className="check-list check-refusals">
+          {otherRefusals.map((r) => (
+            <li key={`${r.platform}-${r.rule}`}>{r.message}</li>
+          ))}
+        </ul>
+      )}
+      {refusals.length > 0 && (
+        <p className="field-error">
+          {refusals.length === 1 ? "1 problem stops" : `${refusals.length} problems stop`} this
+          post.
+        </p>
+      )}
+      {warnings.length > 0 && (
+        <ul className="check-list check-warnings">
+          {warnings.map((w) => (
+            <li key={`${w.platform}-${w.rule}`}>{w.message}</li>
+          ))}
+        </ul>
+      )}
+      {error && <p className="field-error">Could not check the post: {messageOf(error)}</p>}
+      {form.serverErrors.length > 0 && (
+        <ul className="check-list check-refusals" role="alert">
+          {form.serverErrors.map((e) => (
+            <li key={e}>{e}</li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+export function ScheduleFooter({ form, close }: { form: ScheduleForm; close: () => void }) {
+  const configured = form.accounts.data?.configured;
+  const { blockedReason, pending } = form;
+  return (
+    <>
+      <div className="dialog-actions">
+        <button type="button" className="button" onClick={close}>
+          {configured === false ? "Close" : "Cancel"}
+        </button>
+        {configured && (
+          <button
+            type="button"
+            className="button button-primary"
+            disabled={pending || blockedReason !== null}
+            title={blockedReason ?? undefined}
+            onClick={form.submit}
+          >
+            {pending ? "Sending…" : form.actionLabel}
+          </button>
+        )}
+      </div>
+      {blockedReason && configured && <p className="hint schedule-blocked">{blockedReason}</p>}
+    </>
+  );
+}
+
+/**
+ * Connect another account: Zernio's sign-in page for the platform, back to the studio after (the
+ * dialog is kept first and reopened there, see store.ts).
+ */
+function ConnectAccount(props: { beforeLeaving: () => void }) {
+  const id = useId();
+  const [platform, setPlatform] = useState<Platform>("instagram");
+  const connect = trpc.social.connect.useMutation({
+    onSuccess: ({ url }) => {
+      props.beforeLeaving();
+      window.location.assign(url);
+    },
+    onError: toastApiError,
+  });
+  return (
+    <div className="connect-row">
+      <label className="visually-hidden" htmlFor={`${id}-platform`}>
+        Platform to connect
+      </label>
+      <select
+        id={`${id}-platform`}
+        className="select"
+        value={platform}
+        onChange={(e) => setPlatform(e.target.value as Platform)}
+      >
+        {PLATFORMS.map((p) => (
+          <option key={p} value={p}>
+            {PLATFORM_LABEL[p]}
+          </option>
+        ))}
+      </select>
+      <button
+        type="button"
+        className="button button-small"
+        disabled={connect.isPending}
+        onClick={() => connect.mutate({ platform })}
+      >
+        {connect.isPending ? "Opening…" : "Connect an account"}
+      </button>
+    </div>
+  );
+}
