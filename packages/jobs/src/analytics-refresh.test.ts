@@ -151,9 +151,11 @@ describe.each(testBackends())("the analytics refresh on %s", (backend) => {
     const post = await published("u-decay", ["instagram", "twitter"], `decay-${backend}`);
     const first = await runAnalyticsTick(deps);
     expect(first).toMatchObject({ adopted: 2, calls: 0 });
-    expect(fake.requestsTo("accounts.list")).toHaveLength(1);
+    // Nothing due yet: Zernio is not asked anything, not even about access.
+    expect(fake.requestsTo("accounts.list")).toHaveLength(0);
     fake.clock.advance(HOUR + 6 * 60_000);
     expect(await runAnalyticsTick(deps)).toMatchObject({ calls: 1, snapshots: 2 });
+    expect(fake.requestsTo("accounts.list")).toHaveLength(1);
     // Re-running the tick (a retried job) reads and writes nothing more.
     expect(await runAnalyticsTick(deps)).toMatchObject({ calls: 0, snapshots: 0 });
     const targets = await targetsOf(post);
@@ -265,7 +267,14 @@ describe.each(testBackends())("the analytics refresh on %s", (backend) => {
     const reset = new Date(Date.now() + 120_000);
     fake.failNext("analytics.get", { status: 429, headers: rateLimitHeaders(reset) }, 3);
     expect(await runAnalyticsTick(deps)).toMatchObject({ calls: 1, snapshots: 0 });
+    expect(await runAnalyticsTick(deps)).toMatchObject({ calls: 0 });
+    const state = await t.db.selectFrom("zernio_analytics_state").selectAll().executeTakeFirst();
+    // Zernio's reset (X-RateLimit-Reset, or Retry-After if later), to the second.
+    expect(state?.paused_until?.getTime()).toBeGreaterThanOrEqual(reset.getTime() - 1000);
+    // Even a pair that is due meanwhile waits for the reset.
+    await t.db.updateTable("post_analytics_targets").set({ next_refresh_at: now() }).execute();
     expect(await runAnalyticsTick(deps)).toMatchObject({ skipped: "paused", calls: 0 });
+    expect(analyticsCalls()).toBe(1);
     expect((await targetsOf(post))[0]?.status).toBe("active");
   });
 

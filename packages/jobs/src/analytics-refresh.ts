@@ -19,6 +19,7 @@ import {
   type Database,
   deferTarget,
   findUntrackedPublished,
+  hasDueTargets,
   readAnalyticsState,
   recordSnapshot,
   reserveAnalyticsCalls,
@@ -169,6 +170,8 @@ export async function runAnalyticsTick(deps: AnalyticsDeps): Promise<AnalyticsTi
   };
   const zernio = deps.zernio;
   if (!zernio) return { ...result, skipped: "unconfigured" };
+  // Nothing due: no call at all (the access check included).
+  if (!(await hasDueTargets(deps.db, now))) return result;
   const may = await mayRead(deps, zernio, now);
   if (may !== "yes") return { ...result, skipped: may };
   const perMinute = deps.callsPerMinute ?? DEFAULT_ANALYTICS_CALLS_PER_MINUTE;

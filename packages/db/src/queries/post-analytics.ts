@@ -409,3 +409,15 @@ export async function markPairDeleted(
     )
     .execute();
 }
+
+/** Whether any followed pair is due (the tick asks Zernio nothing, not even access, otherwise). */
+export async function hasDueTargets(db: Executor, now: Date): Promise<boolean> {
+  const row = await db
+    .selectFrom("post_analytics_targets")
+    .select("post_id")
+    .where("status", "=", "active")
+    .where("next_refresh_at", "<=", now)
+    .limit(1)
+    .executeTakeFirst();
+  return Boolean(row);
+}
