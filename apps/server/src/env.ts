@@ -176,6 +176,11 @@ export function loadEnv(runtimeEnv: NodeJS.ProcessEnv = process.env) {
        */
       SOCIAL_POSTS_PER_MINUTE: z.coerce.number().int().min(1).default(20),
       /**
+       * GET /v1/analytics calls the whole workspace may make per minute (post analytics refresh):
+       * Zernio allows 60 a minute on the smallest plan, shared with posting. 0 turns polling off.
+       */
+      ZERNIO_ANALYTICS_PER_MINUTE: z.coerce.number().int().min(0).default(20),
+      /**
        * Posting the same asset again within this many minutes reuses its earlier upload to Zernio
        * (presign → PUT) instead of uploading the same bytes again; 0 turns reuse off. Zernio does
        * not document how long an upload's URL lives, so keep it short.

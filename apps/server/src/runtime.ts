@@ -16,11 +16,13 @@ import {
   workspaceRoot,
 } from "@streamline/db";
 import {
+  createAnalyticsQueue,
   createGenerationQueue,
   createPostingQueue,
   GENERATION_QUEUE,
   type GenerationDeps,
   type PostingDeps,
+  startAnalyticsWorker,
   startGenerationWorker,
   startPostingWorker,
 } from "@streamline/jobs";
@@ -86,6 +88,7 @@ export async function createRuntime(
     retryDelaySeconds: env.JOB_RETRY_DELAY_SECONDS,
   });
   const social = createSocialRuntime(env, demoMode, overrides.fetch);
+  const analyticsQueue = await createAnalyticsQueue(queue.boss);
   const postingQueue = await createPostingQueue(queue.boss, {
     heartbeatSeconds: env.JOB_HEARTBEAT_SECONDS,
     retryDelaySeconds: env.JOB_RETRY_DELAY_SECONDS,
@@ -132,8 +135,15 @@ export async function createRuntime(
   const posting = createPostingDeps(env, { handle, storage, social, postingQueue });
   const generation = createGenerationDeps(env, { handle, providers, storage });
 
-  let worker: { drain(): void; stop(): Promise<void> } | undefined;
-  let postingWorker: { drain(): void; stop(): Promise<void> } | undefined;
+  const workers = createWorkers(env, {
+    handle,
+    social,
+    queue,
+    postingQueue,
+    analyticsQueue,
+    generation,
+    posting,
+  });
   const draining = new AbortController();
   return {
     env,
@@ -148,16 +158,7 @@ export async function createRuntime(
     providers,
     posting,
     social,
-    async startWorker() {
-      worker ??= await startGenerationWorker(queue, generation, {
-        concurrency: env.WORKER_CONCURRENCY,
-        pollingIntervalSeconds: env.JOB_POLL_SECONDS,
-      });
-      postingWorker ??= await startPostingWorker(postingQueue, posting, {
-        concurrency: env.WORKER_CONCURRENCY,
-        pollingIntervalSeconds: env.JOB_POLL_SECONDS,
-      });
-    },
+    startWorker: workers.start,
     /** Fires when shutdown starts: /readyz answers 503 and open progress streams end. */
     draining: draining.signal,
     /** Whether the database and the queue answer (GET /readyz). */
@@ -168,19 +169,65 @@ export async function createRuntime(
      */
     drain() {
       if (!draining.signal.aborted) draining.abort();
-      worker?.drain();
-      postingWorker?.drain();
+      workers.drain();
     },
     /**
      * Stops fetching jobs, gives running ones `graceMs` to reach a safe point or finish (then
      * aborts them: their jobs are retried and resume from the row), and closes the connections.
      */
     async close(options: { graceMs?: number } = {}) {
-      await worker?.stop().catch(() => {});
-      await postingWorker?.stop().catch(() => {});
+      await workers.stop();
       await queue.stop({ timeoutMs: options.graceMs }).catch(() => {});
       await events.close().catch(() => {});
       await handle.close().catch(() => {});
+    },
+  };
+}
+
+/**
+ * The job workers of this process (generation, posting and, with ZERNIO_ANALYTICS_PER_MINUTE > 0,
+ * post analytics), started once by `start`; `drain` asks running jobs to stop at a safe point.
+ */
+function createWorkers(
+  env: Env,
+  parts: {
+    handle: DbHandle;
+    social: ReturnType<typeof createSocialRuntime>;
+    queue: Awaited<ReturnType<typeof createGenerationQueue>>;
+    postingQueue: Awaited<ReturnType<typeof createPostingQueue>>;
+    analyticsQueue: Awaited<ReturnType<typeof createAnalyticsQueue>>;
+    generation: GenerationDeps;
+    posting: PostingDeps;
+  },
+) {
+  let worker: { drain(): void; stop(): Promise<void> } | undefined;
+  let postingWorker: { drain(): void; stop(): Promise<void> } | undefined;
+  let analyticsWorker: { stop(): Promise<void> } | undefined;
+  const options = {
+    concurrency: env.WORKER_CONCURRENCY,
+    pollingIntervalSeconds: env.JOB_POLL_SECONDS,
+  };
+  return {
+    async start() {
+      worker ??= await startGenerationWorker(parts.queue, parts.generation, options);
+      postingWorker ??= await startPostingWorker(parts.postingQueue, parts.posting, options);
+      // Post analytics: a tick a minute reads what is due within ZERNIO_ANALYTICS_PER_MINUTE.
+      if (env.ZERNIO_ANALYTICS_PER_MINUTE > 0) {
+        analyticsWorker ??= await startAnalyticsWorker(parts.analyticsQueue, {
+          db: parts.handle.db,
+          zernio: parts.social.zernio,
+          callsPerMinute: env.ZERNIO_ANALYTICS_PER_MINUTE,
+        });
+      }
+    },
+    drain() {
+      worker?.drain();
+      postingWorker?.drain();
+    },
+    async stop() {
+      await worker?.stop().catch(() => {});
+      await postingWorker?.stop().catch(() => {});
+      await analyticsWorker?.stop().catch(() => {});
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { accountRouter } from "./routers/account";
+import { analyticsRouter } from "./routers/analytics";
 import { apiKeysRouter } from "./routers/api-keys";
 import { mediaRouter } from "./routers/media";
 import { socialRouter } from "./routers/social";
@@ -14,6 +15,8 @@ export const appRouter = createTRPCRouter({
   apiKeys: createTRPCRouter(apiKeysRouter),
   media: createTRPCRouter(mediaRouter),
   social: createTRPCRouter(socialRouter),
+  /** Post analytics from Zernio and the insights built on them. */
+  analytics: createTRPCRouter(analyticsRouter),
 });
 
 export type AppRouter = typeof appRouter;

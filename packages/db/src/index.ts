@@ -19,6 +19,8 @@ export * from "./queries/media-assets";
 export * from "./queries/media-events";
 export * from "./queries/media-list";
 export * from "./queries/media-streams";
+export * from "./queries/post-analytics";
+export * from "./queries/post-insights";
 export * from "./queries/post-media";
 export * from "./queries/posts-page";
 export * from "./queries/queue-slots";

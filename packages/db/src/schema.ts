@@ -248,6 +248,11 @@ export interface Database {
   post_media: PostMediaTable;
   queue_slots: QueueSlotsTable;
   queue_bookings: QueueBookingsTable;
+  post_analytics_targets: PostAnalyticsTargetsTable;
+  post_metric_snapshots: PostMetricSnapshotsTable;
+  zernio_analytics_state: ZernioAnalyticsStateTable;
+  zernio_analytics_requests: ZernioAnalyticsRequestsTable;
+  analytics_notices: AnalyticsNoticesTable;
 }
 
 /** One social.schedule call that reached the per-user posting rate check (a sliding window). */
@@ -331,3 +336,83 @@ export interface QueueBookingsTable {
   post_id: string;
   created_at: GeneratedTimestamp;
 }
+
+export const ANALYTICS_TARGET_STATUSES = [
+  "active",
+  "done",
+  "deleted",
+  "failed",
+  "unavailable",
+] as const;
+export type AnalyticsTargetStatus = (typeof ANALYTICS_TARGET_STATUSES)[number];
+
+/** bigint counters: read back as numbers (client.ts parses INT8; PGlite answers numbers). */
+type Counter = ColumnType<number, number | undefined, number>;
+
+/** One published (post, platform) whose analytics we follow on the decaying refresh schedule. */
+export interface PostAnalyticsTargetsTable {
+  post_id: string;
+  /** Our platform id (x, not twitter). */
+  platform: string;
+  user_id: string;
+  account_id: string | null;
+  published_at: Timestamp;
+  status: ColumnType<
+    AnalyticsTargetStatus,
+    AnalyticsTargetStatus | undefined,
+    AnalyticsTargetStatus
+  >;
+  /** The schedule step the next snapshot fills (0 = 1 h after publishing …). */
+  step: Generated<number>;
+  /** Null once nothing more is due. */
+  next_refresh_at: Timestamp | null;
+  /** 202 answers in a row for the current step. */
+  pending_count: Generated<number>;
+  last_error: string | null;
+  deleted_at: Timestamp | null;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+/** The figures of one (post, platform) at one schedule slot; unique per (post_id, platform, slot). */
+export interface PostMetricSnapshotsTable {
+  id: ColumnType<number, never, never>;
+  post_id: string;
+  platform: string;
+  user_id: string;
+  slot: number;
+  taken_at: GeneratedTimestamp;
+  impressions: Counter;
+  reach: Counter;
+  views: Counter;
+  likes: Counter;
+  comments: Counter;
+  shares: Counter;
+  saves: Counter;
+  clicks: Counter;
+  /** Zernio's percentage (likes + comments + shares + saves over impressions, reach or views). */
+  engagement_rate: ColumnType<number, number | undefined, number>;
+  extras: ColumnType<JsonObject, JsonObject | string | undefined, JsonObject | string>;
+}
+
+/** The workspace's analytics access (one row, id 'workspace') and a pause after a 429. */
+export interface ZernioAnalyticsStateTable {
+  id: string;
+  has_access: boolean | null;
+  checked_at: Timestamp | null;
+  paused_until: Timestamp | null;
+}
+
+/** One analytics call to Zernio (a sliding-window count: the shared rate budget). */
+export interface ZernioAnalyticsRequestsTable {
+  id: ColumnType<number, never, never>;
+  created_at: GeneratedTimestamp;
+}
+
+/** The user was told once that the workspace has no analytics access. */
+export interface AnalyticsNoticesTable {
+  user_id: string;
+  seen_at: GeneratedTimestamp;
+}
+export type PostAnalyticsTarget = Selectable<PostAnalyticsTargetsTable>;
+export type PostMetricSnapshot = Selectable<PostMetricSnapshotsTable>;

@@ -1,4 +1,22 @@
 export {
+  ANALYTICS_QUEUE,
+  type AnalyticsQueue,
+  createAnalyticsQueue,
+  startAnalyticsWorker,
+} from "./analytics-queue";
+export {
+  type AnalyticsDeps,
+  type AnalyticsTickResult,
+  DEFAULT_ANALYTICS_CALLS_PER_MINUTE,
+  nextRefresh,
+  pendingRetryAt,
+  REFRESH_STEP_LABELS,
+  REFRESH_STEPS_MS,
+  refreshDueAt,
+  refreshJitterMs,
+  runAnalyticsTick,
+} from "./analytics-refresh";
+export {
   changeAsset,
   changeGeneration,
   type GenerationPhase,

@@ -1,3 +1,4 @@
+export * from "./analytics";
 export * from "./errors";
 export * from "./posts";
 export * from "./queue-slots";

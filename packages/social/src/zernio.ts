@@ -7,6 +7,8 @@
 // errors drop Retry-After (we keep the raw response), and its .d.ts imports @hey-api/client-fetch,
 // which it does not depend on, so we type the calls against its generated types ourselves.
 import {
+  type AnalyticsListResponse,
+  type AnalyticsSinglePostResponse,
   type CreatePostData,
   type CreatePostResponse,
   type CreateProfileData,
@@ -22,7 +24,15 @@ import {
   type UpdatePostData,
   Zernio,
 } from "@zernio/node";
-import { SocialError, toSocialError } from "./errors";
+import {
+  type AnalyticsListQuery,
+  type AnalyticsListResult,
+  analyticsListProblem,
+  type PostAnalyticsResult,
+  toAnalyticsList,
+  toPostAnalyticsResult,
+} from "./analytics";
+import { isSocialError, SocialError, toSocialError } from "./errors";
 import {
   DEFAULT_RETRY_POLICY,
   REQUEST_ID_REPLAY_WINDOW_MS,
@@ -118,6 +128,15 @@ export interface ZernioClient {
   deletePost(postId: string, options?: { signal?: AbortSignal }): Promise<void>;
   /** Publishes a failed or partial post's failed platforms again. */
   retryPost(postId: string, options?: { signal?: AbortSignal }): Promise<PostStatus>;
+  /**
+   * GET /v1/analytics?postId=: one post's per-platform metrics. 202 (sync pending), 424 (every
+   * platform failed), 404 (not published) and 402 (no analytics add-on) are answers, not throws.
+   */
+  postAnalytics(postId: string, options?: { signal?: AbortSignal }): Promise<PostAnalyticsResult>;
+  /** GET /v1/analytics without postId: one page of the list form (402 → `no_access`). */
+  listAnalytics(query?: AnalyticsListQuery): Promise<AnalyticsListResult>;
+  /** GET /v1/accounts' `hasAnalyticsAccess` (one small page): whether analytics may be read at all. */
+  analyticsAccess(options?: { signal?: AbortSignal }): Promise<boolean>;
 }
 
 interface Attempt {
@@ -162,6 +181,9 @@ interface ZernioConnection {
       options: Record<string, unknown>,
     ): Promise<{ data?: GetMediaPresignedUrlResponse }>;
   };
+  analytics: {
+    getAnalytics(options: Record<string, unknown>): Promise<{ data?: unknown }>;
+  };
 }
 
 export function createZernio(settings: ZernioSettings): ZernioClient {
@@ -171,6 +193,7 @@ export function createZernio(settings: ZernioSettings): ZernioClient {
     uploadMedia: (upload) => uploadMedia(z, upload),
     createPost: (input) => createPost(z, input),
     ...postMethods(z),
+    ...analyticsMethods(z),
   };
 }
 
@@ -249,6 +272,7 @@ function createZernioConnection(settings: ZernioSettings): ZernioConnection {
   const profiles = sdk.profiles as unknown as ZernioConnection["profiles"];
   const connect = sdk.connect as unknown as ZernioConnection["connect"];
   const media = sdk.media as unknown as ZernioConnection["media"];
+  const analytics = sdk.analytics as unknown as ZernioConnection["analytics"];
 
   return {
     call,
@@ -261,6 +285,7 @@ function createZernioConnection(settings: ZernioSettings): ZernioConnection {
     profiles,
     connect,
     media,
+    analytics,
   };
 }
 
@@ -555,6 +580,71 @@ function postMethods(
         { signal: options.signal, resendAfterNoAnswer: false },
       );
       return toPostStatus(postFrom(data, "retrying a post"));
+    },
+  };
+}
+
+/** GET /v1/analytics (one post, or the list) and the workspace's hasAnalyticsAccess. */
+function analyticsMethods(
+  z: ZernioConnection,
+): Pick<ZernioClient, "postAnalytics" | "listAnalytics" | "analyticsAccess"> {
+  return {
+    async postAnalytics(postId, options = {}) {
+      let status = 200;
+      try {
+        const data = await z.call<AnalyticsSinglePostResponse>(
+          "reading a post's analytics",
+          async (a) => {
+            const answer = await z.analytics.getAnalytics({ query: { postId }, fetch: a.fetch });
+            status = a.response?.status ?? 200;
+            return answer as { data?: AnalyticsSinglePostResponse };
+          },
+          { signal: options.signal, resendAfterNoAnswer: true },
+        );
+        return toPostAnalyticsResult(postId, status, data);
+      } catch (error) {
+        if (!isSocialError(error)) throw error;
+        if (error.status === 424) {
+          const body = (error.cause as { body?: AnalyticsSinglePostResponse } | undefined)?.body;
+          return toPostAnalyticsResult(postId, 424, body);
+        }
+        if (error.status === 404) return { kind: "not_found", postId };
+        if (error.status === 402) return { kind: "no_access", postId };
+        throw error;
+      }
+    },
+
+    async listAnalytics(query = {}) {
+      const problem = analyticsListProblem(query);
+      if (problem) throw new SocialError("VALIDATION", problem, { retryable: false });
+      const { signal, ...rest } = query;
+      const sent = Object.fromEntries(
+        Object.entries(rest).filter(([, value]) => value !== undefined),
+      );
+      try {
+        const data = await z.call<AnalyticsListResponse>(
+          "listing analytics",
+          (a) =>
+            z.analytics.getAnalytics({
+              ...(Object.keys(sent).length ? { query: sent } : {}),
+              fetch: a.fetch,
+            }) as Promise<{ data?: AnalyticsListResponse }>,
+          { signal, resendAfterNoAnswer: true },
+        );
+        return toAnalyticsList(data);
+      } catch (error) {
+        if (isSocialError(error) && error.status === 402) return { kind: "no_access" };
+        throw error;
+      }
+    },
+
+    async analyticsAccess(options = {}) {
+      const data = await z.call<ListAccountsResponse>(
+        "checking analytics access",
+        (a) => z.accounts.listAccounts({ query: { page: 1, limit: 1 }, fetch: a.fetch }),
+        { signal: options.signal, resendAfterNoAnswer: true },
+      );
+      return data?.hasAnalyticsAccess === true;
     },
   };
 }

@@ -14,6 +14,7 @@ import {
 } from "@streamline/db";
 import { type PostingDeps, refreshPost } from "@streamline/jobs";
 import type { Kysely } from "kysely";
+import { applyPlatformEvent } from "../analytics/webhook";
 import { changePost } from "./post-change";
 
 export interface ZernioWebhookDeps {
@@ -105,6 +106,18 @@ function idProblem(value: string, label: string): string | undefined {
   return undefined;
 }
 
+/** Zernio's post id in an event, wherever its shape carries it. */
+function postIdOfEvent(event: WebhookEvent): string | undefined {
+  return (
+    text(event.post?._id) ??
+    text(event.post?.id) ??
+    text(event.data?.post?._id) ??
+    text(event.data?.post?.id) ??
+    text(event.data?.postId) ??
+    text(event.postId)
+  );
+}
+
 export async function handleZernioWebhook(
   request: { rawBody: Uint8Array; signature: string | undefined },
   deps: ZernioWebhookDeps,
@@ -122,18 +135,16 @@ export async function handleZernioWebhook(
   const id = text(event?.id);
   const name = text(event?.event) ?? text(event?.type) ?? "unknown";
   if (!id) return { status: 400, body: { error: "The event has no id." } };
-  const postId =
-    text(event.post?._id) ??
-    text(event.post?.id) ??
-    text(event.data?.post?._id) ??
-    text(event.data?.post?.id) ??
-    text(event.data?.postId) ??
-    text(event.postId);
+  const postId = postIdOfEvent(event);
   const problem =
     idProblem(id, "id") ??
     idProblem(name, "event name") ??
     (postId === undefined ? undefined : idProblem(postId, "post id"));
   if (problem) return { status: 400, body: { error: problem } };
+  // Analytics (idempotent, so applied on duplicates too): post.platform.deleted stops the polling.
+  if (postId && name.startsWith("post.platform.")) {
+    await applyPlatformEvent(deps.db, postId, name, event);
+  }
   if (!(await recordZernioWebhookEvent(deps.db, { id, event: name, postId: postId ?? null }))) {
     return { status: 200, body: { ok: true, duplicate: true } };
   }

@@ -15,6 +15,7 @@ import * as m1250 from "./2026_12_07_050_owned_rows_of_new_tables";
 import * as m1310 from "./2026_12_08_110_post_media_items";
 import * as m1320 from "./2026_12_08_120_posts_page_index";
 import * as m1330 from "./2026_12_08_130_queue_slots";
+import * as m1300 from "./2026_12_08_200_post_analytics";
 
 /**
  * Every migration, by its date-prefixed name. A static record (not a folder scan) so a bundled
@@ -37,6 +38,7 @@ export const migrations: Record<string, Migration> = {
   "2026_12_08_110_post_media_items": m1310,
   "2026_12_08_120_posts_page_index": m1320,
   "2026_12_08_130_queue_slots": m1330,
+  "2026_12_08_200_post_analytics": m1300,
 };
 
 export const migrationProvider: MigrationProvider = {

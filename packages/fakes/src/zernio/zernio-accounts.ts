@@ -139,6 +139,8 @@ export interface AccountsFakeOptions {
   /** Demo: every profile gets its demo accounts, and a profile id never seen is adopted. */
   demo?: boolean;
   connectOrigin?: string;
+  /** GET /v1/accounts' `hasAnalyticsAccess` (default false). */
+  analyticsAccess?: () => boolean;
   /** Serve every profile whatever `?name=` asks (a Zernio that ignores the filter). */
   ignoreProfileNameFilter?: boolean;
 }
@@ -269,11 +271,14 @@ export function createAccountsFake(options: AccountsFakeOptions) {
           list = list.slice((p - 1) * l, p * l);
           return HttpResponse.json({
             accounts: list,
-            hasAnalyticsAccess: false,
+            hasAnalyticsAccess: options.analyticsAccess?.() ?? false,
             pagination: { page: p, limit: l, total, pages: Math.ceil(total / l) },
           });
         }
-        return HttpResponse.json({ accounts: list, hasAnalyticsAccess: false });
+        return HttpResponse.json({
+          accounts: list,
+          hasAnalyticsAccess: options.analyticsAccess?.() ?? false,
+        });
       }),
     ),
 

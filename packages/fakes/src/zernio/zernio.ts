@@ -15,6 +15,7 @@ import {
   ZERNIO_MOCK_ACCOUNTS,
   type ZernioMockAccount,
 } from "./zernio-accounts";
+import { createAnalyticsFake } from "./zernio-analytics";
 import { validateCreatePost, validatePresign, ZernioFakeRefusal } from "./zernio-validate";
 
 export {
@@ -43,7 +44,8 @@ export type ZernioMockRoute =
   | "posts.get"
   | "posts.update"
   | "posts.delete"
-  | "posts.retry";
+  | "posts.retry"
+  | "analytics.get";
 
 export type ZernioMockFailure =
   | { status: number; body?: Record<string, unknown>; headers?: Record<string, string> }
@@ -103,6 +105,10 @@ export interface ZernioFakeOptions {
   ignoreProfileNameFilter?: boolean;
   /** Where Zernio's hosted sign-in page (the connect authUrl) lives; a loopback URL in browser tests. */
   connectOrigin?: string;
+  /** The workspace has the analytics add-on (default true; false: 402 and hasAnalyticsAccess false). */
+  analyticsAccess?: boolean;
+  /** How long after publishing a post's analytics stay pending (GET /v1/analytics answers 202). */
+  analyticsSyncDelayMs?: number;
 }
 
 export type ZernioFake = ReturnType<typeof createZernioFake>;
@@ -394,9 +400,20 @@ export function createZernioFake(options: ZernioFakeOptions = {}) {
 
   const notFound = () => error(404, { error: "Post not found", type: "not_found" });
 
+  const analytics = createAnalyticsFake({
+    baseURL,
+    route: (name, handle) => route(name, handle),
+    now: clock.now,
+    posts: () => [...posts.values()].map(toApiPost),
+    accountProfile: (accountId) => accounts.get(accountId)?.profileId,
+    syncDelayMs: options.analyticsSyncDelayMs,
+    hasAccess: options.analyticsAccess,
+  });
+
   const directory = createAccountsFake({
     baseURL,
     route,
+    analyticsAccess: () => analytics.access(),
     accounts: [...(options.accounts ?? ZERNIO_MOCK_ACCOUNTS)],
     demo: options.demo,
     ignoreProfileNameFilter: options.ignoreProfileNameFilter,
@@ -408,6 +425,7 @@ export function createZernioFake(options: ZernioFakeOptions = {}) {
 
   const handlers = [
     ...directory.handlers,
+    ...analytics.handlers,
 
     http.post(
       `${baseURL}/v1/media/presign`,
@@ -660,7 +678,15 @@ export function createZernioFake(options: ZernioFakeOptions = {}) {
       platformFailures.set(accountIdOrPlatform, failure);
     },
     clearPublishingFailures: () => platformFailures.clear(),
+    /** GET /v1/analytics controls: access (402 without), sync state (202), pinned figures. */
+    analytics: {
+      setAccess: analytics.setAccess,
+      setSyncDelay: analytics.setSyncDelay,
+      forceSync: analytics.forceSync,
+      setMetrics: analytics.setMetrics,
+    },
     reset() {
+      analytics.reset();
       posts.clear();
       requestIds.clear();
       presigned.clear();
