@@ -3,6 +3,7 @@
 import {
   type AnalyticsTargetStatus,
   type PostMetricSnapshot,
+  type SnapshotFigures,
   snapshotsOf,
   targetsOf,
 } from "@streamline/db";
@@ -12,18 +13,8 @@ import type { ApiContext, SessionUser } from "../context";
 
 type Ctx = ApiContext & { user: SessionUser };
 
-export interface Figures {
-  impressions: number;
-  reach: number;
-  views: number;
-  likes: number;
-  comments: number;
-  shares: number;
-  saves: number;
-  clicks: number;
-  /** Percent: (likes + comments + shares + saves) / (impressions, else reach, else views) × 100. */
-  engagementRate: number;
-}
+/** The core figures of a snapshot (its platform extras aside). */
+export type Figures = Omit<SnapshotFigures, "extras">;
 
 export interface SeriesPoint {
   slot: number;

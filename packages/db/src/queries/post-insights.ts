@@ -4,8 +4,10 @@
 import { sql } from "kysely";
 import type { AnalyticsTargetStatus, JsonObject } from "../schema";
 import type { Executor } from "./media-assets";
+import type { SnapshotFigures } from "./post-analytics";
 
-export interface InsightRow {
+/** One followed (post, platform) pair's latest figures, with how its media was made. */
+export interface InsightRow extends SnapshotFigures {
   postId: string;
   platform: string;
   accountId: string | null;
@@ -16,16 +18,6 @@ export interface InsightRow {
   timezone: string | null;
   slot: number;
   takenAt: Date;
-  impressions: number;
-  reach: number;
-  views: number;
-  likes: number;
-  comments: number;
-  shares: number;
-  saves: number;
-  clicks: number;
-  engagementRate: number;
-  extras: JsonObject;
   assetId: string;
   model: string;
   mediaType: string;
