@@ -1,0 +1,54 @@
+// /posts: every post in one place — a list (upcoming queue, history) and a calendar (month,
+// week) in the user's timezone, with the same filters. Loaded on its own route.
+import { useDeferredValue, useState } from "react";
+import { AppHeader } from "../AppHeader";
+import { useDocumentTitle } from "../lib/page";
+import { browserZone } from "../social/schedule/time";
+import "../social/social.css";
+import { Filters } from "./Filters";
+import { PostList } from "./PostList";
+import "./posts.css";
+import { NO_FILTERS, type PostFilters } from "./types";
+import { usePostActions } from "./usePostActions";
+
+type Tab = "upcoming" | "history";
+const TABS: Array<[Tab, string]> = [
+  ["upcoming", "Upcoming"],
+  ["history", "History"],
+];
+
+export default function PostsPage() {
+  useDocumentTitle("Posts");
+  const [zone] = useState(browserZone);
+  const [tab, setTab] = useState<Tab>("upcoming");
+  const [filters, setFilters] = useState<PostFilters>(NO_FILTERS);
+  // Typing in the search box does not refetch on every key.
+  const q = useDeferredValue(filters.q);
+  const actions = usePostActions(zone);
+  return (
+    <div className="app">
+      <AppHeader />
+      <main className="posts-page">
+        <div className="posts-head">
+          <h1 className="settings-title">Posts</h1>
+          <p className="muted">Times in your timezone, {zone}.</p>
+        </div>
+        <nav className="posts-tabs" aria-label="Posts views">
+          {TABS.map(([id, label]) => (
+            <button
+              key={id}
+              type="button"
+              className={`button button-small${tab === id ? " button-primary" : ""}`}
+              aria-pressed={tab === id}
+              onClick={() => setTab(id)}
+            >
+              {label}
+            </button>
+          ))}
+        </nav>
+        <Filters value={filters} onChange={setFilters} dates />
+        <PostList view={tab} filters={filters} q={q} zone={zone} actions={actions} />
+      </main>
+    </div>
+  );
+}
