@@ -1,6 +1,6 @@
 // /posts: every post in one place — a list (upcoming queue, history) and a calendar (month,
 // week) in the user's timezone, with the same filters. Loaded on its own route.
-import { useDeferredValue, useState } from "react";
+import { lazy, Suspense, useDeferredValue, useState } from "react";
 import { AppHeader } from "../AppHeader";
 import { useDocumentTitle } from "../lib/page";
 import { browserZone } from "../social/schedule/time";
@@ -11,16 +11,21 @@ import "./posts.css";
 import { NO_FILTERS, type PostFilters } from "./types";
 import { usePostActions } from "./usePostActions";
 
-type Tab = "upcoming" | "history";
+const Calendar = lazy(() => import("./Calendar"));
+
+type Tab = "upcoming" | "history" | "calendar";
 const TABS: Array<[Tab, string]> = [
   ["upcoming", "Upcoming"],
   ["history", "History"],
+  ["calendar", "Calendar"],
 ];
 
 export default function PostsPage() {
   useDocumentTitle("Posts");
   const [zone] = useState(browserZone);
-  const [tab, setTab] = useState<Tab>("upcoming");
+  const [tab, setTab] = useState<Tab>(() =>
+    new URLSearchParams(location.search).get("view") === "calendar" ? "calendar" : "upcoming",
+  );
   const [filters, setFilters] = useState<PostFilters>(NO_FILTERS);
   // Typing in the search box does not refetch on every key.
   const q = useDeferredValue(filters.q);
@@ -46,8 +51,14 @@ export default function PostsPage() {
             </button>
           ))}
         </nav>
-        <Filters value={filters} onChange={setFilters} dates />
-        <PostList view={tab} filters={filters} q={q} zone={zone} actions={actions} />
+        <Filters value={filters} onChange={setFilters} dates={tab !== "calendar"} />
+        {tab === "calendar" ? (
+          <Suspense fallback={<p className="muted">Loading the calendar…</p>}>
+            <Calendar filters={filters} q={q} zone={zone} actions={actions} />
+          </Suspense>
+        ) : (
+          <PostList view={tab} filters={filters} q={q} zone={zone} actions={actions} />
+        )}
       </main>
     </div>
   );
