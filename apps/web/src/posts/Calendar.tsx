@@ -106,7 +106,7 @@ function Toolbar(props: {
           <button
             key={m}
             type="button"
-            className={`button button-small${mode === m ? " button-primary" : ""}`}
+            className="button button-small"
             aria-pressed={mode === m}
             onClick={() => props.setMode(m)}
           >

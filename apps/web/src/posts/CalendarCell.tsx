@@ -52,7 +52,6 @@ export function CalendarCell(props: CellProps) {
       tabIndex={props.focused ? 0 : -1}
       data-cell={cellKey(day, hour)}
       data-day={day}
-      aria-label={label}
       aria-current={props.today && hour === undefined ? "date" : undefined}
       className={classes.join(" ")}
       onFocus={(event) => event.target === event.currentTarget && props.onFocus()}
@@ -65,6 +64,7 @@ export function CalendarCell(props: CellProps) {
       onDragLeave={() => setOver(false)}
       onDrop={onDrop}
     >
+      <span className="visually-hidden">{label}</span>
       {hour === undefined && (
         <span className="calendar-day" aria-hidden="true">
           {Number(day.slice(8))}
@@ -106,7 +106,6 @@ function CalendarPost(props: {
         data-post-id={post.id}
         tabIndex={props.tabbable ? 0 : -1}
         aria-pressed={props.selectedId === post.id}
-        aria-label={`${time}, ${STATUS_LABEL[post.status] ?? post.status}, ${platforms}${caption ? `: ${caption.slice(0, 80)}` : ""}`}
         draggable={movable}
         onDragStart={(event) => {
           event.dataTransfer.setData(DRAG_TYPE, post.id);
@@ -115,6 +114,9 @@ function CalendarPost(props: {
         onClick={() => props.onSelect(post.id)}
       >
         <span className="calendar-post-time">{time}</span>
+        <span className="visually-hidden">
+          , {STATUS_LABEL[post.status] ?? post.status}, {platforms}:{" "}
+        </span>
         {post.platforms.map((p) => (
           <PlatformIcon key={`${p.accountId}-${p.platform}`} platform={p.platform} />
         ))}

@@ -43,7 +43,7 @@ export default function PostsPage() {
             <button
               key={id}
               type="button"
-              className={`button button-small${tab === id ? " button-primary" : ""}`}
+              className="button button-small"
               aria-pressed={tab === id}
               onClick={() => setTab(id)}
             >
