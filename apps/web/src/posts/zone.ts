@@ -56,7 +56,7 @@ export const hourOf = (instant: Date, zone: string) => wallParts(instant, zone).
 
 /**
  * The instant a wall clock "YYYY-MM-DDTHH:mm" names in `zone`: the offset is read from Intl at a
- * first guess and corrected once (a time a DST jump skips lands after the jump).
+ * first guess and corrected once; a time a DST jump skips lands after the jump (02:30 → 03:30).
  */
 export function instantOf(local: string, zone: string): Date {
   const [date = "", time = "00:00"] = local.split("T");
@@ -67,9 +67,12 @@ export function instantOf(local: string, zone: string): Date {
     const p = wallParts(new Date(t), zone);
     return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - t;
   };
-  let guess = asUtc - offsetAt(asUtc);
-  guess = asUtc - offsetAt(guess);
-  return new Date(guess);
+  const first = asUtc - offsetAt(asUtc);
+  const second = asUtc - offsetAt(first);
+  const wall = wallParts(new Date(second), zone);
+  if (wall.hour === (h ?? 0) && wall.minute === (mi ?? 0)) return new Date(second);
+  // A time the spring-forward jump skips: the later reading (after the jump).
+  return new Date(Math.max(first, second));
 }
 
 /** `day` moved by `days` calendar days. */
