@@ -19,10 +19,13 @@ import rangeParser from "range-parser";
 import type { Runtime } from "./runtime";
 import { securityHeaders } from "./security-headers";
 
-/** The HTTP surface: tRPC at /trpc, stored media at /media/*, and /healthz. No REST routes. */
+/**
+ * The HTTP surface: tRPC at /trpc, stored media at /media/*, /healthz (liveness) and /readyz
+ * (readiness). No REST routes.
+ */
 export function createApp(
   runtime: Pick<Runtime, "api" | "storage" | "handle" | "auth" | "env" | "webDistDir"> &
-    Partial<Pick<Runtime, "posting">>,
+    Partial<Pick<Runtime, "posting" | "draining" | "ready">>,
 ): Express {
   const app = express();
   app.disable("x-powered-by");
@@ -65,10 +68,21 @@ export function createApp(
     }
   });
 
+  // Readiness: the database and the queue answer, and the process is not shutting down. A load
+  // balancer sends traffic only while this is 200; /healthz stays "the process is alive".
+  app.get("/readyz", async (_req, res) => {
+    res.setHeader("Cache-Control", "no-store");
+    if (runtime.draining?.aborted) return void res.status(503).json({ ok: false, draining: true });
+    const checks = (await runtime.ready?.()) ?? { database: true, queue: true };
+    const ok = checks.database && checks.queue;
+    res.status(ok ? 200 : 503).json({ ok, ...checks });
+  });
+
   zernioWebhook(app, runtime);
 
   app.use(
     "/trpc",
+    endStreamsWhenDraining(runtime.draining),
     oneWritePerAnswer,
     createExpressMiddleware({
       router: appRouter,
@@ -229,6 +243,53 @@ const oneWritePerAnswer: express.RequestHandler = (req, res, next) => {
   next();
 };
 
+/** How soon a client reconnects to a progress stream that ended because its server shut down. */
+export const SSE_RECONNECT_MS = 1_000;
+
+/**
+ * Shutdown ends every open progress stream (SSE) at its next event boundary with a `retry:` hint
+ * and no `return` event, so the client's EventSource reconnects — through the load balancer, to a
+ * server that is still up — and resumes after the last event id it saw (events are `tracked`).
+ */
+function endStreamsWhenDraining(draining: AbortSignal | undefined): express.RequestHandler {
+  return (req, res, next) => {
+    if (!draining || !req.headers.accept?.includes("text/event-stream")) return next();
+    const write = res.write.bind(res) as (chunk: unknown, ...rest: unknown[]) => boolean;
+    const end = res.end.bind(res) as (...args: unknown[]) => typeof res;
+    let atBoundary = true;
+    let ended = false;
+    const finish = () => {
+      if (ended || !res.headersSent) return;
+      ended = true;
+      write(`retry: ${SSE_RECONNECT_MS}\n\n`);
+      end();
+    };
+    res.write = ((chunk: unknown, ...rest: unknown[]) => {
+      if (ended) return true;
+      const ok = write(chunk, ...rest);
+      atBoundary = endsEvent(chunk);
+      if (draining.aborted && atBoundary) finish();
+      return ok;
+    }) as typeof res.write;
+    res.end = ((...args: unknown[]) => (ended ? res : end(...args))) as typeof res.end;
+    const onDrain = () => {
+      if (atBoundary) finish();
+    };
+    draining.addEventListener("abort", onDrain, { once: true });
+    res.once("close", () => draining.removeEventListener("abort", onDrain));
+    next();
+  };
+}
+
+/** Whether an SSE write ends an event (a blank line): tRPC writes each event's pieces apart. */
+function endsEvent(chunk: unknown): boolean {
+  if (typeof chunk === "string") return chunk.endsWith("\n\n");
+  if (chunk instanceof Uint8Array) {
+    return chunk.length >= 2 && chunk[chunk.length - 1] === 10 && chunk[chunk.length - 2] === 10;
+  }
+  return false;
+}
+
 /** Request line + headers a client may send (Node's default is 16 KB). */
 export const MAX_HEADER_BYTES = 64 * 1024;
 
@@ -276,7 +337,7 @@ function serveStudio(app: Express, distDir: string): void {
     express.static(path.join(distDir, "assets"), { immutable: true, maxAge: "1y", index: false }),
   );
   app.use(express.static(distDir, { index: false, maxAge: 0 }));
-  app.get(/^\/(?!trpc|api|media|healthz|webhooks).*/, (_req, res) => {
+  app.get(/^\/(?!trpc|api|media|healthz|readyz|webhooks).*/, (_req, res) => {
     res.setHeader("Cache-Control", "no-cache");
     res.sendFile(path.join(distDir, "index.html"));
   });

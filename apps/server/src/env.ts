@@ -48,6 +48,11 @@ export function loadEnv(runtimeEnv: NodeJS.ProcessEnv = process.env) {
       GEMINI_BASE_URL: optional,
       GEMINI_IMAGE_MODEL: z.string().default("gemini-3.1-flash-image"),
       GEMINI_VIDEO_MODEL: z.string().default("gemini-omni-1.1-flash"),
+      /**
+       * More models, of an API shape the product already speaks, from a JSON or YAML file
+       * (docs: README "Adding a model without a release"); validated at start-up.
+       */
+      MEDIA_CATALOG_FILE: optional,
       MEDIA_ENABLE_MODELS: list,
       /** Models to refuse although the catalog offers them (comma-separated ids). */
       MEDIA_DISABLE_MODELS: list,
@@ -116,6 +121,12 @@ export function loadEnv(runtimeEnv: NodeJS.ProcessEnv = process.env) {
       JOB_RETRY_DELAY_SECONDS: z.coerce.number().int().min(0).default(1),
       /** How often an idle worker looks for queued jobs besides NOTIFY wake-ups (min 0.5). */
       JOB_POLL_SECONDS: z.coerce.number().min(0.5).default(1),
+      /**
+       * SIGTERM: how long running jobs get to reach a safe point (their provider job id saved) or
+       * finish before they are aborted and left to resume on another worker. Keep it below the
+       * platform's own shutdown delay (Render: maxShutdownDelaySeconds, default 30).
+       */
+      SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(1).max(3_600).default(25),
       /** Caption model used when the studio does not pick one (default: the first configured provider's). */
       CAPTION_MODEL: optional,
       /** Timeout of one caption (or shorten) call, seconds. */

@@ -39,10 +39,20 @@ runProcess("server", async () => {
         : `[server] Open the studio: ${vite} (Vite dev server, \`pnpm dev\`; this port answers only the API until \`pnpm build\`)`,
     );
   });
+  const graceMs = env.SHUTDOWN_GRACE_SECONDS * 1000;
   return {
+    graceMs,
+    // Not ready (load balancers stop sending), no new connections, idle keep-alive sockets closed,
+    // progress streams ended with a reconnect hint; then jobs get the grace period to reach a
+    // safe point (their provider job id saved) and the process exits.
     async close() {
-      server.close();
-      await runtime.close();
+      runtime.drain();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await runtime.close({ graceMs });
+      // Requests still open after the jobs stopped (a slow upload): cut at the grace period's end.
+      await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
+      server.closeAllConnections();
     },
   };
 });

@@ -18,6 +18,7 @@ import {
 import {
   createGenerationQueue,
   createPostingQueue,
+  GENERATION_QUEUE,
   type GenerationDeps,
   type PostingDeps,
   startGenerationWorker,
@@ -39,6 +40,7 @@ import {
 } from "@streamline/providers";
 import { createZernio, type ZernioClient } from "@streamline/social";
 import { type MediaStorage, readStoredObject, storageFromEnv } from "@streamline/storage";
+import { loadCatalogFile } from "./catalog-file";
 import { assertSafeForProduction, type Env } from "./env";
 
 export type Runtime = Awaited<ReturnType<typeof createRuntime>>;
@@ -51,6 +53,12 @@ export async function createRuntime(
   overrides: { fetch?: typeof fetch; handle?: DbHandle } = {},
 ) {
   assertSafeForProduction(env);
+  // Before any connection: a catalog file that does not validate stops start-up at once.
+  if (env.MEDIA_CATALOG_FILE) {
+    const added = loadCatalogFile(env.MEDIA_CATALOG_FILE);
+    const ids = [...added.models, ...added.captionModels];
+    if (ids.length) console.log(`[server] MEDIA_CATALOG_FILE added ${ids.join(", ")}`);
+  }
   const webDistDir = env.WEB_DIST_DIR ?? path.join(workspaceRoot(), "apps", "web", "dist");
   const handle: DbHandle =
     overrides.handle ??
@@ -217,8 +225,9 @@ export async function createRuntime(
     },
   };
 
-  let worker: { stop(): Promise<void> } | undefined;
-  let postingWorker: { stop(): Promise<void> } | undefined;
+  let worker: { drain(): void; stop(): Promise<void> } | undefined;
+  let postingWorker: { drain(): void; stop(): Promise<void> } | undefined;
+  const draining = new AbortController();
   return {
     env,
     webDistDir,
@@ -242,15 +251,52 @@ export async function createRuntime(
         pollingIntervalSeconds: env.JOB_POLL_SECONDS,
       });
     },
-    async close() {
+    /** Fires when shutdown starts: /readyz answers 503 and open progress streams end. */
+    draining: draining.signal,
+    /** Whether the database and the queue answer (GET /readyz). */
+    ready: () => checkReady(handle, queue),
+    /**
+     * Shutdown's first step: not ready any more, and running jobs stop at their next safe point
+     * (see GenerationWorker.drain) instead of being cut off.
+     */
+    drain() {
+      if (!draining.signal.aborted) draining.abort();
+      worker?.drain();
+      postingWorker?.drain();
+    },
+    /**
+     * Stops fetching jobs, gives running ones `graceMs` to reach a safe point or finish (then
+     * aborts them: their jobs are retried and resume from the row), and closes the connections.
+     */
+    async close(options: { graceMs?: number } = {}) {
       await worker?.stop().catch(() => {});
       await postingWorker?.stop().catch(() => {});
-      await queue.stop().catch(() => {});
+      await queue.stop({ timeoutMs: options.graceMs }).catch(() => {});
       await events.close().catch(() => {});
       await handle.close().catch(() => {});
     },
   };
 }
+
+/** Readiness: one trivial query on the product pool, and one through pg-boss's own connections. */
+async function checkReady(
+  handle: DbHandle,
+  queue: { boss: { getQueue(name: string): Promise<unknown> } },
+): Promise<{ database: boolean; queue: boolean }> {
+  const within = <T>(work: Promise<T>) =>
+    Promise.race([
+      work.then(() => true),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), READY_TIMEOUT_MS).unref()),
+    ]).catch(() => false);
+  const [database, queueUp] = await Promise.all([
+    within(handle.db.selectNoFrom((eb) => eb.val(1).as("ok")).execute()),
+    within(queue.boss.getQueue(GENERATION_QUEUE)),
+  ]);
+  return { database, queue: queueUp };
+}
+
+/** A readiness check that takes longer than this counts as down. */
+const READY_TIMEOUT_MS = 2_000;
 
 /**
  * Zernio: ZERNIO_API_KEY (or the deprecated LATE_API_KEY, with one warning); in offline demo mode

@@ -8,8 +8,18 @@ import { createRuntime } from "./runtime";
 
 runProcess("worker", async () => {
   for (const file of loadedDotEnvFiles) console.log(`[worker] Read ${file}`);
-  const runtime = await createRuntime(loadEnv());
+  const env = loadEnv();
+  const runtime = await createRuntime(env);
   await runtime.startWorker();
   console.log(`[worker] generation worker started (${runtime.handle.kind} database)`);
-  return runtime;
+  const graceMs = env.SHUTDOWN_GRACE_SECONDS * 1000;
+  return {
+    graceMs,
+    // Running jobs stop at their next safe point (a saved provider job id) or finish within the
+    // grace period; the rest are aborted and resume on another worker.
+    async close() {
+      runtime.drain();
+      await runtime.close({ graceMs });
+    },
+  };
 });

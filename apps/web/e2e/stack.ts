@@ -234,13 +234,22 @@ export function serverEnv(
 const outputs = new WeakMap<ChildProcess, string>();
 const outputOf = (child: ChildProcess) => outputs.get(child) ?? "";
 
-function waitForOutput(child: ChildProcess, pattern: RegExp, name: string, timeoutMs = 90_000) {
+/** How long a child may take to start; E2E_START_TIMEOUT_MS raises it on a loaded machine. */
+const START_TIMEOUT_MS = Number(process.env.E2E_START_TIMEOUT_MS) || 90_000;
+
+function waitForOutput(
+  child: ChildProcess,
+  pattern: RegExp,
+  name: string,
+  timeoutMs = START_TIMEOUT_MS,
+) {
   outputs.set(child, "");
   return new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`${name} did not start:\n${outputOf(child)}`)),
-      timeoutMs,
-    );
+    const timer = setTimeout(() => {
+      // Not left running (and loading the machine) after the suite gave up on it.
+      child.kill("SIGKILL");
+      reject(new Error(`${name} did not start:\n${outputOf(child)}`));
+    }, timeoutMs);
     const onData = (chunk: Buffer) => {
       // Colour codes would split the pattern.
       const text = outputOf(child) + stripVTControlCharacters(chunk.toString());

@@ -55,6 +55,11 @@ export const mediaAssetMetadataSchema = z.looseObject({
   /** When a Retry resumed the provider job: the deadline runs from here instead. */
   resumedAt: lenient(z.string()),
   previousErrors: lenient(z.array(previousError)),
+  /**
+   * media.cancel of a running video: the provider confirmed the stop (stopped), its API has no
+   * cancel (unsupported: the render goes on there and may be charged), or the request failed.
+   */
+  providerCancel: lenient(z.enum(["stopped", "unsupported", "failed"])),
 });
 
 export type MediaAssetMetadata = z.infer<typeof mediaAssetMetadataSchema>;

@@ -90,6 +90,7 @@ export async function sendPost(
   post: ScheduledPost,
   deps: PostingDeps,
   signal?: AbortSignal,
+  drain?: AbortSignal,
 ): Promise<void> {
   if (!deps.zernio) {
     await changePost(deps.db, post, { type: "unconfigured" });
@@ -97,7 +98,7 @@ export async function sendPost(
   }
   const zernio = deps.zernio;
   await underLease(post, deps, async (leased, renew) => {
-    if (leased.zernio_post_id) return follow(leased, deps, renew, signal);
+    if (leased.zernio_post_id) return follow(leased, deps, renew, signal, drain);
     // Undefined when it is no longer queued or sending (cancelled meanwhile).
     let current = await changePost(deps.db, leased, { type: "send" });
     if (!current) return;
@@ -110,6 +111,8 @@ export async function sendPost(
       const create = () =>
         zernio.createPost({
           requestId: requestIdOf(sending),
+          // Webhooks echo it: an event that beats the saved Zernio id still finds this row.
+          metadata: { studioPostId: sending.id },
           content,
           // Every item, in the post's order (a carousel).
           mediaItems: media.items.map((item) => ({ type: item.type, url: item.url })),
@@ -139,7 +142,7 @@ export async function sendPost(
       return;
     }
     if (await withdrawIfAssetDeleted(current, deps)) return;
-    await follow(current, deps, renew, signal);
+    await follow(current, deps, renew, signal, drain);
   });
 }
 
@@ -193,9 +196,10 @@ export async function followPost(
   post: ScheduledPost,
   deps: PostingDeps,
   signal?: AbortSignal,
+  drain?: AbortSignal,
 ): Promise<void> {
   if (TERMINAL_POST_STATUSES.includes(post.status) || !deps.zernio) return;
-  await underLease(post, deps, (leased, renew) => follow(leased, deps, renew, signal));
+  await underLease(post, deps, (leased, renew) => follow(leased, deps, renew, signal, drain));
 }
 
 async function follow(
@@ -203,6 +207,7 @@ async function follow(
   deps: PostingDeps,
   renew: () => Promise<void>,
   signal: AbortSignal | undefined,
+  drain?: AbortSignal,
 ): Promise<void> {
   const zernio = deps.zernio;
   const postId = start.zernio_post_id;
@@ -226,7 +231,7 @@ async function follow(
       await deps.queue.enqueueLater(post.id, new Date(Date.now() + poll.maxIntervalMs));
       return;
     }
-    await sleep(interval, signal);
+    if (await handedOver(post.id, interval, deps, signal, drain)) return;
     interval = Math.min(poll.maxIntervalMs, Math.round(interval * 1.5));
     await renew();
     const fresh = await findScheduledPost(deps.db, { id: post.id });
@@ -252,6 +257,28 @@ async function follow(
       continue;
     }
     post = (await changePost(deps.db, post, { type: "zernioAnswered", status })) ?? post;
+  }
+}
+
+/**
+ * Waits `interval` before the next status read. Shutting down (drain) during the wait, the post —
+ * its Zernio id saved — is handed to the next worker, which reads it then; true when handed over.
+ */
+async function handedOver(
+  postId: string,
+  interval: number,
+  deps: PostingDeps,
+  signal: AbortSignal | undefined,
+  drain: AbortSignal | undefined,
+): Promise<boolean> {
+  const until = Date.now() + interval;
+  try {
+    await sleep(interval, drain && signal ? AbortSignal.any([signal, drain]) : (signal ?? drain));
+    return false;
+  } catch (error) {
+    if (signal?.aborted || !drain?.aborted) throw error;
+    await deps.queue.enqueueLater(postId, new Date(until));
+    return true;
   }
 }
 

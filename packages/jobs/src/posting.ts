@@ -98,15 +98,21 @@ export async function runPost(
   postId: string,
   deps: PostingDeps,
   signal?: AbortSignal,
+  drain?: AbortSignal,
 ): Promise<void> {
   const post = await findScheduledPost(deps.db, { id: postId });
   if (!post) return;
-  if (!post.zernio_post_id) {
-    if (post.status !== "queued" && post.status !== "sending") return;
-    await sendPost(post, deps, signal);
+  if (drain?.aborted) {
+    // Shutting down before anything was sent or read: the next worker takes it at once.
+    await deps.queue.enqueueLater(post.id, new Date());
     return;
   }
-  await followPost(post, deps, signal);
+  if (!post.zernio_post_id) {
+    if (post.status !== "queued" && post.status !== "sending") return;
+    await sendPost(post, deps, signal, drain);
+    return;
+  }
+  await followPost(post, deps, signal, drain);
 }
 
 /** Starts pulling post jobs. Stopping aborts running ones; they are retried and resume from the row. */
@@ -114,7 +120,8 @@ export async function startPostingWorker(
   queue: PostingQueue,
   deps: PostingDeps,
   options: { concurrency?: number; pollingIntervalSeconds?: number } = {},
-): Promise<{ stop(): Promise<void> }> {
+): Promise<{ drain(): void; stop(): Promise<void> }> {
+  const draining = new AbortController();
   const polling = options.pollingIntervalSeconds ?? 1;
   await queue.boss.work<PostingJobData>(
     POSTING_QUEUE,
@@ -125,8 +132,13 @@ export async function startPostingWorker(
     },
     async ([job]) => {
       if (!job) return;
-      await runPost(job.data.postId, deps, job.signal);
+      await runPost(job.data.postId, deps, job.signal, draining.signal);
     },
   );
-  return { stop: () => queue.boss.offWork(POSTING_QUEUE, { wait: false }) };
+  return {
+    // Shutting down: a post being followed hands itself to the next worker at its next wait (its
+    // Zernio id is saved); a create in flight is left to answer (stop()'s grace period bounds it).
+    drain: () => draining.abort(),
+    stop: () => queue.boss.offWork(POSTING_QUEUE, { wait: false }),
+  };
 }

@@ -1,3 +1,4 @@
+import { ShuttingDown } from "./generation/context";
 import { abandonGeneration, type GenerationDeps, runGeneration } from "./generation/run";
 import {
   DEFAULT_QUEUE_TIMING,
@@ -6,6 +7,16 @@ import {
   type GenerationJobData,
   type GenerationQueue,
 } from "./queue";
+
+export interface GenerationWorker {
+  /**
+   * Shutting down (SIGTERM): running jobs stop at their next safe point — before their claim, or
+   * while polling a saved provider job — and are retried elsewhere; a create in flight is left to
+   * answer so its job id is saved. Call stop() (and queue.stop with a grace period) after it.
+   */
+  drain(): void;
+  stop(): Promise<void>;
+}
 
 /**
  * Starts pulling generation jobs from the queue. Each job's AbortSignal fires when the worker
@@ -18,9 +29,10 @@ export async function startGenerationWorker(
     concurrency?: number;
     pollingIntervalSeconds?: number;
     /** What a job does; runGeneration unless a test measures the queue alone. */
-    runJob?: (assetId: string, signal: AbortSignal) => Promise<void>;
+    runJob?: (assetId: string, signal: AbortSignal, drain: AbortSignal) => Promise<void>;
   } = {},
-): Promise<{ stop(): Promise<void> }> {
+): Promise<GenerationWorker> {
+  const draining = new AbortController();
   const polling = options.pollingIntervalSeconds ?? DEFAULT_QUEUE_TIMING.pollingIntervalSeconds;
   await queue.boss.work<GenerationJobData>(
     GENERATION_QUEUE,
@@ -35,8 +47,9 @@ export async function startGenerationWorker(
     },
     async ([job]) => {
       if (!job) return;
-      const runJob = options.runJob ?? ((id, signal) => runGeneration(id, deps, signal));
-      await runJob(job.data.assetId, job.signal);
+      const runJob =
+        options.runJob ?? ((id, signal, drain) => runGeneration(id, deps, signal, drain));
+      await runJob(job.data.assetId, job.signal, draining.signal);
     },
   );
   // Jobs whose retries ran out: their asset is marked failed (never left "running" unfollowed).
@@ -48,6 +61,9 @@ export async function startGenerationWorker(
     },
   );
   return {
+    drain: () => {
+      if (!draining.signal.aborted) draining.abort(new ShuttingDown());
+    },
     // Stop fetching new jobs without waiting for running ones: queue.stop() gives those a grace
     // period, then aborts them; they are retried later and resume from the saved provider job id.
     stop: async () => {

@@ -70,6 +70,15 @@ export {
   socialFormatsFor,
   utcDate,
 } from "./catalog";
+export {
+  addCatalogModels,
+  type CatalogFile,
+  CatalogFileError,
+  captionModelSpecSchema,
+  catalogFileSchema,
+  catalogIssues,
+  modelSpecSchema,
+} from "./catalog/schema";
 export { notConfiguredError, notConfiguredMessage, PROVIDER_KEY_VARIABLES } from "./configuration";
 export { startWithinDeadline } from "./deadline";
 export {

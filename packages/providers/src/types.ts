@@ -113,6 +113,14 @@ export interface MediaModel {
       assetId?: string | undefined;
     },
   ): Promise<MediaStream | null>;
+  /**
+   * Asks the provider to stop a running job — present only where the API documents a cancel
+   * (Gemini Interactions: POST /interactions/{id}/cancel). OpenAI's videos API has no cancel (only
+   * DELETE, which removes a video and is not documented to stop a render or its charge), Veo on the
+   * Gemini API exposes no operations.cancel, and image calls end with their create. Throws a
+   * MediaGenError when the provider refused or did not answer.
+   */
+  cancel?(operationId: string, options?: { signal?: AbortSignal | undefined }): Promise<void>;
 }
 
 /** What every provider factory takes. The API key is read lazily, when a request is made. */

@@ -85,6 +85,8 @@ export type CreatePostInput = {
   content: string;
   mediaItems: PostMediaItem[];
   platforms: PostTarget[];
+  /** Stored on the post and echoed in its webhooks (the studio sends its own post id). */
+  metadata?: Record<string, string> | undefined;
   signal?: AbortSignal | undefined;
 } & PostTiming;
 

@@ -457,6 +457,7 @@ async function createPost(z: ZernioConnection, input: CreatePostInput): Promise<
     ...(input.publishNow
       ? { publishNow: true }
       : { scheduledFor: input.scheduledFor, timezone: input.timezone }),
+    ...(input.metadata ? { metadata: input.metadata } : {}),
   } as CreatePostData["body"];
   try {
     // Re-sending a create is safe ONLY because every attempt carries the same x-request-id:

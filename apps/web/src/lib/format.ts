@@ -87,12 +87,27 @@ export function chargeText(charge: MediaAsset["charge"]): string {
   }
 }
 
+/** What a cancel of a running video did at its provider, in a few words for the card. */
+export function providerCancelText(
+  state: NonNullable<MediaAsset["providerCancel"]>,
+  provider: string,
+): string {
+  switch (state) {
+    case "stopped":
+      return `Stopped at ${provider} too; work done before the stop may still be billed.`;
+    case "unsupported":
+      return `${provider} has no cancel: the render may finish there and be charged.`;
+    case "failed":
+      return `${provider} did not confirm the stop: the render may still be charged.`;
+  }
+}
+
 const gcd = (a: number, b: number): number => (b ? gcd(b, a % b) : a);
 
+type Delivered = Pick<MediaAsset, "type" | "width" | "height" | "durationSeconds" | "requested">;
+
 /** "8 s · 1280×720 · 16:9" as delivered, plus what was asked for where it differs. */
-export function deliveredText(
-  asset: Pick<MediaAsset, "type" | "width" | "height" | "durationSeconds" | "requested">,
-): string {
+export function deliveredText(asset: Delivered): string {
   const parts: string[] = [];
   if (asset.durationSeconds) parts.push(`${Number(asset.durationSeconds.toFixed(1))} s`);
   if (asset.width && asset.height) {
@@ -101,20 +116,21 @@ export function deliveredText(
     if (asset.type === "video" && asset.width / d <= 32)
       parts.push(`${asset.width / d}:${asset.height / d}`);
   }
-  const asked = asset.requested;
-  if (parts.length && asked) {
-    const wanted: string[] = [];
-    if (asked.durationSeconds && asked.durationSeconds !== Math.round(asset.durationSeconds ?? 0))
-      wanted.push(`${asked.durationSeconds} s`);
-    if (
-      asked.width &&
-      asked.height &&
-      (asked.width !== asset.width || asked.height !== asset.height)
-    )
-      wanted.push(`${asked.width}×${asked.height}`);
-    if (wanted.length) parts.push(`asked ${wanted.join(", ")}`);
-  }
+  const wanted = parts.length ? askedOtherwise(asset) : [];
+  if (wanted.length) parts.push(`asked ${wanted.join(", ")}`);
   return parts.join(" · ");
+}
+
+/** What was asked for where the delivery differs: ["8 s", "1920×1080"]. */
+function askedOtherwise(asset: Delivered): string[] {
+  const asked = asset.requested;
+  if (!asked) return [];
+  const wanted: string[] = [];
+  if (asked.durationSeconds && asked.durationSeconds !== Math.round(asset.durationSeconds ?? 0))
+    wanted.push(`${asked.durationSeconds} s`);
+  const otherSize = asked.width !== asset.width || asked.height !== asset.height;
+  if (asked.width && asked.height && otherSize) wanted.push(`${asked.width}×${asked.height}`);
+  return wanted;
 }
 
 /**

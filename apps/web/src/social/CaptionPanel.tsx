@@ -27,16 +27,10 @@ export default function CaptionPanel(props: { id: string; asset: MediaAsset }) {
       <p className="visually-hidden" role="status">
         {panel.generate.isPending ? "Writing captions" : ""}
       </p>
-      <CaptionTabs panel={panel} id={id} />
-      <div
-        id={`${id}-panel`}
-        role="tabpanel"
-        aria-labelledby={`${id}-tab-${panel.tab}`}
-        className="caption-tabpanel"
-      >
+      <CaptionTabs panel={panel}>
         <CaptionEditor panel={panel} />
         <CaptionHistory panel={panel} />
-      </div>
+      </CaptionTabs>
     </section>
   );
 }

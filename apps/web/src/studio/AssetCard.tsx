@@ -8,6 +8,7 @@ import {
   deliveredText,
   formatDate,
   formatUsd,
+  providerCancelText,
   providerName,
   statusText,
 } from "../lib/format";
@@ -58,79 +59,15 @@ export function AssetCard(props: CardProps) {
       <AssetMedia asset={asset} state={state} still={grid} onClick={onMediaClick} />
       <div className="asset-body">
         <AssetInfo asset={asset} state={state} titleId={titleId} announce={!grid} />
-        <div className="asset-actions">
-          {open && (
-            <button type="button" className="button button-small" onClick={() => open(asset)}>
-              Open
-            </button>
-          )}
-          <PostAction asset={asset} variant={variant} />
-          {done && <DownloadLink asset={asset} compact={grid} />}
-          {(state.status === "failed" || state.status === "canceled") && (
-            <button
-              type="button"
-              className="button button-small"
-              disabled={actions.retrying}
-              title={
-                asset.retryPlan === "resume"
-                  ? "Picks up the provider's job where it was left: no new generation, no new charge"
-                  : "Starts (and is charged as) a new generation"
-              }
-              onClick={() =>
-                asset.retryPlan === "resume" ? actions.retry(asset) : setConfirming("retry")
-              }
-            >
-              {asset.retryPlan === "resume" ? "Resume" : "Retry"}
-            </button>
-          )}
-          {state.inFlight && (
-            <button
-              type="button"
-              className="button button-small"
-              disabled={actions.canceling}
-              onClick={() => actions.cancel(asset)}
-            >
-              Cancel
-            </button>
-          )}
-          {!grid && (
-            <>
-              {done && (
-                <button type="button" className="button button-small" onClick={view}>
-                  Full screen
-                </button>
-              )}
-              <IterateActions asset={asset} />
-              <StarButton asset={asset} />
-            </>
-          )}
-          <button
-            type="button"
-            className="button button-small button-danger-ghost"
-            aria-label={grid ? "Delete" : undefined}
-            title={grid ? "Delete" : undefined}
-            onClick={() => setConfirming("delete")}
-          >
-            {grid ? <TrashIcon /> : "Delete"}
-          </button>
-        </div>
-        {grid && (
-          <div className="asset-actions asset-tools">
-            <StarButton asset={asset} compact />
-            {done && (
-              <button
-                type="button"
-                className="button button-small"
-                aria-label="View full screen"
-                title="View full screen"
-                onClick={view}
-              >
-                <ExpandIcon />
-              </button>
-            )}
-            <IterateActions asset={asset} compact />
-          </div>
-        )}
+        <CardActions
+          asset={asset}
+          variant={variant}
+          state={state}
+          actions={actions}
+          onOpen={open}
+          onView={view}
+          onConfirm={setConfirming}
+        />
         {done && !grid && <SocialNext asset={asset} variant={variant} />}
         <PostStatusChips asset={asset} variant={variant} />
       </div>
@@ -158,6 +95,99 @@ export function AssetCard(props: CardProps) {
         </p>
       </ConfirmDialog>
     </article>
+  );
+}
+
+/** What can be done with it: the preview's actions in words, the grid's common ones as icons. */
+function CardActions(props: {
+  asset: MediaAsset;
+  variant: "preview" | "grid";
+  state: AssetState;
+  actions: ReturnType<typeof useAssetActions>;
+  onOpen: ((asset: MediaAsset) => void) | undefined;
+  onView: () => void;
+  onConfirm: (what: "delete" | "retry") => void;
+}) {
+  const { asset, variant, state, actions, onOpen: open, onView: view } = props;
+  const grid = variant === "grid";
+  const done = Boolean(state.status === "succeeded" && asset.resultUrl);
+  const setConfirming = props.onConfirm;
+  return (
+    <>
+      <div className="asset-actions">
+        {open && (
+          <button type="button" className="button button-small" onClick={() => open(asset)}>
+            Open
+          </button>
+        )}
+        <PostAction asset={asset} variant={variant} />
+        {done && <DownloadLink asset={asset} compact={grid} />}
+        {(state.status === "failed" || state.status === "canceled") && (
+          <button
+            type="button"
+            className="button button-small"
+            disabled={actions.retrying}
+            title={
+              asset.retryPlan === "resume"
+                ? "Picks up the provider's job where it was left: no new generation, no new charge"
+                : "Starts (and is charged as) a new generation"
+            }
+            onClick={() =>
+              asset.retryPlan === "resume" ? actions.retry(asset) : setConfirming("retry")
+            }
+          >
+            {asset.retryPlan === "resume" ? "Resume" : "Retry"}
+          </button>
+        )}
+        {state.inFlight && (
+          <button
+            type="button"
+            className="button button-small"
+            disabled={actions.canceling}
+            onClick={() => actions.cancel(asset)}
+          >
+            Cancel
+          </button>
+        )}
+        {!grid && (
+          <>
+            {done && (
+              <button type="button" className="button button-small" onClick={view}>
+                Full screen
+              </button>
+            )}
+            <IterateActions asset={asset} />
+            <StarButton asset={asset} />
+          </>
+        )}
+        <button
+          type="button"
+          className="button button-small button-danger-ghost"
+          aria-label={grid ? "Delete" : undefined}
+          title={grid ? "Delete" : undefined}
+          onClick={() => setConfirming("delete")}
+        >
+          {grid ? <TrashIcon /> : "Delete"}
+        </button>
+      </div>
+      {grid && (
+        <div className="asset-actions asset-tools">
+          <StarButton asset={asset} compact />
+          {done && (
+            <button
+              type="button"
+              className="button button-small"
+              aria-label="View full screen"
+              title="View full screen"
+              onClick={view}
+            >
+              <ExpandIcon />
+            </button>
+          )}
+          <IterateActions asset={asset} compact />
+        </div>
+      )}
+    </>
   );
 }
 
@@ -200,6 +230,11 @@ function AssetInfo(props: {
         <time dateTime={asset.createdAt.toISOString()}>{formatDate(asset.createdAt)}</time>
         {` · ${chargeText(asset.charge)}`}
       </p>
+      {asset.providerCancel && (
+        <p className="asset-meta asset-provider-cancel">
+          {providerCancelText(asset.providerCancel, providerName(asset.provider))}
+        </p>
+      )}
       {(delivered || asset.referenceImageUrl) && (
         <p className="asset-meta asset-delivered">
           {delivered}

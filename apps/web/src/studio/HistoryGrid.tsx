@@ -1,5 +1,5 @@
 import { keepPreviousData } from "@tanstack/react-query";
-import { useEffect, useRef, useState } from "react";
+import { type RefObject, useEffect, useRef, useState } from "react";
 import { afterRender } from "../lib/page";
 import { type MediaAsset, type MediaStatus, type MediaType, trpc } from "../trpc";
 import { AssetCard } from "./AssetCard";
@@ -36,7 +36,6 @@ export function HistoryGrid(props: {
     const timer = setTimeout(() => setSearch(typed.trim()), 300);
     return () => clearTimeout(timer);
   }, [typed]);
-  const searchBox = useRef<HTMLInputElement>(null);
   const history = trpc.media.list.useInfiniteQuery(
     {
       limit: PAGE_SIZE,
@@ -80,18 +79,7 @@ export function HistoryGrid(props: {
   // Infinite scroll: a sentinel below the grid asks for the next page when it comes into view.
   const sentinel = useRef<HTMLDivElement>(null);
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = history;
-  useEffect(() => {
-    const node = sentinel.current;
-    if (!node || !hasNextPage) return;
-    const observer = new IntersectionObserver(
-      (entries) => {
-        if (entries.some((e) => e.isIntersecting) && !isFetchingNextPage) void fetchNextPage();
-      },
-      { rootMargin: "600px 0px" },
-    );
-    observer.observe(node);
-    return () => observer.disconnect();
-  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+  useNextPageNear(sentinel, history);
 
   const filtered = Boolean(type || status || starred || search);
   return (
@@ -100,102 +88,16 @@ export function HistoryGrid(props: {
         <h2 id="history-title" className="section-title" ref={heading} tabIndex={-1}>
           History
         </h2>
-        <div className="filters">
-          <search className="history-search">
-            <label className="filter">
-              <span className="visually-hidden">Search history</span>
-              <input
-                ref={searchBox}
-                type="search"
-                className="input search-input"
-                placeholder="Search prompts"
-                value={typed}
-                onChange={(e) => setTyped(e.target.value)}
-                onKeyDown={(e) => {
-                  if (e.key === "Escape" && typed) {
-                    e.preventDefault();
-                    setTyped("");
-                  }
-                }}
-              />
-            </label>
-            {typed && (
-              <button
-                type="button"
-                className="button button-small button-ghost"
-                onClick={() => {
-                  setTyped("");
-                  searchBox.current?.focus();
-                }}
-              >
-                Clear<span className="visually-hidden"> search</span>
-              </button>
-            )}
-          </search>
-          <button
-            type="button"
-            className="button star-filter"
-            aria-pressed={starred}
-            onClick={() => setStarred((on) => !on)}
-          >
-            <StarIcon filled={starred} />
-            Starred
-          </button>
-          <label className="filter">
-            <span className="visually-hidden">Filter by type</span>
-            <select
-              className="select"
-              value={type}
-              onChange={(e) => setType(e.target.value as MediaType | "")}
-            >
-              {TYPE_FILTERS.map((f) => (
-                <option key={f.value} value={f.value}>
-                  {f.label}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="filter">
-            <span className="visually-hidden">Filter by status</span>
-            <select
-              className="select"
-              value={status}
-              onChange={(e) => setStatus(e.target.value as MediaStatus | "")}
-            >
-              {STATUS_FILTERS.map((f) => (
-                <option key={f.value} value={f.value}>
-                  {f.label}
-                </option>
-              ))}
-            </select>
-          </label>
-        </div>
+        <HistoryFilters
+          filters={{ type, status, starred, typed }}
+          onType={setType}
+          onStatus={setStatus}
+          onStarred={setStarred}
+          onTyped={setTyped}
+        />
       </div>
-      {history.isPending ? (
-        // The first row's space, so the page does not jump when the history arrives.
-        <div className="history-grid history-skeleton" role="status">
-          <span className="visually-hidden">Loading your generations…</span>
-          <div className="asset-card" aria-hidden="true" />
-          <div className="asset-card" aria-hidden="true" />
-          <div className="asset-card" aria-hidden="true" />
-        </div>
-      ) : history.isError ? (
-        <div className="notice notice-error" role="alert">
-          <p>Could not load your history: {history.error.message}</p>
-          <button type="button" className="button" onClick={() => void history.refetch()}>
-            Try again
-          </button>
-        </div>
-      ) : assets.length === 0 ? (
-        <p className="empty">
-          {search
-            ? `Nothing in your history matches “${search}”${starred ? " among the starred" : ""}.`
-            : starred
-              ? "Nothing starred yet: press ☆ on a result to keep it here."
-              : filtered
-                ? "Nothing matches these filters."
-                : "Your generations will appear here."}
-        </p>
+      {history.isPending || history.isError || assets.length === 0 ? (
+        <HistoryStatus history={history} empty={emptyText(search, starred, filtered)} />
       ) : (
         <ul ref={list} className="history-grid" aria-label="Your generations">
           {assets.map((asset) => (
@@ -219,4 +121,151 @@ export function HistoryGrid(props: {
       </div>
     </section>
   );
+}
+
+type Filters = { type: MediaType | ""; status: MediaStatus | ""; starred: boolean; typed: string };
+
+/** Search (server-side, over the prompts), Starred, and the type and status filters. */
+function HistoryFilters(props: {
+  filters: Filters;
+  onType: (type: MediaType | "") => void;
+  onStatus: (status: MediaStatus | "") => void;
+  onStarred: (on: boolean) => void;
+  onTyped: (text: string) => void;
+}) {
+  const { filters } = props;
+  const searchBox = useRef<HTMLInputElement>(null);
+  return (
+    <div className="filters">
+      <search className="history-search">
+        <label className="filter">
+          <span className="visually-hidden">Search history</span>
+          <input
+            ref={searchBox}
+            type="search"
+            className="input search-input"
+            placeholder="Search prompts"
+            value={filters.typed}
+            onChange={(e) => props.onTyped(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === "Escape" && filters.typed) {
+                e.preventDefault();
+                props.onTyped("");
+              }
+            }}
+          />
+        </label>
+        {filters.typed && (
+          <button
+            type="button"
+            className="button button-small button-ghost"
+            onClick={() => {
+              props.onTyped("");
+              searchBox.current?.focus();
+            }}
+          >
+            Clear<span className="visually-hidden"> search</span>
+          </button>
+        )}
+      </search>
+      <button
+        type="button"
+        className="button star-filter"
+        aria-pressed={filters.starred}
+        onClick={() => props.onStarred(!filters.starred)}
+      >
+        <StarIcon filled={filters.starred} />
+        Starred
+      </button>
+      <label className="filter">
+        <span className="visually-hidden">Filter by type</span>
+        <select
+          className="select"
+          value={filters.type}
+          onChange={(e) => props.onType(e.target.value as MediaType | "")}
+        >
+          {TYPE_FILTERS.map((f) => (
+            <option key={f.value} value={f.value}>
+              {f.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="filter">
+        <span className="visually-hidden">Filter by status</span>
+        <select
+          className="select"
+          value={filters.status}
+          onChange={(e) => props.onStatus(e.target.value as MediaStatus | "")}
+        >
+          {STATUS_FILTERS.map((f) => (
+            <option key={f.value} value={f.value}>
+              {f.label}
+            </option>
+          ))}
+        </select>
+      </label>
+    </div>
+  );
+}
+
+function emptyText(search: string, starred: boolean, filtered: boolean): string {
+  if (search) {
+    return `Nothing in your history matches “${search}”${starred ? " among the starred" : ""}.`;
+  }
+  if (starred) return "Nothing starred yet: press ☆ on a result to keep it here.";
+  return filtered ? "Nothing matches these filters." : "Your generations will appear here.";
+}
+
+type History = {
+  isPending: boolean;
+  isError: boolean;
+  error: { message: string } | null;
+  refetch: () => Promise<unknown>;
+};
+
+/** Loading (the first row's space), the error with Try again, or the empty grid in words. */
+function HistoryStatus({ history, empty }: { history: History; empty: string }) {
+  if (history.isPending) {
+    return (
+      // The first row's space, so the page does not jump when the history arrives.
+      <div className="history-grid history-skeleton" role="status">
+        <span className="visually-hidden">Loading your generations…</span>
+        <div className="asset-card" aria-hidden="true" />
+        <div className="asset-card" aria-hidden="true" />
+        <div className="asset-card" aria-hidden="true" />
+      </div>
+    );
+  }
+  if (history.isError) {
+    return (
+      <div className="notice notice-error" role="alert">
+        <p>Could not load your history: {history.error?.message}</p>
+        <button type="button" className="button" onClick={() => void history.refetch()}>
+          Try again
+        </button>
+      </div>
+    );
+  }
+  return <p className="empty">{empty}</p>;
+}
+
+/** Asks for the next page when `sentinel` comes within 600 px of the viewport. */
+function useNextPageNear(
+  sentinel: RefObject<HTMLDivElement | null>,
+  history: { hasNextPage: boolean; isFetchingNextPage: boolean; fetchNextPage: () => unknown },
+) {
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = history;
+  useEffect(() => {
+    const node = sentinel.current;
+    if (!node || !hasNextPage) return;
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting) && !isFetchingNextPage) void fetchNextPage();
+      },
+      { rootMargin: "600px 0px" },
+    );
+    observer.observe(node);
+    return () => observer.disconnect();
+  }, [sentinel, hasNextPage, isFetchingNextPage, fetchNextPage]);
 }

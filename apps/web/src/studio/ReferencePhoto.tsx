@@ -1,4 +1,4 @@
-import { type DragEvent, useEffect, useState } from "react";
+import { type DragEvent, type ReactNode, useEffect, useState } from "react";
 import { formatBytes } from "../lib/format";
 import { type StudioLimits, useLimits } from "../lib/limits";
 
@@ -56,7 +56,6 @@ export function ReferencePhoto(props: {
   const { file, onChange, disabledReason, error, fromResult } = props;
   const limits = useLimits();
   const enabled = disabledReason === null;
-  const [dragging, setDragging] = useState(false);
   const [localError, setLocalError] = useState<string | null>(null);
   const [preview, setPreview] = useState<string | null>(null);
 
@@ -93,11 +92,6 @@ export function ReferencePhoto(props: {
     return () => window.removeEventListener("paste", onPaste);
   });
 
-  const onDrop = (event: DragEvent) => {
-    event.preventDefault();
-    setDragging(false);
-    if (enabled) void accept(event.dataTransfer.files[0]);
-  };
   const shownError = localError ?? error;
 
   return (
@@ -106,79 +100,43 @@ export function ReferencePhoto(props: {
         Reference photo <span className="optional">(optional)</span>
       </span>
       {file && preview ? (
-        <div className={`reference-preview${enabled ? "" : " is-disabled"}`}>
-          <img src={preview} alt={`Your reference: ${file.name}`} />
-          <div className="reference-info">
-            <span className="reference-name">{file.name}</span>
-            <span className="muted">{formatBytes(file.size)}</span>
-            {!enabled && <span className="muted">Not sent: {disabledReason}</span>}
-          </div>
-          <button
-            type="button"
-            className="button button-ghost"
-            onClick={() => {
-              setLocalError(null);
-              onChange(null);
-            }}
-          >
-            Remove
-          </button>
-        </div>
-      ) : fromResult ? (
-        <div className={`reference-preview${enabled ? "" : " is-disabled"}`}>
-          <img src={fromResult.url} alt={`Your reference: your result “${fromResult.prompt}”`} />
-          <div className="reference-info">
-            <span className="reference-name">From your result “{fromResult.prompt}”</span>
-            <span className="muted">
-              {enabled ? "Sent by reference, not uploaded again" : `Not sent: ${disabledReason}`}
-            </span>
-          </div>
-          <button
-            type="button"
-            className="button button-ghost"
-            onClick={() => {
-              setLocalError(null);
-              props.onClearResult?.();
-            }}
-          >
-            Remove
-          </button>
-        </div>
-      ) : (
-        <label
-          className={`dropzone${dragging ? " is-dragging" : ""}${enabled ? "" : " is-disabled"}`}
-          onDragOver={(event) => {
-            event.preventDefault();
-            if (enabled) setDragging(true);
+        <ReferenceShown
+          src={preview}
+          alt={`Your reference: ${file.name}`}
+          enabled={enabled}
+          onRemove={() => {
+            setLocalError(null);
+            onChange(null);
           }}
-          onDragLeave={() => setDragging(false)}
-          onDrop={onDrop}
         >
-          <input
-            type="file"
-            className="visually-hidden"
-            accept={limits.referenceTypes.join(",")}
-            disabled={!enabled}
-            aria-labelledby="reference-label"
-            aria-describedby={`reference-hint${shownError ? " reference-error" : ""}`}
-            onChange={(event) => {
-              void accept(event.target.files?.[0]);
-              event.target.value = "";
-            }}
-          />
-          <span className="dropzone-title">
-            {enabled ? (
-              <>
-                Drop a product photo, paste one, or <span className="link">browse</span>
-              </>
-            ) : (
-              disabledReason
-            )}
+          <span className="reference-name">{file.name}</span>
+          <span className="muted">{formatBytes(file.size)}</span>
+          {!enabled && <span className="muted">Not sent: {disabledReason}</span>}
+        </ReferenceShown>
+      ) : fromResult ? (
+        <ReferenceShown
+          src={fromResult.url}
+          alt={`Your reference: your result “${fromResult.prompt}”`}
+          enabled={enabled}
+          onRemove={() => {
+            setLocalError(null);
+            props.onClearResult?.();
+          }}
+        >
+          <span className="reference-name">From your result “{fromResult.prompt}”</span>
+          <span className="muted">
+            {enabled ? "Sent by reference, not uploaded again" : `Not sent: ${disabledReason}`}
           </span>
-          <span id="reference-hint" className="hint">
-            PNG, JPEG or WebP · up to {formatBytes(limits.referenceMaxBytes)}
-          </span>
-        </label>
+        </ReferenceShown>
+      ) : (
+        <Dropzone
+          enabled={enabled}
+          disabledReason={disabledReason}
+          accept={limits.referenceTypes.join(",")}
+          maxBytes={limits.referenceMaxBytes}
+          hasError={Boolean(shownError)}
+          onFile={(picked) => void accept(picked)}
+        />
       )}
       {shownError && (
         <p id="reference-error" className="field-error" role="alert">
@@ -186,5 +144,77 @@ export function ReferencePhoto(props: {
         </p>
       )}
     </div>
+  );
+}
+
+/** The reference in use: its picture, what it is, and Remove. */
+function ReferenceShown(props: {
+  src: string;
+  alt: string;
+  enabled: boolean;
+  onRemove: () => void;
+  children: ReactNode;
+}) {
+  return (
+    <div className={`reference-preview${props.enabled ? "" : " is-disabled"}`}>
+      <img src={props.src} alt={props.alt} />
+      <div className="reference-info">{props.children}</div>
+      <button type="button" className="button button-ghost" onClick={props.onRemove}>
+        Remove
+      </button>
+    </div>
+  );
+}
+
+/** Click to browse, or drop a file on it. */
+function Dropzone(props: {
+  enabled: boolean;
+  disabledReason: string | null;
+  accept: string;
+  maxBytes: number;
+  hasError: boolean;
+  onFile: (file: File | undefined) => void;
+}) {
+  const { enabled } = props;
+  const [dragging, setDragging] = useState(false);
+  return (
+    <label
+      className={`dropzone${dragging ? " is-dragging" : ""}${enabled ? "" : " is-disabled"}`}
+      onDragOver={(event) => {
+        event.preventDefault();
+        if (enabled) setDragging(true);
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={(event: DragEvent) => {
+        event.preventDefault();
+        setDragging(false);
+        if (enabled) props.onFile(event.dataTransfer.files[0]);
+      }}
+    >
+      <input
+        type="file"
+        className="visually-hidden"
+        accept={props.accept}
+        disabled={!enabled}
+        aria-labelledby="reference-label"
+        aria-describedby={`reference-hint${props.hasError ? " reference-error" : ""}`}
+        onChange={(event) => {
+          props.onFile(event.target.files?.[0]);
+          event.target.value = "";
+        }}
+      />
+      <span className="dropzone-title">
+        {enabled ? (
+          <>
+            Drop a product photo, paste one, or <span className="link">browse</span>
+          </>
+        ) : (
+          props.disabledReason
+        )}
+      </span>
+      <span id="reference-hint" className="hint">
+        PNG, JPEG or WebP · up to {formatBytes(props.maxBytes)}
+      </span>
+    </label>
   );
 }

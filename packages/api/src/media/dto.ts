@@ -55,6 +55,11 @@ export async function toMediaAssetDto(asset: MediaAssetListRow, storage: MediaSt
     /** For failed or canceled assets: whether Retry resumes the provider job or starts a new one. */
     retryPlan: asset.status === "failed" || asset.status === "canceled" ? retryPlan(asset) : null,
     charge: chargeOf(asset),
+    /**
+     * A canceled video that was running at the provider: whether the provider stopped it (stopped),
+     * has no cancel in its API (unsupported: it renders on and may bill), or did not answer (failed).
+     */
+    providerCancel: metadata.providerCancel ?? null,
     options: asset.params,
     demo: metadata.demo === true,
     starred: asset.starred_at !== null,

@@ -8,7 +8,7 @@ import {
   type MediaEventRecord,
   setMediaAssetStar,
 } from "@streamline/db";
-import { changeGeneration, type MediaEventPayload } from "@streamline/jobs";
+import type { MediaEventPayload } from "@streamline/jobs";
 import {
   estimateCostUsd,
   MODEL_CATALOG,
@@ -18,6 +18,7 @@ import {
 } from "@streamline/providers";
 import type { PostEventPayload } from "@streamline/social";
 import { TRPCError, type TRPCRouterRecord, tracked } from "@trpc/server";
+import { cancelMedia } from "../media/cancel";
 import { assetDeleteImpact, deleteAsset } from "../media/delete";
 import { toMediaAssetDto } from "../media/dto";
 import { generateMedia, retryMedia } from "../media/generate";
@@ -151,18 +152,15 @@ export const mediaRouter = {
     };
   }),
 
-  cancel: protectedProcedure.input(assetIdInput).mutation(async ({ ctx, input }) => {
-    const asset = await findMediaAsset(ctx.db, { id: input.id, userId: ctx.user.id });
-    if (!asset) throw notFound();
-    const canceled = await changeGeneration(ctx.db, asset, { type: "cancel", at: new Date() });
-    if (!canceled) {
-      throw new TRPCError({
-        code: "CONFLICT",
-        message: `This generation already ${asset.status}.`,
-      });
-    }
-    return toMediaAssetDto(canceled, ctx.storage);
-  }),
+  /**
+   * Stops a generation here, and asks the provider to stop a running video job where its API has a
+   * cancel; `providerCancel` on the answer says what came of that (see media/cancel.ts).
+   */
+  cancel: protectedProcedure
+    .input(assetIdInput)
+    .mutation(async ({ ctx, input }) =>
+      toMediaAssetDto(await cancelMedia(ctx, input.id), ctx.storage),
+    ),
 
   retry: protectedProcedure
     .input(assetIdInput)

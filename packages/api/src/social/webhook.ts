@@ -6,12 +6,15 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import {
   type Database,
+  findScheduledPost,
   findScheduledPostByZernioId,
   recordZernioWebhookEvent,
+  type ScheduledPost,
   TERMINAL_POST_STATUSES,
 } from "@streamline/db";
 import { type PostingDeps, refreshPost } from "@streamline/jobs";
 import type { Kysely } from "kysely";
+import { changePost } from "./post-change";
 
 export interface ZernioWebhookDeps {
   db: Kysely<Database>;
@@ -36,14 +39,50 @@ export function verifyZernioSignature(
   return received.length === expected.length && timingSafeEqual(received, expected);
 }
 
+type EventPost = { _id?: unknown; id?: unknown; metadata?: { studioPostId?: unknown } };
 type WebhookEvent = {
   id?: unknown;
   event?: unknown;
   type?: unknown;
   postId?: unknown;
-  post?: { _id?: unknown; id?: unknown };
-  data?: { postId?: unknown; post?: { _id?: unknown; id?: unknown } };
+  metadata?: { studioPostId?: unknown };
+  post?: EventPost;
+  data?: { postId?: unknown; post?: EventPost; metadata?: { studioPostId?: unknown } };
 };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The studio's post id the create sent in `metadata` (Zernio echoes the post's metadata). */
+function studioPostIdOf(event: WebhookEvent): string | undefined {
+  const id =
+    text(event.post?.metadata?.studioPostId) ??
+    text(event.data?.post?.metadata?.studioPostId) ??
+    text(event.data?.metadata?.studioPostId) ??
+    text(event.metadata?.studioPostId);
+  return id && UUID.test(id) ? id : undefined;
+}
+
+/**
+ * The row an event is about: by Zernio's post id, else by the studio id in its metadata. A row
+ * found by the studio id whose Zernio id is not saved yet (the event beat the create's answer) gets
+ * it now, as the create's answer would have written it.
+ */
+async function postOfEvent(
+  deps: ZernioWebhookDeps,
+  event: WebhookEvent,
+  zernioPostId: string | undefined,
+): Promise<ScheduledPost | undefined> {
+  const byZernio = zernioPostId
+    ? await findScheduledPostByZernioId(deps.db, zernioPostId)
+    : undefined;
+  if (byZernio) return byZernio;
+  const studioId = studioPostIdOf(event);
+  if (!studioId) return undefined;
+  const post = await findScheduledPost(deps.db, { id: studioId });
+  if (!post || !zernioPostId || post.zernio_post_id) return post;
+  const created = { postId: zernioPostId, post: undefined, duplicate: false, warnings: [] };
+  return (await changePost(deps.db, post, { type: "created", created })) ?? post;
+}
 
 const text = (value: unknown) => (typeof value === "string" && value ? value : undefined);
 
@@ -98,9 +137,15 @@ export async function handleZernioWebhook(
   if (!(await recordZernioWebhookEvent(deps.db, { id, event: name, postId: postId ?? null }))) {
     return { status: 200, body: { ok: true, duplicate: true } };
   }
-  if (!postId) return { status: 200, body: { ok: true, ignored: "no post" } };
-  const post = await findScheduledPostByZernioId(deps.db, postId);
-  if (!post) return { status: 200, body: { ok: true, ignored: "unknown post" } };
+  const post = await postOfEvent(deps, event, postId);
+  if (!post) {
+    return { status: 200, body: { ok: true, ignored: postId ? "unknown post" : "no post" } };
+  }
+  // Already cancelled here (our cancel deleted it at Zernio): nothing to read — the post is gone.
+  if (name === "post.cancelled" && post.status === "cancelled") {
+    return { status: 200, body: { ok: true, ignored: "already cancelled" } };
+  }
+  if (!post.zernio_post_id) return { status: 200, body: { ok: true, ignored: "not sent yet" } };
   try {
     const fresh = await refreshPost(post, deps.posting);
     // Nobody follows it right now (e.g. a retry started in Zernio's dashboard): start following.

@@ -42,6 +42,7 @@ export type GoogleMockRoute =
   | "generateContent"
   | "interactions.create"
   | "interactions.get"
+  | "interactions.cancel"
   | "predictLongRunning"
   | "operations.get"
   | "files.download";
@@ -123,6 +124,8 @@ interface VideoJob {
   polls: number;
   format?: Record<string, unknown> | undefined;
   created: string;
+  /** Cancelled through POST …/interactions/{id}/cancel while it was still running. */
+  cancelled?: boolean;
 }
 
 export function createGoogleMock(options: GoogleMockOptions = {}): GoogleMock {
@@ -253,6 +256,7 @@ export function createGoogleMock(options: GoogleMockOptions = {}): GoogleMock {
       updated: new Date().toISOString(),
       response_format: job.format,
     };
+    if (job.cancelled) return { ...common, status: "cancelled", steps: [] };
     if (!done) return { ...common, status: "in_progress", steps: [] };
     const result = outcome(job.prompt);
     if (result === "failed")
@@ -427,6 +431,21 @@ export function createGoogleMock(options: GoogleMockOptions = {}): GoogleMock {
         const job = jobs.get(id as string);
         if (!job) return fail(400, `Invalid interaction name: ${id}`);
         job.polls++;
+        return HttpResponse.json(interaction(id as string, job, v as string));
+      },
+    ],
+    [
+      // "Cancels an interaction by id. This only applies to background interactions that are
+      // still running" (@google/genai 3.3 `interactions.cancel`): a finished one is refused.
+      "interactions.cancel",
+      "POST",
+      new RegExp(`^/${VERSION}/interactions/([^/]+)/cancel$`),
+      ([, v, id]) => {
+        const job = jobs.get(id as string);
+        if (!job) return fail(400, `Invalid interaction name: ${id}`);
+        if (job.polls >= pollsToComplete && !job.cancelled)
+          return fail(400, `Interaction ${id} is not running.`);
+        job.cancelled = true;
         return HttpResponse.json(interaction(id as string, job, v as string));
       },
     ],

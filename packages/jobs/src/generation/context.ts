@@ -27,6 +27,12 @@ export interface GenerationRun {
   deps: GenerationDeps;
   assetId: string;
   signal: AbortSignal | undefined;
+  /**
+   * Fires when the worker is shutting down (SIGTERM): honoured only at safe points — before the
+   * claim, and while a saved provider job is polled — never during a create, which is left to
+   * answer so its job id is saved (`signal` still cuts it off when the grace period ends).
+   */
+  drain?: AbortSignal | undefined;
   spec: ModelSpec | undefined;
   policy: PollPolicy;
   /** The row as last written by this run. */
@@ -69,4 +75,12 @@ export async function advance(
     run.job = next.job;
   }
   return updated;
+}
+
+/** Thrown at a safe point while the worker drains: the job is retried and resumes elsewhere. */
+export class ShuttingDown extends Error {
+  constructor() {
+    super("The worker is shutting down; the job resumes on the next worker.");
+    this.name = "ShuttingDown";
+  }
 }

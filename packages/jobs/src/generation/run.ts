@@ -34,7 +34,9 @@ export async function runGeneration(
   assetId: string,
   deps: GenerationDeps,
   signal?: AbortSignal,
+  drain?: AbortSignal,
 ): Promise<void> {
+  if (drain?.aborted) throw drain.reason;
   const asset = await findMediaAssetById(deps.db, assetId);
   if (!asset) return;
   const startedAt = Date.now();
@@ -44,6 +46,7 @@ export async function runGeneration(
     deps,
     assetId,
     signal,
+    drain,
     spec: findModelSpec(asset.model),
     policy: { ...DEFAULT_POLL_POLICY, ...deps.poll },
     asset,
@@ -65,8 +68,19 @@ export async function runGeneration(
   } catch (error) {
     if (error instanceof Canceled) return;
     if (signal?.aborted) throw error; // shutting down: the job is retried and resumes
+    if (drain?.aborted && stoppedAtSafePoint(run, error, drain)) throw error;
     await fail(run, error);
   }
+}
+
+/**
+ * Draining, the run gave up at a safe point: before its claim (nothing was sent) or while a saved
+ * provider job was followed (the retry resumes it, never creates another). A create that failed
+ * on its own during the drain is recorded as usual.
+ */
+function stoppedAtSafePoint(run: GenerationRun, error: unknown, drain: AbortSignal): boolean {
+  if (run.job.state === "live") return true;
+  return run.job.state === "none" && error === drain.reason;
 }
 
 /** Sends the create, or follows the job a previous attempt saved. */

@@ -27,6 +27,8 @@ function mayHaveStartedJob(error: MediaGenError): boolean {
  * starts at the claim, so a create that hangs is cut off by it too.
  */
 export async function submit(run: GenerationRun, model: MediaModel): Promise<MediaOutput> {
+  // Draining: nothing was sent yet, so the next worker sends it.
+  if (run.drain?.aborted) throw run.drain.reason;
   const claimedAt = Date.now();
   if (!(await advance(run, { type: "claim", at: claimedAt }))) {
     throw new MediaGenError("PROVIDER_ERROR", "Another worker already submitted this generation.", {
@@ -75,9 +77,11 @@ export async function submit(run: GenerationRun, model: MediaModel): Promise<Med
 
 /** Follows a saved provider job until it answers (or the deadline passes). */
 export function poll(run: GenerationRun, model: MediaModel, operationId: string) {
+  // A saved job is a safe point: draining stops the polling (the retry resumes it).
+  const signals = [run.signal, run.drain].filter((s): s is AbortSignal => s !== undefined);
   return pollUntilDone(model, operationId, {
     policy: run.deps.poll,
-    signal: run.signal,
+    signal: signals.length > 1 ? AbortSignal.any(signals) : signals[0],
     startedAt: run.since,
     assetId: run.assetId,
     onStatus: (status) => onStatus(run, status),

@@ -21,6 +21,26 @@ const reference = {
 };
 
 describe("Gemini Omni Flash (Interactions API)", () => {
+  it("cancels a running interaction at Google (POST …/interactions/{id}/cancel)", async () => {
+    const omni = model(OMNI);
+    const started = await omni.start({ prompt: "A kite over the dunes", options: {} });
+    expect(omni.cancel).toBeTypeOf("function");
+    await omni.cancel?.(started.operationId);
+    expect(mock.requestsTo("interactions.cancel").at(-1)?.path).toBe(
+      `/v1beta/interactions/${started.operationId}/cancel`,
+    );
+    const status = await omni.status(started.operationId);
+    expect(status.state).toBe("failed");
+    // A finished interaction cannot be cancelled: the refusal comes back as a MediaGenError.
+    const done = await omni.start({ prompt: "A kite, finished", options: {} });
+    await pollUntilDone(omni, done.operationId, { policy: FAST_POLL });
+    await expect(omni.cancel?.(done.operationId)).rejects.toMatchObject({ name: "MediaGenError" });
+  });
+
+  it("Veo offers no cancel (the Gemini API documents none for its operations)", () => {
+    expect(model("veo-3.1-generate-001").cancel).toBeUndefined();
+  });
+
   it("creates a background interaction, polls it to completion and downloads the video", async () => {
     const omni = model(OMNI);
     const started = await omni.start({

@@ -76,6 +76,22 @@ export function omniVideoModel(connection: GoogleConnection, spec: ModelSpec): M
         (interaction) => statusOf(interaction, spec.id),
       ),
 
+    // "Cancels an interaction by id. This only applies to background interactions that are still
+    // running" (@google/genai 3.3 `interactions.cancel` → POST /{version}/interactions/{id}/cancel).
+    // Errors come back as MediaGenError (connection.request) and are not logged as a generation
+    // failure: the asset was canceled either way; the caller records whether the stop reached Google.
+    async cancel(operationId, options = {}) {
+      await connection.request(
+        spec.id,
+        (probe) =>
+          connection.sdk().interactions.cancel(operationId, undefined, {
+            ...NO_SDK_RETRIES,
+            signal: probe.signal,
+          }),
+        { signal: options.signal, kind: "status" },
+      );
+    },
+
     // The API hands out no poster frame; the worker cuts one from the video.
     fetchResult: (output, options) => fetchVideoResult(connection, spec.id, output, options),
   };

@@ -1,6 +1,7 @@
 // The caption panel's parts, each a view over `useCaptionPanel()`: what to write, the platform
 // tabs, the editor of the tab on screen, and that platform's kept versions.
-import { type KeyboardEvent, useRef } from "react";
+import * as Tabs from "@radix-ui/react-tabs";
+import type { ReactNode } from "react";
 import { formatDate } from "../../lib/format";
 import { CaptionField, measure } from "../CaptionField";
 import { PLATFORM_LABEL, PLATFORMS, type Platform, PlatformIcon } from "../platforms";
@@ -107,53 +108,39 @@ export function CaptionOptionsView({ panel }: Props) {
   );
 }
 
-const STEP: Record<string, (i: number) => number> = {
-  ArrowRight: (i) => (i + 1) % PLATFORMS.length,
-  ArrowLeft: (i) => (i - 1 + PLATFORMS.length) % PLATFORMS.length,
-  Home: () => 0,
-  End: () => PLATFORMS.length - 1,
-};
-
-/** One tab per platform; arrows, Home and End move between them. */
-export function CaptionTabs({ panel, id }: Props & { id: string }) {
+/**
+ * One tab per platform (Radix Tabs: arrows, Home and End move between them and select), and the
+ * panel of the tab on screen. The tabs wrap onto a second line rather than being cut off.
+ */
+export function CaptionTabs({ panel, children }: Props & { children: ReactNode }) {
   const { tab, latest, drafts, limits } = panel;
-  const tabs = useRef<Partial<Record<Platform, HTMLButtonElement | null>>>({});
-  const onTabKey = (event: KeyboardEvent) => {
-    const step = STEP[event.key];
-    const to = step ? PLATFORMS[step(PLATFORMS.indexOf(tab))] : undefined;
-    if (!to) return;
-    event.preventDefault();
-    panel.setTab(to);
-    tabs.current[to]?.focus();
-  };
   return (
-    <div className="caption-tabs" role="tablist" aria-label="Caption per platform">
-      {PLATFORMS.map((p) => {
-        const has = latest.has(p);
-        const over = has && measure(p, drafts[p] ?? toDraft(latest.get(p)), limits).over;
-        return (
-          <button
-            key={p}
-            ref={(el) => {
-              tabs.current[p] = el;
-            }}
-            type="button"
-            role="tab"
-            id={`${id}-tab-${p}`}
-            aria-selected={tab === p}
-            aria-controls={`${id}-panel`}
-            tabIndex={tab === p ? 0 : -1}
-            className={`caption-tab${has ? " has-caption" : ""}${over ? " is-over" : ""}`}
-            onClick={() => panel.setTab(p)}
-            onKeyDown={onTabKey}
-          >
-            <PlatformIcon platform={p} />
-            {PLATFORM_LABEL[p]}
-            {over && <span className="visually-hidden"> (over the limit)</span>}
-          </button>
-        );
-      })}
-    </div>
+    <Tabs.Root
+      className="caption-tabs-root"
+      value={tab}
+      onValueChange={(value) => panel.setTab(value as Platform)}
+    >
+      <Tabs.List className="caption-tabs" aria-label="Caption per platform">
+        {PLATFORMS.map((p) => {
+          const has = latest.has(p);
+          const over = has && measure(p, drafts[p] ?? toDraft(latest.get(p)), limits).over;
+          return (
+            <Tabs.Trigger
+              key={p}
+              value={p}
+              className={`caption-tab${has ? " has-caption" : ""}${over ? " is-over" : ""}`}
+            >
+              <PlatformIcon platform={p} />
+              {PLATFORM_LABEL[p]}
+              {over && <span className="visually-hidden"> (over the limit)</span>}
+            </Tabs.Trigger>
+          );
+        })}
+      </Tabs.List>
+      <Tabs.Content value={tab} className="caption-tabpanel">
+        {children}
+      </Tabs.Content>
+    </Tabs.Root>
   );
 }
 
