@@ -272,15 +272,17 @@ describe.each(WEB_MODES)("the posts page (%s)", (mode) => {
     await auditPage(page, "cancel confirm", audited);
     await page.keyboard.press("Escape");
     await dialog.waitFor({ state: "detached" });
-    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe(
-      "Cancel post",
-    );
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.textContent?.trim()))
+      .toBe("Cancel post");
     expect(zernio.fake.requestsTo("posts.delete")).toHaveLength(0);
     await cancel.click();
     await dialog.getByRole("button", { name: "Cancel post" }).click();
     await dialog.waitFor({ state: "detached" });
     await expect.poll(() => page.locator("li.posts-item").count(), { timeout: 20_000 }).toBe(2);
     expect(zernio.fake.requestsTo("posts.delete")).toHaveLength(1);
+    // Its button went with it: focus is on the page's heading, not lost.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("posts-title");
     await shot("cancelled");
   });
 

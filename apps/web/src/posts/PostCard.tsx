@@ -1,11 +1,12 @@
 // One post on the posts page: its media, when it goes out (in the user's zone), its status per
 // platform (a link once published; Zernio's message and category when it failed), its captions,
 // and what can be done with it.
-import { useState } from "react";
+import { useLayoutEffect, useRef, useState } from "react";
+import { afterRender } from "../lib/page";
 import { PLATFORM_LABEL, PlatformIcon } from "../social/platforms";
 import { ConfirmDialog } from "../studio/ConfirmDialog";
 import { MoveDialog } from "./MoveDialog";
-import { type ListedPost, STATUS_LABEL } from "./types";
+import { type ListedPost, POSTS_TITLE_ID, STATUS_LABEL } from "./types";
 import type { PostActions } from "./usePostActions";
 import { whenText } from "./zone";
 
@@ -13,9 +14,28 @@ type Target = ListedPost["platforms"][number];
 
 export function PostCard(props: { post: ListedPost; zone: string; actions: PostActions }) {
   const { post, zone } = props;
+  const item = useRef<HTMLLIElement>(null);
+  // A cancelled post leaves the upcoming list with the focused button: focus goes to the heading.
+  // (Layout cleanups run while the card is still in the document.)
+  useLayoutEffect(() => {
+    const node = item.current;
+    return () => {
+      if (!node?.contains(document.activeElement)) return;
+      afterRender(() => {
+        const focused = document.activeElement;
+        if (!focused || focused === document.body || !focused.isConnected)
+          document.getElementById(POSTS_TITLE_ID)?.focus();
+      });
+    };
+  }, []);
   const when = post.scheduledFor ? whenText(new Date(post.scheduledFor), zone) : "Now";
   return (
-    <li className="posts-item card" data-post-id={post.id} data-post-status={post.status}>
+    <li
+      ref={item}
+      className="posts-item card"
+      data-post-id={post.id}
+      data-post-status={post.status}
+    >
       <PostMedia post={post} />
       <div className="posts-item-body">
         <div className="posts-item-head">

@@ -8,7 +8,7 @@ import "../social/social.css";
 import { Filters } from "./Filters";
 import { PostList } from "./PostList";
 import "./posts.css";
-import { NO_FILTERS, type PostFilters } from "./types";
+import { NO_FILTERS, POSTS_TITLE_ID, type PostFilters } from "./types";
 import { usePostActions } from "./usePostActions";
 
 const Calendar = lazy(() => import("./Calendar"));
@@ -35,7 +35,9 @@ export default function PostsPage() {
       <AppHeader />
       <main className="posts-page">
         <div className="posts-head">
-          <h1 className="settings-title">Posts</h1>
+          <h1 id={POSTS_TITLE_ID} className="settings-title" tabIndex={-1}>
+            Posts
+          </h1>
           <p className="muted">Times in your timezone, {zone}.</p>
         </div>
         <nav className="posts-tabs" aria-label="Posts views">

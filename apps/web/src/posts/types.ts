@@ -33,3 +33,6 @@ export const STATUS_LABEL: Record<string, string> = {
   failed: "Failed",
   cancelled: "Cancelled",
 };
+
+/** The page's heading: focus lands there when the focused post leaves the list. */
+export const POSTS_TITLE_ID = "posts-title";
