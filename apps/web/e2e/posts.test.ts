@@ -313,4 +313,18 @@ describe.each(WEB_MODES)("the posts page (%s)", (mode) => {
     await shot("moved");
     expect(audited.states).toBeGreaterThanOrEqual(4);
   });
+
+  it("drags a post to another day: same local time, Zernio receives the PUT", async () => {
+    const target = plusDays(base, 4);
+    const chip = page.locator(`[data-cell="${days.c}"] [data-post-id="${ids.c}"]`);
+    await chip.dragTo(page.locator(`[data-cell="${target}"]`));
+    await expect
+      .poll(() => zernio.fake.requestsTo("posts.update").length, { timeout: 20_000 })
+      .toBe(2);
+    expect(zernio.fake.requestsTo("posts.update")[1]?.json).toMatchObject({
+      scheduledFor: `${target}T07:15`,
+      timezone: ZONE,
+    });
+    await page.locator(`[data-cell="${target}"] [data-post-id="${ids.c}"]`).waitFor();
+  });
 });
