@@ -12,6 +12,8 @@ const SignInPage = lazy(() => import("./auth/SignInPage"));
 const SignUpPage = lazy(() => import("./auth/SignUpPage"));
 const ApiKeysPage = lazy(() => import("./settings/ApiKeysPage"));
 const AccountPage = lazy(() => import("./settings/AccountPage"));
+// The posts page (list and calendar) is its own chunk: the studio's first load does not carry it.
+const PostsPage = lazy(() => import("./posts/PostsPage"));
 
 export function App() {
   return (
@@ -29,6 +31,11 @@ export function App() {
         <Route path="/ai-studio">
           <RequireSession path="/ai-studio">
             <StudioPage />
+          </RequireSession>
+        </Route>
+        <Route path="/posts">
+          <RequireSession path="/posts">
+            <PostsPage />
           </RequireSession>
         </Route>
         <Route path="/settings/api-keys">

@@ -1,5 +1,5 @@
 import { type ReactNode, useLayoutEffect, useRef } from "react";
-import { Link } from "wouter";
+import { Link, useLocation } from "wouter";
 import { UserMenu } from "./auth/UserMenu";
 
 /**
@@ -9,6 +9,7 @@ import { UserMenu } from "./auth/UserMenu";
  */
 export function AppHeader({ children }: { children?: ReactNode }) {
   const bar = useRef<HTMLElement>(null);
+  const [here] = useLocation();
   useLayoutEffect(() => {
     const node = bar.current;
     if (!node) return;
@@ -25,6 +26,14 @@ export function AppHeader({ children }: { children?: ReactNode }) {
         <span className="brand-mark" aria-hidden="true" /> Streamline{" "}
         <span className="brand-sub">AI Studio</span>
       </Link>
+      <nav className="topbar-nav" aria-label="Main">
+        <Link href="/ai-studio" aria-current={here === "/ai-studio" ? "page" : undefined}>
+          Studio
+        </Link>
+        <Link href="/posts" aria-current={here === "/posts" ? "page" : undefined}>
+          Posts
+        </Link>
+      </nav>
       <div className="topbar-end">
         {children}
         <UserMenu />

@@ -1,0 +1,330 @@
+// The posts page (issue 19) in Debian's Chromium against the real server and the Zernio fake:
+// three posts scheduled through the API (two in the browser's zone, one in Berlin) → /posts lists
+// them at the right local times (America/New_York) → the month calendar places them on their local
+// days → cancel one with a confirm (Escape first: focus comes back) → move one with "Move to…"
+// (Zernio receives the PUT with the new local time and zone) → the calendar's arrow keys. axe at
+// 1280×800 and 390×844 in each state. E2E_DOCS_SHOT=1 writes docs/posts.png (production build).
+import { existsSync } from "node:fs";
+import { mkdir, rm } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { startMockProviderServer } from "@streamline/fakes/providers";
+import { createZernioFake } from "@streamline/fakes/zernio";
+import type { RequestHandler } from "msw";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type AuditCount, auditPage, LAPTOP } from "./audit";
+import {
+  CHROMIUM,
+  cspViolations,
+  freePort,
+  launchChromium,
+  makeDataDirs,
+  type ServerRun,
+  serverEnv,
+  startProviderMocks,
+  startStudio,
+  WEB_MODES,
+} from "./stack";
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ARTIFACTS = path.resolve(HERE, "../e2e-artifacts");
+const DOCS_SHOT = path.resolve(HERE, "../../../docs/posts.png");
+const ZONE = "America/New_York";
+const BERLIN = "Europe/Berlin";
+
+async function startZernio() {
+  const apiHandlers: RequestHandler[] = [];
+  const uploadHandlers: RequestHandler[] = [];
+  const api = await startMockProviderServer(apiHandlers);
+  const uploads = await startMockProviderServer(uploadHandlers);
+  const fake = createZernioFake({ baseURL: api.url, uploadOrigin: uploads.url });
+  apiHandlers.push(...fake.handlers);
+  uploadHandlers.push(...fake.handlers);
+  return {
+    fake,
+    env: { ZERNIO_API_KEY: fake.apiKey, ZERNIO_BASE_URL: api.url, ZERNIO_SHARED_ACCOUNTS: "1" },
+    close: async () => {
+      await api.close();
+      await uploads.close();
+    },
+  };
+}
+
+/** "YYYY-MM-DD" `days` from now in `zone`. */
+function dayIn(zone: string, days: number): string {
+  return new Intl.DateTimeFormat("en-CA", {
+    timeZone: zone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).format(new Date(Date.now() + days * 86_400_000));
+}
+
+const plusDays = (day: string, n: number) =>
+  new Date(Date.parse(`${day}T12:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+
+/** A tRPC call from the signed-in page (its session cookie), superjson's envelope. */
+async function call<T>(page: Page, proc: string, input: unknown, mutation: boolean): Promise<T> {
+  return page.evaluate(
+    async ({ proc, input, mutation }) => {
+      const body = JSON.stringify({ json: input });
+      const response = mutation
+        ? await fetch(`/trpc/${proc}`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body,
+          })
+        : await fetch(`/trpc/${proc}?input=${encodeURIComponent(body)}`);
+      const json = (await response.json()) as { result?: { data?: { json?: unknown } } };
+      if (!response.ok) throw new Error(`${proc}: ${response.status} ${JSON.stringify(json)}`);
+      return json.result?.data?.json as never;
+    },
+    { proc, input, mutation },
+  ) as Promise<T>;
+}
+
+/** Waits for `done` outside a test (expect.poll is for tests only). */
+async function until(done: () => boolean | Promise<boolean>, timeoutMs: number) {
+  const end = Date.now() + timeoutMs;
+  while (!(await done())) {
+    if (Date.now() > end) throw new Error(`Timed out after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+describe.each(WEB_MODES)("the posts page (%s)", (mode) => {
+  let page: Page;
+  let browser: Browser;
+  let server: ServerRun;
+  let web: { url: string; stop(): Promise<void> };
+  let zernio: Awaited<ReturnType<typeof startZernio>>;
+  let mocks: Awaited<ReturnType<typeof startProviderMocks>>;
+  let dirs: Awaited<ReturnType<typeof makeDataDirs>>;
+  const artifacts = path.join(ARTIFACTS, `posts-${mode}`);
+  const audited: AuditCount = { runs: 0, states: 0 };
+  let step = 0;
+  const shot = async (name: string) => {
+    await page.waitForTimeout(250);
+    const file = `${String(++step).padStart(2, "0")}-${name}.png`;
+    await page.screenshot({ path: path.join(artifacts, file), fullPage: true });
+  };
+  const ids: Record<"a" | "b" | "c", string> = { a: "", b: "", c: "" };
+  // Tomorrow in New York and the three days after it (B on the same date string in Berlin).
+  const base = dayIn(ZONE, 1);
+  const days = { a: base, b: plusDays(base, 1), c: plusDays(base, 2), moved: plusDays(base, 3) };
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM} (set CHROMIUM_PATH).`);
+    await rm(artifacts, { recursive: true, force: true });
+    await mkdir(artifacts, { recursive: true });
+    mocks = await startProviderMocks();
+    zernio = await startZernio();
+    dirs = await makeDataDirs();
+    const webPort = await freePort();
+    const env = {
+      ...serverEnv(mocks, dirs, `http://127.0.0.1:${webPort}`),
+      ...zernio.env,
+      POST_POLL_MIN_MS: "200",
+      POST_POLL_MAX_MS: "500",
+    };
+    ({ server, web } = await startStudio(mode, env, dirs, webPort));
+    browser = await launchChromium();
+    const context = await browser.newContext({
+      viewport: LAPTOP,
+      reducedMotion: "reduce",
+      timezoneId: ZONE,
+      locale: "en-US",
+    });
+    page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    await signUpAndSchedule();
+  });
+
+  afterAll(async () => {
+    const csp = browser ? cspViolations(browser) : [];
+    await browser?.close();
+    await web?.stop();
+    await server?.stop();
+    await zernio?.close();
+    await mocks?.close();
+    await dirs?.remove();
+    expect(csp).toEqual([]);
+  });
+
+  async function signUpAndSchedule() {
+    await page.goto(`${web.url}/sign-up`);
+    await page.getByLabel("Name").fill("Pat Planner");
+    await page.getByLabel("Email").fill(`planner-${mode}@example.com`);
+    await page.getByLabel("Password", { exact: true }).fill("gummies4ever");
+    await page.getByRole("button", { name: "Create account" }).click();
+    await page.waitForURL(/\/ai-studio$/);
+    // One image, generated through the API like the studio does.
+    const generated = await call<{ id?: string; asset?: { id: string } }>(
+      page,
+      "media.generate",
+      {
+        type: "image",
+        model: "gpt-image-2",
+        prompt: "Creatine gummies on a desk",
+        idempotencyKey: crypto.randomUUID(),
+      },
+      true,
+    );
+    const assetId = generated.asset?.id ?? (generated.id as string);
+    await until(
+      async () =>
+        (await call<{ status: string }>(page, "media.byId", { id: assetId }, false)).status ===
+        "succeeded",
+      60_000,
+    );
+    const schedule = (targets: string[], local: string, timezone: string, text: string) =>
+      call<{ id: string }>(
+        page,
+        "social.schedule",
+        {
+          assetIds: [assetId],
+          targets: targets.map((t) => ({
+            platform: t,
+            accountId: t === "x" ? "acc_twitter_1" : "acc_instagram_1",
+          })),
+          captions: Object.fromEntries(targets.map((t) => [t, { text }])),
+          scheduledFor: local,
+          timezone,
+          idempotencyKey: crypto.randomUUID(),
+        },
+        true,
+      );
+    ids.a = (await schedule(["instagram"], `${days.a}T09:00`, ZONE, "Morning gummies A")).id;
+    // 18:30 in Berlin is 12:30 in New York (6 hours behind in winter and in summer).
+    ids.b = (await schedule(["x"], `${days.b}T18:30`, BERLIN, "Berlin evening B")).id;
+    ids.c = (await schedule(["instagram", "x"], `${days.c}T07:15`, ZONE, "Early bird C")).id;
+    await until(() => zernio.fake.requestsTo("posts.create").length === 3, 30_000);
+  }
+
+  const item = (id: string) => page.locator(`li.posts-item[data-post-id="${id}"]`);
+
+  it("lists the upcoming posts at their local times, with status and captions", async () => {
+    await page.goto(`${web.url}/ai-studio`);
+    await page
+      .getByRole("navigation", { name: "Main" })
+      .getByRole("link", { name: "Posts" })
+      .click();
+    await page.waitForURL(/\/posts$/);
+    await page.getByRole("heading", { name: "Posts", level: 1 }).waitFor();
+    await expect.poll(() => page.locator("li.posts-item").count(), { timeout: 30_000 }).toBe(3);
+    // Soonest first; times in the browser's zone.
+    const order = await page
+      .locator("li.posts-item")
+      .evaluateAll((els) => els.map((el) => el.getAttribute("data-post-id")));
+    expect(order).toEqual([ids.a, ids.b, ids.c]);
+    expect(await item(ids.a).locator("time").textContent()).toMatch(/09:00\sAM/);
+    expect(await item(ids.b).locator("time").textContent()).toMatch(/12:30\sPM/);
+    expect(await item(ids.c).locator("time").textContent()).toMatch(/07:15\sAM/);
+    await item(ids.c).getByText("Early bird C").first().waitFor();
+    await expect
+      .poll(() => item(ids.a).locator(".posts-status").textContent(), { timeout: 20_000 })
+      .toBe("Scheduled");
+    // Caption search narrows the list.
+    await page.getByLabel("Search captions").fill("Berlin");
+    await expect.poll(() => page.locator("li.posts-item").count()).toBe(1);
+    await page.getByLabel("Search captions").fill("");
+    await expect.poll(() => page.locator("li.posts-item").count()).toBe(3);
+    await auditPage(page, "posts list", audited);
+    await shot("list");
+  });
+
+  it("places them on their local days in the month calendar", async () => {
+    await page.getByRole("button", { name: "Calendar" }).click();
+    const grid = page.getByRole("grid");
+    await grid.waitFor();
+    for (const [key, time] of [
+      ["a", "09:00"],
+      ["b", "12:30"],
+      ["c", "07:15"],
+    ] as const) {
+      // B: 18:30 Berlin is 12:30 the same calendar day in New York.
+      const chip = grid.locator(`[data-cell="${days[key]}"] [data-post-id="${ids[key]}"]`);
+      await chip.waitFor({ timeout: 20_000 });
+      expect(await chip.textContent()).toContain(time);
+    }
+    await auditPage(page, "posts calendar", audited);
+    await shot("calendar");
+    if (mode === "dist" && process.env.E2E_DOCS_SHOT) {
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.screenshot({ path: DOCS_SHOT });
+    }
+    // Arrow keys move between days.
+    const today = dayIn(ZONE, 0);
+    await grid.locator(`[data-cell="${today}"]`).focus();
+    await page.keyboard.press("ArrowRight");
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("data-cell"))).toBe(
+      dayIn(ZONE, 1),
+    );
+  });
+
+  it("cancels a post after a confirm; Escape keeps it and returns focus", async () => {
+    await page.getByRole("button", { name: "Upcoming" }).click();
+    const cancel = item(ids.a).getByRole("button", { name: "Cancel post" });
+    await cancel.click();
+    const dialog = page.getByRole("dialog", { name: "Cancel this post?" });
+    await dialog.waitFor();
+    await auditPage(page, "cancel confirm", audited);
+    await page.keyboard.press("Escape");
+    await dialog.waitFor({ state: "detached" });
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.textContent?.trim()))
+      .toBe("Cancel post");
+    expect(zernio.fake.requestsTo("posts.delete")).toHaveLength(0);
+    await cancel.click();
+    await dialog.getByRole("button", { name: "Cancel post" }).click();
+    await dialog.waitFor({ state: "detached" });
+    await expect.poll(() => page.locator("li.posts-item").count(), { timeout: 20_000 }).toBe(2);
+    expect(zernio.fake.requestsTo("posts.delete")).toHaveLength(1);
+    // Its button went with it: focus is on the page's heading, not lost.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("posts-title");
+    await shot("cancelled");
+  });
+
+  it("moves a post with Move to…: Zernio receives the PUT with the new local time", async () => {
+    await item(ids.b).getByRole("button", { name: "Move to…" }).click();
+    const dialog = page.getByRole("dialog", { name: "Move post to…" });
+    await dialog.waitFor();
+    await dialog.getByLabel("Date").fill(days.moved);
+    await dialog.getByLabel("Time").fill("10:45");
+    await auditPage(page, "move dialog", audited);
+    await dialog.getByRole("button", { name: "Move", exact: true }).click();
+    await dialog.waitFor({ state: "detached" });
+    await expect
+      .poll(() => zernio.fake.requestsTo("posts.update").length, { timeout: 20_000 })
+      .toBe(1);
+    expect(zernio.fake.requestsTo("posts.update")[0]?.json).toMatchObject({
+      scheduledFor: `${days.moved}T10:45`,
+      timezone: ZONE,
+    });
+    await expect
+      .poll(() => item(ids.b).locator("time").textContent(), { timeout: 20_000 })
+      .toMatch(/10:45\sAM/);
+    // Now last in the queue, and on its new day in the calendar.
+    await page.getByRole("button", { name: "Calendar" }).click();
+    const chip = page.locator(`[data-cell="${days.moved}"] [data-post-id="${ids.b}"]`);
+    await chip.waitFor({ timeout: 20_000 });
+    expect(await chip.textContent()).toContain("10:45");
+    await shot("moved");
+    expect(audited.states).toBeGreaterThanOrEqual(4);
+  });
+
+  it("drags a post to another day: same local time, Zernio receives the PUT", async () => {
+    const target = plusDays(base, 4);
+    const chip = page.locator(`[data-cell="${days.c}"] [data-post-id="${ids.c}"]`);
+    await chip.dragTo(page.locator(`[data-cell="${target}"]`));
+    await expect
+      .poll(() => zernio.fake.requestsTo("posts.update").length, { timeout: 20_000 })
+      .toBe(2);
+    expect(zernio.fake.requestsTo("posts.update")[1]?.json).toMatchObject({
+      scheduledFor: `${target}T07:15`,
+      timezone: ZONE,
+    });
+    await page.locator(`[data-cell="${target}"] [data-post-id="${ids.c}"]`).waitFor();
+  });
+});

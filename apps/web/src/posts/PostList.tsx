@@ -1,0 +1,63 @@
+// The list view: the upcoming queue (soonest first) or the history (published, partial, failed,
+// cancelled; newest first), a page of 20 at a time through social.list's cursor.
+import { trpc } from "../trpc";
+import { filterInput } from "./Filters";
+import { PostCard } from "./PostCard";
+import type { PostFilters } from "./types";
+import type { PostActions } from "./usePostActions";
+
+export function PostList(props: {
+  view: "upcoming" | "history";
+  filters: PostFilters;
+  q: string;
+  zone: string;
+  actions: PostActions;
+}) {
+  const { view, zone } = props;
+  const input = { ...filterInput(props.filters, zone, props.q), view };
+  const pages = trpc.social.list.useInfiniteQuery(input, {
+    getNextPageParam: (last) => last.nextCursor,
+    staleTime: 15_000,
+  });
+  const posts = pages.data?.pages.flatMap((page) => page.items) ?? [];
+  if (pages.isPending) {
+    return (
+      <p className="muted" role="status">
+        Loading posts…
+      </p>
+    );
+  }
+  if (pages.isError) {
+    return (
+      <p className="notice notice-error" role="alert">
+        Could not load the posts: {pages.error.message}
+      </p>
+    );
+  }
+  return (
+    <section aria-label={view === "upcoming" ? "Upcoming posts" : "Post history"}>
+      <p className="muted" role="status">
+        {posts.length === 0
+          ? view === "upcoming"
+            ? "Nothing is scheduled. Post or schedule from the studio."
+            : "No published, failed or cancelled posts yet."
+          : `${posts.length}${pages.hasNextPage ? "+" : ""} posts`}
+      </p>
+      <ul className="posts-items">
+        {posts.map((post) => (
+          <PostCard key={post.id} post={post} zone={zone} actions={props.actions} />
+        ))}
+      </ul>
+      {pages.hasNextPage && (
+        <button
+          type="button"
+          className="button posts-more"
+          disabled={pages.isFetchingNextPage}
+          onClick={() => void pages.fetchNextPage()}
+        >
+          {pages.isFetchingNextPage ? "Loading…" : "Load more"}
+        </button>
+      )}
+    </section>
+  );
+}
