@@ -166,6 +166,9 @@ describe.each(testBackends())("posting through Zernio on %s", (backend) => {
       ],
       scheduledFor: when,
       timezone: "Europe/Berlin",
+      // Issue 19: the studio's post id rides along (Zernio's documented `metadata`), so a webhook
+      // that arrives before Zernio's id is saved still finds its post.
+      metadata: { studioPostId: row.id },
     });
     expect(zernio.listPosts()).toHaveLength(1);
 
