@@ -84,7 +84,11 @@ export function createApp(
   // Progress streams on the process's one SSE fan-out (same wire, rules and errors as tRPC's).
   if (runtime.env.MEDIA_SSE_FANOUT) {
     const progress = createProgressStreamHandler(runtime.api);
-    app.get("/trpc/media.onProgress", (req, res, next) => void progress(req, res, next));
+    app.get(
+      "/trpc/media.onProgress",
+      endStreamsWhenDraining(runtime.draining),
+      (req, res, next) => void progress(req, res, next),
+    );
   }
   app.use(
     "/trpc",

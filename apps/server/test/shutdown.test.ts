@@ -286,7 +286,7 @@ describe("progress streams at shutdown", () => {
   it("end with a reconnect hint, not a `return` (the client reconnects elsewhere)", async () => {
     const server = await startTestServer("pglite");
     try {
-      const input = encodeURIComponent(JSON.stringify({ json: {} }));
+      const input = encodeURIComponent(JSON.stringify({}));
       const res = await fetch(`${server.url}/trpc/media.onProgress?input=${input}`, {
         headers: { accept: "text/event-stream", "x-streamline-user": "stream-user" },
       });
