@@ -7,6 +7,7 @@ import { type MediaAsset, trpc } from "../trpc";
 import { AssetCard } from "./AssetCard";
 import { useLightbox } from "./actions";
 import { GenerateForm } from "./GenerateForm";
+import { Hint } from "./Hint";
 import { HistoryGrid } from "./HistoryGrid";
 import { type NotifyState, toggleNotify, useNotifyState } from "./notify";
 import { type FeedState, useProgressFeed } from "./progress";
@@ -190,16 +191,17 @@ function NotifyToggle() {
   const state = useNotifyState();
   if (state === "unsupported") return null;
   return (
-    <button
-      type="button"
-      className="button button-small notify-toggle"
-      aria-pressed={state === "on"}
-      title={NOTIFY_TEXT[state]}
-      onClick={() => void toggleNotify()}
-    >
-      <BellIcon />
-      Notify me{state === "blocked" ? " (blocked)" : ""}
-    </button>
+    <Hint text={NOTIFY_TEXT[state]}>
+      <button
+        type="button"
+        className="button button-small notify-toggle"
+        aria-pressed={state === "on"}
+        onClick={() => void toggleNotify()}
+      >
+        <BellIcon />
+        Notify me{state === "blocked" ? " (blocked)" : ""}
+      </button>
+    </Hint>
   );
 }
 
