@@ -221,12 +221,14 @@ const FEED_TEXT: Record<FeedState, string> = {
 /** Connection state in words (hidden visually on a phone, never from screen readers) and shape. */
 function FeedIndicator({ state }: { state: FeedState }) {
   return (
-    <span className={`feed feed-${state}`} role="status" title="Live progress updates">
-      <span className="feed-dot" aria-hidden="true" />
-      <span className="feed-text">
-        <span className="visually-hidden">Progress updates: </span>
-        {FEED_TEXT[state]}
+    <Hint text="Live progress updates">
+      <span className={`feed feed-${state}`} role="status">
+        <span className="feed-dot" aria-hidden="true" />
+        <span className="feed-text">
+          <span className="visually-hidden">Progress updates: </span>
+          {FEED_TEXT[state]}
+        </span>
       </span>
-    </span>
+    </Hint>
   );
 }
