@@ -519,6 +519,27 @@ describe.each(WEB_MODES)("AI Studio in the browser (%s)", (WEB_MODE) => {
     await shot("opened-from-history");
   });
 
+  it("hints are Radix tooltips: on hover, and on keyboard focus describing the control", async () => {
+    const history = page.getByRole("list", { name: "Your generations" });
+    const star = history.locator("article").first().getByRole("button", { name: "Star" });
+    const tip = page.getByRole("tooltip");
+    await star.hover();
+    await tip.waitFor({ state: "attached" });
+    expect(await tip.textContent()).toMatch(/^(Star this result|Starred: press to unstar)$/);
+    // Away from the button and its content (Radix keeps it open while the pointer crosses to it).
+    await page.mouse.move(1, 1, { steps: 4 });
+    await page.mouse.move(2, 2);
+    await tip.waitFor({ state: "detached" });
+    // Keyboard: focus opens it at once, the button keeps its name and is described by the hint.
+    await star.focus();
+    await tip.waitFor({ state: "attached" });
+    expect(await star.getAttribute("aria-describedby")).toBe(await tip.getAttribute("id"));
+    expect(await star.evaluate((n) => n === document.activeElement)).toBe(true);
+    await audit("tooltip open");
+    await star.blur();
+    await tip.waitFor({ state: "detached" });
+  });
+
   it("a provider key removed from the server: a toast, and a fallback to a model that works", async () => {
     await server.stop();
     server = await startStudioServer({ ...env, GEMINI_API_KEY: "", PORT: String(server.port) });

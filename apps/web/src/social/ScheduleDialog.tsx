@@ -2,7 +2,7 @@
 // ("Post now", or a local date-time in an IANA timezone, the browser's by default), and the server's
 // pre-publish checks run live (debounced) as the user edits; Schedule stays off while refused.
 // State and server traffic live in useScheduleForm(); the parts are views in schedule/.
-import { useEffect, useId, useRef } from "react";
+import ModalDialog from "../studio/ModalDialog";
 import type { MediaAsset } from "../trpc";
 import {
   ScheduleCaptions,
@@ -21,38 +21,23 @@ export default function ScheduleDialog(props: {
   request: ScheduleRequest;
   onClose: () => void;
 }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  const id = useId();
-  const close = () => {
-    ref.current?.close();
-  };
+  const close = props.onClose;
   const form = useScheduleForm({ asset: props.asset, request: props.request, close });
 
-  // Opened as a modal (focus moves in, Escape closes); focus goes back to the opener on close.
-  useEffect(() => {
-    const opener = document.activeElement as HTMLElement | null;
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-    return () => {
-      if (opener?.isConnected) opener.focus();
-    };
-  }, []);
-
+  // On the studio's Radix Dialog wrapper: focus moves in and stays, Escape closes, and focus goes
+  // back to the opener on close (ModalDialog's FocusScope).
   return (
-    <dialog
-      ref={ref}
+    <ModalDialog
+      title={form.title}
       className="dialog schedule-dialog"
-      aria-labelledby={`${id}-title`}
-      onClose={props.onClose}
-    >
-      <div className="schedule-head">
-        <h2 id={`${id}-title`} className="dialog-title">
-          {form.title}
-        </h2>
-        {props.asset.demo || form.accounts.data?.demo ? (
+      headClassName="schedule-head"
+      headEnd={
+        props.asset.demo || form.accounts.data?.demo ? (
           <span className="badge badge-demo">Demo</span>
-        ) : null}
-      </div>
+        ) : undefined
+      }
+      onClose={close}
+    >
       {form.accounts.isPending || form.accounts.error || form.accounts.data.configured === false ? (
         <ScheduleStatus form={form} />
       ) : (
@@ -71,6 +56,6 @@ export default function ScheduleDialog(props: {
         </form>
       )}
       <ScheduleFooter form={form} close={close} />
-    </dialog>
+    </ModalDialog>
   );
 }

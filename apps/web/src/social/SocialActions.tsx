@@ -9,6 +9,7 @@ import { type MediaAsset, trpc } from "../trpc";
 import { PLATFORM_LABEL, PlatformIcon, type ScheduledPost } from "./platforms";
 import { resumeAfterConnect, scheduleStore, useScheduleRequest } from "./store";
 import "./social.css";
+import { Hint } from "../studio/Hint";
 
 const loadCaptionPanel = () => import("./CaptionPanel");
 const loadScheduleDialog = () => import("./ScheduleDialog");
@@ -41,20 +42,21 @@ export function PostAction(props: { asset: MediaAsset; variant: Variant }) {
   const ready = isReady(asset);
   return (
     <>
-      <button
-        type="button"
-        className={`button button-small${ready ? "" : " is-disabled"}`}
-        aria-disabled={ready ? undefined : "true"}
-        title={ready ? "Post it now or schedule it" : "Post once the result is ready"}
-        onPointerEnter={ready ? () => void loadScheduleDialog() : undefined}
-        onClick={() =>
-          ready
-            ? scheduleStore.open({ assetId: asset.id, variant, postNow: true })
-            : toast.info("Post once the result is ready", { id: "post-not-ready" })
-        }
-      >
-        Post
-      </button>
+      <Hint text={ready ? "Post it now or schedule it" : "Post once the result is ready"}>
+        <button
+          type="button"
+          className={`button button-small${ready ? "" : " is-disabled"}`}
+          aria-disabled={ready ? undefined : "true"}
+          onPointerEnter={ready ? () => void loadScheduleDialog() : undefined}
+          onClick={() =>
+            ready
+              ? scheduleStore.open({ assetId: asset.id, variant, postNow: true })
+              : toast.info("Post once the result is ready", { id: "post-not-ready" })
+          }
+        >
+          Post
+        </button>
+      </Hint>
       {request && (
         <Suspense fallback={null}>
           <ScheduleDialog asset={asset} request={request} onClose={() => scheduleStore.close()} />

@@ -18,6 +18,7 @@ import { AssetMedia } from "./AssetMedia";
 import { lightbox } from "./actions";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { DeleteAssetDialog } from "./DeleteAssetDialog";
+import { Hint } from "./Hint";
 import { useAssetState } from "./progress";
 import { IterateActions, StarButton } from "./ResultActions";
 import { useAssetActions } from "./useAssetActions";
@@ -123,21 +124,24 @@ function CardActions(props: {
         <PostAction asset={asset} variant={variant} />
         {done && <DownloadLink asset={asset} compact={grid} />}
         {(state.status === "failed" || state.status === "canceled") && (
-          <button
-            type="button"
-            className="button button-small"
-            disabled={actions.retrying}
-            title={
+          <Hint
+            text={
               asset.retryPlan === "resume"
                 ? "Picks up the provider's job where it was left: no new generation, no new charge"
                 : "Starts (and is charged as) a new generation"
             }
-            onClick={() =>
-              asset.retryPlan === "resume" ? actions.retry(asset) : setConfirming("retry")
-            }
           >
-            {asset.retryPlan === "resume" ? "Resume" : "Retry"}
-          </button>
+            <button
+              type="button"
+              className="button button-small"
+              disabled={actions.retrying}
+              onClick={() =>
+                asset.retryPlan === "resume" ? actions.retry(asset) : setConfirming("retry")
+              }
+            >
+              {asset.retryPlan === "resume" ? "Resume" : "Retry"}
+            </button>
+          </Hint>
         )}
         {state.inFlight && (
           <button
@@ -160,29 +164,31 @@ function CardActions(props: {
             <StarButton asset={asset} />
           </>
         )}
-        <button
-          type="button"
-          className="button button-small button-danger-ghost"
-          aria-label={grid ? "Delete" : undefined}
-          title={grid ? "Delete" : undefined}
-          onClick={() => setConfirming("delete")}
-        >
-          {grid ? <TrashIcon /> : "Delete"}
-        </button>
+        <Hint text={grid ? "Delete" : undefined}>
+          <button
+            type="button"
+            className="button button-small button-danger-ghost"
+            aria-label={grid ? "Delete" : undefined}
+            onClick={() => setConfirming("delete")}
+          >
+            {grid ? <TrashIcon /> : "Delete"}
+          </button>
+        </Hint>
       </div>
       {grid && (
         <div className="asset-actions asset-tools">
           <StarButton asset={asset} compact />
           {done && (
-            <button
-              type="button"
-              className="button button-small"
-              aria-label="View full screen"
-              title="View full screen"
-              onClick={view}
-            >
-              <ExpandIcon />
-            </button>
+            <Hint text="View full screen">
+              <button
+                type="button"
+                className="button button-small"
+                aria-label="View full screen"
+                onClick={view}
+              >
+                <ExpandIcon />
+              </button>
+            </Hint>
           )}
           <IterateActions asset={asset} compact />
         </div>
@@ -247,24 +253,25 @@ function AssetInfo(props: {
           )}
         </p>
       )}
-      <p className="asset-prompt" title={asset.prompt}>
-        {asset.prompt}
-      </p>
+      <Hint text={asset.prompt}>
+        <p className="asset-prompt">{asset.prompt}</p>
+      </Hint>
     </>
   );
 }
 
 function DownloadLink({ asset, compact }: { asset: MediaAsset; compact: boolean }) {
   return (
-    <a
-      className="button button-small"
-      href={asset.resultUrl ?? undefined}
-      download={fileName(asset)}
-      aria-label={compact ? "Download" : undefined}
-      title={compact ? "Download" : undefined}
-    >
-      {compact ? <DownloadIcon /> : "Download"}
-    </a>
+    <Hint text={compact ? "Download" : undefined}>
+      <a
+        className="button button-small"
+        href={asset.resultUrl ?? undefined}
+        download={fileName(asset)}
+        aria-label={compact ? "Download" : undefined}
+      >
+        {compact ? <DownloadIcon /> : "Download"}
+      </a>
+    </Hint>
   );
 }
 

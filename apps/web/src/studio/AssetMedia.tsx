@@ -5,6 +5,7 @@ import type { CSSProperties } from "react";
 import { plainMessage } from "../lib/errors";
 import { prefersReducedMotion } from "../lib/page";
 import type { MediaAsset } from "../trpc";
+import { Hint } from "./Hint";
 import { ProgressBar } from "./ProgressBar";
 import type { useAssetState } from "./progress";
 
@@ -30,12 +31,9 @@ export function AssetMedia(props: {
     >
       <MediaBody {...props} />
       {asset.demo && (
-        <span
-          className="badge badge-demo"
-          title="Made offline by the demo mode, not by the provider"
-        >
-          Demo
-        </span>
+        <Hint text="Made offline by the demo mode, not by the provider">
+          <span className="badge badge-demo">Demo</span>
+        </Hint>
       )}
     </div>
   );

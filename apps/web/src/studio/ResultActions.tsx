@@ -3,22 +3,24 @@
 // elsewhere.
 import type { MediaAsset } from "../trpc";
 import { canBeReference, composer } from "./actions";
+import { Hint } from "./Hint";
 import { useStar } from "./useAssetActions";
 
 export function StarButton({ asset, compact }: { asset: MediaAsset; compact?: boolean }) {
   const star = useStar();
   return (
-    <button
-      type="button"
-      className={`button button-small star-button${compact ? " button-icon" : ""}`}
-      aria-pressed={asset.starred}
-      aria-label={compact ? "Star" : undefined}
-      title={asset.starred ? "Starred: press to unstar" : "Star this result"}
-      onClick={() => star(asset, !asset.starred)}
-    >
-      <StarIcon filled={asset.starred} />
-      {!compact && "Star"}
-    </button>
+    <Hint text={asset.starred ? "Starred: press to unstar" : "Star this result"}>
+      <button
+        type="button"
+        className={`button button-small star-button${compact ? " button-icon" : ""}`}
+        aria-pressed={asset.starred}
+        aria-label={compact ? "Star" : undefined}
+        onClick={() => star(asset, !asset.starred)}
+      >
+        <StarIcon filled={asset.starred} />
+        {!compact && "Star"}
+      </button>
+    </Hint>
   );
 }
 
@@ -32,31 +34,33 @@ export function IterateActions(props: {
   return (
     <>
       {canBeReference(asset) && (
+        <Hint text="Use this image as the next generation's reference photo">
+          <button
+            type="button"
+            className="button button-small"
+            aria-label={compact ? "Use as reference" : undefined}
+            onClick={() => {
+              before?.();
+              composer.takeAsReference(asset);
+            }}
+          >
+            {compact ? <ReferenceIcon /> : "Use as reference"}
+          </button>
+        </Hint>
+      )}
+      <Hint text="Fill the form with this prompt, model and options">
         <button
           type="button"
           className="button button-small"
-          aria-label={compact ? "Use as reference" : undefined}
-          title="Use this image as the next generation's reference photo"
+          aria-label={compact ? "Reuse prompt" : undefined}
           onClick={() => {
             before?.();
-            composer.takeAsReference(asset);
+            composer.reuse(asset);
           }}
         >
-          {compact ? <ReferenceIcon /> : "Use as reference"}
+          {compact ? <ReuseIcon /> : "Reuse prompt"}
         </button>
-      )}
-      <button
-        type="button"
-        className="button button-small"
-        aria-label={compact ? "Reuse prompt" : undefined}
-        title="Fill the form with this prompt, model and options"
-        onClick={() => {
-          before?.();
-          composer.reuse(asset);
-        }}
-      >
-        {compact ? <ReuseIcon /> : "Reuse prompt"}
-      </button>
+      </Hint>
     </>
   );
 }

@@ -7,6 +7,7 @@ import { type MediaAsset, trpc } from "../trpc";
 import { AssetCard } from "./AssetCard";
 import { useLightbox } from "./actions";
 import { GenerateForm } from "./GenerateForm";
+import { Hint } from "./Hint";
 import { HistoryGrid } from "./HistoryGrid";
 import { type NotifyState, toggleNotify, useNotifyState } from "./notify";
 import { type FeedState, useProgressFeed } from "./progress";
@@ -190,16 +191,17 @@ function NotifyToggle() {
   const state = useNotifyState();
   if (state === "unsupported") return null;
   return (
-    <button
-      type="button"
-      className="button button-small notify-toggle"
-      aria-pressed={state === "on"}
-      title={NOTIFY_TEXT[state]}
-      onClick={() => void toggleNotify()}
-    >
-      <BellIcon />
-      Notify me{state === "blocked" ? " (blocked)" : ""}
-    </button>
+    <Hint text={NOTIFY_TEXT[state]}>
+      <button
+        type="button"
+        className="button button-small notify-toggle"
+        aria-pressed={state === "on"}
+        onClick={() => void toggleNotify()}
+      >
+        <BellIcon />
+        Notify me{state === "blocked" ? " (blocked)" : ""}
+      </button>
+    </Hint>
   );
 }
 
@@ -219,12 +221,14 @@ const FEED_TEXT: Record<FeedState, string> = {
 /** Connection state in words (hidden visually on a phone, never from screen readers) and shape. */
 function FeedIndicator({ state }: { state: FeedState }) {
   return (
-    <span className={`feed feed-${state}`} role="status" title="Live progress updates">
-      <span className="feed-dot" aria-hidden="true" />
-      <span className="feed-text">
-        <span className="visually-hidden">Progress updates: </span>
-        {FEED_TEXT[state]}
+    <Hint text="Live progress updates">
+      <span className={`feed feed-${state}`} role="status">
+        <span className="feed-dot" aria-hidden="true" />
+        <span className="feed-text">
+          <span className="visually-hidden">Progress updates: </span>
+          {FEED_TEXT[state]}
+        </span>
       </span>
-    </span>
+    </Hint>
   );
 }

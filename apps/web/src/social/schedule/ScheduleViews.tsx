@@ -2,6 +2,7 @@
 // caption per platform, TikTok's per-post choices, when, the server's checks, and the buttons.
 import { useId, useState } from "react";
 import { messageOf, toastApiError } from "../../lib/errors";
+import { Hint } from "../../studio/Hint";
 import { trpc } from "../../trpc";
 import { CaptionField } from "../CaptionField";
 import { PLATFORM_LABEL, PLATFORMS, type Platform, PlatformIcon } from "../platforms";
@@ -252,15 +253,16 @@ export function ScheduleFooter({ form, close }: { form: ScheduleForm; close: () 
           {configured === false ? "Close" : "Cancel"}
         </button>
         {configured && (
-          <button
-            type="button"
-            className="button button-primary"
-            disabled={pending || blockedReason !== null}
-            title={blockedReason ?? undefined}
-            onClick={form.submit}
-          >
-            {pending ? "Sending…" : form.actionLabel}
-          </button>
+          <Hint text={blockedReason}>
+            <button
+              type="button"
+              className="button button-primary"
+              disabled={pending || blockedReason !== null}
+              onClick={form.submit}
+            >
+              {pending ? "Sending…" : form.actionLabel}
+            </button>
+          </Hint>
         )}
       </div>
       {blockedReason && configured && <p className="hint schedule-blocked">{blockedReason}</p>}
