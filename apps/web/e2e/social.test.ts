@@ -246,14 +246,22 @@ describe.each(WEB_MODES)("captions and posting in the browser (%s)", (mode) => {
     await dialog.getByLabel("Date and time").fill(`${day}T09:00`);
     await zone.fill(BERLIN);
     await dialog.getByText(`Times are in ${BERLIN}`, { exact: false }).waitFor();
-    // A live refusal: too many hashtags for Instagram turns Schedule off, fixing it turns it on.
+    // Zernio's rules (issue 19): over 5 Instagram hashtags is a warning that lets the post go, over
+    // 30 a refusal that turns Schedule off; fixing it turns it on again.
     const igField = dialog.getByLabel("Instagram caption");
+    const scheduleButton = dialog.getByRole("button", { name: "Schedule", exact: true });
     await igField.fill(`${edited} #a #b #c #d`);
     await dialog
-      .getByText(/Instagram allows 5 hashtags/)
+      .getByText(/Instagram recommends at most 5 hashtags/)
       .first()
       .waitFor();
-    const scheduleButton = dialog.getByRole("button", { name: "Schedule", exact: true });
+    await expect.poll(() => scheduleButton.isEnabled()).toBe(true);
+    const tags = Array.from({ length: 31 }, (_, i) => `#t${i}`).join(" ");
+    await igField.fill(`${edited} ${tags}`);
+    await dialog
+      .getByText(/Instagram allows 30 hashtags/)
+      .first()
+      .waitFor();
     await expect.poll(() => scheduleButton.isDisabled()).toBe(true);
     await s.shot("schedule-refused");
     await igField.fill(edited);
