@@ -8,6 +8,7 @@ import {
   targetsOf,
 } from "@streamline/db";
 import { REFRESH_STEP_LABELS } from "@streamline/jobs";
+import { CORE_METRICS } from "@streamline/social";
 import { TRPCError } from "@trpc/server";
 import type { ApiContext, SessionUser } from "../context";
 
@@ -46,16 +47,8 @@ export interface PostFigures {
   totals: Figures | null;
 }
 
-const COUNTS = [
-  "impressions",
-  "reach",
-  "views",
-  "likes",
-  "comments",
-  "shares",
-  "saves",
-  "clicks",
-] as const;
+/** The counters summed across platforms: the metrics every platform reports. */
+const COUNTS = CORE_METRICS;
 
 function figuresOf(s: PostMetricSnapshot): Figures {
   return {
