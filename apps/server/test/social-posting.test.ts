@@ -441,8 +441,10 @@ describe.each(testBackends())("posting through Zernio on %s", (backend) => {
     expect(zernio.requestsTo("media.presign")).toHaveLength(1);
   }, 40_000);
 
+  // The subject is one post and one x-request-id, not speed: on a loaded machine the re-send can
+  // wait out a posting lease (60 s; shortening that is issue 19's "re-sent within ~15 s").
   it("re-sends a create that timed out with the same x-request-id: one post", {
-    timeout: 40_000,
+    timeout: 90_000,
   }, async () => {
     const client = server.client("alice");
     const asset = await image();
@@ -454,7 +456,7 @@ describe.each(testBackends())("posting through Zernio on %s", (backend) => {
       publishNow: true,
       idempotencyKey: key("timeout"),
     });
-    const done = await until("alice", row.id, ["published"], 30_000);
+    const done = await until("alice", row.id, ["published"], 75_000);
     const sent = zernio.requestsTo("posts.create");
     expect(sent.map((r) => r.requestId)).toEqual([row.id, row.id]);
     expect(zernio.listPosts()).toHaveLength(1);
