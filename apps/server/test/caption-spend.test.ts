@@ -77,8 +77,19 @@ describe.each(testBackends())("caption spend and limits on %s", (backend) => {
         await gate;
       }),
     );
-    const calls = Promise.allSettled(Array.from({ length: 6 }, () => caption("conc", asset.id)));
+    // Every call is decided while the first one is held at the provider: a call that only reached
+    // the server after the first had finished would rightly be let through (seen once on a loaded
+    // machine), so the gate opens only once the other five have their answers.
+    let settled = 0;
+    const calls = Promise.allSettled(
+      Array.from({ length: 6 }, () =>
+        caption("conc", asset.id).finally(() => {
+          settled++;
+        }),
+      ),
+    );
     await waitFor(() => arrived >= 1, 15_000, "a caption call at the provider");
+    await waitFor(() => settled >= 5, 15_000, "the other five calls answered");
     // The running request counts as in progress, its reservation as spend in flight.
     const running = await server.client("conc").media.usage.query();
     expect(running.active).toBe(1);
