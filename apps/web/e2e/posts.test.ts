@@ -64,11 +64,11 @@ function dayIn(zone: string, days: number): string {
 const plusDays = (day: string, n: number) =>
   new Date(Date.parse(`${day}T12:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
-/** A tRPC call from the signed-in page (its session cookie), superjson's envelope. */
+/** A tRPC call from the signed-in page (its session cookie), on the plain-JSON wire. */
 async function call<T>(page: Page, proc: string, input: unknown, mutation: boolean): Promise<T> {
   return page.evaluate(
     async ({ proc, input, mutation }) => {
-      const body = JSON.stringify({ json: input });
+      const body = JSON.stringify(input);
       const response = mutation
         ? await fetch(`/trpc/${proc}`, {
             method: "POST",
@@ -76,9 +76,9 @@ async function call<T>(page: Page, proc: string, input: unknown, mutation: boole
             body,
           })
         : await fetch(`/trpc/${proc}?input=${encodeURIComponent(body)}`);
-      const json = (await response.json()) as { result?: { data?: { json?: unknown } } };
+      const json = (await response.json()) as { result?: { data?: unknown } };
       if (!response.ok) throw new Error(`${proc}: ${response.status} ${JSON.stringify(json)}`);
-      return json.result?.data?.json as never;
+      return json.result?.data as never;
     },
     { proc, input, mutation },
   ) as Promise<T>;
