@@ -1,5 +1,6 @@
 // Calendar arithmetic in the user's IANA timezone with the Intl APIs only: no hard-coded offsets,
 // so a day that is 23 or 25 hours long (a DST change) still starts and ends at local midnight.
+import { WHEN_FORMAT } from "../social/schedule/time";
 
 /** A calendar day as "YYYY-MM-DD" (no zone: pure date arithmetic runs in UTC). */
 export type DayKey = string;
@@ -131,14 +132,5 @@ export function dayLabel(day: DayKey, options?: Intl.DateTimeFormatOptions): str
 
 /** A post's time in `zone` for people ("Mon, 7 Dec, 09:00 CET"). */
 export function whenText(instant: Date, zone: string): string {
-  return new Intl.DateTimeFormat(undefined, {
-    timeZone: zone,
-    weekday: "short",
-    day: "numeric",
-    month: "short",
-    year: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    timeZoneName: "short",
-  }).format(instant);
+  return new Intl.DateTimeFormat(undefined, { ...WHEN_FORMAT, timeZone: zone }).format(instant);
 }

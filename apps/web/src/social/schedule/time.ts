@@ -45,7 +45,8 @@ export const zones = (() => {
   }
 })();
 
-export const localFormat = new Intl.DateTimeFormat(undefined, {
+/** How a post's time is written for people ("Mon, 7 Dec 2026, 09:00 CET"). */
+export const WHEN_FORMAT: Intl.DateTimeFormatOptions = {
   weekday: "short",
   day: "numeric",
   month: "short",
@@ -53,4 +54,6 @@ export const localFormat = new Intl.DateTimeFormat(undefined, {
   hour: "2-digit",
   minute: "2-digit",
   timeZoneName: "short",
-});
+};
+
+export const localFormat = new Intl.DateTimeFormat(undefined, WHEN_FORMAT);
