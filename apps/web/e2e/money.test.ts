@@ -146,10 +146,13 @@ describe.each(WEB_MODES)("caption spend in the browser (%s)", (mode) => {
     const second = await generateImage(page, "Gummies in a lunch box", 2);
     await page.getByText(/^Today \$0\.1\d+ of \$0\.14 \(\$0\.00\d captions\)$/).waitFor();
     // The preview now shows the new image; its caption panel stays open when it was.
+    // Either is on screen once the preview has rendered (count() does not wait, so wait first).
     const open = second.getByRole("button", { name: "Generate Caption" });
-    if (await open.count()) await open.click();
     const again = second.getByRole("region", { name: "Captions" });
-    await again.getByRole("button", { name: "Generate captions" }).click();
+    const generate = again.getByRole("button", { name: "Generate captions" });
+    await open.or(generate).first().waitFor();
+    if (await open.isVisible()) await open.click();
+    await generate.click();
     await page.getByText(/Daily spend cap reached: \$0\.1\d of \$0\.14/).waitFor();
     expect(mocks.openaiCaptions.requests).toHaveLength(1);
     await shot("caption-refused-at-cap");
