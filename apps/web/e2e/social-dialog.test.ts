@@ -321,3 +321,59 @@ describe.each(WEB_MODES)("the Post dialog (%s)", (mode) => {
     await shot("queued");
   }, 240_000);
 });
+
+describe("the Post dialog at the daily spend cap (dist)", () => {
+  let browser: Browser;
+  let stop: (() => Promise<void>) | undefined;
+
+  afterAll(async () => {
+    await stop?.();
+  });
+
+  it("refuses to write captions with the caption panel's message, and calls no provider", async () => {
+    const mocks = await startMocks();
+    const zernio = await startZernio();
+    const dirs = await makeDataDirs();
+    const webPort = await freePort();
+    const env = {
+      ...serverEnv(mocks as unknown as ProviderMocks, dirs, `http://127.0.0.1:${webPort}`),
+      ...zernio.env,
+      // One image ($0.053) reaches the cap: any caption's reservation passes it.
+      MEDIA_DAILY_SPEND_USD: "0.053",
+    };
+    const { server, web } = await startStudio("dist", env, dirs, webPort);
+    browser = await launchChromium();
+    stop = async () => {
+      await browser.close();
+      await web.stop();
+      await server.stop();
+      await zernio.close();
+      await mocks.close();
+      await dirs.remove();
+    };
+    const page = await (await browser.newContext({ viewport: LAPTOP })).newPage();
+    page.setDefaultTimeout(20_000);
+    await page.goto(`${web.url}/sign-up`);
+    await page.getByLabel("Name").fill("Casey Cap");
+    await page.getByLabel("Email").fill("cap-dialog@example.com");
+    await page.getByLabel("Password", { exact: true }).fill("gummies4ever");
+    await page.getByRole("button", { name: "Create account" }).click();
+    await page.waitForURL(/\/ai-studio$/);
+    await page.getByLabel("Describe your product / scene").fill("Gummies at the cap");
+    await page.getByRole("button", { name: "Generate Media" }).click();
+    const preview = page.getByRole("region", { name: "Preview" });
+    await preview.locator('img[src^="/media/image/"]').waitFor({ timeout: 60_000 });
+
+    await preview.getByRole("button", { name: "Post", exact: true }).click();
+    const dialog = page.getByRole("dialog", { name: "Post", exact: true });
+    await dialog.getByRole("checkbox", { name: /^Instagram @streamline\.studio/ }).check();
+    await dialog.getByRole("button", { name: "Write caption for Instagram" }).click();
+    await dialog
+      .getByRole("alert")
+      .getByText(/Daily spend cap reached/)
+      .waitFor();
+    expect(mocks.openaiCaptions.requests).toHaveLength(0);
+    expect(await dialog.getByLabel("Instagram caption").inputValue()).toBe("");
+    expect(cspViolations(browser)).toEqual([]);
+  }, 180_000);
+});
