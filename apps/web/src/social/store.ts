@@ -18,6 +18,8 @@ export type ScheduleRequest = {
   assetId: string;
   variant: string;
   postNow: boolean;
+  /** A carousel: the post's media in order (the first is `assetId`); absent for one asset. */
+  assetIds?: string[];
   /** Reschedule or edit this post instead of making a new one. */
   postId?: string;
   /** Reopened after "Connect an account": the dialog as it was, plus the account just connected. */

@@ -221,8 +221,9 @@ export function useScheduleForm(props: {
     ? { publishNow: true as const }
     : { publishNow: false as const, scheduledFor: when, timezone: zone };
   const askTiktok = platforms.includes("tiktok") && !editing;
+  const several = request.assetIds && request.assetIds.length > 1;
   const checkInput = {
-    assetId: asset.id,
+    ...(several ? { assetIds: request.assetIds } : { assetId: asset.id }),
     targets,
     captions: captionInput,
     ...(askTiktok ? { tiktok } : {}),
