@@ -6,8 +6,8 @@ import { type KeyboardEvent, useEffect } from "react";
 import { formatDate, providerName } from "../lib/format";
 import { PostAction } from "../social/SocialActions";
 import { type MediaAsset, trpc } from "../trpc";
-import { fileName } from "./AssetCard";
 import { type LightboxState, lightbox } from "./actions";
+import { fileName } from "./files";
 import ModalDialog from "./ModalDialog";
 import { IterateActions, StarButton } from "./ResultActions";
 
