@@ -2,6 +2,7 @@
 // platform (a link once published; Zernio's message and category when it failed), its captions,
 // and what can be done with it.
 import { useLayoutEffect, useRef, useState } from "react";
+import { PostFigures } from "../insights/PostFigures";
 import { afterRender } from "../lib/page";
 import { PLATFORM_LABEL, PlatformIcon } from "../social/platforms";
 import { ConfirmDialog } from "../studio/ConfirmDialog";
@@ -54,6 +55,7 @@ export function PostCard(props: { post: ListedPost; zone: string; actions: PostA
             <PlatformStatus key={`${target.accountId}-${target.platform}`} target={target} />
           ))}
         </ul>
+        <PostFigures post={post} />
         <Captions post={post} />
         <PostButtons {...props} />
       </div>
