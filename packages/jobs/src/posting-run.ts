@@ -15,6 +15,7 @@ import {
   type ScheduledPost,
   TERMINAL_POST_STATUSES,
 } from "@streamline/db";
+import { logger } from "@streamline/log";
 import { sleep } from "@streamline/providers";
 import {
   isSocialError,
@@ -83,7 +84,9 @@ async function underLease(
   }
 }
 
-const log = (deps: PostingDeps, line: string) => (deps.logger ?? console.error)(line);
+/** A posting line: to the injected logger (tests), else the process logger at `level`. */
+const log = (deps: PostingDeps, line: string, level: "error" | "warn" = "error") =>
+  deps.logger ? deps.logger(line) : logger[level](line);
 
 /** Sends a post that was never sent (or whose send was interrupted), then follows it. */
 export async function sendPost(
@@ -155,6 +158,7 @@ async function failSend(post: ScheduledPost, error: unknown, deps: PostingDeps):
     log(
       deps,
       `[Posting] post ${post.id} attempt ${post.attempts} failed (${error.code}), again at ${at.toISOString()}: ${error.message}`,
+      "warn",
     );
     const failure = { code: error.code, message: error.message, category: null };
     const queued = await changePost(deps.db, post, { type: "sendFailed", failure, retryAt: at });
@@ -332,6 +336,7 @@ async function onFollowError(
   log(
     deps,
     `[Posting] post ${post.id}: reading its status failed (${error.code}): ${error.message}`,
+    "warn",
   );
   await deps.queue.enqueueLater(post.id, new Date(Date.now() + 5 * 60_000));
   return "stop";
