@@ -28,30 +28,92 @@ export function clearSecrets(): void {
   secrets.clear();
 }
 
-type Rule = [RegExp, string | ((match: string, ...groups: string[]) => string)];
+/**
+ * A secret shape recognised without being registered: `when` is a cheap look (substring tests on
+ * the text and its lower-case form) that must hold before the pattern runs at all — most lines
+ * hold none of them, and a line costs a few substring tests instead of a dozen regex scans.
+ */
+type Rule = {
+  when: (text: string, lower: string) => boolean;
+  pattern: RegExp;
+  replacement: string | ((match: string, ...groups: string[]) => string);
+};
 
-/** Secret shapes recognised without being registered. */
 const RULES: Rule[] = [
   // Authorization header values.
-  [/\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{6,}/gi, `$1 ${REDACTED}`],
+  {
+    when: (_, lower) =>
+      lower.includes("bearer") || lower.includes("basic") || lower.includes("token "),
+    pattern: /\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{6,}/gi,
+    replacement: `$1 ${REDACTED}`,
+  },
   // Provider and our own key shapes: OpenAI sk-/rk-/pk-, Zernio sk_, Google AIza…, Streamline slk_.
-  [/\b(sk|rk|pk)([-_])[A-Za-z0-9_-]{8,}/g, `$1$2${REDACTED}`],
-  [/\bAIza[0-9A-Za-z_-]{20,}/g, `AIza${REDACTED}`],
-  [/\bslk_[A-Za-z0-9_-]{8,}/g, `slk_${REDACTED}`],
+  {
+    when: (text) => /[srp]k[-_]/.test(text),
+    pattern: /\b(sk|rk|pk)([-_])[A-Za-z0-9_-]{8,}/g,
+    replacement: `$1$2${REDACTED}`,
+  },
+  {
+    when: (text) => text.includes("AIza"),
+    pattern: /\bAIza[0-9A-Za-z_-]{20,}/g,
+    replacement: `AIza${REDACTED}`,
+  },
+  {
+    when: (text) => text.includes("slk_"),
+    pattern: /\bslk_[A-Za-z0-9_-]{8,}/g,
+    replacement: `slk_${REDACTED}`,
+  },
   // Credentials in URLs: query parameters (presigned S3 signatures included) and user:password@.
-  [
-    /([?&](?:key|api_key|apikey|token|access_token|sig|signature|X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token)=)[^&\s"'<>]+/gi,
-    `$1${REDACTED}`,
-  ],
-  [/\b([a-z][a-z0-9+.-]*:\/\/[^:/@\s"']+):[^@\s"'/]+@/gi, `$1:${REDACTED}@`],
+  {
+    when: (text) => text.includes("=") && (text.includes("?") || text.includes("&")),
+    pattern:
+      /([?&](?:key|api_key|apikey|token|access_token|sig|signature|X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token)=)[^&\s"'<>]+/gi,
+    replacement: `$1${REDACTED}`,
+  },
+  {
+    when: (text) => text.includes("://") && text.includes("@"),
+    pattern: /\b([a-z][a-z0-9+.-]*:\/\/[^:/@\s"']+):[^@\s"'/]+@/gi,
+    replacement: `$1:${REDACTED}@`,
+  },
   // Session cookies (better-auth's and any other `…session_token=` / `…session_data=`).
-  [/((?:__Secure-|__Host-)?[\w.-]*session_(?:token|data))=[^;\s,"']+/gi, `$1=${REDACTED}`],
+  {
+    when: (_, lower) => lower.includes("session_"),
+    pattern: /((?:__Secure-|__Host-)?[\w.-]*session_(?:token|data))=[^;\s,"']+/gi,
+    replacement: `$1=${REDACTED}`,
+  },
   // Inline files.
-  [/data:([\w.+/-]+);base64,[A-Za-z0-9+/=_-]*/gi, "data:$1;base64,[omitted]"],
+  {
+    when: (_, lower) => lower.includes("base64,"),
+    pattern: /data:([\w.+/-]+);base64,[A-Za-z0-9+/=_-]*/gi,
+    replacement: "data:$1;base64,[omitted]",
+  },
   // Long base64 / base64url runs (an image, a key we do not know the shape of): 64+ characters
   // mixing upper case, lower case and digits, which paths and words do not.
-  [/[A-Za-z0-9+/_-]{64,}={0,2}/g, (run) => (looksEncoded(run) ? `[base64 omitted]` : run)],
+  {
+    when: (text) => hasLongRun(text),
+    pattern: /[A-Za-z0-9+/_-]{64,}={0,2}/g,
+    replacement: (run) => (looksEncoded(run) ? `[base64 omitted]` : run),
+  },
 ];
+
+/** Whether `text` has 64 base64 characters in a row (one pass, no regex). */
+function hasLongRun(text: string): boolean {
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const base64 =
+      (c >= 48 && c <= 57) || // 0-9
+      (c >= 65 && c <= 90) || // A-Z
+      (c >= 97 && c <= 122) || // a-z
+      c === 43 || // +
+      c === 47 || // /
+      c === 95 || // _
+      c === 45; // -
+    run = base64 ? run + 1 : 0;
+    if (run >= 64) return true;
+  }
+  return false;
+}
 
 function looksEncoded(run: string): boolean {
   return /[0-9]/.test(run) && /[A-Z]/.test(run) && /[a-z]/.test(run);
@@ -69,11 +131,9 @@ export function scrubText(text: string): string {
       if (out.includes(middle)) out = out.replaceAll(middle, REDACTED);
     }
   }
-  for (const [pattern, replacement] of RULES) {
-    pattern.lastIndex = 0;
-    if (!pattern.test(out)) continue;
-    pattern.lastIndex = 0;
-    out = out.replace(pattern, replacement as string);
+  const lower = out.toLowerCase();
+  for (const rule of RULES) {
+    if (rule.when(out, lower)) out = out.replace(rule.pattern, rule.replacement as string);
   }
   return out;
 }
