@@ -402,10 +402,14 @@ describe.each(WEB_MODES)("the posts page (%s)", (mode) => {
       expect(put.json).toMatchObject({ timezone: ZONE });
       expect((put.json as { scheduledFor: string }).scheduledFor.slice(0, 10)).toBe(target);
     }
+    // Re-ordered by their new time: the one left behind is now first.
+    const orderNow = () =>
+      page
+        .locator("li.posts-item")
+        .evaluateAll((els) => els.map((el) => el.getAttribute("data-post-id") as string));
+    await expect.poll(async () => (await orderNow())[0], { timeout: 20_000 }).toBe(order[1]);
     // The keyboard alone: Space on one, Shift+Space on another selects the range between.
-    const now = await page
-      .locator("li.posts-item")
-      .evaluateAll((els) => els.map((el) => el.getAttribute("data-post-id") as string));
+    const now = await orderNow();
     await box(now[0] as string).focus();
     await page.keyboard.press("Space");
     await box(now[2] as string).focus();
@@ -446,6 +450,11 @@ describe.each(WEB_MODES)("the posts page (%s)", (mode) => {
       },
       true,
     );
+    // Upcoming shows it on its way out, followed until it leaves for the History.
+    // (Scheduled through the API: the page is read afresh.)
+    await page.reload();
+    await page.locator("li.posts-item").first().waitFor();
+    await expect.poll(() => item(post.id).count(), { timeout: 45_000 }).toBe(0);
     await page.getByRole("button", { name: "History" }).click();
     const card = item(post.id);
     await expect
