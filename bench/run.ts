@@ -6,6 +6,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { economyBench } from "./economy";
 import { fanoutBench } from "./fanout";
+import { insightsBench } from "./insights";
 import { type Backend, postgresAdminUrl } from "./lib/child";
 import { targetNotes } from "./lib/notes";
 import { section, writeResults } from "./lib/results";
@@ -58,6 +59,12 @@ if (wanted("studio")) {
   const out = section("Studio: /ai-studio initial JS and time to interactive (production build)");
   if (chromiumAvailable()) await studioBench(out);
   else out.line("Skipped: no Chromium at /usr/bin/chromium (or CHROMIUM_PATH).");
+}
+if (wanted("insights")) {
+  const out = section(
+    "Insights over 100,000 snapshots (analytics.insights vs the same SQL on a bare pg client)",
+  );
+  for (const backend of backends) await insightsBench(backend, out);
 }
 if (wanted("pagination")) await paginationBench();
 if (wanted("storage")) await storageBench();

@@ -3,6 +3,7 @@
 // and what can be done with it. `selection` (the list) adds a checkbox; `extra` is room for more
 // about the post (figures) under its captions.
 import { type KeyboardEvent, type ReactNode, useLayoutEffect, useRef, useState } from "react";
+import { PostFigures } from "../insights/PostFigures";
 import { afterRender } from "../lib/page";
 import { PLATFORM_LABEL, PlatformIcon } from "../social/platforms";
 import { ConfirmDialog } from "../studio/ConfirmDialog";
@@ -67,6 +68,7 @@ export function PostCard(props: CardProps) {
             <PlatformStatus key={`${target.accountId}-${target.platform}`} target={target} />
           ))}
         </ul>
+        <PostFigures post={post} />
         <Captions post={post} />
         {props.extra}
         <PostButtons {...props} />
