@@ -2,6 +2,7 @@
 // (useAssetActions). The preview shows it large with its actions in words; the grid's narrow card
 // shows a still and the common actions as icons.
 import { useId, useState } from "react";
+import { AssetFigures } from "../insights/PostFigures";
 import { plainMessage } from "../lib/errors";
 import {
   chargeText,
@@ -79,6 +80,7 @@ export function AssetCard(props: CardProps) {
         />
         {done && !grid && <SocialNext asset={asset} variant={variant} />}
         <PostStatusChips asset={asset} variant={variant} />
+        {done && <AssetFigures asset={asset} />}
       </div>
       <DeleteAssetDialog
         asset={asset}

@@ -1,5 +1,7 @@
 import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import { AppHeader } from "../AppHeader";
+import { useAnalyticsNotice } from "../insights/AnalyticsNotice";
+import { useMakeMoreLike } from "../insights/useMakeMoreLike";
 import { errorCode, plainMessage } from "../lib/errors";
 import { afterRender, revealBelowHeader, session, useDocumentTitle } from "../lib/page";
 import { useConnectReturn } from "../social/SocialActions";
@@ -23,6 +25,9 @@ export default function StudioPage() {
   useDocumentTitle("AI Studio");
   // Back from Zernio's "Connect an account" page: say so and reopen the schedule dialog.
   useConnectReturn();
+  // From /insights: "Make more like this" (?like=), and "no analytics access" said once.
+  useMakeMoreLike();
+  useAnalyticsNotice();
   const feed = useProgressFeed(true);
   // The last result (or the variants of the last submission) stays in the preview across a
   // reload (this tab); a new tab opens on the newest finished result.

@@ -267,6 +267,11 @@ export function createOpenAIMock(options: OpenAIMockOptions = {}) {
         const code = key ? "invalid_api_key" : null;
         return errorJson(401, { message, type: "invalid_request_error", code });
       }
+      // A caller's own request id (API reference, "Debugging requests"): ASCII, ≤ 512 characters.
+      const clientRequestId = request.headers.get("x-client-request-id");
+      if (clientRequestId !== null && !/^[\x20-\x7e]{1,512}$/.test(clientRequestId)) {
+        return invalid("X-Client-Request-Id must be at most 512 ASCII characters.", null);
+      }
       let response: Response;
       try {
         response = await answer(record, String(params.videoId ?? ""));
