@@ -269,7 +269,7 @@ describe.each(WEB_MODES)("studio details (%s)", (WEB_MODE) => {
     const body = zernio.fake.requestsTo("posts.create")[0]?.json as {
       mediaItems: unknown[];
     };
-    // One post, its three images in the order picked (the Shift range: made[2], made[1], made[0]).
+    // One post carrying the three images, each uploaded once.
     expect(body.mediaItems).toHaveLength(3);
     expect(zernio.fake.uploads).toHaveLength(3);
   });
