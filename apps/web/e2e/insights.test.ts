@@ -295,7 +295,11 @@ describe.each(WEB_MODES)("post analytics and insights (%s)", (mode) => {
     await shot("insights");
     if (mode === "dist" && process.env.E2E_DOCS_SHOT) {
       await page.evaluate(() => window.scrollTo(0, 0));
-      await page.screenshot({ path: DOCS_SHOT });
+      await page.screenshot({
+        path: DOCS_SHOT,
+        fullPage: true,
+        clip: { x: 0, y: 0, width: LAPTOP.width, height: 1000 },
+      });
     }
     const [download] = await Promise.all([
       page.waitForEvent("download"),
