@@ -14,6 +14,7 @@ import { soakFigures } from "./lib/soak-figures";
 import { listBench } from "./list";
 import { paginationBench } from "./pagination";
 import { pipelineBench } from "./pipeline";
+import { postsBench } from "./posts";
 import { storageBench } from "./storage";
 import { chromiumAvailable, studioBench } from "./studio";
 
@@ -44,6 +45,12 @@ if (wanted("list")) {
     const full = backend === "postgres" || backends.length === 1;
     await listBench(backend, out, { experiments: full, rounds: full ? 2 : 1, seconds: 5 });
   }
+}
+if (wanted("posts")) {
+  const out = section(
+    "Posts page list (social.list, 10,000 posts over 100 users, vs a bare server)",
+  );
+  for (const backend of backends) await postsBench(backend, out);
 }
 if (wanted("economy")) {
   await economyBench(section("Provider economy (calls per generation against the fakes)"));

@@ -1,5 +1,6 @@
 // All configuration the server and the worker read, parsed and validated once at start-up.
 import { MEDIA_MAX_VARIANTS } from "@streamline/api";
+import { LOG_FORMATS, LOG_LEVELS } from "@streamline/log";
 import { createEnv } from "@t3-oss/env-core";
 import { z } from "zod";
 import { parseTrustProxy } from "./trust-proxy";
@@ -29,6 +30,10 @@ export function loadEnv(runtimeEnv: NodeJS.ProcessEnv = process.env) {
       NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
       PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
       HOST: z.string().default("127.0.0.1"),
+      /** Lowest level written: fatal, error, warn, info (default), debug, trace or silent. */
+      LOG_LEVEL: z.string().trim().toLowerCase().pipe(z.enum(LOG_LEVELS)).default("info"),
+      /** `json` (one object per line; the default in production) or `pretty` (the default elsewhere). */
+      LOG_FORMAT: z.enum(LOG_FORMATS).optional(),
       /** The studio's public origin (CORS/CSRF checks, absolute links). */
       APP_ORIGIN: optional,
       /**

@@ -7,8 +7,8 @@ import { AssetFigures } from "../insights/PostFigures";
 import { formatDate, providerName } from "../lib/format";
 import { PostAction } from "../social/SocialActions";
 import { type MediaAsset, trpc } from "../trpc";
-import { fileName } from "./AssetCard";
 import { type LightboxState, lightbox } from "./actions";
+import { fileName } from "./files";
 import ModalDialog from "./ModalDialog";
 import { IterateActions, StarButton } from "./ResultActions";
 
