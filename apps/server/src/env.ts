@@ -185,6 +185,8 @@ export function loadEnv(runtimeEnv: NodeJS.ProcessEnv = process.env) {
        * Zernio allows 60 a minute on the smallest plan, shared with posting. 0 turns polling off.
        */
       ZERNIO_ANALYTICS_PER_MINUTE: z.coerce.number().int().min(0).default(20),
+      /** How often the analytics refresh looks for due posts, seconds (60; tests shorten it). */
+      ZERNIO_ANALYTICS_TICK_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
       /**
        * Posting the same asset again within this many minutes reuses its earlier upload to Zernio
        * (presign → PUT) instead of uploading the same bytes again; 0 turns reuse off. Zernio does

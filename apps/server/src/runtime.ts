@@ -216,11 +216,18 @@ function createWorkers(
       postingWorker ??= await startPostingWorker(parts.postingQueue, parts.posting, options);
       // Post analytics: a tick a minute reads what is due within ZERNIO_ANALYTICS_PER_MINUTE.
       if (env.ZERNIO_ANALYTICS_PER_MINUTE > 0) {
-        analyticsWorker ??= await startAnalyticsWorker(parts.analyticsQueue, {
-          db: parts.handle.db,
-          zernio: parts.social.zernio,
-          callsPerMinute: env.ZERNIO_ANALYTICS_PER_MINUTE,
-        });
+        analyticsWorker ??= await startAnalyticsWorker(
+          parts.analyticsQueue,
+          {
+            db: parts.handle.db,
+            zernio: parts.social.zernio,
+            callsPerMinute: env.ZERNIO_ANALYTICS_PER_MINUTE,
+          },
+          {
+            tickSeconds: env.ZERNIO_ANALYTICS_TICK_SECONDS,
+            pollingIntervalSeconds: Math.min(5, env.ZERNIO_ANALYTICS_TICK_SECONDS),
+          },
+        );
       }
     },
     drain() {
