@@ -44,6 +44,7 @@ import { createZernio, type ZernioClient } from "@streamline/social";
 import { type MediaStorage, readStoredObject, storageFromEnv } from "@streamline/storage";
 import { loadCatalogFile } from "./catalog-file";
 import { assertSafeForProduction, type Env } from "./env";
+import { startProcessTelemetry } from "./telemetry";
 
 export type Runtime = Awaited<ReturnType<typeof createRuntime>>;
 
@@ -96,6 +97,8 @@ export async function createRuntime(
   const captions = createCaptionRuntime(env, providers, demo);
   const events = createMediaEventListener(handle);
   await events.ready;
+  // --- OpenTelemetry (src/telemetry.ts): exporters per METRICS_EXPORTER / TRACES_EXPORTER. ---
+  const telemetry = await startProcessTelemetry(env, { handle, events, boss: queue.boss });
 
   const origins = trustedOrigins(env);
   const auth = createAuth({
@@ -158,6 +161,8 @@ export async function createRuntime(
     providers,
     posting,
     social,
+    /** OpenTelemetry's exporters (undefined when both are `none`). */
+    telemetry,
     startWorker: workers.start,
     /** Fires when shutdown starts: /readyz answers 503 and open progress streams end. */
     draining: draining.signal,
@@ -180,6 +185,7 @@ export async function createRuntime(
       await queue.stop({ timeoutMs: options.graceMs }).catch(() => {});
       await events.close().catch(() => {});
       await handle.close().catch(() => {});
+      await telemetry?.shutdown(); // --- OpenTelemetry: the last metrics and spans pushed
     },
   };
 }

@@ -9,11 +9,12 @@ import type { ZernioClient } from "@streamline/social";
 import type { MediaStorage } from "@streamline/storage";
 import type { Kysely } from "kysely";
 import { fromKysely, type PgBoss } from "pg-boss";
+import { runTakenJob, traceData } from "./job-telemetry";
 import { followPost, sendPost } from "./posting-run";
 
 export const POSTING_QUEUE = "social-post";
 
-export type PostingJobData = { postId: string };
+export type PostingJobData = { postId: string; trace?: Record<string, string> | undefined };
 
 export interface PostingQueueOptions {
   /** Seconds without a heartbeat before a post job counts as abandoned (pg-boss minimum 10). */
@@ -50,7 +51,7 @@ export async function createPostingQueue(
   return {
     boss,
     async enqueue(tx, postId, opts = {}) {
-      const data: PostingJobData = { postId };
+      const data: PostingJobData = { postId, ...traceData() };
       return boss.send(POSTING_QUEUE, data, {
         db: fromKysely(tx),
         ...(opts.startAfter ? { startAfter: opts.startAfter } : {}),
@@ -129,10 +130,13 @@ export async function startPostingWorker(
       localConcurrency: options.concurrency ?? 4,
       pollingIntervalSeconds: polling,
       notifyPollingIntervalSeconds: polling,
+      includeMetadata: true,
     },
     async ([job]) => {
       if (!job) return;
-      await runPost(job.data.postId, deps, job.signal, draining.signal);
+      await runTakenJob(POSTING_QUEUE, job, { "streamline.post.id": job.data.postId }, () =>
+        runPost(job.data.postId, deps, job.signal, draining.signal),
+      );
     },
   );
   return {

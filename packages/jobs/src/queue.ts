@@ -1,6 +1,7 @@
 import type { Database, DbHandle } from "@streamline/db";
 import type { Kysely } from "kysely";
 import { fromKysely, fromPglite, type Db as IDatabase, PgBoss } from "pg-boss";
+import { traceData } from "./job-telemetry";
 
 export const GENERATION_QUEUE = "media-generate";
 /**
@@ -10,7 +11,8 @@ export const GENERATION_QUEUE = "media-generate";
  */
 export const GENERATION_DEAD_LETTER = "media-generate-abandoned";
 
-export type GenerationJobData = { assetId: string };
+/** The asset, and the trace context of the call that enqueued it (when tracing is on). */
+export type GenerationJobData = { assetId: string; trace?: Record<string, string> | undefined };
 
 export interface QueueOptions {
   /** Seconds without a worker heartbeat before its job counts as abandoned (pg-boss minimum 10). */
@@ -83,7 +85,7 @@ export async function createGenerationQueue(handle: DbHandle, options: QueueOpti
     boss,
     /** Sends the job inside the caller's transaction: it exists exactly when the asset row does. */
     async enqueue(tx: Kysely<Database>, assetId: string): Promise<string | null> {
-      const data: GenerationJobData = { assetId };
+      const data: GenerationJobData = { assetId, ...traceData() };
       return boss.send(GENERATION_QUEUE, data, {
         db: fromKysely(tx),
         singletonKey: assetId,

@@ -1,5 +1,6 @@
 import { ShuttingDown } from "./generation/context";
 import { abandonGeneration, type GenerationDeps, runGeneration } from "./generation/run";
+import { runTakenJob } from "./job-telemetry";
 import {
   DEFAULT_QUEUE_TIMING,
   GENERATION_DEAD_LETTER,
@@ -44,12 +45,16 @@ export async function startGenerationWorker(
       // without makes a freed slot take the next job within a second.
       pollingIntervalSeconds: polling,
       notifyPollingIntervalSeconds: polling,
+      // createdOn/startAfter/startedOn for the queue-wait metric.
+      includeMetadata: true,
     },
     async ([job]) => {
       if (!job) return;
       const runJob =
         options.runJob ?? ((id, signal, drain) => runGeneration(id, deps, signal, drain));
-      await runJob(job.data.assetId, job.signal, draining.signal);
+      await runTakenJob(GENERATION_QUEUE, job, { "streamline.asset.id": job.data.assetId }, () =>
+        runJob(job.data.assetId, job.signal, draining.signal),
+      );
     },
   );
   // Jobs whose retries ran out: their asset is marked failed (never left "running" unfollowed).

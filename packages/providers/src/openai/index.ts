@@ -114,6 +114,7 @@ function createOpenAIRuntime(settings: ProviderSettings, client: OpenAI): OpenAI
   const retried = async <T>(
     attempt: () => Promise<T>,
     { signal, assetId: _assetId, ...context }: CallOptions,
+    kind: string,
   ): Promise<T> => {
     try {
       requireKey(context.model);
@@ -121,6 +122,7 @@ function createOpenAIRuntime(settings: ProviderSettings, client: OpenAI): OpenAI
         policy: settings.retry,
         signal,
         createsJob: context.createsJob,
+        measure: { provider: "openai", model: context.model, kind },
       });
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
@@ -137,7 +139,7 @@ function createOpenAIRuntime(settings: ProviderSettings, client: OpenAI): OpenAI
     kind: CallKind = "create",
   ): Promise<T> => {
     try {
-      return await retried(attempt, options);
+      return await retried(attempt, options, kind);
     } catch (error) {
       if (options.signal?.aborted) throw error;
       const failure = error as MediaGenError;
@@ -187,7 +189,7 @@ function createOpenAIRuntime(settings: ProviderSettings, client: OpenAI): OpenAI
       return guarded(timed(request, options, kind, ms), options, kind);
     },
     send(request, { kind, ms, ...options }) {
-      return retried(timed(request, options, kind, ms), options);
+      return retried(timed(request, options, kind, ms), options, kind);
     },
     download(request, options) {
       return guarded(() => downloadAttempt(request, options, timeouts), options, "download");
