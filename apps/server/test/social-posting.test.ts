@@ -442,7 +442,7 @@ describe.each(testBackends())("posting through Zernio on %s", (backend) => {
   }, 40_000);
 
   // The subject is one post and one x-request-id, not speed: on a loaded machine the re-send can
-  // wait out a posting lease (60 s; shortening that is issue 19's "re-sent within ~15 s").
+  // wait out a posting lease (15 s, kept alive by its holder: posting-crash.test.ts).
   it("re-sends a create that timed out with the same x-request-id: one post", {
     timeout: 90_000,
   }, async () => {

@@ -65,13 +65,39 @@ function countOutcome(before: ScheduledPost, after: ScheduledPost): void {
   }
 }
 
+const log = (deps: PostingDeps, line: string) => (deps.logger ?? console.error)(line);
+
 const lease = (deps: PostingDeps, id: string, runner: string, ms: number) =>
   leaseScheduledPost(deps.db, { id, runner, ms });
 const release = (deps: PostingDeps, id: string, runner: string) =>
   releaseScheduledPost(deps.db, { id, runner });
 
+/**
+ * How long a lease lasts without renewal. The holder renews it every third of that while it works
+ * (a heartbeat, also through long waits: an upload, a create, the wait between status reads), so a
+ * runner that was killed lets go within this time and the retried job re-sends the post then.
+ */
+export const POST_LEASE_MS = 15_000;
+
 function leaseMs(deps: PostingDeps): number {
-  return Math.max(60_000, 3 * (deps.poll?.maxIntervalMs ?? DEFAULT_POLL.maxIntervalMs));
+  return deps.leaseMs ?? POST_LEASE_MS;
+}
+
+/** Renews `runner`'s lease every third of its length until stopped; a failed renewal is logged. */
+function heartbeat(deps: PostingDeps, id: string, runner: string, ms: number): () => void {
+  const timer = setInterval(
+    () => {
+      lease(deps, id, runner, ms).then(
+        (held) => {
+          if (!held) log(deps, `[Posting] post ${id}: lease lost to another runner`);
+        },
+        () => {}, // the database is away: the next beat (or the lease's end) settles it
+      );
+    },
+    Math.max(250, Math.floor(ms / 3)),
+  );
+  timer.unref?.();
+  return () => clearInterval(timer);
 }
 
 /**
@@ -97,14 +123,14 @@ async function underLease(
     await deps.queue.enqueueLater(post.id, new Date(at));
     return;
   }
+  const stop = heartbeat(deps, post.id, runner, ms);
   try {
     await work(leased, async () => void (await lease(deps, post.id, runner, ms)), runner);
   } finally {
+    stop();
     await release(deps, post.id, runner).catch(() => {});
   }
 }
-
-const log = (deps: PostingDeps, line: string) => (deps.logger ?? console.error)(line);
 
 /** Sends a post that was never sent (or whose send was interrupted), then follows it. */
 export async function sendPost(

@@ -88,6 +88,8 @@ export interface PostingDeps {
   poll?: { minIntervalMs?: number; maxIntervalMs?: number; followForMs?: number } | undefined;
   /** First delay before a post whose create failed transiently is sent again (doubles). */
   retryDelayMs?: number | undefined;
+  /** A post's lease without renewal (default POST_LEASE_MS, 15 s; renewed every third of it). */
+  leaseMs?: number | undefined;
   /** Create attempts (jobs) before a transiently failing post is marked failed. */
   maxAttempts?: number | undefined;
   now?: (() => Date) | undefined;
