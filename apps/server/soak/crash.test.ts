@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createTestDb, type TestDb } from "@streamline/db/testing";
 import { createOpenAIMock, startMockProviderServer } from "@streamline/fakes/providers";
-import type { RequestHandler } from "msw";
+import { http, type RequestHandler } from "msw";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../test/harness";
 import { type ChildRun, startProcess, stopProcess } from "../test/processes";
@@ -40,6 +40,7 @@ describe.runIf(Boolean(process.env.TEST_DATABASE_URL))("crash soak on PostgreSQL
   let collector: Awaited<ReturnType<typeof startOtlpCollector>>;
   const output = captureOutput();
   const workers: (ChildRun | undefined)[] = [];
+  const providerRequests: number[] = [];
   const retired: ChildRun[] = [];
 
   beforeAll(async () => {
@@ -50,7 +51,13 @@ describe.runIf(Boolean(process.env.TEST_DATABASE_URL))("crash soak on PostgreSQL
       apiKey: SENTINEL.openai,
       videoPollsToComplete: 16,
     });
-    handlers.push(...openai.handlers);
+    // When each provider request arrived (answers nothing: the fake's handlers below answer).
+    handlers.push(
+      http.all("*", () => {
+        providerRequests.push(Date.now());
+      }),
+      ...openai.handlers,
+    );
     db = await createTestDb("postgres");
     mediaDir = await mkdtemp(path.join(tmpdir(), "streamline-soak-crash-"));
     env = {
@@ -213,6 +220,8 @@ describe.runIf(Boolean(process.env.TEST_DATABASE_URL))("crash soak on PostgreSQL
     // bound what may be missing. Never more than the database (no double count), never less than
     // it minus those.
     await sleep(4 * METRICS_INTERVAL_MS); // the survivors' last push
+    const inLostWindow = (at: number) =>
+      kills.some((k) => at <= k.at && at >= k.at - LOST_WINDOW_MS);
     const terminalEvents = events.filter((e) => {
       const p = e.payload as { kind?: string; status?: string };
       return p.kind !== "progress" && TERMINAL.includes(p.status ?? "");
@@ -222,8 +231,7 @@ describe.runIf(Boolean(process.env.TEST_DATABASE_URL))("crash soak on PostgreSQL
         const p = e.payload as { status?: string; error?: { code?: string } };
         if (status && p.status !== status) return false;
         if (code && p.error?.code !== code) return false;
-        const at = e.created_at.getTime();
-        return kills.some((k) => at <= k.at && at >= k.at - LOST_WINDOW_MS);
+        return inLostWindow(e.created_at.getTime());
       }).length;
     const metricsCheck = [
       ...TERMINAL.map((status) => ({
@@ -243,6 +251,13 @@ describe.runIf(Boolean(process.env.TEST_DATABASE_URL))("crash soak on PostgreSQL
       db: rows.filter((r) => r.status === status && (!code || r.error_code === code)).length,
       lostAtKills: mayBeLost(status, code),
     }));
+    // Provider attempts: one counted per request the fake received, the same bound at kills.
+    metricsCheck.push({
+      what: "provider attempts",
+      metric: collector.total("streamline.provider.call.attempts"),
+      db: providerRequests.length,
+      lostAtKills: providerRequests.filter(inLostWindow).length,
+    });
     const metricsDisagree = metricsCheck.filter(
       (m) => m.metric > m.db || m.metric < m.db - m.lostAtKills,
     );

@@ -53,7 +53,7 @@ type DemoMode = typeof import("./demo/index");
 
 export async function createRuntime(
   env: Env,
-  overrides: { fetch?: typeof fetch; handle?: DbHandle } = {},
+  overrides: { fetch?: typeof fetch; handle?: DbHandle; service?: string } = {},
 ) {
   assertSafeForProduction(env);
   // Before any connection: a catalog file that does not validate stops start-up at once.
@@ -98,7 +98,12 @@ export async function createRuntime(
   const events = createMediaEventListener(handle);
   await events.ready;
   // --- OpenTelemetry (src/telemetry.ts): exporters per METRICS_EXPORTER / TRACES_EXPORTER. ---
-  const telemetry = await startProcessTelemetry(env, { handle, events, boss: queue.boss });
+  const telemetry = await startProcessTelemetry(env, {
+    handle,
+    events,
+    boss: queue.boss,
+    service: overrides.service ?? "streamline-server",
+  });
 
   const origins = trustedOrigins(env);
   const auth = createAuth({

@@ -17,6 +17,8 @@ export async function startProcessTelemetry(
   parts: {
     handle: DbHandle;
     events: MediaEventListener;
+    /** service.name unless OTEL_SERVICE_NAME says otherwise. */
+    service: string;
     boss: {
       getQueues(
         names: string[],
@@ -41,7 +43,7 @@ export async function startProcessTelemetry(
   const telemetry = await startTelemetry({
     metrics: env.METRICS_EXPORTER,
     traces: env.TRACES_EXPORTER,
-    serviceName: env.WORKER_IN_PROCESS ? "streamline-server" : "streamline-worker",
+    serviceName: parts.service,
     prometheus: { host: env.METRICS_HOST, port: env.METRICS_PORT },
     exportIntervalMs: env.OTEL_METRIC_EXPORT_INTERVAL,
   });

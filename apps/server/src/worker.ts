@@ -9,7 +9,7 @@ import { createRuntime } from "./runtime";
 runProcess("worker", async () => {
   for (const file of loadedDotEnvFiles) console.log(`[worker] Read ${file}`);
   const env = loadEnv();
-  const runtime = await createRuntime(env);
+  const runtime = await createRuntime(env, { service: "streamline-worker" });
   await runtime.startWorker();
   console.log(`[worker] generation worker started (${runtime.handle.kind} database)`);
   const graceMs = env.SHUTDOWN_GRACE_SECONDS * 1000;
