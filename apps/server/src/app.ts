@@ -11,6 +11,7 @@ import {
   retryAfterSecondsOf,
 } from "@streamline/api";
 import { CLIENT_IP_HEADER } from "@streamline/auth";
+import { logger } from "@streamline/log";
 import type { MediaStorage } from "@streamline/storage";
 import { httpTelemetry } from "@streamline/telemetry";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
@@ -18,6 +19,7 @@ import { toNodeHandler } from "better-auth/node";
 import compression from "compression";
 import express, { type Express } from "express";
 import rangeParser from "range-parser";
+import { requestContext } from "./logging";
 import type { Runtime } from "./runtime";
 import { securityHeaders } from "./security-headers";
 
@@ -40,6 +42,8 @@ export function createApp(
     if (typeof done === "function") server.once("error", done as (error: Error) => void);
     return server.listen(...args);
   }) as Express["listen"];
+  // Logging (src/logging.ts): every call's request id (X-Request-Id) and user, one access line.
+  app.use(requestContext());
   // A hop count or proxy CIDRs (never `true`, which would take the leftmost, client-chosen
   // X-Forwarded-For entry): req.ip is the first untrusted address from the right.
   if (runtime.env.TRUST_PROXY !== false) app.set("trust proxy", runtime.env.TRUST_PROXY);
@@ -157,7 +161,7 @@ function zernioWebhook(
         );
         res.status(answer.status).json(answer.body);
       } catch (error) {
-        console.error("[webhooks] Zernio event failed:", error);
+        logger.error({ err: error }, "[webhooks] Zernio event failed");
         json(res, 500, "The event could not be processed.");
       }
     },

@@ -15,6 +15,7 @@ import {
   type ScheduledPost,
   TERMINAL_POST_STATUSES,
 } from "@streamline/db";
+import { logger } from "@streamline/log";
 import { sleep } from "@streamline/providers";
 import {
   isSocialError,
@@ -65,7 +66,9 @@ function countOutcome(before: ScheduledPost, after: ScheduledPost): void {
   }
 }
 
-const log = (deps: PostingDeps, line: string) => (deps.logger ?? console.error)(line);
+/** A posting line: to the injected logger (tests), else the process logger at `level`. */
+const log = (deps: PostingDeps, line: string, level: "error" | "warn" = "error") =>
+  deps.logger ? deps.logger(line) : logger[level](line);
 
 const lease = (deps: PostingDeps, id: string, runner: string, ms: number) =>
   leaseScheduledPost(deps.db, { id, runner, ms });
@@ -89,7 +92,7 @@ function heartbeat(deps: PostingDeps, id: string, runner: string, ms: number): (
     () => {
       lease(deps, id, runner, ms).then(
         (held) => {
-          if (!held) log(deps, `[Posting] post ${id}: lease lost to another runner`);
+          if (!held) log(deps, `[Posting] post ${id}: lease lost to another runner`, "warn");
         },
         () => {}, // the database is away: the next beat (or the lease's end) settles it
       );
@@ -202,6 +205,7 @@ async function failSend(post: ScheduledPost, error: unknown, deps: PostingDeps):
     log(
       deps,
       `[Posting] post ${post.id} attempt ${post.attempts} failed (${error.code}), again at ${at.toISOString()}: ${error.message}`,
+      "warn",
     );
     const failure = { code: error.code, message: error.message, category: null };
     const queued = await changePost(deps.db, post, { type: "sendFailed", failure, retryAt: at });
@@ -379,6 +383,7 @@ async function onFollowError(
   log(
     deps,
     `[Posting] post ${post.id}: reading its status failed (${error.code}): ${error.message}`,
+    "warn",
   );
   await deps.queue.enqueueLater(post.id, new Date(Date.now() + 5 * 60_000));
   return "stop";

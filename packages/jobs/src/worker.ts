@@ -1,5 +1,6 @@
 import { ShuttingDown } from "./generation/context";
 import { abandonGeneration, type GenerationDeps, runGeneration } from "./generation/run";
+import { runJobInContext } from "./job-context";
 import { runTakenJob } from "./job-telemetry";
 import {
   DEFAULT_QUEUE_TIMING,
@@ -52,8 +53,11 @@ export async function startGenerationWorker(
       if (!job) return;
       const runJob =
         options.runJob ?? ((id, signal, drain) => runGeneration(id, deps, signal, drain));
-      await runTakenJob(GENERATION_QUEUE, job, { "streamline.asset.id": job.data.assetId }, () =>
-        runJob(job.data.assetId, job.signal, draining.signal),
+      const { assetId } = job.data;
+      await runTakenJob(GENERATION_QUEUE, job, { "streamline.asset.id": assetId }, () =>
+        runJobInContext(job, { queue: GENERATION_QUEUE, assetId }, () =>
+          runJob(assetId, job.signal, draining.signal),
+        ),
       );
     },
   );
@@ -62,7 +66,11 @@ export async function startGenerationWorker(
     GENERATION_DEAD_LETTER,
     { pollingIntervalSeconds: polling, notifyPollingIntervalSeconds: Math.max(polling, 5) },
     async ([job]) => {
-      if (job) await abandonGeneration(job.data.assetId, deps);
+      if (!job) return;
+      const { assetId } = job.data;
+      await runJobInContext(job, { queue: GENERATION_DEAD_LETTER, assetId }, () =>
+        abandonGeneration(assetId, deps),
+      );
     },
   );
   return {
