@@ -5,7 +5,8 @@
 import { openStreamsOf } from "@streamline/api";
 import type { DbHandle, MediaEventListener } from "@streamline/db";
 import { ANALYTICS_QUEUE, GENERATION_QUEUE, POSTING_QUEUE } from "@streamline/jobs";
-import { setObservers } from "@streamline/telemetry";
+import { logger } from "@streamline/log";
+import { DiagLogLevel, diag, setObservers } from "@streamline/telemetry";
 import { startTelemetry, type Telemetry } from "@streamline/telemetry/sdk";
 import { sql } from "kysely";
 import type { Env } from "./env";
@@ -40,6 +41,17 @@ export async function startProcessTelemetry(
     spendToday: () => spendToday(parts.handle),
   });
   if (env.METRICS_EXPORTER === "none" && env.TRACES_EXPORTER === "none") return undefined;
+  // The SDK's own problems (an OTLP endpoint that refuses, a dropped export) as warning lines.
+  diag.setLogger(
+    {
+      error: (message) => logger.warn(`[telemetry] ${message}`),
+      warn: (message) => logger.warn(`[telemetry] ${message}`),
+      info: () => {},
+      debug: () => {},
+      verbose: () => {},
+    },
+    DiagLogLevel.WARN,
+  );
   const telemetry = await startTelemetry({
     metrics: env.METRICS_EXPORTER,
     traces: env.TRACES_EXPORTER,
@@ -48,7 +60,7 @@ export async function startProcessTelemetry(
     exportIntervalMs: env.OTEL_METRIC_EXPORT_INTERVAL,
   });
   if (telemetry.prometheusUrl)
-    console.log(`[telemetry] Prometheus metrics on ${telemetry.prometheusUrl}`);
+    logger.info(`[telemetry] Prometheus metrics on ${telemetry.prometheusUrl}`);
   return telemetry;
 }
 

@@ -246,6 +246,7 @@ export function secondsSince(startMs: number): number {
 }
 
 export type { Attributes, Span } from "@opentelemetry/api";
+export { DiagLogLevel, diag } from "@opentelemetry/api";
 
 /** Marks a span failed with an error type (a tRPC code, an HTTP status class). */
 export function markFailed(span: Span, errorType: string): void {
