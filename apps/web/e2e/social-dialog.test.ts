@@ -221,13 +221,19 @@ describe.each(WEB_MODES)("the Post dialog (%s)", (mode) => {
       .poll(() => zernio.fake.requestsTo("posts.create").length, { timeout: 20_000 })
       .toBe(1);
 
-    // A fresh image in the studio: no captions yet.
+    // A fresh image in the studio: no captions yet (on a fresh page, the other image done).
+    await page.reload();
+    await page.getByLabel("Describe your product / scene").waitFor();
     await page.getByLabel("Describe your product / scene").fill("Gummies on a yoga mat");
     await page.getByRole("button", { name: "Generate Media" }).click();
     const preview = page.getByRole("region", { name: "Preview" });
     await preview
       .locator('img[src^="/media/image/"][alt="Gummies on a yoga mat"]')
-      .waitFor({ timeout: 90_000 });
+      .waitFor({ timeout: 90_000 })
+      .catch(async (error) => {
+        await shot("no-preview");
+        throw error;
+      });
 
     const { items } = await call<{ items: Array<{ id: string; prompt: string }> }>(
       page,
