@@ -253,11 +253,14 @@ describe.each(WEB_MODES)("studio details (%s)", (WEB_MODE) => {
 
   it("posts them as one Instagram carousel from the Post dialog", async () => {
     await selectionBar().getByRole("button", { name: "Post as carousel" }).click();
-    const dialog = page.getByRole("dialog", { name: "Post now" });
+    const dialog = page.getByRole("dialog", { name: "Post", exact: true });
     await dialog.waitFor();
+    // The dialog holds the three images, in the order picked (the first is the cover).
+    await dialog.getByText("Media order (3 items, the first is the cover)").waitFor();
+    expect(await dialog.locator(".media-order-item").count()).toBe(3);
     await dialog.getByRole("checkbox", { name: /^Instagram @streamline\.studio/ }).check();
     await dialog.getByLabel("Instagram caption").fill("Three ways to take your gummies #gummies");
-    const postNow = dialog.getByRole("button", { name: "Post now", exact: true });
+    const postNow = page.getByRole("button", { name: "Post now", exact: true });
     await expect.poll(() => postNow.isEnabled(), { timeout: 20_000 }).toBe(true);
     await audit("carousel post dialog");
     await shot("carousel-dialog");
