@@ -14,7 +14,7 @@ const USERS = 1_000;
 const ASSETS = 100_000;
 const REQUESTS = 600;
 
-type Variant = { path: string; authorization: string; extra?: Record<string, string> };
+export type Variant = { path: string; authorization: string; extra?: Record<string, string> };
 
 /** The wire a server speaks: plain JSON (today) or the superjson envelope (`{ json: … }`, before). */
 type Wire = "json" | "superjson";
@@ -32,7 +32,7 @@ const asWire = (variants: Variant[], wire: Wire | undefined) =>
       })
     : variants;
 
-type Run = {
+export type Run = {
   rps: number;
   p50: number;
   p99: number;
@@ -42,7 +42,7 @@ type Run = {
   statementsPerReq: number;
 };
 
-async function cannon(
+export async function cannon(
   url: string,
   variants: Variant[],
   connections: number,
@@ -91,7 +91,7 @@ async function cannon(
  * histogram has whole milliseconds, too coarse for sub-millisecond answers): each connection
  * sends `perConnection` requests back to back.
  */
-async function preciseLatency(
+export async function preciseLatency(
   url: string,
   variants: Variant[],
   connections: number,

@@ -6,6 +6,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { economyBench } from "./economy";
 import { fanoutBench } from "./fanout";
+import { insightsBench } from "./insights";
 import { type Backend, postgresAdminUrl } from "./lib/child";
 import { targetNotes } from "./lib/notes";
 import { section, writeResults } from "./lib/results";
@@ -13,6 +14,7 @@ import { soakFigures } from "./lib/soak-figures";
 import { listBench } from "./list";
 import { paginationBench } from "./pagination";
 import { pipelineBench } from "./pipeline";
+import { postsBench } from "./posts";
 import { storageBench } from "./storage";
 import { chromiumAvailable, studioBench } from "./studio";
 
@@ -44,6 +46,12 @@ if (wanted("list")) {
     await listBench(backend, out, { experiments: full, rounds: full ? 2 : 1, seconds: 5 });
   }
 }
+if (wanted("posts")) {
+  const out = section(
+    "Posts page list (social.list, 10,000 posts over 100 users, vs a bare server)",
+  );
+  for (const backend of backends) await postsBench(backend, out);
+}
 if (wanted("economy")) {
   await economyBench(section("Provider economy (calls per generation against the fakes)"));
 }
@@ -51,6 +59,12 @@ if (wanted("studio")) {
   const out = section("Studio: /ai-studio initial JS and time to interactive (production build)");
   if (chromiumAvailable()) await studioBench(out);
   else out.line("Skipped: no Chromium at /usr/bin/chromium (or CHROMIUM_PATH).");
+}
+if (wanted("insights")) {
+  const out = section(
+    "Insights over 100,000 snapshots (analytics.insights vs the same SQL on a bare pg client)",
+  );
+  for (const backend of backends) await insightsBench(backend, out);
 }
 if (wanted("pagination")) await paginationBench();
 if (wanted("storage")) await storageBench();

@@ -17,6 +17,7 @@ import {
   PostgresQueryCompiler,
 } from "kysely";
 import pg from "pg";
+import { postsListAnswer } from "./posts-route";
 
 type Query = (name: string, text: string, values: unknown[]) => Promise<Record<string, unknown>[]>;
 
@@ -52,12 +53,18 @@ export async function startBaselineServer(query: Query, port = 0) {
     };
     try {
       const url = new URL(req.url ?? "/", "http://x");
-      if (url.pathname !== "/trpc/media.list") return answer(404, "{}");
+      const posts = url.pathname === "/trpc/social.list";
+      if (url.pathname !== "/trpc/media.list" && !posts) return answer(404, "{}");
       const auth = req.headers.authorization ?? "";
       const hash = createHash("sha256").update(auth.slice(7)).digest("hex");
       const [key] = await query("key", KEY_SQL, [hash]);
       if (!key) return answer(401, '{"error":"UNAUTHORIZED"}');
       const input = JSON.parse(url.searchParams.get("input") ?? "{}");
+      // The posts page's list (bench/posts.ts).
+      if (posts) {
+        const body = await postsListAnswer(compiler, query, key.user_id as string, input);
+        return answer(200, JSON.stringify(body));
+      }
       const cursor = input.cursor
         ? Buffer.from(String(input.cursor), "base64url").toString("utf8").split("|")
         : null;

@@ -63,6 +63,8 @@ const runtime = await createRuntime(
     WORKER_CONCURRENCY: process.env.WORKER_CONCURRENCY ?? "4",
     JOB_POLL_SECONDS: process.env.JOB_POLL_SECONDS ?? "1",
     PROVIDER_RETRY_MIN_DELAY_MS: "5",
+    // No access line per request: the bench parent keeps this process's output in memory.
+    LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
   }),
   { fetch: fake?.fetch, handle },
 );

@@ -50,6 +50,8 @@ describe("secrets never leave the server", () => {
       MEDIA_ENABLE_MODELS: "sora-2",
       MEDIA_MAX_CONCURRENT_PER_USER: "100",
       MEDIA_POLL_MIN_MS: "20",
+      // Every line the logger can write is scanned, access lines and debug included.
+      LOG_LEVEL: "debug",
     });
   }, 120_000);
   afterAll(async () => {

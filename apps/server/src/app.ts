@@ -10,12 +10,14 @@ import {
   retryAfterSecondsOf,
 } from "@streamline/api";
 import { CLIENT_IP_HEADER } from "@streamline/auth";
+import { logger } from "@streamline/log";
 import type { MediaStorage } from "@streamline/storage";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import { toNodeHandler } from "better-auth/node";
 import compression from "compression";
 import express, { type Express } from "express";
 import rangeParser from "range-parser";
+import { requestContext } from "./logging";
 import { progressFirst } from "./progress-route";
 import type { Runtime } from "./runtime";
 import { securityHeaders } from "./security-headers";
@@ -43,6 +45,8 @@ export function createApp(
     if (typeof done === "function") server.once("error", done as (error: Error) => void);
     return server.listen(...args);
   }) as Express["listen"];
+  // Logging (src/logging.ts): every call's request id (X-Request-Id) and user, one access line.
+  app.use(requestContext());
   // A hop count or proxy CIDRs (never `true`, which would take the leftmost, client-chosen
   // X-Forwarded-For entry): req.ip is the first untrusted address from the right.
   if (runtime.env.TRUST_PROXY !== false) app.set("trust proxy", runtime.env.TRUST_PROXY);
@@ -151,7 +155,7 @@ function zernioWebhook(
         );
         res.status(answer.status).json(answer.body);
       } catch (error) {
-        console.error("[webhooks] Zernio event failed:", error);
+        logger.error({ err: error }, "[webhooks] Zernio event failed");
         json(res, 500, "The event could not be processed.");
       }
     },

@@ -1,5 +1,6 @@
 // All configuration the server and the worker read, parsed and validated once at start-up.
 import { MEDIA_MAX_VARIANTS } from "@streamline/api";
+import { LOG_FORMATS, LOG_LEVELS } from "@streamline/log";
 import { createEnv } from "@t3-oss/env-core";
 import { z } from "zod";
 import { parseTrustProxy } from "./trust-proxy";
@@ -29,6 +30,10 @@ export function loadEnv(runtimeEnv: NodeJS.ProcessEnv = process.env) {
       NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
       PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
       HOST: z.string().default("127.0.0.1"),
+      /** Lowest level written: fatal, error, warn, info (default), debug, trace or silent. */
+      LOG_LEVEL: z.string().trim().toLowerCase().pipe(z.enum(LOG_LEVELS)).default("info"),
+      /** `json` (one object per line; the default in production) or `pretty` (the default elsewhere). */
+      LOG_FORMAT: z.enum(LOG_FORMATS).optional(),
       /** The studio's public origin (CORS/CSRF checks, absolute links). */
       APP_ORIGIN: optional,
       /**
@@ -180,6 +185,8 @@ export function loadEnv(runtimeEnv: NodeJS.ProcessEnv = process.env) {
        * Zernio allows 60 a minute on the smallest plan, shared with posting. 0 turns polling off.
        */
       ZERNIO_ANALYTICS_PER_MINUTE: z.coerce.number().int().min(0).default(20),
+      /** How often the analytics refresh looks for due posts, seconds (60; tests shorten it). */
+      ZERNIO_ANALYTICS_TICK_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
       /**
        * Posting the same asset again within this many minutes reuses its earlier upload to Zernio
        * (presign → PUT) instead of uploading the same bytes again; 0 turns reuse off. Zernio does

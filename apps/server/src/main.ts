@@ -5,35 +5,38 @@
 import "./dotenv";
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { logger } from "@streamline/log";
 import { createApp } from "./app";
 import { loadedDotEnvFiles } from "./dotenv";
 import { loadEnv } from "./env";
+import { setUpLogging } from "./logging";
 import { runProcess } from "./process";
 import { createRuntime } from "./runtime";
 
 runProcess("server", async () => {
-  for (const file of loadedDotEnvFiles) console.log(`[server] Read ${file}`);
   const env = loadEnv();
+  setUpLogging(env, "server");
+  for (const file of loadedDotEnvFiles) logger.info(`[server] Read ${file}`);
   const runtime = await createRuntime(env);
   if (runtime.demo) {
-    console.warn("[server] No provider key set: offline demo mode (results are labelled Demo).");
+    logger.warn("[server] No provider key set: offline demo mode (results are labelled Demo).");
   } else {
     for (const provider of ["openai", "google"] as const) {
       const reason = runtime.providers.unconfiguredReason(provider);
-      if (reason) console.warn(`[server] ${reason}; its models are shown as unavailable.`);
+      if (reason) logger.warn(`[server] ${reason}; its models are shown as unavailable.`);
     }
   }
   if (env.WORKER_IN_PROCESS) await runtime.startWorker();
   const server = createApp(runtime).listen(env.PORT, env.HOST, () => {
     const address = server.address();
     const port = typeof address === "object" && address ? address.port : env.PORT;
-    console.log(
+    logger.info(
       `[server] Streamline AI Studio API on http://${env.HOST}:${port} (${runtime.handle.kind} database, ${runtime.storage.kind} storage, worker ${env.WORKER_IN_PROCESS ? "in process" : "external"})`,
     );
     // The address people should open: this port when it serves the built studio, else the Vite
     // dev server's (`pnpm dev`), which proxies the API; this port alone answers only the API.
     const vite = `http://localhost:${env.WEB_PORT}/ai-studio`;
-    console.log(
+    logger.info(
       existsSync(path.join(runtime.webDistDir, "index.html"))
         ? `[server] Open the studio: http://${browsable(env.HOST)}:${port}/ai-studio${env.NODE_ENV === "production" ? "" : ` (the last \`pnpm build\`; with \`pnpm dev\` the live one is ${vite})`}`
         : `[server] Open the studio: ${vite} (Vite dev server, \`pnpm dev\`; this port answers only the API until \`pnpm build\`)`,

@@ -1,4 +1,5 @@
 import { DatabaseConnectionError } from "@streamline/db";
+import { logger } from "@streamline/log";
 
 /** What a started process hands back: how to shut it down, and how long it may take. */
 export interface RunningProcess {
@@ -12,11 +13,11 @@ export interface RunningProcess {
 }
 
 /**
- * The one place a process's start/stop lines are written (a structured logger replaces console
- * here alone). `line` never carries secrets: signal names, durations, counts.
+ * The one place a process's start/stop lines are written (@streamline/log). `line` never carries
+ * secrets: signal names, durations, counts.
  */
 export function lifecycleLog(name: string, line: string, level: "info" | "warn" = "info"): void {
-  (level === "warn" ? console.warn : console.log)(`[${name}] ${line}`);
+  logger[level](`[${name}] ${line}`);
 }
 
 /** Time after the grace period before a process that still has not closed is exited anyway. */
@@ -60,7 +61,7 @@ export function runProcess(name: string, start: () => Promise<RunningProcess>): 
       process.on("SIGTERM", shutdown);
     },
     (error: unknown) => {
-      console.error(
+      logger.fatal(
         error instanceof DatabaseConnectionError
           ? error.message
           : `[${name}] failed to start: ${error instanceof Error ? error.message : String(error)}`,

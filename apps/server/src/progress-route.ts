@@ -11,13 +11,17 @@
 // - the security headers (helmet, made once: security-headers.ts), HSTS by the same
 //   `req.secure` rule (our TLS, or X-Forwarded-Proto from a trusted proxy);
 // - no compression (SSE is never compressed);
+// - the request's log context, X-Request-Id and access line (logging.ts: Express's copy of that
+//   middleware steps aside for a request handed on from here);
 // - shutdown: streams end with the reconnect hint (the fan-out's drain, on runtime.draining).
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import type { TLSSocket } from "node:tls";
 import { createProgressStreamHandler } from "@streamline/api";
 import { CLIENT_IP_HEADER } from "@streamline/auth";
+import type express from "express";
 import type { Express } from "express";
 import proxyAddr from "proxy-addr";
+import { requestContext } from "./logging";
 import type { Runtime } from "./runtime";
 import { securityHeaderValues } from "./security-headers";
 
@@ -63,9 +67,14 @@ export function progressFirst(
       return secureAsExpressSees(req, trust) ? values.secure : values.plain;
     },
   });
-  const handle = (req: IncomingMessage, res: ServerResponse) => {
+  // The request's log context, X-Request-Id and access line, as every Express answer has them.
+  const logged = requestContext();
+  const handle = (req: IncomingMessage & { originalUrl?: string }, res: ServerResponse) => {
     req.headers[CLIENT_IP_HEADER] = clientAddressAsExpressSees(req, trust);
-    void progress(req, res, () => app(req, res));
+    req.originalUrl ??= req.url;
+    logged(req as express.Request, res as express.Response, () => {
+      void progress(req, res, () => app(req, res));
+    });
   };
   return (req, res) => {
     if (req.method !== "GET" || !isProgressPath(req.url)) return app(req, res);

@@ -26,6 +26,7 @@ import {
   startGenerationWorker,
   startPostingWorker,
 } from "@streamline/jobs";
+import { logger } from "@streamline/log";
 import {
   captionPriceOf,
   createCaptioner,
@@ -44,6 +45,7 @@ import { createZernio, type ZernioClient } from "@streamline/social";
 import { type MediaStorage, readStoredObject, storageFromEnv } from "@streamline/storage";
 import { loadCatalogFile } from "./catalog-file";
 import { assertSafeForProduction, type Env } from "./env";
+import { setUpLogging } from "./logging";
 
 export type Runtime = Awaited<ReturnType<typeof createRuntime>>;
 
@@ -55,11 +57,12 @@ export async function createRuntime(
   overrides: { fetch?: typeof fetch; handle?: DbHandle } = {},
 ) {
   assertSafeForProduction(env);
+  setUpLogging(env);
   // Before any connection: a catalog file that does not validate stops start-up at once.
   if (env.MEDIA_CATALOG_FILE) {
     const added = loadCatalogFile(env.MEDIA_CATALOG_FILE);
     const ids = [...added.models, ...added.captionModels];
-    if (ids.length) console.log(`[server] MEDIA_CATALOG_FILE added ${ids.join(", ")}`);
+    if (ids.length) logger.info(`[server] MEDIA_CATALOG_FILE added ${ids.join(", ")}`);
   }
   const webDistDir = env.WEB_DIST_DIR ?? path.join(workspaceRoot(), "apps", "web", "dist");
   const handle: DbHandle =
@@ -213,11 +216,18 @@ function createWorkers(
       postingWorker ??= await startPostingWorker(parts.postingQueue, parts.posting, options);
       // Post analytics: a tick a minute reads what is due within ZERNIO_ANALYTICS_PER_MINUTE.
       if (env.ZERNIO_ANALYTICS_PER_MINUTE > 0) {
-        analyticsWorker ??= await startAnalyticsWorker(parts.analyticsQueue, {
-          db: parts.handle.db,
-          zernio: parts.social.zernio,
-          callsPerMinute: env.ZERNIO_ANALYTICS_PER_MINUTE,
-        });
+        analyticsWorker ??= await startAnalyticsWorker(
+          parts.analyticsQueue,
+          {
+            db: parts.handle.db,
+            zernio: parts.social.zernio,
+            callsPerMinute: env.ZERNIO_ANALYTICS_PER_MINUTE,
+          },
+          {
+            tickSeconds: env.ZERNIO_ANALYTICS_TICK_SECONDS,
+            pollingIntervalSeconds: Math.min(5, env.ZERNIO_ANALYTICS_TICK_SECONDS),
+          },
+        );
       }
     },
     drain() {
@@ -433,7 +443,7 @@ function createSocialRuntime(
   const timeoutMs = env.ZERNIO_TIMEOUT_SECONDS * 1000;
   const webhookSecret = env.ZERNIO_WEBHOOK_SECRET;
   if (!env.ZERNIO_API_KEY && env.LATE_API_KEY) {
-    console.warn(
+    logger.warn(
       "[server] LATE_API_KEY is deprecated (Late is now Zernio): rename it to ZERNIO_API_KEY.",
     );
   }
@@ -524,7 +534,7 @@ function createCaptionRuntime(env: Env, providers: MediaProviders, demo: boolean
   const defaultSpec = findCaptionModel(defaultModel);
   if (!demo && defaultSpec && !captionPriceOf(defaultSpec, prices)) {
     // Refused at request time (its cost could not be capped); said once here too.
-    console.warn(
+    logger.warn(
       `[captions] ${defaultModel} has no published price: captions with it are refused until CAPTION_MODEL_PRICES sets one (${defaultModel}=<input>/<output> US dollars per million tokens).`,
     );
   }

@@ -1,5 +1,7 @@
 // Offline demo mode: the real SDK code paths against the built-in provider mocks, no network.
+import { inspectVideo } from "@streamline/storage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { renderDemoVideo } from "../src/demo/video";
 import { collectEvents, startTestServer, type TestServer } from "./harness";
 
 type Event = { status: string; progress: number };
@@ -57,6 +59,43 @@ describe("offline demo mode", () => {
       }
     }
   }, 90_000);
+
+  it("renders the demo video at the asked size and duration (Omni, 9:16 720p 8 s)", async () => {
+    const client = demo.client("demo-video-user");
+    const asked = {
+      type: "video" as const,
+      model: "gemini-omni-1.1-flash",
+      prompt: "A skateboarder jumps over a fountain at golden hour",
+      options: { durationSeconds: 8, aspectRatio: "9:16", resolution: "720p" },
+    };
+    const { asset } = await client.media.generate.mutate(asked);
+    await collectEvents<Event>(
+      (h) => client.media.onProgress.subscribe({ assetId: asset.id }, h),
+      (events) => events.some((e) => e.status === "succeeded" || e.status === "failed"),
+      60_000,
+    );
+    const done = await client.media.byId.query({ id: asset.id });
+    expect(done.status, JSON.stringify(done.error)).toBe("succeeded");
+    const file = new Uint8Array(await (await fetch(`${demo.url}${done.resultUrl}`)).arrayBuffer());
+    const { info } = await inspectVideo(file);
+    expect(info?.width).toBe(720);
+    expect(info?.height).toBe(1280);
+    expect(info?.durationSeconds).toBeGreaterThanOrEqual(7.9);
+    expect(info?.durationSeconds).toBeLessThanOrEqual(8.2);
+  }, 90_000);
+
+  it("renders landscape and short clips too (the renderer on its own)", async () => {
+    const mp4 = await renderDemoVideo({
+      prompt: "Waves & <tags>",
+      width: 1280,
+      height: 720,
+      seconds: 4,
+    });
+    const { info } = await inspectVideo(mp4);
+    expect(info).toMatchObject({ width: 1280, height: 720 });
+    expect(info?.durationSeconds).toBeGreaterThanOrEqual(3.9);
+    expect(info?.durationSeconds).toBeLessThanOrEqual(4.2);
+  }, 60_000);
 
   it("never turns on when a real key is set; default models follow the environment", async () => {
     const live = await startTestServer("pglite", {

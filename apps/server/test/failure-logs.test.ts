@@ -4,17 +4,9 @@
 // `[MediaGen] Warning:` line of their own.
 import { testBackends } from "@streamline/db/testing";
 import { createOpenAIMock, fault, OPENAI_MOCK_API_KEY } from "@streamline/fakes/providers";
+import { captureLogs, type LogRecord } from "@streamline/log/testing";
 import { setupServer } from "msw/node";
-import {
-  afterAll,
-  afterEach,
-  beforeAll,
-  describe,
-  expect,
-  it,
-  type MockInstance,
-  vi,
-} from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { collectEvents, startTestServer, type TestServer } from "./harness";
 
 const openai = createOpenAIMock({ videoPollsToComplete: 2 });
@@ -26,8 +18,7 @@ type Event = { status: string };
 
 describe.each(testBackends())("[MediaGen] log lines (%s)", (backend) => {
   let server: TestServer;
-  let errors: MockInstance<typeof console.error>;
-  let warnings: MockInstance<typeof console.warn>;
+  let logs: ReturnType<typeof captureLogs> | undefined;
   beforeAll(async () => {
     server = await startTestServer(backend, {
       OPENAI_API_KEY: OPENAI_MOCK_API_KEY,
@@ -38,20 +29,22 @@ describe.each(testBackends())("[MediaGen] log lines (%s)", (backend) => {
     await server?.close();
   });
   afterEach(() => {
-    errors?.mockRestore();
-    warnings?.mockRestore();
+    logs?.stop();
     openai.reset();
   });
 
-  const linesAbout = (spy: MockInstance, assetId: string, prefix: string) =>
-    spy.mock.calls
-      .map((call) => String(call[0]))
-      .filter((line) => line.startsWith(prefix) && line.includes(assetId));
+  const recordsAbout = (level: "error" | "warn", assetId: string, prefix: string): LogRecord[] =>
+    (logs?.records ?? []).filter(
+      (r) => r.level === level && r.msg.startsWith(prefix) && r.msg.includes(assetId),
+    );
+  const errorsAbout = (assetId: string) => recordsAbout("error", assetId, "[MediaGen] Error:");
+  const warningsAbout = (assetId: string) =>
+    recordsAbout("warn", assetId, "[MediaGen] Warning:").map((r) => r.msg);
 
-  async function generateVideo(user: string, prompt: string) {
-    errors = vi.spyOn(console, "error").mockImplementation(() => {});
-    warnings = vi.spyOn(console, "warn").mockImplementation(() => {});
-    const client = server.client(user);
+  /** Generates as `user`, the call carrying its own x-request-id (`requestId`). */
+  async function generateVideo(user: string, prompt: string, requestId = `req-${user}`) {
+    logs = captureLogs({ quiet: true });
+    const client = server.client({ "x-streamline-user": user, "x-request-id": requestId });
     const { asset } = await client.media.generate.mutate({
       type: "video",
       model: "sora-2",
@@ -71,8 +64,8 @@ describe.each(testBackends())("[MediaGen] log lines (%s)", (backend) => {
     const row = await generateVideo("logs-transient", "Polls through a 503 storm");
     expect(row.status).toBe("succeeded");
     expect(openai.requestsTo("videos.retrieve").length).toBeGreaterThanOrEqual(4);
-    expect(linesAbout(errors, row.id, "[MediaGen] Error:")).toEqual([]);
-    const warned = linesAbout(warnings, row.id, "[MediaGen] Warning:");
+    expect(errorsAbout(row.id)).toEqual([]);
+    const warned = warningsAbout(row.id);
     expect(warned).toHaveLength(1);
     expect(warned[0]).toMatch(/PROVIDER_UNAVAILABLE status check failed, the job goes on/);
   });
@@ -81,8 +74,8 @@ describe.each(testBackends())("[MediaGen] log lines (%s)", (backend) => {
     openai.failNext("videos.content", fault("503"), fault("503"), fault("503"));
     const row = await generateVideo("logs-download", "Downloads through a 503 storm");
     expect(row.status).toBe("succeeded");
-    expect(linesAbout(errors, row.id, "[MediaGen] Error:")).toEqual([]);
-    expect(linesAbout(warnings, row.id, "[MediaGen] Warning:").length).toBeGreaterThanOrEqual(1);
+    expect(errorsAbout(row.id)).toEqual([]);
+    expect(warningsAbout(row.id).length).toBeGreaterThanOrEqual(1);
   });
 
   it("a generation that ends failed (status checks failing until the deadline): exactly one error line", async () => {
@@ -90,9 +83,21 @@ describe.each(testBackends())("[MediaGen] log lines (%s)", (backend) => {
     const row = await generateVideo("logs-terminal", "Polls into a dead provider");
     expect(row.status).toBe("failed");
     expect(row.error?.code).toBe("TIMEOUT");
-    const lines = linesAbout(errors, row.id, "[MediaGen] Error:");
+    const lines = errorsAbout(row.id);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^\[MediaGen\] Error: openai sora-2 TIMEOUT /);
-    expect(linesAbout(warnings, row.id, "[MediaGen] Warning:").length).toBeGreaterThanOrEqual(1);
+    expect(lines[0]?.msg).toMatch(/^\[MediaGen\] Error: openai sora-2 TIMEOUT /);
+    expect(warningsAbout(row.id).length).toBeGreaterThanOrEqual(1);
+    // The line names the call that asked for the generation, its user and the job that ran it;
+    // every request to OpenAI carried the same id (X-Client-Request-Id).
+    expect(lines[0]).toMatchObject({
+      requestId: "req-logs-terminal",
+      userId: "logs-terminal",
+      queue: "media-generate",
+      assetId: row.id,
+    });
+    expect(lines[0]?.jobId).toEqual(expect.any(String));
+    const sent = openai.requests.map((r) => r.headers["x-client-request-id"]);
+    expect(sent.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(sent)).toEqual(new Set(["req-logs-terminal"]));
   }, 30_000);
 });

@@ -43,6 +43,9 @@ export async function startTestServer(
       MEDIA_ENABLE_MODELS: "sora-2",
       // Tests name their caller with x-streamline-user; auth.test.ts covers real sign-in.
       AUTH_DEV_HEADER: "1",
+      // Problems only: an access line per call would drown the test output (tests that read
+      // lines capture them with @streamline/log/testing; logging.test.ts runs at info).
+      LOG_LEVEL: "warn",
       ...env,
     }),
     { handle: db },

@@ -5,6 +5,7 @@
 import http, { type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createTestDb, type TestDb } from "@streamline/db/testing";
+import { captureLogs } from "@streamline/log/testing";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -116,8 +117,12 @@ describe("the raw route beside tRPC's own stream (pglite)", () => {
     expect(a?.headers["content-encoding"]).toBeUndefined();
     // Express's compression adds `Vary: Accept-Encoding` to everything it sees; the raw route is
     // never compressed, so it has nothing to vary on.
-    const { vary: _vary, ...rest } = b?.headers ?? {};
-    expect(a?.headers).toEqual(rest);
+    // Each answer has its own request id.
+    expect(a?.headers["x-request-id"]).toMatch(/\S/);
+    expect(b?.headers["x-request-id"]).toMatch(/\S/);
+    const { vary: _vary, "x-request-id": _b, ...rest } = b?.headers ?? {};
+    const { "x-request-id": _a, ...mine } = a?.headers ?? {};
+    expect(mine).toEqual(rest);
     expect(a?.status).toBe(b?.status);
   });
 
@@ -156,6 +161,46 @@ describe("the raw route beside tRPC's own stream (pglite)", () => {
       });
     }
   });
+});
+
+describe("the raw route's log lines (pglite)", () => {
+  it("one access line per stream, with its request id and user, also when tRPC answers it", async () => {
+    const server = await startTestServer("pglite", { LOG_LEVEL: "info" }, { worker: false });
+    const logs = captureLogs({ quiet: true });
+    try {
+      const headers = { accept: "text/event-stream", "x-streamline-user": "log-user" };
+      const url = `${server.url}/trpc/media.onProgress?input=%7B%7D`;
+      const taken = await answer(url, { ...headers, "x-request-id": "raw-stream-1" });
+      const handedOn = await answer(`${url}&batch=1`, {
+        ...headers,
+        "x-request-id": "raw-stream-2",
+      });
+      expect(taken.headers["x-request-id"]).toBe("raw-stream-1");
+      expect(handedOn.headers["x-request-id"]).toBe("raw-stream-2");
+      const lines = (id: string) =>
+        new Promise<typeof logs.records>((resolve) => {
+          const check = () => {
+            const found = logs.records.filter((r) => r.requestId === id && r.path);
+            if (found.length)
+              setTimeout(
+                () => resolve(logs.records.filter((r) => r.requestId === id && r.path)),
+                200,
+              );
+            else setTimeout(check, 25);
+          };
+          check();
+        });
+      for (const id of ["raw-stream-1", "raw-stream-2"]) {
+        const access = await lines(id);
+        expect(access, id).toHaveLength(1);
+        expect(access[0]).toMatchObject({ path: "/trpc/media.onProgress", method: "GET" });
+      }
+      expect((await lines("raw-stream-1"))[0]?.userId).toBe("log-user");
+    } finally {
+      logs.stop();
+      await server.close();
+    }
+  }, 60_000);
 });
 
 describe("streams opened while the process shuts down (pglite)", () => {

@@ -120,8 +120,10 @@ describe.each(testBackends())("posting through Zernio on %s", (backend) => {
       client.social.schedule.mutate(input),
     ]);
     expect(again.id).toBe(row.id);
+    // Either answer may be the replay, read once the worker may already have picked the row up
+    // (both now wait for Zernio's validation before the insert).
+    expect(["queued", "sending"]).toContain(row.status);
     expect(row).toMatchObject({
-      status: "queued",
       scheduledLocal: when,
       timezone: "Europe/Berlin",
     });
@@ -313,7 +315,9 @@ describe.each(testBackends())("posting through Zernio on %s", (backend) => {
       }),
     );
     expect(past.message).toMatch(/already passed.*schedule\.past/);
-    expect(zernio.requests).toHaveLength(0);
+    // Only X's length waits for the account list (an X Premium account may post 25,000): nothing
+    // else reached Zernio, and nothing was validated, uploaded or created.
+    expect(zernio.requests.map((r) => r.route).filter((r) => r !== "accounts.list")).toEqual([]);
 
     // A disconnected account is refused from Zernio's account list, before any post is made.
     const disconnected = await failure(
@@ -326,7 +330,7 @@ describe.each(testBackends())("posting through Zernio on %s", (backend) => {
       }),
     );
     expect(disconnected.data?.zodError?.fieldErrors.targets?.[0]).toMatch(/reconnecting/);
-    expect(zernio.requests.map((r) => r.route)).toEqual(["accounts.list"]);
+    expect(new Set(zernio.requests.map((r) => r.route))).toEqual(new Set(["accounts.list"]));
   });
 
   it("lists accounts with our platform ids and why some cannot be picked", async () => {
@@ -442,7 +446,7 @@ describe.each(testBackends())("posting through Zernio on %s", (backend) => {
   }, 40_000);
 
   // The subject is one post and one x-request-id, not speed: on a loaded machine the re-send can
-  // wait out a posting lease (60 s; shortening that is issue 19's "re-sent within ~15 s").
+  // wait out a posting lease (15 s, kept alive by its holder: posting-crash.test.ts).
   it("re-sends a create that timed out with the same x-request-id: one post", {
     timeout: 90_000,
   }, async () => {

@@ -316,11 +316,15 @@ describe.each(testBackends())("social captions and checks on %s", (backend) => {
       scheduledFor: [expect.any(String)],
       timezone: [expect.any(String)],
     });
-    // Nothing is posted; the only Zernio call is alice's own account list (reused for 15 s).
+    // Nothing is posted: the Zernio calls are alice's own account list (reused for 15 s) and the
+    // validation (a dry run) of the one draft the local rules let through.
     const seen = zernio.requests.map((r) => `${r.route} ${r.query.profileId ?? ""}`);
     const profileId = await profileIdOf(server, "alice");
-    expect(seen.length).toBeLessThanOrEqual(1);
-    expect(seen.every((r) => r === `accounts.list ${profileId}`)).toBe(true);
+    const lists = seen.filter((r) => r.startsWith("accounts.list"));
+    expect(lists.length).toBeLessThanOrEqual(1);
+    expect(lists.every((r) => r === `accounts.list ${profileId}`)).toBe(true);
+    expect(seen.filter((r) => !r.startsWith("accounts.list"))).toEqual(["tools.validatePost "]);
+    expect(fine.validation).toEqual({ by: "zernio" });
   });
 
   it("answers NOT_FOUND for another user's asset everywhere", async () => {
@@ -520,7 +524,7 @@ describe("social without a Zernio key, and in offline demo mode", () => {
         idempotencyKey: key("demo-post"),
       });
       expect(post.demo).toBe(true);
-      let final = post;
+      let final: Omit<typeof post, "warnings" | "validation"> = post;
       for (let i = 0; i < 300 && final.status !== "published"; i++) {
         await new Promise((r) => setTimeout(r, 50));
         final = (await client.social.posts.query({ assetId: asset.id }))[0] ?? final;

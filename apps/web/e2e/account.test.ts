@@ -161,9 +161,10 @@ describe.each(WEB_MODES)("deleting an image and an account in the browser (%s)",
     const image = preview().locator('img[src^="/media/image/"]');
     await image.waitFor({ timeout: 30_000 });
     const before = zernio.fake.requestsTo("posts.create").length;
-    await preview().getByRole("button", { name: "Schedule Post" }).click();
-    const dialog = page.getByRole("dialog", { name: "Schedule post" });
+    await preview().getByRole("button", { name: "Post", exact: true }).click();
+    const dialog = page.getByRole("dialog", { name: "Post", exact: true });
     await dialog.waitFor();
+    await dialog.getByRole("radio", { name: "At a time" }).check();
     await dialog.getByRole("checkbox", { name: /^Instagram @streamline\.studio/ }).check();
     await dialog.getByLabel("Instagram caption").fill(`${prompt} #gummies`);
     await dialog.getByLabel("Date and time").fill(`${tomorrowIn(BERLIN)}T09:00`);

@@ -1,6 +1,6 @@
 // "Connect an account" round trip in Debian's Chromium, as `pnpm dev` runs the studio (no
 // APP_ORIGIN; the Vite dev server on WEB_PORT) and as the production build: sign up, generate an
-// image, open Schedule Post, change the timezone, pick TikTok and Connect an account → Zernio's
+// image, open Post, pick At a time, change the timezone, pick TikTok and Connect an account → Zernio's
 // sign-in page (the fake, on loopback) → back on the studio with "TikTok connected" and the
 // schedule dialog reopened for the same asset, as it was, with the new account picked. Also: Vite
 // on a taken port stops and names WEB_PORT instead of moving to an origin nobody trusts.
@@ -162,9 +162,10 @@ describe.each(WEB_MODES)("Connect an account round trip (%s)", (mode) => {
     await image.waitFor({ timeout: 30_000 });
     const imageSrc = await image.getAttribute("src");
 
-    await preview.getByRole("button", { name: "Schedule Post" }).click();
-    const dialog = page.getByRole("dialog", { name: "Schedule post" });
+    await preview.getByRole("button", { name: "Post", exact: true }).click();
+    const dialog = page.getByRole("dialog", { name: "Post", exact: true });
     await dialog.getByText("No accounts are connected yet").waitFor();
+    await dialog.getByRole("radio", { name: "At a time" }).check();
     await dialog.getByLabel("Timezone").fill(TOKYO);
     await dialog.getByText(`Times are in ${TOKYO}`, { exact: false }).waitFor();
     await dialog.getByLabel("Platform to connect").selectOption("tiktok");
@@ -177,10 +178,11 @@ describe.each(WEB_MODES)("Connect an account round trip (%s)", (mode) => {
     expect(new URL(page.url()).pathname).toBe("/ai-studio");
     const [connectCall] = zernio.fake.requestsTo("connect.url");
     expect(connectCall?.query.redirect_url).toBe(`${web.url}/ai-studio`);
-    const reopened = page.getByRole("dialog", { name: "Schedule post" });
+    const reopened = page.getByRole("dialog", { name: "Post", exact: true });
     await reopened.waitFor();
     // The same asset (its preview card hosts the dialog), as it was, with the new account picked.
     await expect.poll(() => image.getAttribute("src")).toBe(imageSrc);
+    expect(await reopened.getByRole("radio", { name: "At a time" }).isChecked()).toBe(true);
     expect(await reopened.getByLabel("Timezone").inputValue()).toBe(TOKYO);
     const tiktok = reopened.getByRole("checkbox", { name: /^TikTok/ });
     await expect.poll(() => tiktok.isChecked()).toBe(true);

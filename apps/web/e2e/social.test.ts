@@ -225,10 +225,11 @@ describe.each(WEB_MODES)("captions and posting in the browser (%s)", (mode) => {
     await panel.getByText("2 versions").waitFor();
     await s.shot("caption-edited");
 
-    // Schedule Post: the dialog, its accounts, the caption prefilled from the latest version.
-    await preview.getByRole("button", { name: "Schedule Post" }).click();
-    const dialog = page.getByRole("dialog", { name: "Schedule post" });
+    // Post → At a time: the dialog, its accounts, the caption prefilled from the latest version.
+    await preview.getByRole("button", { name: "Post", exact: true }).click();
+    const dialog = page.getByRole("dialog", { name: "Post", exact: true });
     await dialog.waitFor();
+    await dialog.getByRole("radio", { name: "At a time" }).check();
     const linkedin = dialog.getByRole("checkbox", { name: /^LinkedIn/ });
     expect(await linkedin.isDisabled()).toBe(true);
     await dialog
@@ -272,7 +273,7 @@ describe.each(WEB_MODES)("captions and posting in the browser (%s)", (mode) => {
 
     // The card: per-platform chips, "Scheduled for …".
     const chips = preview.locator(".post-chip.chip-scheduled");
-    await expect.poll(() => chips.count()).toBe(2);
+    await expect.poll(() => chips.count(), { timeout: 20_000 }).toBe(2);
     await preview
       .getByText(/Scheduled for/)
       .first()
@@ -310,8 +311,9 @@ describe.each(WEB_MODES)("captions and posting in the browser (%s)", (mode) => {
     await preview.locator("video").waitFor({ timeout: 60_000 });
 
     await preview.getByRole("button", { name: "Post", exact: true }).click();
-    const dialog = page.getByRole("dialog", { name: "Post now" });
+    const dialog = page.getByRole("dialog", { name: "Post", exact: true });
     await dialog.waitFor();
+    expect(await dialog.getByRole("radio", { name: "Now" }).isChecked()).toBe(true);
     await dialog.getByRole("checkbox", { name: /^TikTok/ }).check();
     await dialog.getByLabel("TikTok caption").fill("Gummies, but make it a workout #fitness");
     // TikTok asks for consent per post: Post now stays refused until it is given.
@@ -360,8 +362,8 @@ describe("posting without a Zernio key (dist)", () => {
   it("says what to configure, and nothing crashes", async () => {
     const { page } = s;
     const preview = await generateImage(page, "Gummies on a towel");
-    await preview.getByRole("button", { name: "Schedule Post" }).click();
-    const dialog = page.getByRole("dialog", { name: "Schedule post" });
+    await preview.getByRole("button", { name: "Post", exact: true }).click();
+    const dialog = page.getByRole("dialog", { name: "Post", exact: true });
     await dialog.getByText("Posting is not set up.").waitFor();
     await dialog
       .getByText(/ZERNIO_API_KEY/)
@@ -372,7 +374,7 @@ describe("posting without a Zernio key (dist)", () => {
     await page.keyboard.press("Escape");
     await dialog.waitFor({ state: "detached" });
     expect(await page.evaluate(() => document.activeElement?.textContent?.trim() ?? "")).toBe(
-      "Schedule Post",
+      "Post",
     );
   });
 });

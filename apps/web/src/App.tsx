@@ -14,6 +14,7 @@ const ApiKeysPage = lazy(() => import("./settings/ApiKeysPage"));
 const AccountPage = lazy(() => import("./settings/AccountPage"));
 // The posts page (list and calendar) is its own chunk: the studio's first load does not carry it.
 const PostsPage = lazy(() => import("./posts/PostsPage"));
+const InsightsPage = lazy(() => import("./insights/InsightsPage"));
 
 export function App() {
   return (
@@ -36,6 +37,11 @@ export function App() {
         <Route path="/posts">
           <RequireSession path="/posts">
             <PostsPage />
+          </RequireSession>
+        </Route>
+        <Route path="/insights">
+          <RequireSession path="/insights">
+            <InsightsPage />
           </RequireSession>
         </Route>
         <Route path="/settings/api-keys">

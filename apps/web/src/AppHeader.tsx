@@ -33,6 +33,9 @@ export function AppHeader({ children }: { children?: ReactNode }) {
         <Link href="/posts" aria-current={here === "/posts" ? "page" : undefined}>
           Posts
         </Link>
+        <Link href="/insights" aria-current={here === "/insights" ? "page" : undefined}>
+          Insights
+        </Link>
       </nav>
       <div className="topbar-end">
         {children}

@@ -2,6 +2,7 @@
 // fakes; see testing/context.ts), plus who is calling and the request's headers.
 import type { Database, MediaEventListener } from "@streamline/db";
 import type { GenerationQueue, PostingQueue } from "@streamline/jobs";
+import { setContextFields } from "@streamline/log";
 import type {
   Captioner,
   CaptionPrice,
@@ -117,6 +118,9 @@ export function createContextFactory(deps: ApiDeps) {
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
     }
-    return { ...deps, headers, user: await deps.resolveUser({ headers }) } satisfies ApiContext;
+    const user = await deps.resolveUser({ headers });
+    // This call's log lines (and the jobs it enqueues) name the caller from here on.
+    if (user) setContextFields({ userId: user.id });
+    return { ...deps, headers, user } satisfies ApiContext;
   };
 }

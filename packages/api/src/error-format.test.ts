@@ -1,6 +1,7 @@
 // What a client sees when something breaks on our side: a generic message, never the database's.
+import { captureLogs } from "@streamline/log/testing";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ApiContext } from "./context";
 import { createTRPCRouter, INTERNAL_ERROR_MESSAGE, publicProcedure } from "./trpc";
 
@@ -12,7 +13,7 @@ const router = createTRPCRouter({
 
 describe("errorFormatter", () => {
   it("answers INTERNAL_SERVER_ERROR with a generic message and logs the real one once", async () => {
-    const log = vi.spyOn(console, "error").mockImplementation(() => {});
+    const logs = captureLogs({ quiet: true });
     const response = await fetchRequestHandler({
       endpoint: "/trpc",
       req: new Request("http://test/trpc/broken"),
@@ -23,8 +24,10 @@ describe("errorFormatter", () => {
     expect(response.status).toBe(500);
     expect(text).not.toContain("invalid byte sequence");
     expect(JSON.parse(text).error.message).toBe(INTERNAL_ERROR_MESSAGE);
-    expect(log).toHaveBeenCalledTimes(1);
-    expect(String(log.mock.calls[0]?.[0])).toContain("invalid byte sequence");
-    log.mockRestore();
+    logs.stop();
+    const errors = logs.messages("error");
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain("invalid byte sequence");
+    expect(logs.records[0]).toMatchObject({ procedure: "broken", err: { type: "Error" } });
   });
 });

@@ -1,5 +1,6 @@
 // tRPC set-up: plain JSON (no transformer), the error shape (Zod problems flattened per field), the base
 // procedures and the caller factory. The context they run with is in context.ts.
+import { logger } from "@streamline/log";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError, z } from "zod";
 import type { ApiContext } from "./context";
@@ -130,7 +131,10 @@ const t = initTRPC.context<ApiContext>().create({
     const cause = error.cause;
     if (error.code === "INTERNAL_SERVER_ERROR") {
       // Database and library messages stay on the server (logged once, here).
-      console.error(`[trpc] ${path ?? "?"}: ${error.message}`, cause ?? "");
+      logger.error(
+        { procedure: path ?? "?", ...(cause ? { err: cause } : {}) },
+        `[trpc] ${path ?? "?"}: ${error.message}`,
+      );
       const { stack: _stack, ...data } = shape.data;
       return { ...shape, message: INTERNAL_ERROR_MESSAGE, data: { ...data, zodError: null } };
     }

@@ -2,12 +2,14 @@
 // runs, on a `stately` queue — at most one tick queued and one running, however many server
 // processes start or re-send it, and a tick that throws never breaks the chain. (pg-boss's cron is
 // off in this product — `schedule: false` in queue.ts — so the tick carries its own schedule.)
+import { logger } from "@streamline/log";
 import type { PgBoss } from "pg-boss";
 import {
   type AnalyticsDeps,
   type AnalyticsTickResult,
   runAnalyticsTick,
 } from "./analytics-refresh";
+import { runJobInContext } from "./job-context";
 
 export const ANALYTICS_QUEUE = "social-analytics-refresh";
 
@@ -49,14 +51,17 @@ export async function startAnalyticsWorker(
     { pollingIntervalSeconds: polling, notifyPollingIntervalSeconds: polling },
     async ([job]) => {
       if (!job) return;
-      await queue.requestTick(tickSeconds);
-      const result = await runAnalyticsTick(deps);
-      options.onTick?.(result);
-      if (result.calls > 0 || result.adopted > 0) {
-        (deps.logger ?? console.log)(
-          `[analytics] tick: ${result.adopted} adopted, ${result.calls} calls, ${result.snapshots} snapshots, ${result.pending} pending, ${result.failed} failed`,
-        );
-      }
+      const tick = async () => {
+        await queue.requestTick(tickSeconds);
+        const result = await runAnalyticsTick(deps);
+        options.onTick?.(result);
+        if (result.calls > 0 || result.adopted > 0) {
+          const line = `[analytics] tick: ${result.adopted} adopted, ${result.calls} calls, ${result.snapshots} snapshots, ${result.pending} pending, ${result.failed} failed`;
+          if (deps.logger) deps.logger(line);
+          else logger.info(result, line);
+        }
+      };
+      await runJobInContext(job, { queue: ANALYTICS_QUEUE }, tick, { endLevel: "debug" });
     },
   );
   await queue.requestTick(0);

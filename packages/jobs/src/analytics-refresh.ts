@@ -27,6 +27,7 @@ import {
   trackPublishedPlatform,
   writeAnalyticsState,
 } from "@streamline/db";
+import { logger } from "@streamline/log";
 import {
   fromZernioPlatform,
   isSocialError,
@@ -59,6 +60,7 @@ export interface AnalyticsDeps {
   /** How long a claimed pair is held before another worker may take it (default 10 min). */
   leaseMs?: number | undefined;
   now?: (() => Date) | undefined;
+  /** Where lines go (tests); the process logger (@streamline/log) by default. */
   logger?: ((line: string) => void) | undefined;
 }
 
@@ -254,7 +256,9 @@ async function refreshGroup(
       return "stop";
     }
     const message = error instanceof Error ? error.message : String(error);
-    (deps.logger ?? console.error)(`[analytics] post ${first.post_id}: ${message}`);
+    const line = `[analytics] post ${first.post_id}: ${message}`;
+    if (deps.logger) deps.logger(line);
+    else logger.warn(line); // deferred, read again later
     await deferAll(deps, group, new Date(now.getTime() + PENDING_FIRST_DELAY_MS), false, message);
     return "ok";
   }

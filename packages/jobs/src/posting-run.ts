@@ -15,6 +15,7 @@ import {
   type ScheduledPost,
   TERMINAL_POST_STATUSES,
 } from "@streamline/db";
+import { logger } from "@streamline/log";
 import { sleep } from "@streamline/providers";
 import {
   isSocialError,
@@ -44,13 +45,41 @@ export async function changePost(
   return applyPostTransition(db, post.id, transitionPost(post, event), postEventOf);
 }
 
+/** A posting line: to the injected logger (tests), else the process logger at `level`. */
+const log = (deps: PostingDeps, line: string, level: "error" | "warn" = "error") =>
+  deps.logger ? deps.logger(line) : logger[level](line);
+
 const lease = (deps: PostingDeps, id: string, runner: string, ms: number) =>
   leaseScheduledPost(deps.db, { id, runner, ms });
 const release = (deps: PostingDeps, id: string, runner: string) =>
   releaseScheduledPost(deps.db, { id, runner });
 
+/**
+ * How long a lease lasts without renewal. The holder renews it every third of that while it works
+ * (a heartbeat, also through long waits: an upload, a create, the wait between status reads), so a
+ * runner that was killed lets go within this time and the retried job re-sends the post then.
+ */
+export const POST_LEASE_MS = 15_000;
+
 function leaseMs(deps: PostingDeps): number {
-  return Math.max(60_000, 3 * (deps.poll?.maxIntervalMs ?? DEFAULT_POLL.maxIntervalMs));
+  return deps.leaseMs ?? POST_LEASE_MS;
+}
+
+/** Renews `runner`'s lease every third of its length until stopped; a failed renewal is logged. */
+function heartbeat(deps: PostingDeps, id: string, runner: string, ms: number): () => void {
+  const timer = setInterval(
+    () => {
+      lease(deps, id, runner, ms).then(
+        (held) => {
+          if (!held) log(deps, `[Posting] post ${id}: lease lost to another runner`, "warn");
+        },
+        () => {}, // the database is away: the next beat (or the lease's end) settles it
+      );
+    },
+    Math.max(250, Math.floor(ms / 3)),
+  );
+  timer.unref?.();
+  return () => clearInterval(timer);
 }
 
 /**
@@ -76,14 +105,14 @@ async function underLease(
     await deps.queue.enqueueLater(post.id, new Date(at));
     return;
   }
+  const stop = heartbeat(deps, post.id, runner, ms);
   try {
     await work(leased, async () => void (await lease(deps, post.id, runner, ms)), runner);
   } finally {
+    stop();
     await release(deps, post.id, runner).catch(() => {});
   }
 }
-
-const log = (deps: PostingDeps, line: string) => (deps.logger ?? console.error)(line);
 
 /** Sends a post that was never sent (or whose send was interrupted), then follows it. */
 export async function sendPost(
@@ -155,6 +184,7 @@ async function failSend(post: ScheduledPost, error: unknown, deps: PostingDeps):
     log(
       deps,
       `[Posting] post ${post.id} attempt ${post.attempts} failed (${error.code}), again at ${at.toISOString()}: ${error.message}`,
+      "warn",
     );
     const failure = { code: error.code, message: error.message, category: null };
     const queued = await changePost(deps.db, post, { type: "sendFailed", failure, retryAt: at });
@@ -332,6 +362,7 @@ async function onFollowError(
   log(
     deps,
     `[Posting] post ${post.id}: reading its status failed (${error.code}): ${error.message}`,
+    "warn",
   );
   await deps.queue.enqueueLater(post.id, new Date(Date.now() + 5 * 60_000));
   return "stop";

@@ -5,15 +5,18 @@
 // is lives in packages/social (transitionPost); this package runs the queue and the steps.
 import type { Database } from "@streamline/db";
 import { findScheduledPost } from "@streamline/db";
+import { setContextFields } from "@streamline/log";
 import type { ZernioClient } from "@streamline/social";
 import type { MediaStorage } from "@streamline/storage";
 import type { Kysely } from "kysely";
 import { fromKysely, type PgBoss } from "pg-boss";
+import { type JobOrigin, jobOrigin, runJobInContext } from "./job-context";
 import { followPost, sendPost } from "./posting-run";
 
 export const POSTING_QUEUE = "social-post";
 
-export type PostingJobData = { postId: string };
+/** The post, and the request id and user of the call (or job) that enqueued it (log context). */
+export type PostingJobData = { postId: string } & JobOrigin;
 
 export interface PostingQueueOptions {
   /** Seconds without a heartbeat before a post job counts as abandoned (pg-boss minimum 10). */
@@ -50,14 +53,14 @@ export async function createPostingQueue(
   return {
     boss,
     async enqueue(tx, postId, opts = {}) {
-      const data: PostingJobData = { postId };
+      const data: PostingJobData = { postId, ...jobOrigin() };
       return boss.send(POSTING_QUEUE, data, {
         db: fromKysely(tx),
         ...(opts.startAfter ? { startAfter: opts.startAfter } : {}),
       });
     },
     async enqueueLater(postId, startAfter) {
-      const data: PostingJobData = { postId };
+      const data: PostingJobData = { postId, ...jobOrigin() };
       return boss.send(POSTING_QUEUE, data, { startAfter });
     },
   };
@@ -87,9 +90,12 @@ export interface PostingDeps {
   poll?: { minIntervalMs?: number; maxIntervalMs?: number; followForMs?: number } | undefined;
   /** First delay before a post whose create failed transiently is sent again (doubles). */
   retryDelayMs?: number | undefined;
+  /** A post's lease without renewal (default POST_LEASE_MS, 15 s; renewed every third of it). */
+  leaseMs?: number | undefined;
   /** Create attempts (jobs) before a transiently failing post is marked failed. */
   maxAttempts?: number | undefined;
   now?: (() => Date) | undefined;
+  /** Where failure lines go (tests); the process logger (@streamline/log) by default. */
   logger?: ((line: string) => void) | undefined;
 }
 
@@ -102,6 +108,7 @@ export async function runPost(
 ): Promise<void> {
   const post = await findScheduledPost(deps.db, { id: postId });
   if (!post) return;
+  setContextFields({ userId: post.user_id });
   if (drain?.aborted) {
     // Shutting down before anything was sent or read: the next worker takes it at once.
     await deps.queue.enqueueLater(post.id, new Date());
@@ -132,7 +139,10 @@ export async function startPostingWorker(
     },
     async ([job]) => {
       if (!job) return;
-      await runPost(job.data.postId, deps, job.signal, draining.signal);
+      const { postId } = job.data;
+      await runJobInContext(job, { queue: POSTING_QUEUE, postId }, () =>
+        runPost(postId, deps, job.signal, draining.signal),
+      );
     },
   );
   return {

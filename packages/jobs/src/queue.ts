@@ -1,6 +1,8 @@
 import type { Database, DbHandle } from "@streamline/db";
+import { logger } from "@streamline/log";
 import type { Kysely } from "kysely";
 import { fromKysely, fromPglite, type Db as IDatabase, PgBoss } from "pg-boss";
+import { type JobOrigin, jobOrigin } from "./job-context";
 
 export const GENERATION_QUEUE = "media-generate";
 /**
@@ -10,7 +12,8 @@ export const GENERATION_QUEUE = "media-generate";
  */
 export const GENERATION_DEAD_LETTER = "media-generate-abandoned";
 
-export type GenerationJobData = { assetId: string };
+/** The asset, and the request id and user of the call that asked for it (log context). */
+export type GenerationJobData = { assetId: string } & JobOrigin;
 
 export interface QueueOptions {
   /** Seconds without a worker heartbeat before its job counts as abandoned (pg-boss minimum 10). */
@@ -57,7 +60,7 @@ export async function createGenerationQueue(handle: DbHandle, options: QueueOpti
       ? new PgBoss({ ...common, backend: "pglite", db: pgliteThroughKysely(handle) })
       : new PgBoss({ ...common, connectionString: connectionStringOf(handle), max: 4 });
   boss.on("error", (error: unknown) =>
-    console.error(`[jobs] queue error: ${error instanceof Error ? error.message : String(error)}`),
+    logger.error(`[jobs] queue error: ${error instanceof Error ? error.message : String(error)}`),
   );
   await boss.start();
   await boss.createQueue(GENERATION_DEAD_LETTER, { retryLimit: 5, retryDelay: 5, notify: true });
@@ -83,7 +86,7 @@ export async function createGenerationQueue(handle: DbHandle, options: QueueOpti
     boss,
     /** Sends the job inside the caller's transaction: it exists exactly when the asset row does. */
     async enqueue(tx: Kysely<Database>, assetId: string): Promise<string | null> {
-      const data: GenerationJobData = { assetId };
+      const data: GenerationJobData = { assetId, ...jobOrigin() };
       return boss.send(GENERATION_QUEUE, data, {
         db: fromKysely(tx),
         singletonKey: assetId,

@@ -1,5 +1,6 @@
 import { ShuttingDown } from "./generation/context";
 import { abandonGeneration, type GenerationDeps, runGeneration } from "./generation/run";
+import { runJobInContext } from "./job-context";
 import {
   DEFAULT_QUEUE_TIMING,
   GENERATION_DEAD_LETTER,
@@ -49,7 +50,10 @@ export async function startGenerationWorker(
       if (!job) return;
       const runJob =
         options.runJob ?? ((id, signal, drain) => runGeneration(id, deps, signal, drain));
-      await runJob(job.data.assetId, job.signal, draining.signal);
+      const { assetId } = job.data;
+      await runJobInContext(job, { queue: GENERATION_QUEUE, assetId }, () =>
+        runJob(assetId, job.signal, draining.signal),
+      );
     },
   );
   // Jobs whose retries ran out: their asset is marked failed (never left "running" unfollowed).
@@ -57,7 +61,11 @@ export async function startGenerationWorker(
     GENERATION_DEAD_LETTER,
     { pollingIntervalSeconds: polling, notifyPollingIntervalSeconds: Math.max(polling, 5) },
     async ([job]) => {
-      if (job) await abandonGeneration(job.data.assetId, deps);
+      if (!job) return;
+      const { assetId } = job.data;
+      await runJobInContext(job, { queue: GENERATION_DEAD_LETTER, assetId }, () =>
+        abandonGeneration(assetId, deps),
+      );
     },
   );
   return {

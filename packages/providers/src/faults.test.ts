@@ -20,9 +20,10 @@ import {
   sampleVideoMp4,
   startMockProviderServer,
 } from "@streamline/fakes/providers";
+import { captureLogs } from "@streamline/log/testing";
 import type { RequestHandler } from "msw";
 import { setupServer } from "msw/node";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { findModelSpec } from "./catalog";
 import { startWithinDeadline } from "./deadline";
 import { isMediaGenError, type MediaErrorCode, MediaGenError } from "./errors";
@@ -347,7 +348,7 @@ describe("the generation deadline during a hung create", () => {
 // generation. A status check or download that failed on all its attempts while the job goes on
 // (polled or downloaded again) gets a lower-level line with its own wording.
 describe("log lines of transient failures that are ridden out", () => {
-  // Built without a logger: the lines go to the console, as on the server.
+  // Built without a logger: the lines go to the process logger, as on the server.
   const quiet = { retry: common.retry, timeouts: common.timeouts };
   const consoleOpenAI = createOpenAI({
     ...quiet,
@@ -365,13 +366,11 @@ describe("log lines of transient failures that are ridden out", () => {
       spec(shape.model.id),
     ),
   }));
-  const lines = (spy: { mock: { calls: unknown[][] } }) => spy.mock.calls.map((c) => String(c[0]));
 
   it.each(polled)(
     "$name: a status check failing 3 times, then the job succeeds: no [MediaGen] Error line, one warning",
     async (shape) => {
-      const errors = vi.spyOn(console, "error").mockImplementation(() => {});
-      const warnings = vi.spyOn(console, "warn").mockImplementation(() => {});
+      const logs = captureLogs({ quiet: true });
       try {
         const { operationId } = await shape.model.start({ ...shape.input, assetId: "asset-1" });
         inject(shape.status as Route, "503", 3);
@@ -381,15 +380,14 @@ describe("log lines of transient failures that are ridden out", () => {
         });
         expect(output).toBeTruthy();
         expect(requestsTo(shape.status as Route)).toBeGreaterThanOrEqual(4);
-        expect(lines(errors).filter((l) => l.includes("[MediaGen] Error:"))).toEqual([]);
-        const warned = lines(warnings).filter((l) => l.startsWith("[MediaGen] Warning:"));
+        expect(logs.messages("error").filter((l) => l.includes("[MediaGen] Error:"))).toEqual([]);
+        const warned = logs.messages("warn").filter((l) => l.startsWith("[MediaGen] Warning:"));
         expect(warned).toHaveLength(1);
         expect(warned[0]).toMatch(
           /^\[MediaGen\] Warning: \w+ [\w.-]+ PROVIDER_UNAVAILABLE status check failed, the job goes on \(polled again until its deadline\): .+ \(asset asset-1\)$/,
         );
       } finally {
-        errors.mockRestore();
-        warnings.mockRestore();
+        logs.stop();
       }
     },
   );
@@ -397,19 +395,19 @@ describe("log lines of transient failures that are ridden out", () => {
   it.each(polled)(
     "$name: a download failing 3 times before its body is a warning, not a [MediaGen] Error line",
     async (shape) => {
-      const errors = vi.spyOn(console, "error").mockImplementation(() => {});
-      const warnings = vi.spyOn(console, "warn").mockImplementation(() => {});
+      const logs = captureLogs({ quiet: true });
       try {
         const { operationId } = await shape.model.start(shape.input);
         const output = await pollUntilDone(shape.model, operationId, { policy: POLL });
         inject(shape.download as Route, "503", 3);
         const error = await shape.model.fetchResult(output, { variant: "media" }).catch((e) => e);
         expect(error).toMatchObject({ code: "PROVIDER_UNAVAILABLE", retryable: true });
-        expect(lines(errors).filter((l) => l.includes("[MediaGen] Error:"))).toEqual([]);
-        expect(lines(warnings).filter((l) => l.startsWith("[MediaGen] Warning:"))).toHaveLength(1);
+        expect(logs.messages("error").filter((l) => l.includes("[MediaGen] Error:"))).toEqual([]);
+        expect(
+          logs.messages("warn").filter((l) => l.startsWith("[MediaGen] Warning:")),
+        ).toHaveLength(1);
       } finally {
-        errors.mockRestore();
-        warnings.mockRestore();
+        logs.stop();
       }
     },
   );
@@ -417,8 +415,7 @@ describe("log lines of transient failures that are ridden out", () => {
   it.each(polled)(
     "$name: a job the provider says failed still gets exactly one [MediaGen] Error line",
     async (shape) => {
-      const errors = vi.spyOn(console, "error").mockImplementation(() => {});
-      const warnings = vi.spyOn(console, "warn").mockImplementation(() => {});
+      const logs = captureLogs({ quiet: true });
       try {
         const { operationId } = await shape.model.start(shape.input);
         // A 404 on the job: the provider no longer knows it, a definitive end.
@@ -429,11 +426,12 @@ describe("log lines of transient failures that are ridden out", () => {
           (e: unknown) => e,
         );
         expect(error).toMatchObject({ code: "PROVIDER_ERROR" });
-        expect(lines(errors).filter((l) => l.startsWith("[MediaGen] Error:"))).toHaveLength(1);
-        expect(lines(warnings).filter((l) => l.startsWith("[MediaGen]"))).toEqual([]);
+        expect(
+          logs.messages("error").filter((l) => l.startsWith("[MediaGen] Error:")),
+        ).toHaveLength(1);
+        expect(logs.messages("warn").filter((l) => l.startsWith("[MediaGen]"))).toEqual([]);
       } finally {
-        errors.mockRestore();
-        warnings.mockRestore();
+        logs.stop();
       }
     },
   );

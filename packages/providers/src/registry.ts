@@ -1,3 +1,4 @@
+import { logger } from "@streamline/log";
 import type { ModelAvailability, ModelSpec } from "./catalog";
 import { findModelSpec, modelAvailability } from "./catalog";
 import {
@@ -48,7 +49,7 @@ export interface MediaProviders {
    * provider has no key.
    */
   getCaptionModel(id: string): { spec: CaptionModelSpec; kit: OpenAIProvider | GoogleProvider };
-  /** Where a provider's failure lines go: its kit's logger, else the other kit's, else console.error. */
+  /** Where a provider's failure lines go: its kit's logger, else the other kit's, else the process logger. */
   logger(provider: ProviderId): (line: string) => void;
 }
 
@@ -134,7 +135,7 @@ export function createMediaProviders(config: MediaProvidersConfig): MediaProvide
     logger(provider) {
       const other = provider === "openai" ? kits.google : kits.openai;
       const own = kits[provider];
-      return (own ? own.logger : other?.logger) ?? ((line: string) => console.error(line));
+      return (own ? own.logger : other?.logger) ?? ((line: string) => logger.error(line));
     },
   };
 }

@@ -14,7 +14,7 @@ export interface ProviderKit<P extends ProviderId> {
   readonly provider: P;
   /** Whether a key is set now (the registry asks once, at start-up). */
   hasKey(): boolean;
-  /** Where failure lines go (settings.logger); console.error when unset. */
+  /** Where failure lines go (settings.logger); the process logger (level error) when unset. */
   readonly logger?: ((line: string) => void) | undefined;
   image(spec: ModelSpec): MediaModel;
   video(spec: ModelSpec): MediaModel;
@@ -133,11 +133,11 @@ export interface ProviderSettings {
   retry?: Partial<import("./retry").RetryPolicy> | undefined;
   /** Timeout of each provider call by kind (create per media type, status, download idle). */
   timeouts?: import("./timeouts").ProviderTimeoutSettings | undefined;
-  /** Where log lines go; defaults to console.error. */
+  /** Where log lines go; defaults to the process logger at level error (@streamline/log). */
   logger?: ((line: string) => void) | undefined;
   /**
    * Where warnings go — a status check or download that failed on all its attempts while the job
-   * goes on (see formatTransientLine); defaults to console.warn.
+   * goes on (see formatTransientLine); defaults to the process logger at level warn.
    */
   warn?: ((line: string) => void) | undefined;
 }

@@ -33,6 +33,8 @@ export interface PlatformRules {
   caption: {
     /** Limit of the post text (YouTube and Pinterest: the description). */
     maxLength: number;
+    /** X: the limit for accounts X reports as subscribed (Premium), per Zernio's validation. */
+    premiumMaxLength?: number;
     /** X counts weighted length (twitter-text: URL = 23, most emoji = 2). */
     counting: "twitter-weighted" | "characters";
     /** What the text is called on this platform, in messages. */
@@ -75,8 +77,14 @@ export const PLATFORM_RULES: Readonly<Record<SocialPlatform, PlatformRules>> = {
   twitter: {
     platform: "twitter",
     label: "X",
-    // 25,000 with Premium; we hold every account to the standard limit.
-    caption: { maxLength: 280, counting: "twitter-weighted", name: "post" },
+    // 25,000 for accounts X reports as subscribed (Zernio: the account's profileData isPremium;
+    // validate/post resolves it from the accountId).
+    caption: {
+      maxLength: 280,
+      premiumMaxLength: 25_000,
+      counting: "twitter-weighted",
+      name: "post",
+    },
     media: {
       required: false,
       maxImages: 4,

@@ -31,7 +31,12 @@ export interface PostCheckInput {
   scheduledFor?: string | null | undefined;
   timezone?: string | null | undefined;
   now: Date;
+  /** X: the account is subscribed (Premium), so the longer limit applies. */
+  premium?: boolean | undefined;
 }
+
+/** Zernio warns when text passes this share of its limit (validate/post: "> 90% of character limit"). */
+export const NEAR_LIMIT_SHARE = 0.9;
 
 export interface PostIssue {
   platform: SocialPlatform;
@@ -51,9 +56,13 @@ export function platformRules(platform: SocialPlatform): PlatformRules {
   return PLATFORM_RULES[platform];
 }
 
-/** The limit a live counter shows for the post text. */
-export function captionLimit(platform: SocialPlatform): number {
-  return PLATFORM_RULES[platform].caption.maxLength;
+/** The limit a live counter shows for the post text (X Premium accounts: the longer one). */
+export function captionLimit(
+  platform: SocialPlatform,
+  options: { premium?: boolean } = {},
+): number {
+  const caption = PLATFORM_RULES[platform].caption;
+  return options.premium && caption.premiumMaxLength ? caption.premiumMaxLength : caption.maxLength;
 }
 
 /** The length the platform counts: weighted for X (URL = 23, emoji = 2), characters elsewhere. */
@@ -122,11 +131,17 @@ export function checkPost(input: PostCheckInput): PostCheck {
 function checkText({ input, rules, label, images, videos, refuse, warn }: PostChecking): void {
   const { caption } = rules;
   const length = captionLength(input.platform, input.caption.text);
-  if (length > caption.maxLength) {
+  const maxLength = captionLimit(input.platform, { premium: input.premium === true });
+  if (length > maxLength) {
     const weighted = caption.counting === "twitter-weighted" ? " (links count 23, emoji 2)" : "";
     refuse(
       "caption.length",
-      `${label} allows ${n(caption.maxLength)} characters in a ${caption.name}${weighted}; this one has ${n(length)}.`,
+      `${label} allows ${n(maxLength)} characters in a ${caption.name}${weighted}; this one has ${n(length)}.`,
+    );
+  } else if (length > NEAR_LIMIT_SHARE * maxLength) {
+    warn(
+      "caption.nearLimit",
+      `${label}: ${n(length)} of ${n(maxLength)} characters — close to the limit.`,
     );
   }
   const title = input.caption.title ?? "";

@@ -38,6 +38,12 @@ export interface SocialAccount {
   reason?: string;
   /** The Zernio profile it belongs to (null when Zernio did not say). */
   profileId: string | null;
+  /**
+   * X only: X reports a paid subscription, so posts may run to 25,000 weighted characters instead
+   * of 280 (Zernio: metadata.profileData.extraData.isPremium, or profileData.isPremium on accounts
+   * connected before that layout).
+   */
+  premium?: boolean | undefined;
 }
 
 export interface MediaUpload {
@@ -154,7 +160,15 @@ export function toSocialAccount(account: ZernioAccount): SocialAccount {
     // Answered as an id, or populated (an object) on some reads.
     profileId:
       typeof account.profileId === "string" ? account.profileId : (account.profileId?._id ?? null),
+    ...(account.platform === "twitter" ? { premium: isPremiumX(account.metadata) } : {}),
   };
+}
+
+function isPremiumX(metadata: Record<string, unknown> | undefined): boolean {
+  const profileData = metadata?.profileData as
+    | { isPremium?: unknown; extraData?: { isPremium?: unknown } }
+    | undefined;
+  return (profileData?.extraData?.isPremium ?? profileData?.isPremium) === true;
 }
 
 export function toPostStatus(post: Post): PostStatus {
@@ -175,4 +189,69 @@ export function toPostStatus(post: Post): PostStatus {
       errorCategory: target.errorCategory ?? null,
     })),
   };
+}
+
+/**
+ * The part of a post Zernio checks: POST /v1/tools/validate/post takes it as is ("the same body as
+ * POST /v1/posts"), and the create sends it with the timing and metadata added (zernioContentBody
+ * serialises both, so the two can never differ).
+ */
+export interface PostContentBody {
+  content: string;
+  mediaItems: PostMediaItem[];
+  platforms: PostTarget[];
+}
+
+/** One finding of Zernio's validation, on one platform (Zernio's id: twitter for X). */
+export interface ValidationFinding {
+  platform: string;
+  message: string;
+}
+
+/** POST /v1/tools/validate/post's answer: errors block the post, warnings are shown. */
+export interface PostValidation {
+  valid: boolean;
+  errors: ValidationFinding[];
+  warnings: ValidationFinding[];
+}
+
+/** POST /v1/tools/validate/media's answer (a HEAD/GET of the URL: type, size, per-platform limits). */
+export interface MediaValidation {
+  valid: boolean;
+  url: string;
+  error: string | null;
+  contentType: string | null;
+  size: number | null;
+  type: "image" | "video" | "unknown" | null;
+  platformLimits: Record<string, { limit: number | null; withinLimit: boolean | null }>;
+}
+
+/** An interaction toggle TikTok's creator info describes (availability, not the user's choice). */
+export interface TikTokInteraction {
+  /** False: the creator turned it off in the TikTok app (the post cannot allow it). */
+  enabled: boolean;
+}
+
+/** GET /v1/accounts/{id}/tiktok/creator-info, as the post dialog needs it. */
+export interface TikTokCreatorInfo {
+  nickname: string | null;
+  /** Whether the creator can publish more posts right now (TikTok's daily cap). */
+  canPostMore: boolean;
+  /** The privacy levels this creator may post with; a post's privacyLevel must be one of them. */
+  privacyLevels: Array<{ value: string; label: string }>;
+  maxVideoDurationSec: number | null;
+  interactions: {
+    comment: TikTokInteraction | null;
+    /** Null for photo posts (TikTok applies no duet/stitch to photos). */
+    duet: TikTokInteraction | null;
+    stitch: TikTokInteraction | null;
+  };
+}
+
+/** GET /v1/accounts/{id}/pinterest-boards: one board (its id goes in platformSpecificData.boardId). */
+export interface PinterestBoard {
+  id: string;
+  name: string;
+  description: string | null;
+  privacy: string | null;
 }

@@ -16,12 +16,16 @@ import {
   type GetConnectUrlData,
   type GetConnectUrlResponse,
   type GetMediaPresignedUrlResponse,
+  type GetPinterestBoardsResponse,
+  type GetTikTokCreatorInfoResponse,
   type ListAccountsData,
   type ListAccountsResponse,
   type ListProfilesData,
   type ListProfilesResponse,
   type Post,
   type UpdatePostData,
+  type ValidateMediaResponse,
+  type ValidatePostResponse,
   Zernio,
 } from "@zernio/node";
 import {
@@ -45,9 +49,14 @@ import {
   type CreatedPost,
   type CreatePostInput,
   type MediaUpload,
+  type MediaValidation,
+  type PinterestBoard,
+  type PostContentBody,
   type PostStatus,
+  type PostValidation,
   type SocialAccount,
   type SocialProfile,
+  type TikTokCreatorInfo,
   toPostStatus,
   toSocialAccount,
   toSocialProfile,
@@ -137,6 +146,21 @@ export interface ZernioClient {
   listAnalytics(query?: AnalyticsListQuery): Promise<AnalyticsListResult>;
   /** GET /v1/accounts' `hasAnalyticsAccess` (one small page): whether analytics may be read at all. */
   analyticsAccess(options?: { signal?: AbortSignal }): Promise<boolean>;
+  /**
+   * POST /v1/tools/validate/post: Zernio's dry run of its create pipeline over the body a create
+   * would send (serialised by zernioContentBody, like createPost's). Creates, uploads and charges
+   * nothing ("does NOT validate accounts, process media, or track usage"), so it is re-sent freely.
+   */
+  validatePost(body: PostContentBody, options?: { signal?: AbortSignal }): Promise<PostValidation>;
+  /** POST /v1/tools/validate/media: whether a public media URL is reachable, its type and size per platform. */
+  validateMedia(url: string, options?: { signal?: AbortSignal }): Promise<MediaValidation>;
+  /** GET /v1/accounts/{id}/tiktok/creator-info: the creator's privacy levels and interaction settings. */
+  tiktokCreatorInfo(
+    accountId: string,
+    options?: { mediaType?: "video" | "photo"; signal?: AbortSignal },
+  ): Promise<TikTokCreatorInfo>;
+  /** GET /v1/accounts/{id}/pinterest-boards: the boards a Pinterest account can pin to. */
+  pinterestBoards(accountId: string, options?: { signal?: AbortSignal }): Promise<PinterestBoard[]>;
 }
 
 interface Attempt {
@@ -184,6 +208,14 @@ interface ZernioConnection {
   analytics: {
     getAnalytics(options: Record<string, unknown>): Promise<{ data?: unknown }>;
   };
+  validate: Record<
+    "validatePost" | "validateMedia",
+    (options: Record<string, unknown>) => Promise<{ data?: unknown }>
+  >;
+  accountOptions: {
+    getTikTokCreatorInfo(options: Record<string, unknown>): Promise<{ data?: unknown }>;
+    getPinterestBoards(options: Record<string, unknown>): Promise<{ data?: unknown }>;
+  };
 }
 
 export function createZernio(settings: ZernioSettings): ZernioClient {
@@ -194,6 +226,7 @@ export function createZernio(settings: ZernioSettings): ZernioClient {
     createPost: (input) => createPost(z, input),
     ...postMethods(z),
     ...analyticsMethods(z),
+    ...validationMethods(z),
   };
 }
 
@@ -273,6 +306,14 @@ function createZernioConnection(settings: ZernioSettings): ZernioConnection {
   const connect = sdk.connect as unknown as ZernioConnection["connect"];
   const media = sdk.media as unknown as ZernioConnection["media"];
   const analytics = sdk.analytics as unknown as ZernioConnection["analytics"];
+  const validate = sdk.validate as unknown as ZernioConnection["validate"];
+  // The SDK files creator info under `accounts` and the boards under `connect`.
+  const accountOptions = {
+    getTikTokCreatorInfo: (sdk.accounts as unknown as ZernioConnection["accountOptions"])
+      .getTikTokCreatorInfo,
+    getPinterestBoards: (sdk.connect as unknown as ZernioConnection["accountOptions"])
+      .getPinterestBoards,
+  };
 
   return {
     call,
@@ -286,6 +327,8 @@ function createZernioConnection(settings: ZernioSettings): ZernioConnection {
     connect,
     media,
     analytics,
+    validate,
+    accountOptions,
   };
 }
 
@@ -463,10 +506,14 @@ async function uploadMedia(z: ZernioConnection, upload: MediaUpload): Promise<Up
   return { publicUrl: presign.publicUrl, key: presign.key };
 }
 
-async function createPost(z: ZernioConnection, input: CreatePostInput): Promise<CreatedPost> {
-  // platformSpecificData is passed through as given: its shape is per platform (the
-  // *PlatformData schemas), which the caller knows and this adapter does not restate.
-  const body = {
+/**
+ * The content part of a create body — what validate/post checks and createPost sends, built by this
+ * one function so the validated body and the created one are the same bytes. platformSpecificData
+ * is passed through as given: its shape is per platform (the *PlatformData schemas), which the
+ * caller knows and this adapter does not restate.
+ */
+export function zernioContentBody(input: PostContentBody): PostContentBody {
+  return {
     content: input.content,
     mediaItems: input.mediaItems.map((item) => ({
       type: item.type,
@@ -479,6 +526,12 @@ async function createPost(z: ZernioConnection, input: CreatePostInput): Promise<
       ...(target.customContent !== undefined ? { customContent: target.customContent } : {}),
       ...(target.platformSpecificData ? { platformSpecificData: target.platformSpecificData } : {}),
     })),
+  };
+}
+
+async function createPost(z: ZernioConnection, input: CreatePostInput): Promise<CreatedPost> {
+  const body = {
+    ...zernioContentBody(input),
     ...(input.publishNow
       ? { publishNow: true }
       : { scheduledFor: input.scheduledFor, timezone: input.timezone }),
@@ -645,6 +698,131 @@ function analyticsMethods(
         { signal: options.signal, resendAfterNoAnswer: true },
       );
       return data?.hasAnalyticsAccess === true;
+    },
+  };
+}
+
+const findingsOf = (
+  list: Array<{ platform?: string; error?: string; warning?: string }> | undefined,
+  key: "error" | "warning",
+) =>
+  (list ?? [])
+    .map((item) => ({ platform: item.platform ?? "", message: String(item[key] ?? "").trim() }))
+    .filter((item) => item.message);
+
+/** Validation (post body, media URL) and the per-account options a post can pick (TikTok, Pinterest). */
+function validationMethods(
+  z: ZernioConnection,
+): Pick<ZernioClient, "validatePost" | "validateMedia" | "tiktokCreatorInfo" | "pinterestBoards"> {
+  return {
+    async validatePost(input, options = {}) {
+      const body = zernioContentBody(input);
+      // A dry run: nothing is created or charged, so one that got no answer is simply sent again.
+      const data = await z.call<ValidatePostResponse>(
+        "validating a post",
+        (a) =>
+          z.validate.validatePost({ body, fetch: a.fetch }) as Promise<{
+            data?: ValidatePostResponse;
+          }>,
+        { signal: options.signal, resendAfterNoAnswer: true },
+      );
+      if (typeof data?.valid !== "boolean") {
+        throw new SocialError(
+          "ZERNIO_ERROR",
+          "Zernio answered validating a post without a verdict",
+        );
+      }
+      const errors = findingsOf("errors" in data ? data.errors : undefined, "error");
+      return {
+        // An answer of valid: false with no error listed still blocks; say so in Zernio's words.
+        valid: data.valid && errors.length === 0,
+        errors:
+          !data.valid && errors.length === 0
+            ? [
+                {
+                  platform: "",
+                  message:
+                    "message" in data && data.message ? data.message : "Zernio refused the post.",
+                },
+              ]
+            : errors,
+        warnings: findingsOf(data.warnings, "warning"),
+      };
+    },
+
+    async validateMedia(url, options = {}) {
+      const data = await z.call<ValidateMediaResponse>(
+        "validating media",
+        (a) =>
+          z.validate.validateMedia({ body: { url }, fetch: a.fetch }) as Promise<{
+            data?: ValidateMediaResponse;
+          }>,
+        { signal: options.signal, resendAfterNoAnswer: true },
+      );
+      const limits: MediaValidation["platformLimits"] = {};
+      for (const [platform, limit] of Object.entries(data?.platformLimits ?? {})) {
+        limits[platform] = { limit: limit.limit ?? null, withinLimit: limit.withinLimit ?? null };
+      }
+      return {
+        valid: data?.valid === true,
+        url: data?.url ?? url,
+        error: data?.error ?? null,
+        contentType: data?.contentType ?? null,
+        size: data?.size ?? null,
+        type: data?.type ?? null,
+        platformLimits: limits,
+      };
+    },
+
+    async tiktokCreatorInfo(accountId, options = {}) {
+      const data = await z.call<GetTikTokCreatorInfoResponse>(
+        "reading the TikTok creator info",
+        (a) =>
+          z.accountOptions.getTikTokCreatorInfo({
+            path: { accountId },
+            ...(options.mediaType ? { query: { mediaType: options.mediaType } } : {}),
+            fetch: a.fetch,
+          }) as Promise<{ data?: GetTikTokCreatorInfoResponse }>,
+        { signal: options.signal, resendAfterNoAnswer: true },
+      );
+      const settings = data?.postingLimits?.interactionSettings;
+      const toggle = (t: { enabled?: boolean } | null | undefined) =>
+        t ? { enabled: t.enabled !== false } : null;
+      return {
+        nickname: data?.creator?.nickname ?? null,
+        canPostMore: data?.creator?.canPostMore !== false,
+        privacyLevels: (data?.privacyLevels ?? [])
+          .filter((level) => typeof level.value === "string" && level.value)
+          .map((level) => ({
+            value: level.value as string,
+            label: level.label ?? (level.value as string),
+          })),
+        maxVideoDurationSec: data?.postingLimits?.maxVideoDurationSec ?? null,
+        interactions: {
+          comment: toggle(settings?.allow_comment),
+          duet: toggle(settings?.allow_duet),
+          stitch: toggle(settings?.allow_stitch),
+        },
+      };
+    },
+
+    async pinterestBoards(accountId, options = {}) {
+      const data = await z.call<GetPinterestBoardsResponse>(
+        "listing Pinterest boards",
+        (a) =>
+          z.accountOptions.getPinterestBoards({ path: { accountId }, fetch: a.fetch }) as Promise<{
+            data?: GetPinterestBoardsResponse;
+          }>,
+        { signal: options.signal, resendAfterNoAnswer: true },
+      );
+      return (data?.boards ?? [])
+        .filter((board) => typeof board.id === "string" && board.id)
+        .map((board) => ({
+          id: board.id as string,
+          name: board.name ?? (board.id as string),
+          description: board.description ?? null,
+          privacy: board.privacy ?? null,
+        }));
     },
   };
 }

@@ -1,7 +1,7 @@
 // Offline demo generations and captions: the SDK clients get a `fetch` answered in this process by
 // the provider fakes the tests use (@streamline/fakes), so the real SDK code paths run end to end
-// without network. Results are drawn locally (the image shows the prompt; videos are a bundled
-// sample) and every demo asset is labelled as such.
+// without network. Results are drawn locally (the image shows the prompt; a video shows it over
+// moving imagery, rendered by the bundled ffmpeg: video.ts) and every demo asset is labelled as such.
 import { createFakeFetch } from "@streamline/fakes/fetch";
 import {
   createGoogleCaptionsMock,
@@ -12,6 +12,8 @@ import {
   OPENAI_MOCK_API_KEY,
 } from "@streamline/fakes/providers";
 import sharp from "sharp";
+import { escapeXml, wrap } from "./text";
+import { renderDemoVideo } from "./video";
 
 const OPENAI_DEMO_URL = "https://openai.demo.invalid/v1";
 const GEMINI_DEMO_URL = "https://gemini.demo.invalid";
@@ -26,16 +28,22 @@ export function createDemoProviders() {
     width: number;
     height: number;
   }) => drawPromptCard(prompt, width, height);
-  // About as many polls as a real video takes at the default 2–10 s poll interval (~40 s).
+  // A demo video is the prompt over moving imagery at the asked size and duration, rendered by the
+  // bundled ffmpeg when the job is created (~1–2 s at 720p) and done at the first status poll (one
+  // poll interval, 2 s by default), so a first-time creator sees a result in a few seconds. (It
+  // used to take 8 polls — ~51 s at the 2–10 s growing interval — for a 4 s 360×640 sample.)
+  const renderVideo = renderDemoVideo;
   const openai = createOpenAIMock({
     baseURL: OPENAI_DEMO_URL,
-    videoPollsToComplete: 8,
+    videoPollsToComplete: 1,
     renderImage,
+    renderVideo,
   });
   const google = createGoogleMock({
     baseURL: GEMINI_DEMO_URL,
-    videoPollsToComplete: 8,
+    videoPollsToComplete: 1,
     renderImage,
+    renderVideo,
   });
   // Captions: the Responses API and Gemini's caption models (these go before the Gemini media
   // mock, whose handlers answer every other model).
@@ -61,22 +69,6 @@ export function createDemoProviders() {
     openai: { apiKey: OPENAI_MOCK_API_KEY, baseURL: OPENAI_DEMO_URL, fetch: demoFetch },
     google: { apiKey: GOOGLE_MOCK_API_KEY, baseURL: GEMINI_DEMO_URL, fetch: demoFetch },
   };
-}
-
-const escapeXml = (text: string) => text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-function wrap(text: string, perLine: number, maxLines: number): string[] {
-  const lines: string[] = [];
-  let line = "";
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    if ((line ? `${line} ${word}` : word).length > perLine && line) {
-      lines.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-    if (lines.length === maxLines) break;
-  }
-  if (line && lines.length < maxLines) lines.push(line);
-  return lines;
 }
 
 /** A PNG card with the prompt on it, clearly marked as a demo result. */

@@ -7,6 +7,7 @@ import { trpc } from "../trpc";
 import { CalendarCell } from "./CalendarCell";
 import { cellKey, daysOf, focusAfterKey, type Mode, placePosts, rangeFor } from "./calendar-model";
 import { filterInput } from "./Filters";
+import { type FreeSlot, placeSlots, useFreeSlots } from "./free-slots";
 import { PostCard } from "./PostCard";
 import type { ListedPost, PostFilters } from "./types";
 import type { PostActions } from "./usePostActions";
@@ -21,6 +22,7 @@ export default function Calendar(props: Props) {
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const days = daysOf(mode, focus.day);
   const posts = useRangePosts(props, mode, focus.day);
+  const free = useFreeSlots(rangeFor(mode, focus.day, zone), props.filters.accountId);
   const selected = posts.items.find((p) => p.id === selectedId);
   return (
     <section className="calendar" aria-label="Calendar">
@@ -39,6 +41,7 @@ export default function Calendar(props: Props) {
         mode={mode}
         days={days}
         posts={posts.items}
+        free={free}
         focus={focus}
         setFocus={setFocus}
         selectedId={selectedId}
@@ -135,6 +138,7 @@ type GridProps = {
   mode: Mode;
   days: string[];
   posts: ListedPost[];
+  free: FreeSlot[];
   focus: { day: string; hour: number };
   setFocus: (focus: { day: string; hour: number }) => void;
   selectedId: string | null;
@@ -147,6 +151,7 @@ function CalendarGrid(props: GridProps) {
   const moved = useRef(false);
   const byHour = mode === "week";
   const cells = placePosts(props.posts, zone, byHour);
+  const freeCells = placeSlots(props.free, zone, byHour);
   const focusKey = byHour ? cellKey(focus.day, focus.hour) : focus.day;
   useEffect(() => {
     if (!moved.current) return;
@@ -167,6 +172,7 @@ function CalendarGrid(props: GridProps) {
       day={day}
       hour={hour}
       posts={cells.get(cellKey(day, hour)) ?? []}
+      free={freeCells.get(cellKey(day, hour)) ?? []}
       focused={cellKey(day, hour) === focusKey}
       outside={mode === "month" && day.slice(0, 7) !== focus.day.slice(0, 7)}
       today={day === dayOf(new Date(), zone)}

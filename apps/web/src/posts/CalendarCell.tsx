@@ -3,6 +3,7 @@
 import { type DragEvent, useState } from "react";
 import { PLATFORM_LABEL, PlatformIcon } from "../social/platforms";
 import { cellKey, droppedAt, instantOfPost } from "./calendar-model";
+import { type FreeSlot, slotText } from "./free-slots";
 import { type ListedPost, STATUS_LABEL } from "./types";
 import type { PostActions } from "./usePostActions";
 import { dayLabel, dayOf, timeOf } from "./zone";
@@ -14,6 +15,8 @@ export type CellProps = {
   hour: number | undefined;
   /** This cell's posts, by time. */
   posts: ListedPost[];
+  /** This cell's free queue slots, by time. */
+  free: FreeSlot[];
   /** Every post loaded, to find the one dropped here. */
   allPosts: ListedPost[];
   focused: boolean;
@@ -80,6 +83,17 @@ export function CalendarCell(props: CellProps) {
             selectedId={props.selectedId}
             onSelect={props.onSelect}
           />
+        ))}
+        {props.free.map((slot) => (
+          <li
+            key={`${slot.accountId}-${slot.at.getTime()}`}
+            className="calendar-free"
+            data-free-slot={slot.at.toISOString()}
+            data-account-id={slot.accountId}
+          >
+            {slot.platform && <PlatformIcon platform={slot.platform} />}
+            <span>{slotText(slot, zone)}</span>
+          </li>
         ))}
       </ul>
     </td>

@@ -1,18 +1,30 @@
 // One post on the posts page: its media, when it goes out (in the user's zone), its status per
 // platform (a link once published; Zernio's message and category when it failed), its captions,
-// and what can be done with it.
-import { useLayoutEffect, useRef, useState } from "react";
+// and what can be done with it. `selection` (the list) adds a checkbox; `extra` is room for more
+// about the post (figures) under its captions.
+import { type KeyboardEvent, type ReactNode, useLayoutEffect, useRef, useState } from "react";
+import { PostFigures } from "../insights/PostFigures";
 import { afterRender } from "../lib/page";
 import { PLATFORM_LABEL, PlatformIcon } from "../social/platforms";
 import { ConfirmDialog } from "../studio/ConfirmDialog";
+import { CaptionsDialog } from "./CaptionsDialog";
 import { MoveDialog } from "./MoveDialog";
+import type { Selection } from "./selection";
 import { type ListedPost, POSTS_TITLE_ID, STATUS_LABEL } from "./types";
 import type { PostActions } from "./usePostActions";
 import { whenText } from "./zone";
 
 type Target = ListedPost["platforms"][number];
 
-export function PostCard(props: { post: ListedPost; zone: string; actions: PostActions }) {
+type CardProps = {
+  post: ListedPost;
+  zone: string;
+  actions: PostActions;
+  selection?: Selection | undefined;
+  extra?: ReactNode;
+};
+
+export function PostCard(props: CardProps) {
   const { post, zone } = props;
   const item = useRef<HTMLLIElement>(null);
   // A cancelled post leaves the upcoming list with the focused button: focus goes to the heading.
@@ -35,7 +47,9 @@ export function PostCard(props: { post: ListedPost; zone: string; actions: PostA
       className="posts-item card"
       data-post-id={post.id}
       data-post-status={post.status}
+      data-selected={props.selection?.has(post.id) || undefined}
     >
+      {props.selection && <SelectBox post={post} when={when} selection={props.selection} />}
       <PostMedia post={post} />
       <div className="posts-item-body">
         <div className="posts-item-head">
@@ -54,10 +68,36 @@ export function PostCard(props: { post: ListedPost; zone: string; actions: PostA
             <PlatformStatus key={`${target.accountId}-${target.platform}`} target={target} />
           ))}
         </ul>
+        <PostFigures post={post} />
         <Captions post={post} />
+        {props.extra}
         <PostButtons {...props} />
       </div>
     </li>
+  );
+}
+
+/** Space toggles; Shift+click or Shift+Space selects the range from the last one toggled. */
+function SelectBox(props: { post: ListedPost; when: string; selection: Selection }) {
+  const { post, selection } = props;
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key !== " " || !event.shiftKey) return;
+    event.preventDefault();
+    selection.toggle(post.id, true);
+  };
+  return (
+    <label className="posts-select">
+      <input
+        type="checkbox"
+        checked={selection.has(post.id)}
+        // React fires a checkbox's change on its click: the MouseEvent says whether Shift was held.
+        onChange={(event) =>
+          selection.toggle(post.id, (event.nativeEvent as MouseEvent).shiftKey === true)
+        }
+        onKeyDown={onKeyDown}
+      />
+      <span className="visually-hidden">Select the post of {props.when}</span>
+    </label>
   );
 }
 
@@ -132,12 +172,28 @@ function PostButtons(props: { post: ListedPost; zone: string; actions: PostActio
   const { post, actions } = props;
   const [confirming, setConfirming] = useState(false);
   const [moving, setMoving] = useState(false);
+  const [editing, setEditing] = useState(false);
   const cover = post.media[0];
   return (
     <div className="post-actions">
       {post.canUpdate && !post.publishNow && (
         <button type="button" className="button button-small" onClick={() => setMoving(true)}>
           Move to…
+        </button>
+      )}
+      {post.canUpdate && (
+        <button type="button" className="button button-small" onClick={() => setEditing(true)}>
+          Edit captions
+        </button>
+      )}
+      {post.canRestore && (
+        <button
+          type="button"
+          className="button button-small"
+          disabled={actions.restoring}
+          onClick={() => actions.restore(post)}
+        >
+          Undo cancel
         </button>
       )}
       {post.canRetry && (
@@ -184,11 +240,17 @@ function PostButtons(props: { post: ListedPost; zone: string; actions: PostActio
         busy={actions.cancelling}
         onCancel={() => setConfirming(false)}
         onConfirm={() => {
-          void actions.cancel(post).finally(() => setConfirming(false));
+          void actions
+            .cancel(post)
+            .catch(() => undefined)
+            .finally(() => setConfirming(false));
         }}
       >
         It will not go out on {post.platforms.map((p) => PLATFORM_LABEL[p.platform]).join(", ")}.
       </ConfirmDialog>
+      {editing && (
+        <CaptionsDialog post={post} actions={actions} onClose={() => setEditing(false)} />
+      )}
       {moving && (
         <MoveDialog
           post={post}

@@ -1,10 +1,15 @@
 // The list view: the upcoming queue (soonest first) or the history (published, partial, failed,
-// cancelled; newest first), a page of 20 at a time through social.list's cursor.
+// cancelled; newest first), a page of 20 at a time through social.list's cursor. Posts can be
+// selected (checkboxes, Shift for a range) and cancelled or moved together (BulkBar).
 import { trpc } from "../trpc";
+import { BulkBar } from "./BulkBar";
 import { filterInput } from "./Filters";
 import { PostCard } from "./PostCard";
-import type { PostFilters } from "./types";
+import { useSelection } from "./selection";
+import type { ListedPost, PostFilters } from "./types";
 import type { PostActions } from "./usePostActions";
+
+const NO_POSTS: ListedPost[] = [];
 
 export function PostList(props: {
   view: "upcoming" | "history";
@@ -19,7 +24,8 @@ export function PostList(props: {
     getNextPageParam: (last) => last.nextCursor,
     staleTime: 15_000,
   });
-  const posts = pages.data?.pages.flatMap((page) => page.items) ?? [];
+  const posts = pages.data?.pages.flatMap((page) => page.items) ?? NO_POSTS;
+  const selection = useSelection(posts.map((p) => p.id));
   if (pages.isPending) {
     return (
       <p className="muted" role="status">
@@ -43,9 +49,18 @@ export function PostList(props: {
             : "No published, failed or cancelled posts yet."
           : `${posts.length}${pages.hasNextPage ? "+" : ""} posts`}
       </p>
+      {posts.length > 0 && (
+        <BulkBar posts={posts} selection={selection} zone={zone} actions={props.actions} />
+      )}
       <ul className="posts-items">
         {posts.map((post) => (
-          <PostCard key={post.id} post={post} zone={zone} actions={props.actions} />
+          <PostCard
+            key={post.id}
+            post={post}
+            zone={zone}
+            actions={props.actions}
+            selection={selection}
+          />
         ))}
       </ul>
       {pages.hasNextPage && (

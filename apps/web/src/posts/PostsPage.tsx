@@ -7,6 +7,7 @@ import { browserZone } from "../social/schedule/time";
 import "../social/social.css";
 import { Filters } from "./Filters";
 import { PostList } from "./PostList";
+import { QueueSlotsDialog } from "./QueueSlotsDialog";
 import "./posts.css";
 import { NO_FILTERS, POSTS_TITLE_ID, type PostFilters } from "./types";
 import { usePostActions } from "./usePostActions";
@@ -30,6 +31,7 @@ export default function PostsPage() {
   // Typing in the search box does not refetch on every key.
   const q = useDeferredValue(filters.q);
   const actions = usePostActions(zone);
+  const [slotsOpen, setSlotsOpen] = useState(false);
   return (
     <div className="app">
       <AppHeader />
@@ -39,7 +41,11 @@ export default function PostsPage() {
             Posts
           </h1>
           <p className="muted">Times in your timezone, {zone}.</p>
+          <button type="button" className="button button-small" onClick={() => setSlotsOpen(true)}>
+            Queue slots…
+          </button>
         </div>
+        {slotsOpen && <QueueSlotsDialog zone={zone} onClose={() => setSlotsOpen(false)} />}
         <nav className="posts-tabs" aria-label="Posts views">
           {TABS.map(([id, label]) => (
             <button

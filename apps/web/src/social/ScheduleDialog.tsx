@@ -1,20 +1,61 @@
-// The schedule dialog: accounts, the caption per platform (prefilled from the latest version), when
-// ("Post now", or a local date-time in an IANA timezone, the browser's by default), and the server's
-// pre-publish checks run live (debounced) as the user edits; Schedule stays off while refused.
-// State and server traffic live in useScheduleForm(); the parts are views in schedule/.
+// The Post dialog: accounts, the media in order (a carousel), the caption per platform (prefilled
+// from the latest version; written here in one click when missing) with its counters, when (Now, At
+// a time in an IANA timezone — the browser's by default — or Add to queue: each account's next free
+// slot), a preview per platform of how the post will look, and the server's pre-publish check run
+// live (debounced) as the user edits; the send button stays off while an error stands.
+// State and server traffic live in useScheduleForm(); the parts are views in schedule/ and preview/.
 import ModalDialog from "../studio/ModalDialog";
 import type { MediaAsset } from "../trpc";
+import type { Platform } from "./platforms";
+import { MediaOrder } from "./preview/MediaOrder";
+import { PostPreview } from "./preview/PostPreview";
+import { useMediaItems } from "./preview/useMediaItems";
+import { PostCaptions } from "./schedule/PostCaptions";
+import { PostTiming } from "./schedule/PostTiming";
 import {
-  ScheduleCaptions,
   ScheduleChecks,
   ScheduleFooter,
   ScheduleStatus,
   ScheduleTargets,
   ScheduleTikTok,
-  ScheduleTiming,
 } from "./schedule/ScheduleViews";
-import { useScheduleForm } from "./schedule/useScheduleForm";
+import { type ScheduleForm, useScheduleForm } from "./schedule/useScheduleForm";
 import type { ScheduleRequest } from "./store";
+
+function handleOf(form: ScheduleForm, platform: Platform): string | null {
+  const target = form.editing
+    ? form.editing.targets.find((t) => t.platform === platform)
+    : form.list.find((a) => a.platform === platform && a.connected && form.picked.has(a.id));
+  if (!target) return null;
+  return "handle" in target ? (target.handle ?? null) : null;
+}
+
+function PostForm({ form, asset }: { form: ScheduleForm; asset: MediaAsset }) {
+  const items = useMediaItems(form.order, asset);
+  return (
+    <form
+      className="schedule-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        form.submit();
+      }}
+    >
+      <ScheduleTargets form={form} />
+      <MediaOrder items={items} onMove={form.editing ? undefined : form.moveItem} />
+      <PostCaptions form={form} />
+      <ScheduleTikTok form={form} />
+      <PostTiming form={form} />
+      <PostPreview
+        platforms={form.platforms}
+        handleOf={(p) => handleOf(form, p)}
+        draftOf={form.draftOf}
+        limits={form.limits}
+        items={items}
+      />
+      <ScheduleChecks form={form} />
+    </form>
+  );
+}
 
 export default function ScheduleDialog(props: {
   asset: MediaAsset;
@@ -41,19 +82,7 @@ export default function ScheduleDialog(props: {
       {form.accounts.isPending || form.accounts.error || form.accounts.data.configured === false ? (
         <ScheduleStatus form={form} />
       ) : (
-        <form
-          className="schedule-form"
-          onSubmit={(e) => {
-            e.preventDefault();
-            form.submit();
-          }}
-        >
-          <ScheduleTargets form={form} />
-          <ScheduleCaptions form={form} />
-          <ScheduleTikTok form={form} />
-          <ScheduleTiming form={form} />
-          <ScheduleChecks form={form} />
-        </form>
+        <PostForm form={form} asset={props.asset} />
       )}
       <ScheduleFooter form={form} close={close} />
     </ModalDialog>

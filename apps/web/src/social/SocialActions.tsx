@@ -1,6 +1,7 @@
-// The social actions on a result card: Post (quick action), Generate Caption, Schedule Post and the
-// per-platform status chips. The caption panel and the schedule dialog (and twitter-text, which
-// counts X posts) load on first use, so the studio's first screen does not carry them.
+// The social actions on a result card: Post (the one entry to the Post dialog: now, at a time, or
+// the queue), Generate Caption and the per-platform status chips. The caption panel and the Post
+// dialog (and twitter-text, which counts X posts) load on first use, so the studio's first screen
+// does not carry them.
 import { lazy, Suspense, useEffect, useId, useState } from "react";
 import { toast } from "sonner";
 import { toastApiError } from "../lib/errors";
@@ -35,14 +36,18 @@ export function useConnectReturn(): void {
 }
 const isReady = (asset: MediaAsset) => asset.status === "succeeded" && Boolean(asset.resultUrl);
 
-/** "Post": opens the schedule dialog on "Post now". Also hosts that card's dialog. */
+/** "Post": opens the Post dialog (on "Now"; At a time and Add to queue are in it). Also hosts that card's dialog. */
 export function PostAction(props: { asset: MediaAsset; variant: Variant }) {
   const { asset, variant } = props;
   const request = useScheduleRequest(asset.id, variant);
   const ready = isReady(asset);
   return (
     <>
-      <Hint text={ready ? "Post it now or schedule it" : "Post once the result is ready"}>
+      <Hint
+        text={
+          ready ? "Post it now, at a time, or add it to the queue" : "Post once the result is ready"
+        }
+      >
         <button
           type="button"
           className={`button button-small${ready ? "" : " is-disabled"}`}
@@ -66,9 +71,9 @@ export function PostAction(props: { asset: MediaAsset; variant: Variant }) {
   );
 }
 
-/** The preview's next steps: Generate Caption (the panel opens under the card) and Schedule Post. */
+/** The preview's next step: Generate Caption (the panel opens under the card); Post is on the card. */
 export function SocialNext(props: { asset: MediaAsset; variant: Variant }) {
-  const { asset, variant } = props;
+  const { asset } = props;
   const [captionsOpen, setCaptionsOpen] = useState(false);
   const panelId = useId();
   return (
@@ -83,14 +88,6 @@ export function SocialNext(props: { asset: MediaAsset; variant: Variant }) {
           onClick={() => setCaptionsOpen((open) => !open)}
         >
           {captionsOpen ? "Hide Captions" : "Generate Caption"}
-        </button>
-        <button
-          type="button"
-          className="button button-small"
-          onPointerEnter={() => void loadScheduleDialog()}
-          onClick={() => scheduleStore.open({ assetId: asset.id, variant, postNow: false })}
-        >
-          Schedule Post
         </button>
       </div>
       {captionsOpen && (

@@ -1,6 +1,6 @@
 // Which card has the schedule dialog open (kept in the studio store). The preview and the grid can
-// show the same asset, so an entry names the card (asset + variant); "Post" and "Schedule Post"
-// open the same dialog.
+// show the same asset, so an entry names the card (asset + variant). One "Post" action opens it;
+// the dialog itself offers now, at a time, or the account's queue.
 import { session } from "../lib/page";
 import { studio, useStudio } from "../studio/store";
 
@@ -9,15 +9,27 @@ export type ScheduleDraft = {
   picked: string[];
   drafts: Record<string, { text: string; title: string }>;
   publishNow: boolean;
+  /** When: now, at a time, or each account's next free queue slot (older drafts: publishNow). */
+  mode?: PostMode;
+  /** The media in order (a carousel), when it was reordered. */
+  order?: string[];
   zone: string;
   when: string;
   tiktok: { allowComment: boolean; allowDuet: boolean; allowStitch: boolean; consent: boolean };
 };
 
+/** When a post goes out: now, at a chosen time, or in each account's next free queue slot. */
+export type PostMode = "now" | "at" | "queue";
+
 export type ScheduleRequest = {
+  /** The card that hosts the dialog; the post's first item unless `assetIds` says otherwise. */
   assetId: string;
+  /** Several items in order (a carousel, e.g. from the history's multi-select); the first is the cover. */
+  assetIds?: string[];
   variant: string;
+  /** Open on "Now" (true) or "At a time" (false); `mode` wins when given. */
   postNow: boolean;
+  mode?: PostMode;
   /** Reschedule or edit this post instead of making a new one. */
   postId?: string;
   /** Reopened after "Connect an account": the dialog as it was, plus the account just connected. */

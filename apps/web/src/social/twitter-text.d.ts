@@ -5,6 +5,9 @@ declare module "twitter-text/dist/esm/parseTweet.js" {
     weightedLength: number;
     valid: boolean;
     permillage: number;
+    /** The part that fits, as UTF-16 indexes into the text (inclusive). */
+    validRangeStart: number;
+    validRangeEnd: number;
   };
 }
 declare module "twitter-text/dist/esm/extractHashtags.js" {

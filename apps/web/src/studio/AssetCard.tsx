@@ -2,6 +2,7 @@
 // (useAssetActions). The preview shows it large with its actions in words; the grid's narrow card
 // shows a still and the common actions as icons.
 import { useId, useState } from "react";
+import { AssetFigures } from "../insights/PostFigures";
 import { plainMessage } from "../lib/errors";
 import {
   chargeText,
@@ -25,6 +26,8 @@ import { useAssetActions } from "./useAssetActions";
 
 export { ratioOf } from "./AssetMedia";
 
+import { fileName } from "./files";
+
 type AssetState = ReturnType<typeof useAssetState>;
 type CardProps = {
   asset: MediaAsset;
@@ -33,6 +36,9 @@ type CardProps = {
   onDeleted?: (id: string) => void;
   /** The variants this card is shown with (the lightbox walks them instead of the history). */
   group?: MediaAsset[];
+  /** The history's checkbox: picked for a carousel, a .zip or a delete of several. */
+  selected?: boolean;
+  onSelect?: (id: string, shiftKey: boolean) => void;
 };
 
 /** One generation: its media (or live progress, or what went wrong) and what can be done with it. */
@@ -52,11 +58,14 @@ export function AssetCard(props: CardProps) {
   const onMediaClick = !grid ? undefined : open ? () => open(asset) : done ? view : undefined;
   return (
     <article
-      className={`asset-card asset-${variant}`}
+      className={`asset-card asset-${variant}${props.selected ? " is-selected" : ""}`}
       aria-labelledby={titleId}
       data-status={state.status}
       data-asset-id={asset.id}
     >
+      {props.onSelect && (
+        <SelectBox asset={asset} checked={Boolean(props.selected)} onSelect={props.onSelect} />
+      )}
       <AssetMedia asset={asset} state={state} still={grid} onClick={onMediaClick} />
       <div className="asset-body">
         <AssetInfo asset={asset} state={state} titleId={titleId} announce={!grid} />
@@ -71,6 +80,7 @@ export function AssetCard(props: CardProps) {
         />
         {done && !grid && <SocialNext asset={asset} variant={variant} />}
         <PostStatusChips asset={asset} variant={variant} />
+        {done && <AssetFigures asset={asset} />}
       </div>
       <DeleteAssetDialog
         asset={asset}
@@ -96,6 +106,28 @@ export function AssetCard(props: CardProps) {
         </p>
       </ConfirmDialog>
     </article>
+  );
+}
+
+/** The history card's checkbox; Shift + click (or Shift + Space) selects a range. */
+function SelectBox(props: {
+  asset: MediaAsset;
+  checked: boolean;
+  onSelect: (id: string, shiftKey: boolean) => void;
+}) {
+  const { asset } = props;
+  const short = asset.prompt.length > 60 ? `${asset.prompt.slice(0, 57)}…` : asset.prompt;
+  return (
+    <label className="asset-select">
+      <input
+        type="checkbox"
+        checked={props.checked}
+        aria-label={`Select ${asset.type}: ${short}`}
+        onChange={(event) =>
+          props.onSelect(asset.id, (event.nativeEvent as MouseEvent).shiftKey === true)
+        }
+      />
+    </label>
   );
 }
 
@@ -292,9 +324,3 @@ const ExpandIcon = () => (
     <path d="M3 8V3h5M17 8V3h-5M3 12v5h5M17 12v5h-5" />
   </svg>
 );
-
-export function fileName(asset: MediaAsset): string {
-  const extension =
-    /\.(\w+)(?:\?|$)/.exec(asset.resultUrl ?? "")?.[1] ?? (asset.type === "video" ? "mp4" : "png");
-  return `streamline-${asset.type}-${asset.id.slice(0, 8)}.${extension}`;
-}

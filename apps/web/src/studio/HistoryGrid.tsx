@@ -4,7 +4,10 @@ import { afterRender } from "../lib/page";
 import { type MediaAsset, type MediaStatus, type MediaType, trpc } from "../trpc";
 import { AssetCard } from "./AssetCard";
 import { StarIcon } from "./ResultActions";
+import { SelectionBar } from "./SelectionBar";
+import { EMPTY_SELECTION, keepShown, pick, pickAll } from "./selection";
 import { studio } from "./store";
+import "./selection.css";
 
 const PAGE_SIZE = 12;
 const TYPE_FILTERS: { value: MediaType | ""; label: string }[] = [
@@ -59,6 +62,7 @@ export function HistoryGrid(props: {
   const list = useRef<HTMLUListElement>(null);
   const order = useRef<string[]>([]);
   order.current = assets.map((a) => a.id);
+  const select = useHistorySelection(order.current);
   const onDeleted = (id: string) => {
     const ids = order.current;
     const at = ids.indexOf(id);
@@ -96,13 +100,33 @@ export function HistoryGrid(props: {
           onTyped={setTyped}
         />
       </div>
+      {select.ids.length > 0 && (
+        <SelectionBar
+          selected={select.ids.flatMap((id) => assets.find((a) => a.id === id) ?? [])}
+          shown={assets.length}
+          onSelectAll={select.all}
+          onClear={select.clear}
+          onDeleted={(ids) => {
+            select.clear();
+            ids.forEach(props.onDeleted);
+            afterRender(() => heading.current?.focus());
+          }}
+        />
+      )}
       {history.isPending || history.isError || assets.length === 0 ? (
         <HistoryStatus history={history} empty={emptyText(search, starred, filtered)} />
       ) : (
         <ul ref={list} className="history-grid" aria-label="Your generations">
           {assets.map((asset) => (
             <li key={asset.id}>
-              <AssetCard asset={asset} variant="grid" onOpen={props.onOpen} onDeleted={onDeleted} />
+              <AssetCard
+                asset={asset}
+                variant="grid"
+                onOpen={props.onOpen}
+                onDeleted={onDeleted}
+                selected={select.ids.includes(asset.id)}
+                onSelect={select.toggle}
+              />
             </li>
           ))}
         </ul>
@@ -121,6 +145,40 @@ export function HistoryGrid(props: {
       </div>
     </section>
   );
+}
+
+/**
+ * The picked cards (checkboxes): a click toggles, Shift + click or Shift + Space selects a range.
+ * What leaves the grid (deleted, filtered out) leaves the selection.
+ */
+function useHistorySelection(order: string[]) {
+  const [selection, setSelection] = useState(EMPTY_SELECTION);
+  const shown = keepShown(selection, order);
+  // A checkbox toggled from the keyboard sends a click without the modifier: Shift is followed here.
+  const shift = useRef(false);
+  useEffect(() => {
+    const track = (event: KeyboardEvent) => {
+      shift.current = event.shiftKey;
+    };
+    const reset = () => {
+      shift.current = false;
+    };
+    window.addEventListener("keydown", track);
+    window.addEventListener("keyup", track);
+    window.addEventListener("blur", reset);
+    return () => {
+      window.removeEventListener("keydown", track);
+      window.removeEventListener("keyup", track);
+      window.removeEventListener("blur", reset);
+    };
+  }, []);
+  return {
+    ids: shown.ids,
+    toggle: (id: string, shiftKey: boolean) =>
+      setSelection(pick(shown, order, id, shiftKey || shift.current)),
+    all: () => setSelection(pickAll(shown, order)),
+    clear: () => setSelection(EMPTY_SELECTION),
+  };
 }
 
 type Filters = { type: MediaType | ""; status: MediaStatus | ""; starred: boolean; typed: string };

@@ -3,11 +3,12 @@
 // the control that opened it. The same actions as the card: download, use as reference, reuse
 // the prompt, star, post.
 import { type KeyboardEvent, useEffect } from "react";
+import { AssetFigures } from "../insights/PostFigures";
 import { formatDate, providerName } from "../lib/format";
 import { PostAction } from "../social/SocialActions";
 import { type MediaAsset, trpc } from "../trpc";
-import { fileName } from "./AssetCard";
 import { type LightboxState, lightbox } from "./actions";
+import { fileName } from "./files";
 import ModalDialog from "./ModalDialog";
 import { IterateActions, StarButton } from "./ResultActions";
 
@@ -110,6 +111,7 @@ export default function Lightbox({ state }: { state: LightboxState }) {
           {asset.width && asset.height ? ` · ${asset.width}×${asset.height}` : ""}
           {asset.variant ? ` · Variant ${asset.variant.index} of ${asset.variant.of}` : ""}
         </p>
+        <AssetFigures asset={asset} />
         <div className="asset-actions">
           <a
             className="button button-small"

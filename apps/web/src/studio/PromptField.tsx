@@ -1,8 +1,22 @@
 import { promptLength, promptProblem as serverPromptProblem } from "@streamline/api/prompt";
-import type { KeyboardEvent, Ref } from "react";
+import { type KeyboardEvent, type Ref, useSyncExternalStore } from "react";
 import { useLimits } from "../lib/limits";
 
 const count = new Intl.NumberFormat();
+
+// A touch screen (no keyboard at hand) gets no Ctrl/⌘ + Enter hint: its primary pointer is coarse.
+const COARSE = "(pointer: coarse)";
+const subscribeCoarse = (change: () => void) => {
+  const query = window.matchMedia?.(COARSE);
+  query?.addEventListener("change", change);
+  return () => query?.removeEventListener("change", change);
+};
+export const useCoarsePointer = () =>
+  useSyncExternalStore(
+    subscribeCoarse,
+    () => window.matchMedia?.(COARSE).matches ?? false,
+    () => false,
+  );
 
 /**
  * The server's own prompt rule (the same module validates media.generate): trimmed, visible text,
@@ -30,7 +44,8 @@ export function PromptField(props: {
       onSubmitShortcut();
     }
   };
-  const describedBy = ["prompt-hint", "prompt-count", error ? "prompt-error" : ""]
+  const touch = useCoarsePointer();
+  const describedBy = [touch ? "" : "prompt-hint", "prompt-count", error ? "prompt-error" : ""]
     .filter(Boolean)
     .join(" ");
   return (
@@ -52,9 +67,13 @@ export function PromptField(props: {
         aria-describedby={describedBy}
       />
       <div className="field-foot">
-        <span id="prompt-hint" className="hint">
-          <kbd>Ctrl</kbd>/<kbd>⌘</kbd> + <kbd>Enter</kbd> to generate
-        </span>
+        {touch ? (
+          <span />
+        ) : (
+          <span id="prompt-hint" className="hint">
+            <kbd>Ctrl</kbd>/<kbd>⌘</kbd> + <kbd>Enter</kbd> to generate
+          </span>
+        )}
         {/* Not a live region: read with the field (aria-describedby), not on every keystroke;
             going over the limit is announced once, by the error below. */}
         <span id="prompt-count" className={`counter${over ? " is-over" : ""}`}>

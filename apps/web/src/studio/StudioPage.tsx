@@ -1,5 +1,7 @@
 import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import { AppHeader } from "../AppHeader";
+import { useAnalyticsNotice } from "../insights/AnalyticsNotice";
+import { useMakeMoreLike } from "../insights/useMakeMoreLike";
 import { errorCode, plainMessage } from "../lib/errors";
 import { afterRender, revealBelowHeader, session, useDocumentTitle } from "../lib/page";
 import { useConnectReturn } from "../social/SocialActions";
@@ -23,13 +25,17 @@ export default function StudioPage() {
   useDocumentTitle("AI Studio");
   // Back from Zernio's "Connect an account" page: say so and reopen the schedule dialog.
   useConnectReturn();
+  // From /insights: "Make more like this" (?like=), and "no analytics access" said once.
+  useMakeMoreLike();
+  useAnalyticsNotice();
   const feed = useProgressFeed(true);
   // The last result (or the variants of the last submission) stays in the preview across a
-  // reload (this tab only).
+  // reload (this tab); a new tab opens on the newest finished result.
   const [currentIds, setCurrentIds] = useState<string[]>(() => {
     const kept = session.get<string[] | string>(CURRENT_KEY);
     return Array.isArray(kept) ? kept : kept ? [kept] : [];
   });
+  useNewestWhenNoneKept(currentIds, setCurrentIds);
   const lightboxState = useLightbox();
   const preview = useRef<HTMLElement>(null);
   const [reveal, setReveal] = useState(0);
@@ -136,6 +142,29 @@ export default function StudioPage() {
       )}
     </div>
   );
+}
+
+/**
+ * A new tab or a new visit (nothing kept in this tab) opens on the user's newest finished result,
+ * once: a preview emptied later (its result deleted) stays empty.
+ */
+function useNewestWhenNoneKept(ids: string[], set: (ids: string[]) => void) {
+  const [noneKept] = useState(() => ids.length === 0);
+  const used = useRef(false);
+  const newest = trpc.media.list.useQuery(
+    { limit: 1, status: "succeeded" },
+    { enabled: noneKept, staleTime: Number.POSITIVE_INFINITY },
+  );
+  const id = newest.data?.items[0]?.id;
+  useEffect(() => {
+    if (!noneKept || used.current || !id) return;
+    used.current = true;
+    if (ids.length === 0) set([id]);
+  }, [noneKept, id, ids.length, set]);
+  useEffect(() => {
+    // Something shown before the answer came (a Generate): the fallback is no longer wanted.
+    if (ids.length) used.current = true;
+  }, [ids.length]);
 }
 
 function CurrentAsset({ id, onGone }: { id: string; onGone: (id: string) => void }) {

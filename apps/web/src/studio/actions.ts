@@ -4,7 +4,13 @@
 // retry, cancel and star are in useAssetActions.ts.)
 import { flushSync } from "react-dom";
 import type { MediaAsset } from "../trpc";
-import { type ComposerHandlers, type LightboxState, studio, useStudio } from "./store";
+import {
+  type ComposerHandlers,
+  type LightboxState,
+  type ReuseExtras,
+  studio,
+  useStudio,
+} from "./store";
 
 export const composer = {
   /** Mounted by the composer (from an effect); returns the unregister. */
@@ -17,8 +23,8 @@ export const composer = {
   takeAsReference(asset: MediaAsset) {
     studio.get().composer?.takeAsReference(asset);
   },
-  reuse(asset: MediaAsset) {
-    studio.get().composer?.reuse(asset);
+  reuse(asset: MediaAsset, extras?: ReuseExtras) {
+    studio.get().composer?.reuse(asset, extras);
   },
 };
 

@@ -10,9 +10,12 @@ import type { ProgressEvent } from "./progress";
 
 export type LightboxState = { assets: MediaAsset[]; index: number; opener: HTMLElement | null };
 
+/** "Make more like this" (insights): the original's reference photo and a number of variants. */
+export type ReuseExtras = { photo?: File | null; reference?: MediaAsset | null; variants?: number };
+
 export type ComposerHandlers = {
   takeAsReference: (asset: MediaAsset) => void;
-  reuse: (asset: MediaAsset) => void;
+  reuse: (asset: MediaAsset, extras?: ReuseExtras) => void;
 };
 
 export type StudioState = {

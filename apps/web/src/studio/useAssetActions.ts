@@ -11,7 +11,7 @@ import { progressStore } from "./progress";
 type ListPages = { pages: { items: MediaAsset[]; nextCursor: string | null }[] };
 
 /** Every loaded page of the history, each page's items mapped by `change`. */
-function useEditHistory() {
+export function useEditHistory() {
   const queryClient = useQueryClient();
   return (change: (items: MediaAsset[]) => MediaAsset[]) =>
     queryClient.setQueriesData<ListPages>({ queryKey: getQueryKey(trpc.media.list) }, (data) =>

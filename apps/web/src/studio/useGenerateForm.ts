@@ -11,6 +11,7 @@ import { type MediaAsset, trpc } from "../trpc";
 import { composer } from "./actions";
 import { promptProblem } from "./PromptField";
 import type { ReferenceResult } from "./ReferencePhoto";
+import type { ReuseExtras } from "./store";
 import { type ModelChoice, useModelChoice } from "./useModelChoice";
 
 export const KNOWN_FIELDS = ["prompt", "referenceImage", "referenceAssetId", "model", "options"];
@@ -94,7 +95,7 @@ function useComposerActions(
         : `${model?.label ?? "This model"} takes no reference photo: choose one that does.`,
     });
   };
-  const reuse = (asset: MediaAsset) => {
+  const reuse = (asset: MediaAsset, extras: ReuseExtras = {}) => {
     draft.setPrompt(asset.prompt);
     clearError("prompt");
     const same = choice.list.find((m) => m.id === asset.model);
@@ -106,7 +107,11 @@ function useComposerActions(
         description: "The prompt is filled in; the current model stays.",
       });
     }
-    draft.setVariants(asset.variant?.of ?? 1);
+    draft.setVariants(extras.variants ?? asset.variant?.of ?? 1);
+    if (extras.photo) {
+      draft.setFromResult(null);
+      draft.setPhoto(extras.photo);
+    } else if (extras.reference) takeAsReference(extras.reference);
     showComposer();
   };
   const handlers = useRef({ takeAsReference, reuse });
@@ -115,7 +120,7 @@ function useComposerActions(
     () =>
       composer.register({
         takeAsReference: (asset) => handlers.current.takeAsReference(asset),
-        reuse: (asset) => handlers.current.reuse(asset),
+        reuse: (asset, extras) => handlers.current.reuse(asset, extras),
       }),
     [],
   );

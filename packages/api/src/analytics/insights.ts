@@ -109,13 +109,25 @@ function formatterFor(zone: string): Intl.DateTimeFormat | null {
   return formatters.get(zone) ?? null;
 }
 
+// formatToParts costs more than everything else per row: answers are kept per zone and quarter
+// hour (every zone's offset is a whole number of quarter hours), bounded.
+const QUARTER_HOUR = 900_000;
+const localTimes = new Map<string, { hour: string; weekday: string }>();
+
 /** Hour (00–23) and weekday of an instant in the post's time zone (UTC when it had none). */
 export function localTimeOf(at: Date, timezone: string | null): { hour: string; weekday: string } {
-  const formatter = formatterFor(timezone ?? "UTC") ?? formatterFor("UTC");
+  const zone = timezone ?? "UTC";
+  const key = `${zone}\u0000${Math.floor(at.getTime() / QUARTER_HOUR)}`;
+  const known = localTimes.get(key);
+  if (known) return known;
+  const formatter = formatterFor(zone) ?? formatterFor("UTC");
   const parts = formatter?.formatToParts(at) ?? [];
   const hour = parts.find((p) => p.type === "hour")?.value ?? "00";
   const weekday = parts.find((p) => p.type === "weekday")?.value ?? "";
-  return { hour: `${hour.padStart(2, "0")}:00`, weekday };
+  const local = { hour: `${hour.padStart(2, "0")}:00`, weekday };
+  if (localTimes.size >= 50_000) localTimes.clear();
+  localTimes.set(key, local);
+  return local;
 }
 
 /** The value of a row in a dimension (null: left out of that dimension). */
@@ -156,7 +168,8 @@ function valueLabel(key: InsightKey, value: string): string {
 export interface InsightDimension {
   key: InsightKey;
   label: string;
-  groups: GroupSummary[];
+  /** Each group with the asset of its best post ("Make more like this"). */
+  groups: Array<GroupSummary & { bestAssetId: string | null }>;
   verdict: DimensionVerdict;
   /** A plain sentence only when the difference is not noise. */
   sentence: string | null;
@@ -169,7 +182,18 @@ export function buildInsights(
 ): InsightDimension[] {
   const value = (row: InsightRow) => row[options.metric];
   return options.keys.map((key) => {
-    const { summaries, samples } = summarizeGroups(rows, (row) => keyOf(row, key), value);
+    const labels = rows.map((row) => keyOf(row, key));
+    const { summaries, samples } = summarizeGroups(
+      rows.map((row, i) => ({ row, label: labels[i] ?? null })),
+      (item) => item.label,
+      (item) => value(item.row),
+    );
+    const best = new Map<string, InsightRow>();
+    for (const [i, row] of rows.entries()) {
+      const group = labels[i] ?? null;
+      const held = group === null ? undefined : best.get(group);
+      if (group !== null && (!held || value(row) > value(held))) best.set(group, row);
+    }
     const verdict = compareDimension(summaries, samples, { alpha: options.alpha });
     if (key === "weekday") {
       summaries.sort((a, b) => WEEKDAYS.indexOf(a.value) - WEEKDAYS.indexOf(b.value));
@@ -178,7 +202,7 @@ export function buildInsights(
     return {
       key,
       label: KEY_LABELS[key],
-      groups: summaries,
+      groups: summaries.map((g) => ({ ...g, bestAssetId: best.get(g.value)?.assetId ?? null })),
       verdict,
       sentence: describeDifference(
         verdict,
@@ -224,5 +248,31 @@ export async function insightsFor(ctx: Ctx, input: InsightsInput) {
     pairs: rows.length,
     posts: new Set(rows.map((r) => r.postId)).size,
     dimensions: buildInsights(rows, { metric, keys: input.keys ?? INSIGHT_KEYS }),
+    top: topPosts(rows, metric, 5),
   };
+}
+
+/** The best (post, platform) rows by `metric`, one per asset ("Make more like this"). */
+export function topPosts(rows: readonly InsightRow[], metric: InsightMetric, limit: number) {
+  const seen = new Set<string>();
+  const top = [];
+  for (const row of [...rows].sort((a, b) => b[metric] - a[metric])) {
+    if (seen.has(row.assetId)) continue;
+    seen.add(row.assetId);
+    top.push({
+      postId: row.postId,
+      assetId: row.assetId,
+      platform: row.platform,
+      model: row.model,
+      mediaType: row.mediaType,
+      aspectRatio: aspectRatioLabel(row.width, row.height),
+      publishedAt: row.publishedAt.toISOString(),
+      value: row[metric],
+      views: row.views,
+      likes: row.likes,
+      engagementRate: row.engagementRate,
+    });
+    if (top.length === limit) break;
+  }
+  return top;
 }

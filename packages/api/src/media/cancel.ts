@@ -4,6 +4,7 @@
 // may still be charged.
 import { findMediaAsset, type MediaAsset, updateMediaAsset } from "@streamline/db";
 import { changeGeneration, providerJobOf } from "@streamline/jobs";
+import { logger } from "@streamline/log";
 import { MediaGenError, type MediaProviders } from "@streamline/providers";
 import { TRPCError } from "@trpc/server";
 import type { ApiContext, SessionUser } from "../context";
@@ -50,7 +51,7 @@ async function stopAtProvider(
     return "stopped";
   } catch (error) {
     const code = error instanceof MediaGenError ? error.code : "PROVIDER_ERROR";
-    console.warn(
+    logger.warn(
       `[media] asking ${asset.provider} to stop asset ${asset.id}'s job failed (${code}); the asset is canceled here and its render may still be charged.`,
     );
     return "failed";

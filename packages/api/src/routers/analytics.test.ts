@@ -220,6 +220,13 @@ describe.each(testBackends())("analytics procedures (%s)", (backend) => {
       ["1:1", 8],
     ]);
     expect(format?.verdict.verdict).toBe("real_difference");
+    // "Make more like this" from an insight: each group names its best post's asset.
+    expect(format?.groups.map((g) => g.bestAssetId)).toEqual([vertical.id, square.id]);
+    // The top posts, one per asset, best first (6.0 % is the best vertical, 2.5 % the best square).
+    expect(result.top.map((t) => [t.assetId, t.value, t.aspectRatio])).toEqual([
+      [vertical.id, 6, "9:16"],
+      [square.id, 2.5, "1:1"],
+    ]);
     expect(format?.sentence).toBe("9:16: median engagement 2.3× your 1:1 (10 vs 8 posts)");
     expect(result.dimensions.find((d) => d.key === "mediaType")?.sentence).toBe(
       "videos: median engagement 2.3× your images (10 vs 8 posts)",
@@ -249,6 +256,63 @@ describe.each(testBackends())("analytics procedures (%s)", (backend) => {
     );
     // Another user's insights are their own.
     expect((await (await api.as("an-frank")).analytics.insights({})).pairs).toBe(0);
+  });
+
+  it("bestTimes: weekday × hour in the asked zone, the best hour as a queue slot, confident only beyond noise", async () => {
+    const user = "an-hal";
+    const asset = await api.insertAsset(user);
+    const at = (day: number, hourUtc: number) => new Date(Date.UTC(2026, 9, day, hourUtc));
+    // Tuesdays 17:00 UTC (18:00 in Berlin), Thursdays 08:00, Saturdays 12:00 (Oct 27 is a Tuesday).
+    const plan: Array<[number, number, number[]]> = [
+      [27, 17, [4.8, 5.1, 5.5, 4.9, 5.2]],
+      [29, 8, [1.9, 2.0, 2.1, 1.8, 2.2, 2.0]],
+      [31, 12, [2.4, 2.5, 2.6, 2.3, 2.7, 2.5]],
+    ];
+    for (const [day, hour, rates] of plan) {
+      for (const [week, rate] of rates.entries()) {
+        const post = await publishedPost(api, asset, ["instagram"], {
+          at: at(day + 7 * week, hour),
+        });
+        await snapshot(api, post, "instagram", 0, figures(1000, rate));
+      }
+    }
+    const hal = await api.as(user);
+    const range = { from: "2026-10-01", to: "2026-12-31" };
+    const berlin = await hal.analytics.bestTimes({ ...range, timezone: "Europe/Berlin" });
+    expect(berlin).toMatchObject({ pairs: 17, minPerCell: 3, overallMedian: 2.5, countedCells: 3 });
+    // Saturday's median equals the overall median: not a suggestion. Tuesday's is, beyond noise.
+    expect(berlin.suggestions).toHaveLength(1);
+    expect(berlin.suggestions[0]).toMatchObject({
+      weekday: 2,
+      hour: 18,
+      time: "18:00",
+      n: 5,
+      median: 5.1,
+      confident: true,
+    });
+    expect(berlin.suggestions[0]?.ratio).toBeCloseTo(5.1 / 2.5, 5);
+    expect(berlin.cells.map((c) => [c.weekday, c.hour, c.n])).toEqual([
+      [2, 18, 5],
+      [4, 9, 6],
+      [6, 13, 6],
+    ]);
+    // The same posts planned in UTC: the hour moves with the zone.
+    const utc = await hal.analytics.bestTimes({ ...range, timezone: "UTC" });
+    expect(utc.suggestions[0]).toMatchObject({ weekday: 2, time: "17:00" });
+    // Another account has no posts; two posts in a cell are too few to count.
+    expect(
+      (await hal.analytics.bestTimes({ ...range, timezone: "UTC", accountId: "acc_x" })).pairs,
+    ).toBe(0);
+    const few = await hal.analytics.bestTimes({
+      from: "2026-10-27",
+      to: "2026-11-04",
+      timezone: "UTC",
+    });
+    expect(few).toMatchObject({ countedCells: 0, suggestions: [] });
+    expect(await refusalOf(hal.analytics.bestTimes({ timezone: "Mars/Olympus" }))).toMatchObject({
+      code: "BAD_REQUEST",
+      fields: { timezone: [expect.any(String)] },
+    });
   });
 
   it("exportCsv: one line per post and platform, quoted, formulas defused", async () => {

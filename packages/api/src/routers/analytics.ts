@@ -1,6 +1,8 @@
+import { isValidTimezone } from "@streamline/social";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { analyticsAccess, dismissAnalyticsNotice } from "../analytics/access";
+import { bestTimesFor } from "../analytics/best-times";
 import { exportCsv } from "../analytics/csv";
 import { figuresOfAsset, figuresOfPost, figuresOfPosts } from "../analytics/figures";
 import { INSIGHT_KEYS, INSIGHT_METRICS, insightsFor } from "../analytics/insights";
@@ -50,6 +52,20 @@ export const exportInput = z
   .superRefine(checkRange)
   .default({});
 
+export const bestTimesInput = z
+  .object({
+    ...range,
+    timezone: z
+      .string()
+      .max(100)
+      .refine(isValidTimezone, "Use an IANA timezone such as Europe/Berlin."),
+    accountId: z.string().min(1).max(200, "That is not an account id.").optional(),
+    platform: platformSchema.optional(),
+    metric: z.enum(INSIGHT_METRICS).optional(),
+    limit: z.number().int().min(1).max(20, "At most 20 suggestions.").optional(),
+  })
+  .superRefine(checkRange);
+
 /** Post analytics (Zernio) and the insights built on them. Platform ids are ours (x). */
 export const analyticsRouter = {
   /** Whether analytics can be read (the workspace's add-on), and whether to tell the user once. */
@@ -89,6 +105,11 @@ export const analyticsRouter = {
   insights: protectedProcedure
     .input(insightsInput)
     .query(({ ctx, input }) => insightsFor(ctx, input)),
+
+  /** Weekday × hour in `timezone`: each hour's posts and median, and the best as queue slots. */
+  bestTimes: protectedProcedure
+    .input(bestTimesInput)
+    .query(({ ctx, input }) => bestTimesFor(ctx, input)),
 
   /** The same rows as CSV (one line per post and platform, latest figures). */
   exportCsv: protectedProcedure.input(exportInput).query(({ ctx, input }) => exportCsv(ctx, input)),

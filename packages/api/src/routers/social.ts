@@ -1,4 +1,5 @@
 import type { TRPCRouterRecord } from "@trpc/server";
+import { accountOptionsOf } from "../social/account-options";
 import {
   captionModelsOf,
   captionsOfAsset,
@@ -19,6 +20,7 @@ import {
 import { cancelMany, duplicatePost, listPosts, moveMany, restorePost } from "../social/posts-page";
 import { addToQueue, freeSlotsOf, queueSlotsOf, setQueueSlots } from "../social/queue";
 import {
+  accountOptionsInput,
   addToQueueInput,
   cancelManyInput,
   captionInput,
@@ -77,7 +79,19 @@ export const socialRouter = {
     .input(connectInput)
     .mutation(({ ctx, input }) => connectAccount(ctx, input.platform)),
 
-  /** Pre-publish refusals and warnings for the dialog (local rules; an account not the caller's is refused). */
+  /**
+   * What one of the caller's accounts can be posted with: `{ accountId, platform, x: { premium,
+   * captionLimit } | null, tiktok: { privacyLevels, canPostMore, maxVideoDurationSec, interactions }
+   * | null, pinterest: { boards } | null }` (Zernio's creator info, boards and account metadata).
+   */
+  accountOptions: protectedProcedure
+    .input(accountOptionsInput)
+    .query(({ ctx, input }) => accountOptionsOf(ctx, input)),
+
+  /**
+   * Pre-publish refusals and warnings for the dialog: the local rules and Zernio's validation of the
+   * exact body (each issue's `source`; `validation: { by, notice? }`); an account not the caller's is refused.
+   */
   check: protectedProcedure.input(checkInput).query(({ ctx, input }) => checkPostInput(ctx, input)),
 
   /** Checks, then writes the post row and its job in one transaction; idempotent by key. */

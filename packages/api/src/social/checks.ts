@@ -3,6 +3,7 @@
 // anything is sent to Zernio.
 import type { MediaAsset } from "@streamline/db";
 import {
+  captionLimit,
   checkPost,
   instantOf,
   type Platform,
@@ -22,7 +23,12 @@ export type PostIssueDto = {
   message: string;
   /** The input field it is about: captions.x.text, captions.youtube.title, scheduledFor, targets, assetId. */
   field: string;
+  /** Who found it: Zernio's validation (POST /v1/tools/validate/post) or the local rule table. */
+  source: "zernio" | "local";
 };
+
+/** Who decided a check: Zernio (reached) or the local rules alone (`notice` says why). */
+export type ValidationDto = { by: "zernio" | "local"; notice?: string };
 
 export interface PostDraft {
   targets: Array<{ accountId: string; platform: Platform }>;
@@ -30,7 +36,16 @@ export interface PostDraft {
   publishNow: boolean;
   scheduledFor?: string | undefined;
   timezone?: string | undefined;
-  tiktok?: { consent: boolean } | undefined;
+  tiktok?:
+    | {
+        consent: boolean;
+        allowComment?: boolean | undefined;
+        allowDuet?: boolean | undefined;
+        allowStitch?: boolean | undefined;
+        privacyLevel?: string | undefined;
+      }
+    | undefined;
+  pinterest?: { boardId?: string | undefined } | undefined;
 }
 
 function fieldOf(platform: Platform, rule: string, mediaField: string): string {
@@ -51,6 +66,7 @@ export function checkDraft(
   assets: MediaAsset | readonly MediaAsset[],
   draft: PostDraft,
   now: Date,
+  options: { premium?: ReadonlySet<string> | undefined } = {},
 ) {
   const items = Array.isArray(assets) ? assets : [assets as MediaAsset];
   const mediaField = items.length > 1 ? "assetIds" : "assetId";
@@ -59,12 +75,15 @@ export function checkDraft(
   const platforms = [...new Set(draft.targets.map((t) => t.platform))];
   const refusals: PostIssueDto[] = [];
   const warnings: PostIssueDto[] = [];
-  const toDto = (platform: Platform) => (issue: PostIssue | Omit<PostIssue, "platform">) => ({
-    platform,
-    rule: issue.rule,
-    message: issue.message,
-    field: fieldOf(platform, issue.rule, mediaField),
-  });
+  const toDto =
+    (platform: Platform) =>
+    (issue: PostIssue | Omit<PostIssue, "platform">): PostIssueDto => ({
+      platform,
+      rule: issue.rule,
+      message: issue.message,
+      field: fieldOf(platform, issue.rule, mediaField),
+      source: "local",
+    });
   const seen = new Set<string>();
   for (const target of draft.targets) {
     if (seen.has(target.accountId)) {
@@ -88,7 +107,14 @@ export function checkDraft(
   }
   const byPlatform = platforms.map((platform) => {
     const caption = draft.captions[platform] ?? { text: "" };
+    // X Premium: the longer limit when every X account picked has it (Zernio's account metadata).
+    const onPlatform = draft.targets.filter((t) => t.platform === platform);
+    const premium =
+      platform === "x" &&
+      onPlatform.length > 0 &&
+      onPlatform.every((t) => options.premium?.has(t.accountId) === true);
     const check = checkPost({
+      premium,
       platform: toZernioPlatform(platform),
       caption: { text: caption.text, title: caption.title },
       media: facts,
@@ -101,7 +127,7 @@ export function checkDraft(
     const entry = {
       platform,
       length: measured.length,
-      limit: measured.limit,
+      limit: premium ? captionLimit("twitter", { premium }) : measured.limit,
       titleLength: measured.titleLength,
       titleLimit: measured.titleLimit,
       refusals: check.refusals.map(toDto(platform)),
@@ -126,6 +152,8 @@ export function checkDraft(
     media,
     /** Every item's facts, in order. */
     items: facts,
+    /** Local rules only here; validateDraft (validation.ts) adds Zernio's verdict. */
+    validation: { by: "local" } as ValidationDto,
   };
 }
 export type PostCheckDto = ReturnType<typeof checkDraft>;

@@ -8,6 +8,7 @@ import {
   insertPostMedia,
   insertScheduledPostOnce,
   latestCaptions,
+  listPostMedia,
   listScheduledPosts,
   type PostCaptionRecord,
   publishMediaEvent,
@@ -31,13 +32,22 @@ import type { Kysely } from "kysely";
 import type { ApiContext, SessionUser, SocialDeps } from "../context";
 import { fieldError } from "../media/upload";
 import { describeWait, tooManyRequests } from "../retry-later";
+import { assertPlatformOptions, premiumAccounts } from "./account-options";
 import { insertEditedCaption } from "./captions";
-import { checkDraft, type PostDraft, refusalError } from "./checks";
+import { checkDraft, type PostDraft, type PostIssueDto, refusalError } from "./checks";
 import { notFound, POSTING_NOT_CONFIGURED, postingNotConfigured, viaZernio } from "./errors";
 import { changePost } from "./post-change";
 import { assetIdsOfPosts, mediaOfPosts, type PostMediaDto, postableAssets } from "./post-media";
 import { accountsOfCaller, assertOwnTargets, connectUrlOf, isShared } from "./profiles";
 import { assetIdsOf, type CheckInput, type ScheduleInput, type UpdatePostInput } from "./schemas";
+import {
+  draftBody,
+  draftMetadata,
+  instantRefusals,
+  mediaItemOf,
+  type ValidatedCheck,
+  validateDraft,
+} from "./validation";
 
 type Ctx = ApiContext & { user: SessionUser };
 type Zernio = NonNullable<SocialDeps["zernio"]>;
@@ -179,15 +189,36 @@ export async function postDto(ctx: ApiContext, post: ScheduledPost) {
 }
 
 /**
- * social.check: every refusal and warning for the dialog. Nothing is posted; the only Zernio call
- * is the caller's account list (reused for 15 s), as an account not theirs is refused here too.
+ * social.check: every refusal and warning for the dialog — the local rules, and Zernio's validation
+ * of the body a create would send (`validation.by`; `notice` when Zernio could not be reached).
+ * Nothing is posted; the account list is reused for 15 s (an account not the caller's is refused).
  */
 export async function checkPostInput(ctx: Ctx, input: CheckInput) {
   const assets = await postableAssets(ctx.db, ctx.user.id, assetIdsOf(input));
   const social = ctx.social;
-  if (social?.zernio)
-    await assertOwnTargets(ctx, social, social.zernio, input.targets, { cached: true });
-  return checkDraft(assets, input, nowOf(ctx));
+  let premium: Set<string> | undefined;
+  if (social?.zernio) {
+    const byId = await assertOwnTargets(ctx, social, social.zernio, input.targets, {
+      cached: true,
+    });
+    premium = premiumAccounts(byId.values());
+  }
+  const body = draftBody(
+    input,
+    assets.map((a) => mediaItemOf(a)),
+  );
+  return validateDraft(social?.zernio, assets, input, nowOf(ctx), body, { premium });
+}
+
+/** What schedule and update answer besides the post: Zernio's (or the local) warnings. */
+function withValidation(dto: ScheduledPostDto, check?: ValidatedCheck) {
+  return {
+    ...dto,
+    /** Warnings the post went out with (Zernio's when it was reached). */
+    warnings: (check?.warnings ?? []) as PostIssueDto[],
+    /** Who validated it; null on an idempotent replay (nothing was checked again). */
+    validation: check?.validation ?? null,
+  };
 }
 
 /**
@@ -201,7 +232,7 @@ async function verifyTargets(
   targets: PostDraft["targets"],
 ) {
   const byId = await assertOwnTargets(ctx, social, zernio, targets);
-  return targets.map((target) => {
+  const verified = targets.map((target) => {
     const account = byId.get(target.accountId);
     const label = platformLabel(target.platform);
     if (!account) {
@@ -224,6 +255,7 @@ async function verifyTargets(
     }
     return { ...target, handle: account.username };
   });
+  return { targets: verified, premium: premiumAccounts(byId.values()) };
 }
 
 /**
@@ -287,14 +319,25 @@ export async function schedulePost(ctx: Ctx, input: ScheduleInput, options: { id
     const sent = (await assetIdsOfPosts(ctx.db, [existing])).get(existing.id) ?? [];
     if (sent.join(",") !== assetIds.join(","))
       throw fieldError("idempotencyKey", "This idempotency key was used for another post.");
-    return postDto(ctx, existing);
+    return withValidation(await postDto(ctx, existing));
   }
   const assets = await postableAssets(ctx.db, ctx.user.id, assetIds);
   const asset = assets[0] as (typeof assets)[number];
-  const check = checkDraft(assets, input, nowOf(ctx));
-  if (!check.ok) throw refusalError(check.refusals);
+  // Instant: what the local rules refuse before any call or slot (X's length needs the account).
+  const own = instantRefusals(checkDraft(assets, input, nowOf(ctx)));
+  if (own.length) throw refusalError(own);
   await takePostingSlot(ctx, social);
-  const targets = await verifyTargets(ctx, social, zernio, input.targets);
+  const { targets, premium } = await verifyTargets(ctx, social, zernio, input.targets);
+  await assertPlatformOptions(zernio, input);
+  // Zernio's verdict on the body the post job will send (its media items once uploaded).
+  const metadata = draftMetadata(input);
+  const body = draftBody(
+    input,
+    assets.map((a) => mediaItemOf(a)),
+    metadata,
+  );
+  const check = await validateDraft(zernio, assets, input, nowOf(ctx), body, { premium });
+  if (!check.ok) throw refusalError(check.refusals);
   const platforms = [...new Set(targets.map((t) => t.platform))];
   const at = input.publishNow
     ? null
@@ -320,10 +363,7 @@ export async function schedulePost(ctx: Ctx, input: ScheduleInput, options: { id
         errorMessage: null,
         errorCategory: null,
       })),
-      metadata: {
-        ...(social.demo ? { demo: true } : {}),
-        ...(input.tiktok && platforms.includes("tiktok") ? { tiktok: input.tiktok } : {}),
-      },
+      metadata: { ...(social.demo ? { demo: true } : {}), ...metadata },
     });
     if (!created) return row;
     await insertPostMedia(
@@ -341,7 +381,7 @@ export async function schedulePost(ctx: Ctx, input: ScheduleInput, options: { id
     });
     return updated;
   });
-  return postDto(ctx, post);
+  return withValidation(await postDto(ctx, post), check);
 }
 
 /** social.posts: the user's posts (one asset's, or all), newest first, with per-platform status. */
@@ -391,10 +431,22 @@ export async function updatePost(ctx: Ctx, input: UpdatePostInput) {
     timezone: publishNow ? undefined : (input.timezone ?? post.timezone ?? undefined),
     tiktok: tiktokSettingsOf(post.metadata),
   };
-  const check = checkDraft(assets, draft, nowOf(ctx));
-  if (!check.ok) throw refusalError(check.refusals);
+  const own = instantRefusals(checkDraft(assets, draft, nowOf(ctx)));
+  if (own.length) throw refusalError(own);
   // The row's accounts must still be the caller's (e.g. a post written in shared mode).
-  await assertOwnTargets(ctx, social, zernio, draft.targets);
+  const byId = await assertOwnTargets(ctx, social, zernio, draft.targets);
+  // The body as it will be sent: the row's options, and each item's uploaded URL once it has one.
+  const sentUrls = (await listPostMedia(ctx.db, [post.id])).get(post.id) ?? [];
+  const media = assets.map((a, i) => mediaItemOf(a, sentUrls[i]?.media_url ?? null));
+  const check = await validateDraft(
+    zernio,
+    assets,
+    draft,
+    nowOf(ctx),
+    draftBody(draft, media, post.metadata),
+    { premium: premiumAccounts(byId.values()) },
+  );
+  if (!check.ok) throw refusalError(check.refusals);
   const platforms = [...new Set(draft.targets.map((t) => t.platform))];
   const versions = await captionVersions(ctx.db, ctx.user, asset.id, draft.captions, platforms);
   const timing = {
@@ -425,7 +477,7 @@ export async function updatePost(ctx: Ctx, input: UpdatePostInput) {
       if (row) await social.queue.enqueue(tx, row.id);
       return row;
     });
-    return postDto(ctx, updated ?? post);
+    return withValidation(await postDto(ctx, updated ?? post), check);
   }
   // Not sent yet: the worker reads the row when it sends, so changing the row is enough.
   const updated = await changePost(ctx.db, post, { type: "edit", captions: versions, timing });
@@ -435,7 +487,7 @@ export async function updatePost(ctx: Ctx, input: UpdatePostInput) {
       message: "This post is being sent right now; try again in a moment.",
     });
   }
-  return postDto(ctx, updated);
+  return withValidation(await postDto(ctx, updated), check);
 }
 
 /** social.cancel: a post not sent yet is dropped; a scheduled one is deleted in Zernio. */

@@ -148,6 +148,24 @@ const postBody = z.object({
       allowDuet: z.boolean().default(false),
       allowStitch: z.boolean().default(false),
       consent: z.boolean().default(false),
+      /**
+       * One of the account's privacy levels (social.accountOptions → tiktok.privacyLevels), sent as
+       * platformSpecificData.privacyLevel; left out, Zernio's default applies.
+       */
+      privacyLevel: z
+        .string()
+        .max(64, "That is not a TikTok privacy level.")
+        .regex(/^[A-Z_]+$/, "That is not a TikTok privacy level.")
+        .optional(),
+    })
+    .optional(),
+  /** Pinterest: the board to pin to (social.accountOptions → pinterest.boards); left out, the first. */
+  pinterest: z
+    .object({
+      boardId: z
+        .string()
+        .min(1, "Pick a Pinterest board.")
+        .max(200, "That is not a Pinterest board id."),
     })
     .optional(),
   ...timing,
@@ -208,6 +226,13 @@ export const retryPostInput = z.object({
   postId: z.uuid("Not a post id."),
   /** Informational: Zernio retries every failed platform of the post at once. */
   platform: platformSchema.optional(),
+});
+
+/** social.accountOptions: what one of the caller's accounts can be posted with. */
+export const accountOptionsInput = z.object({
+  accountId: z.string().min(1, "Pick an account.").max(200, "That is not an account id."),
+  /** TikTok: the creator info for a video or a photo post (duet/stitch do not apply to photos). */
+  mediaType: z.enum(["video", "photo"]).optional(),
 });
 
 /** Connect a new account on a platform (into the caller's own Zernio profile). */

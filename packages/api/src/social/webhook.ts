@@ -13,6 +13,7 @@ import {
   TERMINAL_POST_STATUSES,
 } from "@streamline/db";
 import { type PostingDeps, refreshPost } from "@streamline/jobs";
+import { logger } from "@streamline/log";
 import type { Kysely } from "kysely";
 import { applyPlatformEvent } from "../analytics/webhook";
 import { changePost } from "./post-change";
@@ -22,6 +23,7 @@ export interface ZernioWebhookDeps {
   /** Unset: the receiver answers 404 (it is off). */
   secret: string | undefined;
   posting: PostingDeps;
+  /** Where lines go (tests); the process logger (@streamline/log) by default. */
   logger?: ((line: string) => void) | undefined;
 }
 
@@ -118,6 +120,8 @@ function postIdOfEvent(event: WebhookEvent): string | undefined {
   );
 }
 
+const warn = (line: string) => logger.warn(line);
+
 export async function handleZernioWebhook(
   request: { rawBody: Uint8Array; signature: string | undefined },
   deps: ZernioWebhookDeps,
@@ -166,7 +170,7 @@ export async function handleZernioWebhook(
     }
   } catch (error) {
     // Zernio could not be read right now: the post job's polling picks the change up.
-    (deps.logger ?? console.error)(
+    (deps.logger ?? warn)(
       `[Posting] webhook ${name} for post ${post.id}: reading it failed: ${error instanceof Error ? error.message : String(error)}`,
     );
     await deps.posting.queue.enqueueLater(post.id, new Date()).catch(() => {});

@@ -25,11 +25,11 @@ export interface PostsPageQuery {
 /** `%`, `_` and `\` in a search are literal characters, not patterns. */
 const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-/** One page (limit + 1 rows are read: the extra one says whether there is a next page). */
-export async function listPostsPage(
-  db: Executor,
-  query: PostsPageQuery,
-): Promise<{ rows: ScheduledPost[]; more: boolean }> {
+/**
+ * The page's query (limit + 1 rows), as a builder: the list benchmark's bare server compiles the
+ * same SQL from it.
+ */
+export function listPostsPageQuery(db: Executor, query: PostsPageQuery) {
   let q = db.selectFrom("scheduled_posts").selectAll().where("user_id", "=", query.userId);
   if (query.statuses?.length) q = q.where("status", "in", [...query.statuses]);
   if (query.from) q = q.where("post_at", ">=", query.from);
@@ -69,11 +69,18 @@ export async function listPostsPage(
         ? q.where(sql<boolean>`(post_at, id) > (${after.at}::timestamptz, ${after.id})`)
         : q.where(sql<boolean>`(post_at, id) < (${after.at}::timestamptz, ${after.id})`);
   }
-  const rows = await q
+  return q
     .orderBy("post_at", query.order)
     .orderBy("id", query.order)
-    .limit(query.limit + 1)
-    .execute();
+    .limit(query.limit + 1);
+}
+
+/** One page (limit + 1 rows are read: the extra one says whether there is a next page). */
+export async function listPostsPage(
+  db: Executor,
+  query: PostsPageQuery,
+): Promise<{ rows: ScheduledPost[]; more: boolean }> {
+  const rows = await listPostsPageQuery(db, query).execute();
   const more = rows.length > query.limit;
   return { rows: more ? rows.slice(0, query.limit) : rows, more };
 }

@@ -16,7 +16,7 @@ import { MODEL_CATALOG, type ModelSpec } from "@streamline/providers/catalog";
 import { type HttpHandler, HttpResponse, http } from "msw";
 import { hangUntilAborted, type MockTransportFault, truncated } from "./faults";
 import { gradientPng, SAMPLE_VIDEO, sampleVideoMp4 } from "./fixtures";
-import type { RenderMockImage } from "./openai";
+import type { RenderMockImage, RenderMockVideo } from "./openai";
 
 const googleModels = MODEL_CATALOG.filter((m) => m.provider === "google");
 
@@ -76,6 +76,8 @@ export interface GoogleMockOptions {
   videoPollsToComplete?: number;
   /** Draws the PNG an image request answers with (the offline demo shows the prompt); default a gradient. */
   renderImage?: RenderMockImage | undefined;
+  /** Makes the MP4 a finished video serves (the offline demo renders the prompt); default the sample. */
+  renderVideo?: RenderMockVideo | undefined;
   /** Model ids the mock serves; defaults to every Google catalog row that is not retired. */
   models?: readonly string[];
 }
@@ -126,6 +128,21 @@ interface VideoJob {
   created: string;
   /** Cancelled through POST …/interactions/{id}/cancel while it was still running. */
   cancelled?: boolean;
+  /** The rendered MP4 (renderVideo), started when the job is created. */
+  rendered?: Promise<Uint8Array> | undefined;
+}
+
+/** The frame the video guide gives each resolution, in the asked orientation (16:9 by default). */
+const VIDEO_HEIGHT: Record<string, number> = {
+  "360p": 360,
+  "720p": 720,
+  "1080p": 1080,
+  "4k": 2160,
+};
+function videoFrame(aspectRatio: unknown, resolution: unknown): { width: number; height: number } {
+  const short = VIDEO_HEIGHT[String(resolution ?? "720p")] ?? 720;
+  const long = Math.round((short * 16) / 9);
+  return aspectRatio === "9:16" ? { width: short, height: long } : { width: long, height: short };
 }
 
 export function createGoogleMock(options: GoogleMockOptions = {}): GoogleMock {
@@ -138,6 +155,13 @@ export function createGoogleMock(options: GoogleMockOptions = {}): GoogleMock {
   const jobs = new Map<string, VideoJob>(); // interaction ids and operation names
   const pngs = new Map<string, string>();
   let serial = 0;
+  /** Started at create (only for prompts that will succeed), awaited on download. */
+  const render = (prompt: string, frame: { width: number; height: number }, seconds: number) => {
+    if (!options.renderVideo || outcome(prompt) !== "ok") return undefined;
+    const rendered = options.renderVideo({ prompt, ...frame, seconds });
+    rendered.catch(() => undefined);
+    return rendered;
+  };
 
   const fail = (
     status: number,
@@ -339,6 +363,11 @@ export function createGoogleMock(options: GoogleMockOptions = {}): GoogleMock {
       format,
       created: new Date().toISOString(),
     };
+    job.rendered = render(
+      job.prompt,
+      videoFrame(format?.aspect_ratio, format?.resolution),
+      seconds,
+    );
     jobs.set(id, job);
     if (body.background !== true) job.polls = pollsToComplete; // without background the POST waits for the video
     return HttpResponse.json(interaction(id, job, version));
@@ -365,7 +394,10 @@ export function createGoogleMock(options: GoogleMockOptions = {}): GoogleMock {
     )
       return fail(400, `${p.resolution} videos must be 8 seconds long.`);
     const name = `models/${model}/operations/${nextId()}`;
-    jobs.set(name, { model, prompt: instance.prompt, polls: 0, created: new Date().toISOString() });
+    const frame = videoFrame(p.aspectRatio, p.resolution);
+    const rendered = render(instance.prompt, frame, Number(p.durationSeconds ?? 8));
+    const created = new Date().toISOString();
+    jobs.set(name, { model, prompt: instance.prompt, polls: 0, created, rendered });
     return HttpResponse.json({ name });
   }
 
@@ -465,14 +497,14 @@ export function createGoogleMock(options: GoogleMockOptions = {}): GoogleMock {
       "GET",
       new RegExp(`^/${VERSION}/files/([^/:]+):download$`),
       ([, , id]) => {
-        const known = [...jobs.keys()].some((k) => k === id || k.endsWith(`/${id}`));
-        if (!known) return fail(404, `File files/${id} not found.`);
-        return new HttpResponse(sampleVideoMp4, {
-          headers: {
-            "content-type": "video/mp4",
-            "content-length": String(sampleVideoMp4.byteLength),
-          },
-        });
+        const key = [...jobs.keys()].find((k) => k === id || k.endsWith(`/${id}`));
+        if (!key) return fail(404, `File files/${id} not found.`);
+        return (
+          jobs.get(key)?.rendered?.then(
+            (bytes) => mp4(bytes),
+            () => fail(500, "Video generation failed due to an internal error."),
+          ) ?? mp4(sampleVideoMp4)
+        );
       },
     ],
   ];
@@ -551,3 +583,8 @@ export function createGoogleMock(options: GoogleMockOptions = {}): GoogleMock {
     },
   };
 }
+
+const mp4 = (bytes: Uint8Array) =>
+  new HttpResponse(bytes as Uint8Array<ArrayBuffer>, {
+    headers: { "content-type": "video/mp4", "content-length": String(bytes.byteLength) },
+  });

@@ -49,6 +49,7 @@ export {
   type OpenAIMockVideo,
   type RecordedOpenAIRequest,
   type RenderMockImage,
+  type RenderMockVideo,
   type UploadedFileRecord,
 } from "./openai";
 export {

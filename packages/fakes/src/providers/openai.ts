@@ -74,7 +74,17 @@ export interface OpenAIMockOptions {
   models?: readonly string[];
   /** Draws the PNG an image request answers with (the offline demo shows the prompt); default a gradient. */
   renderImage?: RenderMockImage | undefined;
+  /** Makes the MP4 a finished video serves (the offline demo renders the prompt); default the sample. */
+  renderVideo?: RenderMockVideo | undefined;
 }
+
+/** Makes the MP4 a mocked video generation returns, at the asked size and duration. */
+export type RenderMockVideo = (request: {
+  prompt: string;
+  width: number;
+  height: number;
+  seconds: number;
+}) => Promise<Uint8Array>;
 
 /** Makes the PNG a mocked image generation returns. */
 export type RenderMockImage = (request: {
@@ -192,6 +202,8 @@ export interface OpenAIMockVideo {
   video: Record<string, unknown>;
   polls: number;
   failure?: ErrorFields;
+  /** The rendered MP4 (renderVideo), started when the job is created. */
+  rendered?: Promise<Uint8Array> | undefined;
 }
 const now = () => Math.floor(Date.now() / 1000);
 const MODERATION: ErrorFields = {
@@ -254,6 +266,11 @@ export function createOpenAIMock(options: OpenAIMockOptions = {}) {
           : "You didn't provide an API key. Use an Authorization header with Bearer auth.";
         const code = key ? "invalid_api_key" : null;
         return errorJson(401, { message, type: "invalid_request_error", code });
+      }
+      // A caller's own request id (API reference, "Debugging requests"): ASCII, ≤ 512 characters.
+      const clientRequestId = request.headers.get("x-client-request-id");
+      if (clientRequestId !== null && !/^[\x20-\x7e]{1,512}$/.test(clientRequestId)) {
+        return invalid("X-Client-Request-Id must be at most 512 ASCII characters.", null);
       }
       let response: Response;
       try {
@@ -374,7 +391,14 @@ export function createOpenAIMock(options: OpenAIMockOptions = {}) {
       : prompt.includes(OPENAI_MOCK_MARKERS.videoFailure)
         ? RENDER_FAILURE
         : undefined;
-    videos.set(id, { video, polls: 0, failure });
+    const [w, h] = dimensions(size) ?? [720, 1280];
+    const rendered =
+      options.renderVideo && !failure
+        ? options.renderVideo({ prompt, width: w, height: h, seconds: Number(seconds) })
+        : undefined;
+    // Awaited on download; a failed render must not be an unhandled rejection meanwhile.
+    rendered?.catch(() => undefined);
+    videos.set(id, { video, polls: 0, failure, rendered });
     return HttpResponse.json(video);
   }
 
@@ -423,7 +447,7 @@ export function createOpenAIMock(options: OpenAIMockOptions = {}) {
     );
     const [bytes, type] =
       variant === "video"
-        ? [sampleVideoMp4, "video/mp4"]
+        ? [(await job.rendered) ?? sampleVideoMp4, "video/mp4"]
         : variant === "thumbnail"
           ? [await posterAsWebp(), "image/webp"]
           : [samplePosterJpeg, "image/jpeg"]; // one frame stands in for the sprite sheet

@@ -23,4 +23,10 @@ export {
   type ZernioMockProfile,
   type ZernioMockRoute,
 } from "./zernio";
+export {
+  DEFAULT_PINTEREST_BOARDS,
+  DEFAULT_TIKTOK_PRIVACY_LEVELS,
+  type PinterestBoardSetup,
+  type TikTokCreatorSetup,
+} from "./zernio-tools";
 export { ZernioFakeRefusal } from "./zernio-validate";

@@ -23,6 +23,8 @@ export interface ZernioMockAccount {
   isActive: boolean;
   needsReconnection: boolean;
   enabled: boolean;
+  /** Zernio's per-platform metadata, e.g. X: `{ profileData: { extraData: { isPremium: true } } }`. */
+  metadata?: Record<string, unknown>;
   /** Fake-only: the 403 the profile earns when over the plan's limit. */
   overLimit?: boolean;
 }

@@ -16,6 +16,7 @@ import {
   type ZernioMockAccount,
 } from "./zernio-accounts";
 import { createAnalyticsFake } from "./zernio-analytics";
+import { createToolsFake, type ToolsRouteName } from "./zernio-tools";
 import { validateCreatePost, validatePresign, ZernioFakeRefusal } from "./zernio-validate";
 
 export {
@@ -38,6 +39,7 @@ const DUPLICATE_WINDOW_MS = 24 * 60 * 60_000;
 
 export type ZernioMockRoute =
   | AccountsRouteName
+  | ToolsRouteName
   | "media.presign"
   | "media.upload"
   | "posts.create"
@@ -421,11 +423,26 @@ export function createZernioFake(options: ZernioFakeOptions = {}) {
   });
   const accounts = directory.accounts;
 
+  const tools = createToolsFake({
+    baseURL,
+    route,
+    accounts,
+    upload: (url) => {
+      if (!url.startsWith(`${publicOrigin}/`)) return undefined;
+      const key = decodeURIComponent(new URL(url).pathname.slice(1));
+      const upload = uploads.findLast((u) => u.key === key);
+      return upload
+        ? { contentType: upload.contentType, bytes: upload.bytes.byteLength }
+        : undefined;
+    },
+  });
+
   // --- handlers --------------------------------------------------------------------------------
 
   const handlers = [
     ...directory.handlers,
     ...analytics.handlers,
+    ...tools.handlers,
 
     http.post(
       `${baseURL}/v1/media/presign`,
@@ -496,6 +513,7 @@ export function createZernioFake(options: ZernioFakeOptions = {}) {
         }
         const valid = validateCreatePost(await request.json().catch(() => undefined));
         checkAccounts(valid.platforms);
+        tools.checkCreateOptions(valid.platforms);
         const publishAt = valid.isDraft ? undefined : publishAtFor(valid);
         const post: FakePost = {
           _id: randomBytes(12).toString("hex"),
@@ -570,6 +588,7 @@ export function createZernioFake(options: ZernioFakeOptions = {}) {
           ...patch,
         });
         checkAccounts(merged.platforms);
+        tools.checkCreateOptions(merged.platforms);
         if (merged.content !== undefined) post.content = merged.content;
         post.mediaItems = merged.mediaItems;
         post.platforms = merged.platforms;
@@ -678,6 +697,12 @@ export function createZernioFake(options: ZernioFakeOptions = {}) {
       platformFailures.set(accountIdOrPlatform, failure);
     },
     clearPublishingFailures: () => platformFailures.clear(),
+    /** validate/post and the per-account options (TikTok creator info, Pinterest boards). */
+    tools: {
+      setTikTokCreator: tools.setTikTokCreator,
+      setPinterestBoards: tools.setPinterestBoards,
+      failValidation: tools.failValidation,
+    },
     /** GET /v1/analytics controls: access (402 without), sync state (202), pinned figures. */
     analytics: {
       setAccess: analytics.setAccess,
@@ -687,6 +712,7 @@ export function createZernioFake(options: ZernioFakeOptions = {}) {
     },
     reset() {
       analytics.reset();
+      tools.reset();
       posts.clear();
       requestIds.clear();
       presigned.clear();

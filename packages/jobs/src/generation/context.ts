@@ -17,8 +17,9 @@ export interface GenerationDeps {
   poll?: Partial<PollPolicy> | undefined;
   /** Minimum time between two progress writes for one asset. */
   progressIntervalMs?: number | undefined;
+  /** Where terminal failure lines go (tests); the process logger at level error by default. */
   logger?: ((line: string) => void) | undefined;
-  /** Where warnings go (a transient failure the job rides out); defaults to console.warn. */
+  /** Where warnings go (a transient failure the job rides out); the process logger by default. */
   warn?: ((line: string) => void) | undefined;
 }
 

@@ -3,6 +3,7 @@
 // to run again after a crash at any point: a saved provider job id is polled, never submitted
 // again, and a finished asset is left alone.
 import { assetMetadataOf, findMediaAssetById } from "@streamline/db";
+import { logger, setContextFields } from "@streamline/log";
 import {
   DEFAULT_POLL_POLICY,
   findModelSpec,
@@ -39,6 +40,7 @@ export async function runGeneration(
   if (drain?.aborted) throw drain.reason;
   const asset = await findMediaAssetById(deps.db, assetId);
   if (!asset) return;
+  setContextFields({ userId: asset.user_id });
   const startedAt = Date.now();
   const job = providerJobOf(asset);
   const metadata = assetMetadataOf(asset);
@@ -119,7 +121,7 @@ async function fail(run: GenerationRun, error: unknown): Promise<void> {
   // One line per failure: adapters log what they saw; here only what they did not (timeouts,
   // storage, lost results), and nothing for an asset that was canceled meanwhile.
   if (failed && !wasFailureLogged(failure)) {
-    (run.deps.logger ?? console.error)(formatFailureLine(failure, run.assetId));
+    logError(run.deps, formatFailureLine(failure, run.assetId));
   }
 }
 
@@ -138,7 +140,14 @@ export async function abandonGeneration(
   if ("refused" in next) return;
   const failed = await changeAsset(deps.db, asset, next.patch, next.event, next.guard);
   if (failed)
-    (deps.logger ?? console.error)(
+    logError(
+      deps,
       `[MediaGen] Error: ${asset.provider} ${asset.model} TIMEOUT ${failed.error_message} (asset ${assetId})`,
     );
+}
+
+/** A terminal failure's one line: to the injected logger (tests), else the process logger. */
+function logError(deps: Pick<GenerationDeps, "logger">, line: string): void {
+  if (deps.logger) deps.logger(line);
+  else logger.error(line);
 }

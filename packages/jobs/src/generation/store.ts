@@ -1,5 +1,6 @@
 // The last step: the provider delivered, so the result is streamed into storage (downloaded again
 // on transient failures until the deadline), measured from the stored file, and the asset succeeds.
+import { logger } from "@streamline/log";
 import {
   estimateCostUsd,
   MediaGenError,
@@ -122,7 +123,7 @@ async function downloadUntilStored(
       if (!transient || output.data) throw error; // bytes in hand: nothing to download again
       // Not an error line: the result is downloaded again, and only a failure that ends the
       // generation gets `[MediaGen] Error:`.
-      (run.deps.warn ?? console.warn)(
+      (run.deps.warn ?? ((line: string) => logger.warn(line)))(
         redact(
           `[MediaGen] Warning: download of asset ${run.assetId} failed (attempt ${attempt}), trying again: ${
             error instanceof Error ? error.message : String(error)

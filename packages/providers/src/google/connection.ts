@@ -1,6 +1,7 @@
 // What every Google model shares: the key (read lazily), one SDK client per key, the base URL and
 // API version, retries around each request, error normalization and the one log line per failure.
 import { GoogleGenAI } from "@google/genai";
+import { logger } from "@streamline/log";
 import { notConfiguredError, readApiKey } from "../configuration";
 import { formatFailureLine, formatTransientLine, isJobVerdict, MediaGenError } from "../errors";
 import { withRetry } from "../retry";
@@ -53,7 +54,7 @@ export interface RequestOptions {
 }
 
 export interface GoogleConnection {
-  /** Where log lines go (settings.logger, else console.error). */
+  /** Where log lines go (settings.logger, else the process logger at level error). */
   readonly log: (line: string) => void;
   readonly baseURL: string;
   readonly apiVersion: string;
@@ -96,8 +97,8 @@ export function createGoogleConnection(settings: GoogleProviderSettings): Google
   const baseURL = (settings.baseURL ?? GEMINI_API_BASE_URL).replace(/\/+$/, "");
   const apiVersion = settings.apiVersion ?? GEMINI_API_VERSION;
   const baseFetch = settings.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  const log = settings.logger ?? ((line: string) => console.error(line));
-  const warn = settings.warn ?? ((line: string) => console.warn(line));
+  const log = settings.logger ?? ((line: string) => logger.error(line));
+  const warn = settings.warn ?? ((line: string) => logger.warn(line));
   const clients = new Map<string, GoogleGenAI>();
 
   const apiKey = (): string => {

@@ -1,6 +1,7 @@
 // OpenAI media models on the official `openai` SDK: GPT Image (images.generate / images.edit) and
 // Sora 2 (the Videos API, served today only by gateways that kept /v1/videos). The SDK does the HTTP;
 // this layer owns retries (exactly `settings.retry.attempts`, default 3), error mapping and logging.
+import { logger } from "@streamline/log";
 import type OpenAI from "openai";
 import { openaiCaptionBackend } from "../captions/openai";
 import type { ModelSpec } from "../catalog";
@@ -29,7 +30,7 @@ export { OPENAI_DEFAULT_BASE_URL } from "./client";
 export interface OpenAIRuntime {
   client: OpenAI;
   readonly timeouts: ProviderTimeouts;
-  /** Where failure lines go (settings.logger, else console.error). */
+  /** Where failure lines go (settings.logger, else the process logger at level error). */
   readonly log: (line: string) => void;
   /**
    * Runs one SDK call with retries, a timeout per attempt (by `kind`, and `type` for a create) and
@@ -102,8 +103,8 @@ export function createOpenAI(settings: ProviderSettings): OpenAIProvider {
 
 /** The kit's one client wrapped once: every media and caption call goes through it. */
 function createOpenAIRuntime(settings: ProviderSettings, client: OpenAI): OpenAIRuntime {
-  const log = settings.logger ?? ((line: string) => console.error(line));
-  const warn = settings.warn ?? ((line: string) => console.warn(line));
+  const log = settings.logger ?? ((line: string) => logger.error(line));
+  const warn = settings.warn ?? ((line: string) => logger.warn(line));
   const logFailure: OpenAIRuntime["logFailure"] = (error, assetId) =>
     log(formatFailureLine(error, assetId));
   const timeouts = resolveTimeouts(settings.timeouts);

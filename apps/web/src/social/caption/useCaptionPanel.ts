@@ -2,13 +2,13 @@
 // options), one generate call per click (one idempotency key, a double click sends once), the tab
 // on screen with its draft, saving an edit as a new version, and that platform's kept versions a
 // page at a time.
-import { useRef, useState } from "react";
+import { useState } from "react";
 import { toast } from "sonner";
 import { toastApiError } from "../../lib/errors";
-import { newIdempotencyKey } from "../../lib/idempotency";
 import { type MediaAsset, trpc } from "../../trpc";
 import { type CaptionDraft, useCaptionLimits } from "../CaptionField";
 import { type Caption, PLATFORM_LABEL, PLATFORMS, type Platform } from "../platforms";
+import { useCaptionWriter } from "./useCaptionWriter";
 
 export const DEFAULT_PLATFORMS: Platform[] = ["instagram", "tiktok", "youtube", "x"];
 /** Versions per page of a platform's history (the server keeps 20 per platform). */
@@ -59,27 +59,12 @@ export function useCaptionPanel(asset: MediaAsset) {
   const options = useCaptionOptions();
   const [tab, setTab] = useState<Platform>(DEFAULT_PLATFORMS[0] as Platform);
   const [drafts, setDrafts] = useState<Drafts>({});
-  const inFlight = useRef(false);
   const limits = useCaptionLimits();
 
-  const generate = trpc.social.caption.useMutation({
-    onSuccess(result) {
-      void utils.social.captions.invalidate({ assetId: asset.id });
-      // Captions count against the daily cap: the meter shows their cost.
-      void utils.media.usage.invalidate();
-      // Fresh AI versions replace what was typed for those platforms.
-      setDrafts((d) => without(d, options.picked));
-      const over = (result.captions ?? []).filter((c) => c.overLimit).length;
-      toast.success(over ? `Captions ready — ${over} over its limit, flagged` : "Captions ready");
-    },
-    onError(error) {
-      toastApiError(error);
-      void utils.media.usage.invalidate();
-    },
-    onSettled() {
-      inFlight.current = false;
-    },
-  });
+  // Fresh AI versions replace what was typed for those platforms.
+  const { generate, write } = useCaptionWriter(asset.id, (written) =>
+    setDrafts((d) => without(d, written)),
+  );
   const edit = trpc.social.editCaption.useMutation({
     onSuccess(saved) {
       void utils.social.captions.invalidate({ assetId: asset.id });
@@ -90,21 +75,10 @@ export function useCaptionPanel(asset: MediaAsset) {
   });
 
   const onGenerate = () => {
-    // A double click is one request: the second click finds one in flight.
-    if (inFlight.current || options.picked.size === 0) return;
-    inFlight.current = true;
     const platforms = PLATFORMS.filter((p) => options.picked.has(p));
+    // A double click is one request: the second click finds one in flight.
+    if (!write(platforms, options)) return;
     if (!platforms.includes(tab)) setTab(platforms[0] as Platform);
-    generate.mutate({
-      assetId: asset.id,
-      platforms,
-      hashtags: options.hashtags,
-      tone: options.tone || undefined,
-      language: options.language || undefined,
-      callToAction: options.callToAction || undefined,
-      instructions: options.instructions || undefined,
-      idempotencyKey: newIdempotencyKey(),
-    });
   };
 
   const saved = latest.get(tab);

@@ -1,12 +1,11 @@
-// The schedule dialog's parts, each a view over `useScheduleForm()`: the accounts to post to, the
-// caption per platform, TikTok's per-post choices, when, the server's checks, and the buttons.
+// The Post dialog's parts, each a view over `useScheduleForm()`: the accounts to post to, TikTok's
+// per-post choices, the server's checks, and the buttons (captions, timing, media order and the
+// preview have files of their own).
 import { useId, useState } from "react";
 import { messageOf, toastApiError } from "../../lib/errors";
 import { Hint } from "../../studio/Hint";
 import { trpc } from "../../trpc";
-import { CaptionField } from "../CaptionField";
 import { PLATFORM_LABEL, PLATFORMS, type Platform, PlatformIcon } from "../platforms";
-import { browserZone, localFormat, zones } from "./time";
 import type { ScheduleForm, TikTokChoice } from "./useScheduleForm";
 
 /** Why the dialog cannot show the form yet: loading, an error, or posting not set up. */
@@ -91,25 +90,6 @@ export function ScheduleTargets({ form }: { form: ScheduleForm }) {
   );
 }
 
-export function ScheduleCaptions({ form }: { form: ScheduleForm }) {
-  if (form.platforms.length === 0) return null;
-  return (
-    <fieldset className="schedule-captions">
-      <legend className="label">Caption per platform</legend>
-      {form.platforms.map((p) => (
-        <CaptionField
-          key={p}
-          platform={p}
-          rows={3}
-          draft={form.draftOf(p)}
-          problems={form.check.problemsOf(p)}
-          onChange={(next) => form.setDraft(p, next)}
-        />
-      ))}
-    </fieldset>
-  );
-}
-
 const TIKTOK_CHOICES = [
   ["allowComment", "Allow comments"],
   ["allowDuet", "Allow Duet"],
@@ -138,85 +118,19 @@ export function ScheduleTikTok({ form }: { form: ScheduleForm }) {
   );
 }
 
-export function ScheduleTiming({ form }: { form: ScheduleForm }) {
-  const id = useId();
-  const { publishNow, zone, zoneOk } = form;
-  const scheduledAt = form.check.data?.scheduledAt;
-  return (
-    <fieldset className="schedule-when">
-      <legend className="label">When</legend>
-      <label className="check">
-        <input
-          type="radio"
-          name={`${id}-when`}
-          checked={publishNow}
-          onChange={() => form.setPublishNow(true)}
-        />
-        Post now
-      </label>
-      <label className="check">
-        <input
-          type="radio"
-          name={`${id}-when`}
-          checked={!publishNow}
-          onChange={() => form.setPublishNow(false)}
-        />
-        Schedule for later
-      </label>
-      {!publishNow && (
-        <div className="schedule-time">
-          <label className="field">
-            <span className="label">Date and time</span>
-            <input
-              type="datetime-local"
-              className="input"
-              value={form.when}
-              onChange={(e) => form.setWhen(e.target.value.slice(0, 16))}
-            />
-          </label>
-          <label className="field">
-            <span className="label">Timezone</span>
-            <input
-              className="input"
-              value={zone}
-              list={`${id}-zones`}
-              spellCheck={false}
-              autoComplete="off"
-              aria-invalid={!zoneOk || undefined}
-              aria-describedby={`${id}-zone-note`}
-              onChange={(e) => form.setZone(e.target.value.trim())}
-            />
-            <datalist id={`${id}-zones`}>
-              {zones.map((z) => (
-                <option key={z} value={z} />
-              ))}
-            </datalist>
-          </label>
-          <p id={`${id}-zone-note`} className={zoneOk ? "hint" : "field-error"}>
-            {zoneOk
-              ? `Times are in ${zone} (${form.offset})${zone === browserZone() ? ", your browser's timezone" : ""}.`
-              : "Use an IANA timezone such as Europe/Berlin."}
-            {zoneOk && scheduledAt && zone !== browserZone()
-              ? ` That is ${localFormat.format(new Date(scheduledAt))} for you.`
-              : ""}
-          </p>
-        </div>
-      )}
-    </fieldset>
-  );
-}
-
-/** What the server's check refused or warns about, and what a send was refused with. */
+/**
+ * The check as a whole: who decided (Zernio, or the local rules with Zernio's notice when it could
+ * not be reached), how many problems stop the post (each is listed on its platform above), and
+ * what a send was refused with.
+ */
 export function ScheduleChecks({ form }: { form: ScheduleForm }) {
-  const { refusals, warnings, otherRefusals, error } = form.check;
+  const { refusals, notice, validation, error, data } = form.check;
   return (
     <div className="schedule-checks" aria-live="polite">
-      {otherRefusals.length > 0 && (
-        <ul className="check-list check-refusals">
-          {otherRefusals.map((r) => (
-            <li key={`${r.platform}-${r.rule}`}>{r.message}</li>
-          ))}
-        </ul>
+      {notice && (
+        <p className="notice schedule-notice" role="status">
+          {notice}
+        </p>
       )}
       {refusals.length > 0 && (
         <p className="field-error">
@@ -224,12 +138,12 @@ export function ScheduleChecks({ form }: { form: ScheduleForm }) {
           post.
         </p>
       )}
-      {warnings.length > 0 && (
-        <ul className="check-list check-warnings">
-          {warnings.map((w) => (
-            <li key={`${w.platform}-${w.rule}`}>{w.message}</li>
-          ))}
-        </ul>
+      {data && validation && (
+        <p className="hint">
+          {validation.by === "zernio"
+            ? "Checked by Zernio, which publishes it."
+            : "Checked by the local rules."}
+        </p>
       )}
       {error && <p className="field-error">Could not check the post: {messageOf(error)}</p>}
       {form.serverErrors.length > 0 && (

@@ -1,27 +1,22 @@
-// The schedule dialog's state and server traffic, apart from its views: what the user picked and
-// typed (restored after "Connect an account", seeded from the post when rescheduling), the
-// server's pre-publish check run live (debounced) as they edit, and the schedule / update
-// mutations with one idempotency key per click.
+// The Post dialog's state and server traffic, apart from its views: the fields (useScheduleFields),
+// the captions it can write for platforms still without one (useDialogCaptions), each account's
+// next free queue slot (useQueueSlots), the server's pre-publish check run live (debounced) as the
+// user edits, and sending (useScheduleSend).
 import type { RouterInputs } from "@streamline/api";
-import { useEffect, useMemo, useRef, useState } from "react";
-import { toast } from "sonner";
-import { fieldErrorsOf, messageOf, toastApiError } from "../../lib/errors";
+import { useEffect, useMemo, useState } from "react";
 import { newIdempotencyKey } from "../../lib/idempotency";
 import { type MediaAsset, trpc } from "../../trpc";
-import type { CaptionDraft } from "../CaptionField";
+import { type CaptionDraft, useCaptionLimits } from "../CaptionField";
 import { PLATFORMS, type Platform, type ScheduledPost, TITLED } from "../platforms";
-import { keepDialogForConnect, type ScheduleDraft, type ScheduleRequest } from "../store";
-import { browserZone, isZone, localFormat, offsetName, wallClock } from "./time";
+import type { PostMode, ScheduleRequest } from "../store";
+import { readCheck } from "./issues";
+import { isZone, offsetName } from "./time";
+import { useDialogCaptions } from "./useDialogCaptions";
+import { type QueueState, useQueueSlots } from "./useQueue";
+import { useScheduleFields } from "./useScheduleFields";
+import { useScheduleSend } from "./useScheduleSend";
 
-export type TikTokChoice = ScheduleDraft["tiktok"];
-type Drafts = Partial<Record<Platform, CaptionDraft>>;
-
-const NO_TIKTOK: TikTokChoice = {
-  allowComment: false,
-  allowDuet: false,
-  allowStitch: false,
-  consent: false,
-};
+export type { TikTokChoice } from "./useScheduleFields";
 
 function useDebounced<T>(value: T, ms: number): T {
   const [debounced, setDebounced] = useState(value);
@@ -34,79 +29,33 @@ function useDebounced<T>(value: T, ms: number): T {
   return debounced;
 }
 
-/** What the user picked and typed; reopened after "Connect an account" as it was. */
-function useScheduleFields(request: ScheduleRequest, editing: ScheduledPost | undefined) {
-  const restore = request.restore;
-  const [picked, setPicked] = useState<Set<string>>(
-    () =>
-      new Set([
-        ...(restore?.picked ?? []),
-        ...(request.connectedAccountId ? [request.connectedAccountId] : []),
-      ]),
-  );
-  const [drafts, setDrafts] = useState<Drafts>(() => (restore?.drafts ?? {}) as Drafts);
-  const [publishNow, setPublishNow] = useState(restore?.publishNow ?? request.postNow);
-  const [zone, setZone] = useState(() => restore?.zone ?? browserZone());
-  const [when, setWhen] = useState(() => restore?.when ?? wallClock(browserZone(), 1, 9));
-  // TikTok asks the creator, per post, which interactions to allow (none pre-ticked) and for
-  // their consent to publish.
-  const [tiktok, setTiktok] = useState<TikTokChoice>(() => restore?.tiktok ?? NO_TIKTOK);
-
-  // Reschedule: start from the post as it stands.
-  const seeded = useRef(false);
-  useEffect(() => {
-    if (!editing || seeded.current) return;
-    seeded.current = true;
-    setPicked(new Set(editing.targets.map((t) => t.accountId)));
-    if (editing.timezone) setZone(editing.timezone);
-    if (editing.scheduledLocal) setWhen(editing.scheduledLocal);
-  }, [editing]);
-
-  const togglePicked = (accountId: string, on: boolean) =>
-    setPicked((s) => {
-      const next = new Set(s);
-      if (on) next.add(accountId);
-      else next.delete(accountId);
-      return next;
-    });
-  const setDraft = (platform: Platform, draft: CaptionDraft) =>
-    setDrafts((d) => ({ ...d, [platform]: draft }));
-  const keepForConnect = () =>
-    keepDialogForConnect(request, {
-      picked: [...picked],
-      drafts: drafts as Record<string, CaptionDraft>,
-      publishNow,
-      zone,
-      when,
-      tiktok,
-    });
-  return {
-    ...{ picked, togglePicked, drafts, setDraft, publishNow, setPublishNow },
-    ...{ zone, setZone, when, setWhen, tiktok, setTiktok, keepForConnect },
-  };
-}
-
-/** Why Schedule is off, or null when it can be sent. */
+/** Why the send button is off, or null when it can be sent. */
 function blockedReasonOf(state: {
   configured: boolean;
   targets: number;
-  publishNow: boolean;
+  mode: PostMode;
   zoneOk: boolean;
   when: string;
+  queue: QueueState;
   checked: boolean;
   refusals: number;
 }): string | null {
   if (!state.configured) return "Posting is not set up";
   if (state.targets === 0) return "Pick at least one account";
-  if (!state.publishNow && !state.zoneOk) return "Choose a valid timezone";
-  if (!state.publishNow && !state.when) return "Choose a date and time";
+  if (state.mode === "at" && !state.zoneOk) return "Choose a valid timezone";
+  if (state.mode === "at" && !state.when) return "Choose a date and time";
+  if (state.mode === "queue" && state.queue.loading) return "Finding the next free slots…";
+  if (state.mode === "queue" && state.queue.missing.length > 0)
+    return "Set posting times for every account first";
   if (!state.checked) return "Checking…";
   if (state.refusals > 0) return "Fix what is refused above";
   return null;
 }
 
+type CheckInput = RouterInputs["social"]["check"];
+
 /** The server's pre-publish check of what the dialog would send, 350 ms after the last edit. */
-function useScheduleCheck(input: RouterInputs["social"]["check"], configured: boolean) {
+function useScheduleCheck(input: CheckInput, configured: boolean) {
   const debounced = useDebounced(input, 350);
   const settled = JSON.stringify(debounced) === JSON.stringify(input);
   const canCheck =
@@ -119,64 +68,47 @@ function useScheduleCheck(input: RouterInputs["social"]["check"], configured: bo
     retry: false,
   });
   const data = canCheck ? check.data : undefined;
-  const refusals = data?.refusals ?? [];
+  const read = readCheck(data);
   return {
     data,
-    refusals,
-    warnings: data?.warnings ?? [],
+    ...read,
     /** The check answered for exactly what is on screen. */
     checked: settled && !check.isFetching && Boolean(data),
     error: canCheck ? check.error : null,
-    problemsOf: (p: Platform) =>
-      refusals
-        .filter((r) => r.platform === p && r.field.startsWith("captions."))
-        .map((r) => r.message),
-    otherRefusals: refusals.filter((r) => !r.field.startsWith("captions.")),
+    issuesOf: (p: Platform) => ({
+      refusals: read.refusals.filter((r) => r.platform === p),
+      warnings: read.warnings.filter((w) => w.platform === p),
+    }),
   };
 }
 
-/** Schedule (a new post) or update (a rescheduled one); a double click sends once. */
-function useScheduleSend(asset: MediaAsset, close: () => void) {
-  const utils = trpc.useUtils();
-  const inFlight = useRef(false);
-  const [serverErrors, setServerErrors] = useState<string[]>([]);
-  const onDone = (message: string) => {
-    toast.success(message);
-    void utils.social.posts.invalidate();
-    void utils.social.captions.invalidate({ assetId: asset.id });
-    close();
+/** The timing the check runs for: now, the chosen time, or the earliest queue slot. */
+function timingOf(mode: PostMode, when: string, zone: string, queue: QueueState) {
+  if (mode === "now") return { publishNow: true as const };
+  if (mode === "queue") {
+    const slot = queue.earliest;
+    return slot
+      ? { publishNow: false as const, scheduledFor: slot.local, timezone: slot.timezone }
+      : { publishNow: true as const };
+  }
+  return { publishNow: false as const, scheduledFor: when, timezone: zone };
+}
+
+function useDraftOf(
+  drafts: Partial<Record<Platform, CaptionDraft>>,
+  editing: ScheduledPost | undefined,
+  coverId: string,
+) {
+  const captions = trpc.social.captions.useQuery({ assetId: coverId });
+  const latest = new Map((captions.data?.latest ?? []).map((c) => [c.platform, c]));
+  return (p: Platform): CaptionDraft => {
+    const typed = drafts[p];
+    if (typed) return typed;
+    const fromPost = editing?.captions[p];
+    if (fromPost) return { text: fromPost.text, title: fromPost.title ?? "" };
+    const saved = latest.get(p);
+    return { text: saved?.text ?? "", title: saved?.title ?? "" };
   };
-  const onFail = (error: unknown) => {
-    const fields = Object.values(fieldErrorsOf(error)).flat() as string[];
-    setServerErrors(fields.length ? fields : [messageOf(error)]);
-    toastApiError(error);
-  };
-  const onSettled = () => {
-    inFlight.current = false;
-  };
-  const schedule = trpc.social.schedule.useMutation({
-    onSuccess: (post, sent) =>
-      onDone(
-        post.publishNow
-          ? "Posting now"
-          : `Scheduled for ${post.scheduledFor ? localFormat.format(new Date(post.scheduledFor)) : sent.scheduledFor}`,
-      ),
-    onError: onFail,
-    onSettled,
-  });
-  const update = trpc.social.update.useMutation({
-    onSuccess: () => onDone("Post updated"),
-    onError: onFail,
-    onSettled,
-  });
-  /** False when one is already in flight. */
-  const begin = () => {
-    if (inFlight.current) return false;
-    inFlight.current = true;
-    setServerErrors([]);
-    return true;
-  };
-  return { schedule, update, begin, serverErrors, pending: schedule.isPending || update.isPending };
 }
 
 export function useScheduleForm(props: {
@@ -184,15 +116,16 @@ export function useScheduleForm(props: {
   request: ScheduleRequest;
   close: () => void;
 }) {
-  const { asset, request } = props;
+  const { request } = props;
   const accounts = trpc.social.accounts.useQuery(undefined, { staleTime: 60_000 });
-  const captions = trpc.social.captions.useQuery({ assetId: asset.id });
   const posts = trpc.social.posts.useQuery({}, { enabled: Boolean(request.postId) });
   const editing = request.postId
     ? posts.data?.find((post) => post.id === request.postId)
     : undefined;
   const fields = useScheduleFields(request, editing);
-  const { drafts, publishNow, zone, when, tiktok, picked } = fields;
+  const { drafts, mode, zone, when, tiktok, picked, order } = fields;
+  const coverId = order[0] ?? props.asset.id;
+  const limits = useCaptionLimits();
 
   const list = accounts.data?.accounts ?? [];
   const targets = editing
@@ -201,15 +134,21 @@ export function useScheduleForm(props: {
         .filter((a) => picked.has(a.id) && a.connected)
         .map((a) => ({ accountId: a.id, platform: a.platform }));
   const platforms = PLATFORMS.filter((p) => targets.some((t) => t.platform === p));
-  const latest = new Map((captions.data?.latest ?? []).map((c) => [c.platform, c]));
-  const draftOf = (p: Platform): CaptionDraft => {
-    const typed = drafts[p];
-    if (typed) return typed;
-    const fromPost = editing?.captions[p];
-    if (fromPost) return { text: fromPost.text, title: fromPost.title ?? "" };
-    const saved = latest.get(p);
-    return { text: saved?.text ?? "", title: saved?.title ?? "" };
-  };
+  const draftOf = useDraftOf(drafts, editing, coverId);
+  const captions = useDialogCaptions({
+    assetId: coverId,
+    platforms,
+    draftOf,
+    clearDrafts: fields.clearDrafts,
+    enabled: !editing,
+  });
+  const queue = useQueueSlots(
+    targets.map((t) => ({
+      ...t,
+      handle: list.find((a) => a.id === t.accountId)?.handle ?? null,
+    })),
+    mode === "queue" && !editing,
+  );
   const captionInput = Object.fromEntries(
     platforms.map((p) => {
       const d = draftOf(p);
@@ -217,27 +156,21 @@ export function useScheduleForm(props: {
     }),
   );
   const zoneOk = isZone(zone);
-  const timing = publishNow
-    ? { publishNow: true as const }
-    : { publishNow: false as const, scheduledFor: when, timezone: zone };
+  const timing = timingOf(mode, when, zone, queue);
   const askTiktok = platforms.includes("tiktok") && !editing;
-  const checkInput = {
-    assetId: asset.id,
+  const media = order.length > 1 ? { assetIds: order } : { assetId: coverId };
+  const body = {
+    ...media,
     targets,
     captions: captionInput,
     ...(askTiktok ? { tiktok } : {}),
-    ...timing,
   };
   const configured = accounts.data?.configured === true;
-  const check = useScheduleCheck(checkInput, configured);
-  const send = useScheduleSend(asset, props.close);
+  const check = useScheduleCheck({ ...body, ...timing }, configured);
+  const send = useScheduleSend(coverId, props.close);
 
   const blockedReason = blockedReasonOf({
-    configured,
-    targets: targets.length,
-    publishNow,
-    zoneOk,
-    when,
+    ...{ configured, targets: targets.length, mode, zoneOk, when, queue },
     checked: check.checked,
     refusals: check.refusals.length,
   });
@@ -245,19 +178,25 @@ export function useScheduleForm(props: {
     if (blockedReason || !send.begin()) return;
     if (editing) {
       send.update.mutate({ postId: editing.id, captions: captionInput, ...timing });
-      return;
+    } else if (mode === "queue") {
+      send.queue.mutate({ ...body, idempotencyKey: newIdempotencyKey() });
+    } else {
+      // One idempotency key per click; a double click is ignored while the first is in flight.
+      send.schedule.mutate({ ...body, ...timing, idempotencyKey: newIdempotencyKey() });
     }
-    // One idempotency key per click; a double click is ignored while the first is in flight.
-    send.schedule.mutate({ ...checkInput, idempotencyKey: newIdempotencyKey() });
   };
 
   const offset = useMemo(() => offsetName(zone), [zone]);
   return {
     ...{ accounts, editing, list, platforms, draftOf, askTiktok, zoneOk, offset, check },
+    ...{ captions, queue, limits, coverId },
     ...fields,
+    publishNow: mode === "now",
     ...{ blockedReason, submit, pending: send.pending, serverErrors: send.serverErrors },
-    actionLabel: editing ? "Save changes" : publishNow ? "Post now" : "Schedule",
-    title: editing ? "Reschedule post" : publishNow ? "Post now" : "Schedule post",
+    actionLabel: editing
+      ? "Save changes"
+      : { now: "Post now", at: "Schedule", queue: "Add to queue" }[mode],
+    title: editing ? "Reschedule post" : "Post",
   };
 }
 

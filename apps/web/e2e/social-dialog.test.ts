@@ -1,0 +1,379 @@
+// The one Post dialog (issue 19 item 4) in Debian's Chromium against the real server, the caption
+// mock and the Zernio fake: a fresh image → Post → two accounts without captions → "Write captions
+// for Instagram, X" writes them inside the dialog (one caption call) with counters → the preview
+// folds Instagram after ~125 characters ("… more") and cuts X past 280 weighted → Add to queue shows
+// each account's next free slot (X has no posting times: refused until unticked) → Zernio receives
+// the post at that slot's local time and timezone (the slot before it was taken by another post).
+// axe (1280×800 and 390×844, light and dark) on the dialog's states; screenshots under
+// e2e-artifacts/social-dialog-<mode>/.
+import { existsSync } from "node:fs";
+import { mkdir, rm } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import {
+  createGoogleCaptionsMock,
+  createGoogleMock,
+  createOpenAIMock,
+  createOpenAIResponsesMock,
+  startMockProviderServer,
+} from "@streamline/fakes/providers";
+import { createZernioFake } from "@streamline/fakes/zernio";
+import { HttpResponse, http, type RequestHandler } from "msw";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type AuditCount, auditPage, LAPTOP } from "./audit";
+import {
+  CHROMIUM,
+  cspViolations,
+  freePort,
+  launchChromium,
+  makeDataDirs,
+  type ProviderMocks,
+  type ServerRun,
+  serverEnv,
+  startStudio,
+  WEB_MODES,
+} from "./stack";
+
+const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../e2e-artifacts");
+const BERLIN = "Europe/Berlin";
+const BROWSER_ZONE = "America/New_York";
+const EVERY_DAY = [1, 2, 3, 4, 5, 6, 7].flatMap((weekday) => [
+  { weekday, time: "09:00" },
+  { weekday, time: "18:00" },
+]);
+
+/** Media and caption mocks on one port. */
+async function startMocks() {
+  const handlers: RequestHandler[] = [];
+  const server = await startMockProviderServer(handlers);
+  const openai = createOpenAIMock({ baseURL: `${server.url}/v1` });
+  const google = createGoogleMock({ baseURL: server.url });
+  const openaiCaptions = createOpenAIResponsesMock({ baseURL: `${server.url}/v1` });
+  const googleCaptions = createGoogleCaptionsMock({ baseURL: server.url });
+  handlers.push(
+    ...openaiCaptions.handlers,
+    ...openai.handlers,
+    ...googleCaptions.handlers,
+    ...google.handlers,
+    http.all("*", () => HttpResponse.json({ error: "no mock" }, { status: 501 })),
+  );
+  return { url: server.url, openai, google, openaiCaptions, close: () => server.close() };
+}
+
+async function startZernio() {
+  const apiHandlers: RequestHandler[] = [];
+  const uploadHandlers: RequestHandler[] = [];
+  const api = await startMockProviderServer(apiHandlers);
+  const uploads = await startMockProviderServer(uploadHandlers);
+  const fake = createZernioFake({ baseURL: api.url, uploadOrigin: uploads.url });
+  apiHandlers.push(...fake.handlers);
+  uploadHandlers.push(...fake.handlers);
+  return {
+    fake,
+    env: { ZERNIO_API_KEY: fake.apiKey, ZERNIO_BASE_URL: api.url, ZERNIO_SHARED_ACCOUNTS: "1" },
+    close: async () => {
+      await api.close();
+      await uploads.close();
+    },
+  };
+}
+
+/** A tRPC call from the signed-in page (its session cookie), on the plain-JSON wire. */
+async function call<T>(page: Page, proc: string, input: unknown, mutation: boolean): Promise<T> {
+  return page.evaluate(
+    async ({ proc, input, mutation }) => {
+      const body = JSON.stringify(input);
+      const response = mutation
+        ? await fetch(`/trpc/${proc}`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body,
+          })
+        : await fetch(`/trpc/${proc}?input=${encodeURIComponent(body)}`);
+      const json = (await response.json()) as { result?: { data?: unknown } };
+      if (!response.ok) throw new Error(`${proc}: ${response.status} ${JSON.stringify(json)}`);
+      return json.result?.data as never;
+    },
+    { proc, input, mutation },
+  ) as Promise<T>;
+}
+
+describe.each(WEB_MODES)("the Post dialog (%s)", (mode) => {
+  let page: Page;
+  let browser: Browser;
+  let server: ServerRun;
+  let web: { url: string; stop(): Promise<void> };
+  let zernio: Awaited<ReturnType<typeof startZernio>>;
+  let mocks: Awaited<ReturnType<typeof startMocks>>;
+  let dirs: Awaited<ReturnType<typeof makeDataDirs>>;
+  const artifacts = path.join(ARTIFACTS, `social-dialog-${mode}`);
+  const audited: AuditCount = { runs: 0, states: 0 };
+  let step = 0;
+  const shot = async (name: string) => {
+    await page.waitForTimeout(250);
+    const file = `${String(++step).padStart(2, "0")}-${name}.png`;
+    await page.screenshot({ path: path.join(artifacts, file), fullPage: true });
+  };
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM} (set CHROMIUM_PATH).`);
+    await rm(artifacts, { recursive: true, force: true });
+    await mkdir(artifacts, { recursive: true });
+    mocks = await startMocks();
+    zernio = await startZernio();
+    dirs = await makeDataDirs();
+    const webPort = await freePort();
+    const env = {
+      ...serverEnv(mocks as unknown as ProviderMocks, dirs, `http://127.0.0.1:${webPort}`),
+      ...zernio.env,
+      POST_POLL_MIN_MS: "200",
+      POST_POLL_MAX_MS: "500",
+    };
+    ({ server, web } = await startStudio(mode, env, dirs, webPort));
+    browser = await launchChromium();
+    const context = await browser.newContext({
+      viewport: LAPTOP,
+      reducedMotion: "reduce",
+      timezoneId: BROWSER_ZONE,
+      locale: "en-US",
+    });
+    page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+  });
+
+  afterAll(async () => {
+    const csp = browser ? cspViolations(browser) : [];
+    await browser?.close();
+    await web?.stop();
+    await server?.stop();
+    await zernio?.close();
+    await mocks?.close();
+    await dirs?.remove();
+    expect(csp).toEqual([]);
+    expect(audited.states).toBeGreaterThanOrEqual(3);
+  });
+
+  it("writes missing captions inside it, previews the cut, and adds the post to the next free slot", async () => {
+    await page.goto(`${web.url}/sign-up`);
+    await page.getByLabel("Name").fill("Quinn Queue");
+    await page.getByLabel("Email").fill(`queue-${mode}@example.com`);
+    await page.getByLabel("Password", { exact: true }).fill("gummies4ever");
+    await page.getByRole("button", { name: "Create account" }).click();
+    await page.waitForURL(/\/ai-studio$/);
+
+    // Another image (through the API, as the studio calls it) takes Instagram's first queue slot.
+    const other = await call<{ id?: string; asset?: { id: string } }>(
+      page,
+      "media.generate",
+      {
+        type: "image",
+        model: "gpt-image-2",
+        prompt: "Gummies on a shelf",
+        idempotencyKey: crypto.randomUUID(),
+      },
+      true,
+    );
+    const otherId = other.asset?.id ?? (other.id as string);
+    await expect
+      .poll(
+        async () =>
+          (await call<{ status: string }>(page, "media.byId", { id: otherId }, false)).status,
+        {
+          timeout: 60_000,
+        },
+      )
+      .toBe("succeeded");
+
+    // Instagram posts Mon–Sun 09:00 and 18:00 in Berlin; another post takes the first slot.
+    await call(
+      page,
+      "social.setQueueSlots",
+      { accountId: "acc_instagram_1", timezone: BERLIN, slots: EVERY_DAY },
+      true,
+    );
+    const first = await call<{ posts: Array<{ scheduledLocal: string | null }> }>(
+      page,
+      "social.addToQueue",
+      {
+        assetId: otherId,
+        targets: [{ platform: "instagram", accountId: "acc_instagram_1" }],
+        captions: { instagram: { text: "Taken first #gummies" } },
+        idempotencyKey: crypto.randomUUID(),
+      },
+      true,
+    );
+    const taken = first.posts[0]?.scheduledLocal;
+    expect(taken).toMatch(/T(09|18):00$/);
+    const free = await call<{ slots: Array<{ at: string; local: string }> }>(
+      page,
+      "social.freeSlots",
+      { accountId: "acc_instagram_1" },
+      false,
+    );
+    const next = free.slots.find((s) => Date.parse(s.at) > Date.now() + 2 * 60_000);
+    expect(next?.local).toBeDefined();
+    expect(next?.local).not.toBe(taken);
+    await expect
+      .poll(() => zernio.fake.requestsTo("posts.create").length, { timeout: 20_000 })
+      .toBe(1);
+
+    // A fresh image in the studio: no captions yet.
+    await page.getByLabel("Describe your product / scene").fill("Gummies on a yoga mat");
+    await page.getByRole("button", { name: "Generate Media" }).click();
+    const preview = page.getByRole("region", { name: "Preview" });
+    await preview
+      .locator('img[src^="/media/image/"][alt="Gummies on a yoga mat"]')
+      .waitFor({ timeout: 60_000 });
+
+    // One entry: "Post" (there is no separate Schedule Post button any more).
+    expect(await preview.getByRole("button", { name: "Schedule Post" }).count()).toBe(0);
+    await preview.getByRole("button", { name: "Post", exact: true }).click();
+    const dialog = page.getByRole("dialog", { name: "Post", exact: true });
+    await dialog.waitFor();
+    expect(await dialog.getByRole("radio", { name: "Now" }).isChecked()).toBe(true);
+    await dialog.getByRole("checkbox", { name: /^Instagram @streamline\.studio/ }).check();
+    await dialog.getByRole("checkbox", { name: /^X @streamline_ai/ }).check();
+
+    // Captions missing for both: one click writes them here (one caption call), with counters.
+    await dialog.getByText("No caption yet for Instagram, X", { exact: false }).waitFor();
+    const callsBefore = mocks.openaiCaptions.requests.length;
+    await dialog.getByRole("button", { name: "Write captions for Instagram, X" }).click();
+    const instagram = dialog.getByLabel("Instagram caption");
+    await expect.poll(() => instagram.inputValue(), { timeout: 30_000 }).not.toBe("");
+    await expect.poll(() => dialog.getByLabel("X post").inputValue()).not.toBe("");
+    expect(mocks.openaiCaptions.requests.length).toBe(callsBefore + 1);
+    await dialog.getByText(/\/ 2,200$/).waitFor();
+    await dialog.getByText(/\/ 280 \(weighted\)/).waitFor();
+    await dialog
+      .getByText(/hashtags$/)
+      .first()
+      .waitFor();
+    await expect
+      .poll(() => dialog.getByRole("button", { name: /^Write captions? for/ }).count())
+      .toBe(0);
+    await shot("captions-written");
+    await auditPage(page, "post dialog with captions", audited);
+
+    // The preview: Instagram's feed folds after ~125 characters behind "… more".
+    const long =
+      "Morning stretch, then gummies: creatine that tastes like candy and fits in a gym bag. " +
+      "Tap the link in bio for the starter pack and a free shaker. #gummies #yoga";
+    await instagram.fill(long);
+    const previews = dialog.getByRole("region", { name: "How it will look" });
+    await previews.getByRole("tab", { name: /Instagram/ }).click();
+    const igCard = previews.getByRole("tabpanel");
+    await igCard.getByRole("button", { name: "… more" }).waitFor();
+    const shown = (await igCard.getByTestId("preview-caption").textContent()) ?? "";
+    expect(shown.startsWith("Morning stretch, then gummies")).toBe(true);
+    expect(shown).not.toContain("free shaker");
+    await igCard.getByText(/shows the first 1\d\d characters/).waitFor();
+    await igCard.getByRole("button", { name: "… more" }).click();
+    await igCard.getByText(/free shaker/).waitFor();
+
+    // X: cut at 280 weighted (a link counts 23): the rest is marked as not posted, and refused.
+    const x = dialog.getByLabel("X post");
+    const xText = `${"Gummies ".repeat(34)}https://example.com/${"a".repeat(60)} end`;
+    await x.fill(xText);
+    await previews.getByRole("tab", { name: /^X/ }).click();
+    const xCard = previews.getByRole("tabpanel");
+    await xCard.locator("del.preview-over").waitFor();
+    expect(await xCard.locator("del.preview-over").textContent()).toContain("end");
+    await xCard.getByText(/past X's limit are cut/).waitFor();
+    const send = page.getByRole("button", { name: "Post now", exact: true });
+    await expect.poll(() => send.isDisabled()).toBe(true);
+    await shot("preview-cut");
+    await auditPage(page, "post dialog preview", audited);
+    await x.fill("Gummies after yoga #gummies");
+    await expect.poll(() => xCard.locator("del.preview-over").count()).toBe(0);
+
+    // Add to queue: each account's next free slot; X has no posting times, so it is refused.
+    await dialog.getByRole("radio", { name: "Add to queue" }).check();
+    const slots = dialog.getByRole("list", { name: "Next free slot per account" });
+    await slots.getByText(/X @streamline_ai: no posting times yet/).waitFor();
+    const queue = page.getByRole("button", { name: "Add to queue", exact: true });
+    await dialog.getByText("Set posting times for every account first").waitFor();
+    expect(await queue.isDisabled()).toBe(true);
+    await dialog.getByRole("checkbox", { name: /^X @streamline_ai/ }).uncheck();
+    const slot = slots.locator('[data-account="acc_instagram_1"] time');
+    await slot.waitFor();
+    expect(Date.parse((await slot.getAttribute("datetime")) as string)).toBe(
+      Date.parse(next?.at as string),
+    );
+    await expect.poll(() => queue.isEnabled(), { timeout: 15_000 }).toBe(true);
+    await shot("add-to-queue");
+    await auditPage(page, "post dialog add to queue", audited);
+    await queue.click();
+    await dialog.waitFor({ state: "detached" });
+    await page.getByText(/^Added to the queue: Instagram /).waitFor();
+
+    // Zernio received the post at that slot's local time and timezone, the caption as typed.
+    await expect
+      .poll(() => zernio.fake.requestsTo("posts.create").length, { timeout: 20_000 })
+      .toBe(2);
+    const body = zernio.fake.requestsTo("posts.create")[1]?.json as Record<string, unknown>;
+    expect(body).toMatchObject({ scheduledFor: next?.local, timezone: BERLIN, content: long });
+    expect(body.publishNow).not.toBe(true);
+    await preview
+      .getByText(/Scheduled for/)
+      .first()
+      .waitFor({ timeout: 20_000 });
+    await shot("queued");
+  }, 240_000);
+});
+
+describe("the Post dialog at the daily spend cap (dist)", () => {
+  let browser: Browser;
+  let stop: (() => Promise<void>) | undefined;
+
+  afterAll(async () => {
+    await stop?.();
+  });
+
+  it("refuses to write captions with the caption panel's message, and calls no provider", async () => {
+    const mocks = await startMocks();
+    const zernio = await startZernio();
+    const dirs = await makeDataDirs();
+    const webPort = await freePort();
+    const env = {
+      ...serverEnv(mocks as unknown as ProviderMocks, dirs, `http://127.0.0.1:${webPort}`),
+      ...zernio.env,
+      // One image ($0.053) reaches the cap: any caption's reservation passes it.
+      MEDIA_DAILY_SPEND_USD: "0.053",
+    };
+    const { server, web } = await startStudio("dist", env, dirs, webPort);
+    browser = await launchChromium();
+    stop = async () => {
+      await browser.close();
+      await web.stop();
+      await server.stop();
+      await zernio.close();
+      await mocks.close();
+      await dirs.remove();
+    };
+    const page = await (await browser.newContext({ viewport: LAPTOP })).newPage();
+    page.setDefaultTimeout(20_000);
+    await page.goto(`${web.url}/sign-up`);
+    await page.getByLabel("Name").fill("Casey Cap");
+    await page.getByLabel("Email").fill("cap-dialog@example.com");
+    await page.getByLabel("Password", { exact: true }).fill("gummies4ever");
+    await page.getByRole("button", { name: "Create account" }).click();
+    await page.waitForURL(/\/ai-studio$/);
+    await page.getByLabel("Describe your product / scene").fill("Gummies at the cap");
+    await page.getByRole("button", { name: "Generate Media" }).click();
+    const preview = page.getByRole("region", { name: "Preview" });
+    await preview.locator('img[src^="/media/image/"]').waitFor({ timeout: 60_000 });
+
+    await preview.getByRole("button", { name: "Post", exact: true }).click();
+    const dialog = page.getByRole("dialog", { name: "Post", exact: true });
+    await dialog.getByRole("checkbox", { name: /^Instagram @streamline\.studio/ }).check();
+    await dialog.getByRole("button", { name: "Write caption for Instagram" }).click();
+    await dialog
+      .getByRole("alert")
+      .getByText(/Daily spend cap reached/)
+      .waitFor();
+    expect(mocks.openaiCaptions.requests).toHaveLength(0);
+    expect(await dialog.getByLabel("Instagram caption").inputValue()).toBe("");
+    expect(cspViolations(browser)).toEqual([]);
+  }, 180_000);
+});
