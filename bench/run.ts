@@ -3,6 +3,7 @@
 // PGlite (embedded) always. BENCH_ONLY=pipeline,list … runs a subset.
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import os from "node:os";
 import path from "node:path";
 import { economyBench } from "./economy";
 import { fanoutBench } from "./fanout";
@@ -19,6 +20,7 @@ import { storageBench } from "./storage";
 import { chromiumAvailable, studioBench } from "./studio";
 
 const startedAt = Date.now();
+const loadAtStart = os.loadavg();
 const only = new Set((process.env.BENCH_ONLY ?? "").split(",").filter(Boolean));
 const wanted = (name: string) => only.size === 0 || only.has(name);
 const pgUrl = postgresAdminUrl();
@@ -89,6 +91,12 @@ const file = await writeResults({
   startedAt,
   pgliteVersion,
   partial: only.size > 0 || Boolean(process.env.BENCH_BACKENDS),
+  force: process.env.BENCH_RESULTS === "1",
+  loadAtStart,
+  parts:
+    only.size > 0 || process.env.BENCH_BACKENDS
+      ? `${only.size > 0 ? [...only].join(", ") : "all parts"} on ${backends.join(" + ")} (BENCH_ONLY / BENCH_BACKENDS: a full run is too slow on this loaded machine; the other parts' last figures are in git history)`
+      : `all parts on ${backends.join(" + ")}`,
 });
 console.log(`\nwrote ${file} in ${((Date.now() - startedAt) / 1000).toFixed(0)} s`);
 process.exit(0);
