@@ -16,6 +16,7 @@ import { listBench } from "./list";
 import { paginationBench } from "./pagination";
 import { pipelineBench } from "./pipeline";
 import { postsBench } from "./posts";
+import { probeBench } from "./probe";
 import { storageBench } from "./storage";
 import { chromiumAvailable, studioBench } from "./studio";
 
@@ -54,6 +55,11 @@ if (wanted("posts")) {
   );
   for (const backend of backends) await postsBench(backend, out);
 }
+if (wanted("probe")) {
+  await probeBench(
+    section("Video probing (size and duration of a stored video): ffmpeg child vs MP4 header"),
+  );
+}
 if (wanted("economy")) {
   await economyBench(section("Provider economy (calls per generation against the fakes)"));
 }
@@ -91,7 +97,8 @@ const file = await writeResults({
   startedAt,
   pgliteVersion,
   partial: only.size > 0 || Boolean(process.env.BENCH_BACKENDS),
-  force: process.env.BENCH_RESULTS === "1",
+  force: process.env.BENCH_RESULTS === "1" || process.env.BENCH_RESULTS === "merge",
+  merge: process.env.BENCH_RESULTS === "merge",
   loadAtStart,
   parts:
     only.size > 0 || process.env.BENCH_BACKENDS

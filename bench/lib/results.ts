@@ -1,7 +1,7 @@
 // What `pnpm bench` writes to bench/results.md: each benchmark adds a section (markdown lines),
 // printed as it goes and written at the end with the machine, Node, PostgreSQL and commit.
 import { execFileSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -67,6 +67,11 @@ export async function writeResults(options: {
   loadAtStart?: number[];
   /** What ran (BENCH_ONLY parts and backends), said in the file. */
   parts?: string;
+  /**
+   * BENCH_RESULTS=merge: this run's sections replace the same sections of the results.md already
+   * there; the others are kept, each marked with the run it came from.
+   */
+  merge?: boolean;
 }): Promise<string> {
   const file = path.join(
     path.dirname(fileURLToPath(import.meta.url)),
@@ -104,6 +109,25 @@ export async function writeResults(options: {
     "",
   ];
   const body = sections.flatMap((s) => [`## ${s.title}`, "", ...s.lines, ""]);
-  writeFileSync(file, [...head, ...body].join("\n"));
+  const kept = options.merge && existsSync(file) ? keptSections(readFileSync(file, "utf8")) : [];
+  writeFileSync(file, [...head, ...body, ...kept].join("\n"));
   return file;
+}
+
+/** The sections of an earlier results file that this run did not produce, marked with its date. */
+function keptSections(previous: string): string[] {
+  const date = /^\| date \| ([^ |]+)/m.exec(previous)?.[1] ?? "an earlier run";
+  const commit = /^\| commit \| ([^ |]+)/m.exec(previous)?.[1] ?? "?";
+  const ours = new Set(sections.map((s) => s.title));
+  const out: string[] = [];
+  for (const part of previous.split(/^## /m).slice(1)) {
+    const [title = "", ...lines] = part.split("\n");
+    const base = title.replace(/ \(from the run of .*\)$/, "");
+    if (ours.has(base) || base.startsWith("Reliability soaks")) continue;
+    const marked = title.includes("(from the run of")
+      ? title
+      : `${title} (from the run of ${date}, ${commit})`;
+    out.push(`## ${marked}`, ...lines);
+  }
+  return out;
 }

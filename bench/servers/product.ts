@@ -115,6 +115,10 @@ const commands: Record<string, (args: Record<string, unknown>) => Promise<unknow
     }
     return { at, committedAt };
   },
+  /** This process's clock (timeOrigin + now), for the parent to measure the offset to its own. */
+  now() {
+    return performance.timeOrigin + performance.now();
+  },
   fanout() {
     return progressFanoutOf(runtime.api.events, 1_000).stats();
   },
