@@ -102,7 +102,7 @@ const file = await writeResults({
   loadAtStart,
   parts:
     only.size > 0 || process.env.BENCH_BACKENDS
-      ? `${only.size > 0 ? [...only].join(", ") : "all parts"} on ${backends.join(" + ")} (BENCH_ONLY / BENCH_BACKENDS: a full run is too slow on this loaded machine; the other parts' last figures are in git history)`
+      ? `${only.size > 0 ? [...only].join(", ") : "all parts"} on ${backends.join(" + ")} (BENCH_ONLY / BENCH_BACKENDS: a full run is too slow on this loaded machine; with BENCH_RESULTS=merge the sections marked “from the run of …” are an earlier run's, else the other parts' last figures are in git history)`
       : `all parts on ${backends.join(" + ")}`,
 });
 console.log(`\nwrote ${file} in ${((Date.now() - startedAt) / 1000).toFixed(0)} s`);
