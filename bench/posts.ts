@@ -161,10 +161,12 @@ export async function postsBench(
     const zero = () => 0;
     await cannon(product.url, variants, 10, 2, zero, zero);
     await cannon(baselineUrl, variants, 10, 2, zero, zero);
-    const contenders = [
-      { name: "product", url: product.url, pid: product.pid },
+    const contenders: Array<{ name: string; url: string; pid: number; child?: BenchChild }> = [
+      { name: "product", url: product.url, pid: product.pid, child: product },
       { name: "baseline", url: baselineUrl, pid: baseline?.pid ?? product.pid },
     ];
+    const statementsOf = (child: BenchChild) => async () =>
+      (await child.call<{ statements: number }>("usage")).statements;
     const runs: Record<string, Run[]> = {};
     const precise: Record<string, { p50: number; p99: number }[]> = {};
     for (let round = 0; round < rounds; round++) {
@@ -172,7 +174,8 @@ export async function postsBench(
         const order = round % 2 === 0 ? contenders : [...contenders].reverse();
         for (const who of order) {
           const cpu = () => processCpuSeconds(who.pid);
-          const run = await cannon(who.url, variants, connections, seconds, cpu, pgCpu);
+          const statements = who.child ? statementsOf(who.child) : undefined;
+          const run = await cannon(who.url, variants, connections, seconds, cpu, pgCpu, statements);
           const key = `${who.name}@${connections}`;
           runs[key] = [...(runs[key] ?? []), run];
           await sleep(300);
@@ -237,6 +240,12 @@ export async function postsBench(
                 2,
               )
             : "(in process)",
+          who.child
+            ? fmt(
+                med(key, (r) => r.statementsPerReq),
+                2,
+              )
+            : "4 (prepared)",
         ]);
       }
     }
@@ -248,6 +257,7 @@ export async function postsBench(
         "p50 / p99 ms",
         "server CPU ms/req",
         "PostgreSQL CPU ms/req",
+        "SQL statements/req",
       ],
       rows,
     );

@@ -8,16 +8,26 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createTestDb, type TestDb } from "@streamline/db/testing";
 import { createOpenAIMock, startMockProviderServer } from "@streamline/fakes/providers";
-import type { RequestHandler } from "msw";
+import { http, type RequestHandler } from "msw";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../test/harness";
 import { type ChildRun, startProcess, stopProcess } from "../test/processes";
-import { captureOutput, recordFigures, SENTINEL, secretsIn, sleep } from "./helpers";
+import {
+  captureOutput,
+  recordFigures,
+  SENTINEL,
+  secretsIn,
+  sleep,
+  startOtlpCollector,
+} from "./helpers";
 
 const GENERATIONS = Number(process.env.SOAK_CRASH_GENERATIONS ?? 200);
 const KILLS = Number(process.env.SOAK_CRASH_KILLS ?? 20);
 const WORKERS = 3;
 const TERMINAL = ["succeeded", "failed", "canceled"];
+const METRICS_INTERVAL_MS = 250;
+/** A killed worker's counts since its last export die with it: this much before each kill. */
+const LOST_WINDOW_MS = 6 * METRICS_INTERVAL_MS;
 
 describe.runIf(Boolean(process.env.TEST_DATABASE_URL))("crash soak on PostgreSQL", () => {
   let db: TestDb;
@@ -26,8 +36,11 @@ describe.runIf(Boolean(process.env.TEST_DATABASE_URL))("crash soak on PostgreSQL
   let openai: ReturnType<typeof createOpenAIMock>;
   let mediaDir: string;
   let env: Record<string, string>;
+  let workerEnv: Record<string, string>;
+  let collector: Awaited<ReturnType<typeof startOtlpCollector>>;
   const output = captureOutput();
   const workers: (ChildRun | undefined)[] = [];
+  const providerRequests: number[] = [];
   const retired: ChildRun[] = [];
 
   beforeAll(async () => {
@@ -38,7 +51,13 @@ describe.runIf(Boolean(process.env.TEST_DATABASE_URL))("crash soak on PostgreSQL
       apiKey: SENTINEL.openai,
       videoPollsToComplete: 16,
     });
-    handlers.push(...openai.handlers);
+    // When each provider request arrived (answers nothing: the fake's handlers below answer).
+    handlers.push(
+      http.all("*", () => {
+        providerRequests.push(Date.now());
+      }),
+      ...openai.handlers,
+    );
     db = await createTestDb("postgres");
     mediaDir = await mkdtemp(path.join(tmpdir(), "streamline-soak-crash-"));
     env = {
@@ -58,8 +77,16 @@ describe.runIf(Boolean(process.env.TEST_DATABASE_URL))("crash soak on PostgreSQL
       // Takeover timing is the product's defaults (heartbeat 10 s, supervision 5 s, retry delay 1 s).
     };
     api = await startTestServer("postgres", env, { worker: false, db });
+    // The workers push their metrics over OTLP every 250 ms to a receiver here.
+    collector = await startOtlpCollector();
+    workerEnv = {
+      ...env,
+      METRICS_EXPORTER: "otlp",
+      OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+      OTEL_METRIC_EXPORT_INTERVAL: String(METRICS_INTERVAL_MS),
+    };
     for (let i = 0; i < WORKERS; i++) {
-      workers.push(await startProcess("worker", env, /generation worker started/));
+      workers.push(await startProcess("worker", workerEnv, /generation worker started/));
     }
   }, 180_000);
 
@@ -68,6 +95,7 @@ describe.runIf(Boolean(process.env.TEST_DATABASE_URL))("crash soak on PostgreSQL
     await api?.close();
     await db?.close();
     await providerServer?.close();
+    await collector?.close();
     output.stop();
     if (mediaDir) await rm(mediaDir, { recursive: true, force: true });
   });
@@ -108,7 +136,7 @@ describe.runIf(Boolean(process.env.TEST_DATABASE_URL))("crash soak on PostgreSQL
         }
         // Restarted after a moment; the next kill comes 2–6 s later, anywhere in a job's life.
         await sleep(500 + Math.random() * 1_500);
-        workers[index] = await startProcess("worker", env, /generation worker started/);
+        workers[index] = await startProcess("worker", workerEnv, /generation worker started/);
         await sleep(2_000 + Math.random() * 4_000);
       }
     })();
@@ -186,6 +214,53 @@ describe.runIf(Boolean(process.env.TEST_DATABASE_URL))("crash soak on PostgreSQL
       lastEvent.set(e.asset_id, at);
     }
     takeovers.sort((a, b) => a - b);
+
+    // Metrics vs the database. Every worker pushed its cumulative counters every 250 ms; a SIGKILL
+    // loses what its victim counted since its last push, so terminal events just before a kill
+    // bound what may be missing. Never more than the database (no double count), never less than
+    // it minus those.
+    await sleep(4 * METRICS_INTERVAL_MS); // the survivors' last push
+    const inLostWindow = (at: number) =>
+      kills.some((k) => at <= k.at && at >= k.at - LOST_WINDOW_MS);
+    const terminalEvents = events.filter((e) => {
+      const p = e.payload as { kind?: string; status?: string };
+      return p.kind !== "progress" && TERMINAL.includes(p.status ?? "");
+    });
+    const mayBeLost = (status?: string, code?: string) =>
+      terminalEvents.filter((e) => {
+        const p = e.payload as { status?: string; error?: { code?: string } };
+        if (status && p.status !== status) return false;
+        if (code && p.error?.code !== code) return false;
+        return inLostWindow(e.created_at.getTime());
+      }).length;
+    const metricsCheck = [
+      ...TERMINAL.map((status) => ({
+        what: status,
+        status,
+        code: undefined as string | undefined,
+      })),
+      ...[...new Set(rows.filter((r) => r.status === "failed").map((r) => r.error_code))].map(
+        (code) => ({ what: `failed ${code}`, status: "failed", code: code ?? undefined }),
+      ),
+    ].map(({ what, status, code }) => ({
+      what,
+      metric: collector.total("streamline.generations", {
+        status,
+        ...(code ? { "error.type": code } : {}),
+      }),
+      db: rows.filter((r) => r.status === status && (!code || r.error_code === code)).length,
+      lostAtKills: mayBeLost(status, code),
+    }));
+    // Provider attempts: one counted per request the fake received, the same bound at kills.
+    metricsCheck.push({
+      what: "provider attempts",
+      metric: collector.total("streamline.provider.call.attempts"),
+      db: providerRequests.length,
+      lostAtKills: providerRequests.filter(inLostWindow).length,
+    });
+    const metricsDisagree = metricsCheck.filter(
+      (m) => m.metric > m.db || m.metric < m.db - m.lostAtKills,
+    );
     const seconds = (ms: number | undefined) =>
       ms === undefined ? null : Number((ms / 1000).toFixed(1));
     const logs = [output.text(), ...[...workers, ...retired].map((w) => w?.output() ?? "")].join(
@@ -217,6 +292,8 @@ describe.runIf(Boolean(process.env.TEST_DATABASE_URL))("crash soak on PostgreSQL
       maxAttempts: Math.max(...rows.map((r) => r.attempts)),
       wallSeconds: Math.round((Date.now() - startedAt) / 1000),
       secretsInLogs: secretsIn(logs).length,
+      metricsReporters: collector.instances().length,
+      metricsVsDb: metricsCheck,
     };
     recordFigures("crash", figures);
 
@@ -252,5 +329,7 @@ describe.runIf(Boolean(process.env.TEST_DATABASE_URL))("crash soak on PostgreSQL
     expect(takeovers.length).toBeGreaterThan(0);
     expect(takeovers.at(-1)).toBeLessThanOrEqual(30_000);
     expect(figures.secretsInLogs).toBe(0);
+    expect(figures.metricsReporters).toBeGreaterThanOrEqual(WORKERS);
+    expect(metricsDisagree).toEqual([]);
   }, 600_000);
 });

@@ -13,6 +13,8 @@ import {
   fault,
   type MockFaultName,
 } from "@streamline/fakes/providers";
+import { METRIC } from "@streamline/telemetry";
+import { installTestTelemetry, total } from "@streamline/telemetry/testing";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../test/harness";
@@ -100,7 +102,11 @@ describe.each(testBackends())("fault soak (%s)", (backend) => {
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown) => unhandled.push(reason);
 
+  // The metrics this server records, read in memory (the same SDK as the exporters).
+  let otel: Awaited<ReturnType<typeof installTestTelemetry>>;
+
   beforeAll(async () => {
+    otel = await installTestTelemetry();
     process.on("unhandledRejection", onUnhandled);
     timeline.length = 0;
     openai.reset();
@@ -127,6 +133,7 @@ describe.each(testBackends())("fault soak (%s)", (backend) => {
   });
   afterAll(async () => {
     await server?.close();
+    await otel?.uninstall();
     process.off("unhandledRejection", onUnhandled);
     output.stop();
   });
@@ -212,6 +219,32 @@ describe.each(testBackends())("fault soak (%s)", (backend) => {
     const secondCreates = [...creates.values()].filter((c) => c.accepted > 1).length;
     const failed = rows.filter((r) => r.status === "failed");
     const bodies = await recorder.texts();
+    // The metrics agree with the database and the fakes: terminal generations per status and per
+    // error code, and one provider attempt counted per request the fakes saw.
+    const points = await otel.collect();
+    const counted = (where: Record<string, unknown>) => total(points, METRIC.generations, where);
+    const metricsDisagree = [
+      ...TERMINAL.map((status) => ({
+        what: status,
+        metric: counted({ status }),
+        db: rows.filter((r) => r.status === status).length,
+      })),
+      ...[...new Set(failed.map((r) => r.error?.code))].map((code) => ({
+        what: `failed ${code}`,
+        metric: counted({ status: "failed", "error.type": code }),
+        db: failed.filter((r) => r.error?.code === code).length,
+      })),
+    ].filter((m) => m.metric !== m.db);
+    // An attempt the deadline cut off ("aborted") may have been stopped before its request left.
+    const attempts = total(points, METRIC.providerAttempts);
+    const cutOff = total(points, METRIC.providerAttempts, { outcome: "aborted" });
+    if (timeline.length > attempts || timeline.length < attempts - cutOff) {
+      metricsDisagree.push({
+        what: `provider attempts (${cutOff} cut off)`,
+        metric: attempts,
+        db: timeline.length,
+      });
+    }
     const figures = {
       backend,
       assets: rows.length,
@@ -243,6 +276,9 @@ describe.each(testBackends())("fault soak (%s)", (backend) => {
       maxCreatesSentPerAsset: maxCreatesSent,
       assetsWithASecondAcceptedCreate: secondCreates,
       unhandledRejections: unhandled.length,
+      providerAttemptsCounted: attempts,
+      providerAttemptsCutOff: cutOff,
+      metricsDisagree,
       wallSeconds: Math.round(wallSeconds),
       secretsInResponses: bodies.filter((b) => secretsIn(b).length).length,
       secretsInLogs: secretsIn(output.text()).length,
@@ -251,6 +287,7 @@ describe.each(testBackends())("fault soak (%s)", (backend) => {
 
     expect(figures.notTerminal).toBe(0);
     expect(figures.overDeadline).toBe(0);
+    expect(metricsDisagree).toEqual([]);
     for (const r of failed) expect(r.error?.code, r.id).toBeTruthy();
     expect(maxChain).toBeLessThanOrEqual(3);
     expect(maxCreatesSent).toBeLessThanOrEqual(3);

@@ -100,3 +100,85 @@ export function recordFigures(name: string, figures: Record<string, unknown>): v
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+type OtlpValue = { stringValue?: string; intValue?: string | number; doubleValue?: number };
+type OtlpPoint = {
+  attributes?: { key: string; value: OtlpValue }[];
+  timeUnixNano?: string;
+  asInt?: string | number;
+  asDouble?: number;
+};
+type OtlpExport = {
+  resourceMetrics?: {
+    resource?: { attributes?: { key: string; value: OtlpValue }[] };
+    scopeMetrics?: {
+      metrics?: { name: string; sum?: { dataPoints?: OtlpPoint[] } }[];
+    }[];
+  }[];
+};
+
+/**
+ * An OTLP/HTTP (JSON) receiver for the soaks' worker processes (METRICS_EXPORTER=otlp): keeps each
+ * process's (service.instance.id) latest cumulative counter values and when they were collected.
+ */
+export async function startOtlpCollector() {
+  const { createServer } = await import("node:http");
+  const latest = new Map<string, { at: number; series: Map<string, number> }>();
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk: Buffer) => {
+      body += chunk.toString();
+    });
+    req.on("end", () => {
+      try {
+        record(JSON.parse(body) as OtlpExport);
+      } catch {}
+      res.writeHead(200, { "content-type": "application/json" }).end("{}");
+    });
+  });
+  const record = (payload: OtlpExport) => {
+    for (const rm of payload.resourceMetrics ?? []) {
+      const instance = String(
+        rm.resource?.attributes?.find((a) => a.key === "service.instance.id")?.value.stringValue,
+      );
+      const entry = { at: 0, series: new Map<string, number>() };
+      for (const sm of rm.scopeMetrics ?? []) {
+        for (const metric of sm.metrics ?? []) {
+          for (const point of metric.sum?.dataPoints ?? []) {
+            const attrs = Object.fromEntries(
+              (point.attributes ?? []).map((a) => [a.key, a.value.stringValue ?? a.value.intValue]),
+            );
+            entry.series.set(
+              `${metric.name} ${JSON.stringify(attrs, Object.keys(attrs).sort())}`,
+              Number(point.asInt ?? point.asDouble ?? 0),
+            );
+            entry.at = Math.max(entry.at, Number(BigInt(point.timeUnixNano ?? "0") / 1_000_000n));
+          }
+        }
+      }
+      // Cumulative temporality: the newest export of a process holds all it counted.
+      if (entry.at >= (latest.get(instance)?.at ?? 0)) latest.set(instance, entry);
+    }
+  };
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    /** How many processes reported, and when each one's last report was collected. */
+    instances: () => [...latest.values()].map((e) => e.at),
+    /** The sum over every process of the series of `name` whose attributes include `where`. */
+    total(name: string, where: Record<string, string> = {}): number {
+      let sum = 0;
+      for (const { series } of latest.values()) {
+        for (const [key, value] of series) {
+          const space = key.indexOf(" ");
+          if (key.slice(0, space) !== name) continue;
+          const attrs = JSON.parse(key.slice(space + 1)) as Record<string, unknown>;
+          if (Object.entries(where).every(([k, v]) => attrs[k] === v)) sum += value;
+        }
+      }
+      return sum;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -12,6 +12,7 @@ import {
 import { CLIENT_IP_HEADER } from "@streamline/auth";
 import { logger } from "@streamline/log";
 import type { MediaStorage } from "@streamline/storage";
+import { httpTelemetry } from "@streamline/telemetry";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import { toNodeHandler } from "better-auth/node";
 import compression from "compression";
@@ -56,6 +57,8 @@ export function createApp(
     req.headers[CLIENT_IP_HEADER] = req.ip ?? req.socket.remoteAddress ?? "unknown";
     next();
   });
+  // --- OpenTelemetry: a span and http.server.request.duration per request (a no-op when off).
+  app.use(httpTelemetry());
   app.use(securityHeaders(runtime.env, runtime.storage));
   app.use(compress());
 

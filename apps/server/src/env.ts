@@ -224,6 +224,21 @@ export function loadEnv(runtimeEnv: NodeJS.ProcessEnv = process.env) {
       /** Failed sign-ins per account (e-mail) across all addresses, per AUTH_ACCOUNT_WINDOW_MINUTES. */
       AUTH_ACCOUNT_FAILURES: z.coerce.number().int().min(1).default(10),
       AUTH_ACCOUNT_WINDOW_MINUTES: z.coerce.number().positive().default(15),
+      // --- OpenTelemetry (README "Observability"); everything off by default. ---
+      /**
+       * Metrics: `none` (default: no SDK, every instrument a no-op), `prometheus` (a scrape endpoint
+       * on its own port, METRICS_HOST:METRICS_PORT/metrics, never on the public PORT) or `otlp`
+       * (pushed to OTEL_EXPORTER_OTLP_ENDPOINT every OTEL_METRIC_EXPORT_INTERVAL ms).
+       */
+      METRICS_EXPORTER: z.enum(["none", "prometheus", "otlp"]).default("none"),
+      /** The Prometheus endpoint's address: loopback by default; a private-network address to scrape it from elsewhere. */
+      METRICS_HOST: z.string().default("127.0.0.1"),
+      /** The Prometheus endpoint's port (9464, OpenTelemetry's registered default; 0 = any free one). */
+      METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9464),
+      /** Traces: `none` (default) or `otlp` (to OTEL_EXPORTER_OTLP_ENDPOINT / ..._TRACES_ENDPOINT). */
+      TRACES_EXPORTER: z.enum(["none", "otlp"]).default("none"),
+      /** OTLP metric push interval, ms (the SDK's variable; 60 s). */
+      OTEL_METRIC_EXPORT_INTERVAL: z.coerce.number().int().min(50).default(60_000),
       /**
        * Tests only: trust an `x-streamline-user` header as the caller. Refused in production.
        * Never set it on a server anyone else can reach.

@@ -46,6 +46,7 @@ import { type MediaStorage, readStoredObject, storageFromEnv } from "@streamline
 import { loadCatalogFile } from "./catalog-file";
 import { assertSafeForProduction, type Env } from "./env";
 import { setUpLogging } from "./logging";
+import { startProcessTelemetry } from "./telemetry";
 
 export type Runtime = Awaited<ReturnType<typeof createRuntime>>;
 
@@ -54,7 +55,7 @@ type DemoMode = typeof import("./demo/index");
 
 export async function createRuntime(
   env: Env,
-  overrides: { fetch?: typeof fetch; handle?: DbHandle } = {},
+  overrides: { fetch?: typeof fetch; handle?: DbHandle; service?: string } = {},
 ) {
   assertSafeForProduction(env);
   setUpLogging(env);
@@ -99,6 +100,13 @@ export async function createRuntime(
   const captions = createCaptionRuntime(env, providers, demo);
   const events = createMediaEventListener(handle);
   await events.ready;
+  // --- OpenTelemetry (src/telemetry.ts): exporters per METRICS_EXPORTER / TRACES_EXPORTER. ---
+  const telemetry = await startProcessTelemetry(env, {
+    handle,
+    events,
+    boss: queue.boss,
+    service: overrides.service ?? "streamline-server",
+  });
 
   const origins = trustedOrigins(env);
   const auth = createAuth({
@@ -161,6 +169,8 @@ export async function createRuntime(
     providers,
     posting,
     social,
+    /** OpenTelemetry's exporters (undefined when both are `none`). */
+    telemetry,
     startWorker: workers.start,
     /** Fires when shutdown starts: /readyz answers 503 and open progress streams end. */
     draining: draining.signal,
@@ -183,6 +193,7 @@ export async function createRuntime(
       await queue.stop({ timeoutMs: options.graceMs }).catch(() => {});
       await events.close().catch(() => {});
       await handle.close().catch(() => {});
+      await telemetry?.shutdown(); // --- OpenTelemetry: the last metrics and spans pushed
     },
   };
 }

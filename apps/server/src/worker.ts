@@ -12,7 +12,7 @@ runProcess("worker", async () => {
   const env = loadEnv();
   setUpLogging(env, "worker");
   for (const file of loadedDotEnvFiles) logger.info(`[worker] Read ${file}`);
-  const runtime = await createRuntime(env);
+  const runtime = await createRuntime(env, { service: "streamline-worker" });
   await runtime.startWorker();
   logger.info(`[worker] generation worker started (${runtime.handle.kind} database)`);
   const graceMs = env.SHUTDOWN_GRACE_SECONDS * 1000;

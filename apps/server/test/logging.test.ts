@@ -113,10 +113,10 @@ describe("logs of a production server process", () => {
         SHUTDOWN_GRACE_SECONDS: "2",
       },
       /API on (http:\/\/[^\s"]+)/,
-      90_000,
+      150_000,
     );
     url = run.url as string;
-  }, 120_000);
+  }, 180_000);
 
   afterAll(async () => {
     await stopProcess(run, "SIGKILL");
@@ -150,7 +150,7 @@ describe("logs of a production server process", () => {
       const byId = () => keyed("logs-poll").media.byId.query({ id });
       await waitFor(
         async () => ["succeeded", "failed", "canceled"].includes((await byId()).status),
-        30_000,
+        60_000,
       );
       return byId();
     };
@@ -208,7 +208,7 @@ describe("logs of a production server process", () => {
     await waitFor(async () => {
       const posts = await keyed("logs-poll").social.posts.query({});
       return posts.find((p) => p.id === post.id)?.status === "published";
-    }, 60_000);
+    }, 90_000);
 
     // X-Request-Id: a safe one is echoed, anything else replaced.
     const echoed = await fetch(`${url}/healthz`, { headers: { "x-request-id": "probe-123" } });
@@ -284,5 +284,5 @@ describe("logs of a production server process", () => {
       ...images.flatMap((b64) => [b64.slice(0, 48), b64.slice(100, 148)]),
     ];
     expect(planted.filter((secret) => output.includes(secret))).toEqual([]);
-  }, 180_000);
+  }, 300_000);
 });

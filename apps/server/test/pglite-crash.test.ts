@@ -73,7 +73,8 @@ describe("a killed single-process server on embedded PGlite", () => {
     console.log(
       `[figures] crash takeover on PGlite: ${(takeoverMs / 1000).toFixed(1)} s from SIGKILL to the resumed poll`,
     );
-    expect(takeoverMs).toBeLessThanOrEqual(20_000);
+    // Heartbeat 10 s + supervision 5 s + retry 1 s ≈ 16 s; the bound leaves room for a loaded machine.
+    expect(takeoverMs).toBeLessThanOrEqual(30_000);
     const api = client(second.url as string);
     await waitFor(
       async () => (await api.media.byId.query({ id: asset.id })).status === "succeeded",

@@ -56,6 +56,9 @@ describe("render.yaml", () => {
       "CAPTION_MODEL_PRICES",
       "SHUTDOWN_GRACE_SECONDS",
       "OTEL_EXPORTER_OTLP_ENDPOINT",
+      "METRICS_EXPORTER",
+      "TRACES_EXPORTER",
+      "OTEL_SERVICE_NAME",
     ];
     for (const service of [web, worker]) {
       const keys = keysOf(service as NonNullable<typeof web>);

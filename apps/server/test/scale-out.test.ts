@@ -88,7 +88,8 @@ describe.runIf(Boolean(process.env.TEST_DATABASE_URL))("processes on one Postgre
     console.log(
       `[figures] crash takeover on PostgreSQL: ${(takeoverMs / 1000).toFixed(1)} s from SIGKILL to the resumed poll`,
     );
-    expect(takeoverMs).toBeLessThanOrEqual(20_000);
+    // Heartbeat 10 s + supervision 5 s + retry 1 s ≈ 16 s; the bound leaves room for a loaded machine.
+    expect(takeoverMs).toBeLessThanOrEqual(30_000);
     await waitFor(
       async () => (await client.media.byId.query({ id: asset.id })).status === "succeeded",
       90_000,

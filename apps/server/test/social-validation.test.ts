@@ -163,6 +163,11 @@ describe.each(testBackends())("Zernio validation on %s", (backend) => {
     });
     expect(row.validation).toEqual({ by: "local", notice: UNREACHABLE });
     expect(row.status).toBe("queued");
+    await waitFor(
+      async () => zernio.requestsTo("posts.create").some((r) => r.requestId === row.id),
+      15_000,
+      "its create",
+    );
   });
 
   it("the body validated is the body created (and, once uploaded, the body updated)", async () => {
@@ -240,6 +245,28 @@ describe.each(testBackends())("Zernio validation on %s", (backend) => {
     const put = zernio.requestsTo("posts.update").at(-1)?.json as Record<string, unknown>;
     expect(revalidated.platforms).toEqual(put.platforms);
     expect(revalidated.content).toBe(put.content);
+
+    // A duplicate keeps the privacy level and the board it was picked with.
+    const copy = await client.social.duplicate.mutate({
+      postId: row.id,
+      scheduledFor: `${tomorrowIn("Europe/Berlin")}T11:00`,
+      timezone: "Europe/Berlin",
+      idempotencyKey: key("copy"),
+    });
+    expect(copy.validation).toEqual({ by: "zernio" });
+    const copied = zernio.requestsTo("tools.validatePost").at(-1)?.json as {
+      platforms: Array<{ platformSpecificData?: Record<string, unknown> }>;
+    };
+    expect(copied.platforms.map((p) => p.platformSpecificData)).toEqual([
+      expect.objectContaining({ privacyLevel: "FOLLOWER_OF_CREATOR" }),
+      { title: "Gym bag", boardId: "board_drafts_2" },
+    ]);
+    // Let the worker finish with it here, not during the next test.
+    await waitFor(
+      async () => zernio.requestsTo("posts.create").some((r) => r.requestId === copy.id),
+      15_000,
+      "the copy's create",
+    );
   }, 30_000);
 
   it("X Premium: 25,000 characters for an account that has it, 280 for one that does not", async () => {

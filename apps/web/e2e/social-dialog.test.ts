@@ -21,7 +21,7 @@ import { createZernioFake } from "@streamline/fakes/zernio";
 import { HttpResponse, http, type RequestHandler } from "msw";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AuditCount, auditPage, LAPTOP } from "./audit";
+import { type AuditCount, auditPage, LAPTOP, PHONE } from "./audit";
 import {
   CHROMIUM,
   cspViolations,
@@ -110,6 +110,9 @@ describe.each(WEB_MODES)("the Post dialog (%s)", (mode) => {
   const artifacts = path.join(ARTIFACTS, `social-dialog-${mode}`);
   const audited: AuditCount = { runs: 0, states: 0 };
   let step = 0;
+  /** The image that took Instagram's first slot, and the one posted from the dialog. */
+  let otherId = "";
+  let yogaId = "";
   const shot = async (name: string) => {
     await page.waitForTimeout(250);
     const file = `${String(++step).padStart(2, "0")}-${name}.png`;
@@ -174,7 +177,7 @@ describe.each(WEB_MODES)("the Post dialog (%s)", (mode) => {
       },
       true,
     );
-    const otherId = other.asset?.id ?? (other.id as string);
+    otherId = other.asset?.id ?? (other.id as string);
     await expect
       .poll(
         async () =>
@@ -224,7 +227,16 @@ describe.each(WEB_MODES)("the Post dialog (%s)", (mode) => {
     const preview = page.getByRole("region", { name: "Preview" });
     await preview
       .locator('img[src^="/media/image/"][alt="Gummies on a yoga mat"]')
-      .waitFor({ timeout: 60_000 });
+      .waitFor({ timeout: 90_000 });
+
+    const { items } = await call<{ items: Array<{ id: string; prompt: string }> }>(
+      page,
+      "media.list",
+      { limit: 1 },
+      false,
+    );
+    yogaId = items[0]?.id as string;
+    expect(items[0]?.prompt).toBe("Gummies on a yoga mat");
 
     // One entry: "Post" (there is no separate Schedule Post button any more).
     expect(await preview.getByRole("button", { name: "Schedule Post" }).count()).toBe(0);
@@ -283,6 +295,9 @@ describe.each(WEB_MODES)("the Post dialog (%s)", (mode) => {
     const send = page.getByRole("button", { name: "Post now", exact: true });
     await expect.poll(() => send.isDisabled()).toBe(true);
     await shot("preview-cut");
+    await page.setViewportSize(PHONE);
+    await shot("preview-cut-390");
+    await page.setViewportSize(LAPTOP);
     await auditPage(page, "post dialog preview", audited);
     await x.fill("Gummies after yoga #gummies");
     await expect.poll(() => xCard.locator("del.preview-over").count()).toBe(0);
@@ -320,9 +335,69 @@ describe.each(WEB_MODES)("the Post dialog (%s)", (mode) => {
       .waitFor({ timeout: 20_000 });
     await shot("queued");
   }, 240_000);
+
+  it("posts two history results as a carousel, in the order set in the dialog", async () => {
+    // Picked in the history: the shelf first, then the yoga mat.
+    await page.getByRole("checkbox", { name: "Select image: Gummies on a shelf" }).check();
+    await page.getByRole("checkbox", { name: "Select image: Gummies on a yoga mat" }).check();
+    await page
+      .getByRole("region", { name: "Selected results" })
+      .getByRole("button", { name: "Post as carousel" })
+      .click();
+    const dialog = page.getByRole("dialog", { name: "Post", exact: true });
+    const order = dialog.getByRole("group", { name: /^Media order \(2 items/ });
+    await order.waitFor();
+    const srcs = () =>
+      order.getByRole("img").evaluateAll((imgs) => imgs.map((i) => i.getAttribute("src")));
+    const picked = await srcs();
+    expect(picked).toHaveLength(2);
+    // The yoga mat becomes the cover.
+    await order.getByRole("button", { name: "Move item 2 earlier" }).click();
+    expect(await srcs()).toEqual([picked[1], picked[0]]);
+    await dialog.getByRole("checkbox", { name: /^Instagram @streamline\.studio/ }).check();
+    // The cover's captions: the Instagram one written in the dialog before.
+    await expect.poll(() => dialog.getByLabel("Instagram caption").inputValue()).not.toBe("");
+    const look = dialog.getByRole("region", { name: "How it will look" });
+    await look.getByText("Carousel: 2 items in this order").waitFor();
+    expect(
+      await look
+        .getByRole("list", { name: "Instagram media order" })
+        .getByRole("img")
+        .evaluateAll((imgs) => imgs.map((i) => i.getAttribute("src"))),
+    ).toEqual([picked[1], picked[0]]);
+    await auditPage(page, "post dialog carousel", audited);
+    await shot("carousel");
+    const before = zernio.fake.requestsTo("posts.create").length;
+    const send = dialog.getByRole("button", { name: "Post now", exact: true });
+    await expect.poll(() => send.isEnabled(), { timeout: 15_000 }).toBe(true);
+    await send.click();
+    await dialog.waitFor({ state: "detached" });
+
+    // One post, its media in the dialog's order.
+    await expect
+      .poll(() => zernio.fake.requestsTo("posts.create").length, { timeout: 20_000 })
+      .toBe(before + 1);
+    const body = zernio.fake.requestsTo("posts.create")[before]?.json as {
+      mediaItems?: unknown[];
+    };
+    expect(body.mediaItems).toHaveLength(2);
+    const listed = await call<{ items: Array<{ media: Array<{ assetId: string }> }> }>(
+      page,
+      "social.list",
+      { view: "all", limit: 10 },
+      false,
+    );
+    expect(listed.items.map((p) => p.media.map((m) => m.assetId))).toContainEqual([
+      yogaId,
+      otherId,
+    ]);
+  }, 180_000);
 });
 
-describe("the Post dialog at the daily spend cap (dist)", () => {
+// One web mode is enough here (the build when it is run): this is the server's refusal, shown.
+const CAP_MODE = WEB_MODES.includes("dist") ? "dist" : (WEB_MODES[0] ?? "dist");
+
+describe(`the Post dialog at the daily spend cap (${CAP_MODE})`, () => {
   let browser: Browser;
   let stop: (() => Promise<void>) | undefined;
 
@@ -341,7 +416,7 @@ describe("the Post dialog at the daily spend cap (dist)", () => {
       // One image ($0.053) reaches the cap: any caption's reservation passes it.
       MEDIA_DAILY_SPEND_USD: "0.053",
     };
-    const { server, web } = await startStudio("dist", env, dirs, webPort);
+    const { server, web } = await startStudio(CAP_MODE, env, dirs, webPort);
     browser = await launchChromium();
     stop = async () => {
       await browser.close();

@@ -15,6 +15,7 @@ export {
   serializeForWire,
 } from "./media/fanout";
 export { MEDIA_MAX_VARIANTS, PROMPT_MAX_LENGTH } from "./media/schemas";
+export { openStreamsOf } from "./media/streams";
 export { retryAfterSecondsOf } from "./retry-later";
 export {
   type AppRouter,

@@ -1,6 +1,7 @@
 // tRPC set-up: plain JSON (no transformer), the error shape (Zod problems flattened per field), the base
 // procedures and the caller factory. The context they run with is in context.ts.
 import { logger } from "@streamline/log";
+import { inSpan, markFailed, metrics, secondsSince } from "@streamline/telemetry";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError, z } from "zod";
 import type { ApiContext } from "./context";
@@ -182,7 +183,27 @@ const safeInput = t.middleware(async ({ getRawInput, next }) => {
   return next();
 });
 
-export const publicProcedure = t.procedure.use(safeInput);
+/**
+ * Every procedure: a span and rpc.server.call.duration per call (README "Observability"), no-ops
+ * while telemetry is off. Subscriptions are left out: their setup is not their duration.
+ */
+const observed = t.middleware(async ({ path, type, next }) => {
+  if (type === "subscription") return next();
+  const started = performance.now();
+  const attributes = { "rpc.system.name": "trpc", "rpc.method": path };
+  return inSpan(`trpc ${path}`, { attributes }, async (span) => {
+    const result = await next();
+    const status = result.ok ? "OK" : result.error.code;
+    if (!result.ok) markFailed(span, status);
+    metrics().rpcDuration.record(secondsSince(started), {
+      ...attributes,
+      "rpc.response.status_code": status,
+    });
+    return result;
+  });
+});
+
+export const publicProcedure = t.procedure.use(observed).use(safeInput);
 
 /**
  * Every procedure but the catalog and health needs a signed-in user. A cookie-authenticated
@@ -191,6 +212,7 @@ export const publicProcedure = t.procedure.use(safeInput);
  * subdomains, older browsers). API-key calls carry no ambient credential and need no such check.
  */
 export const protectedProcedure = t.procedure
+  .use(observed)
   .use(({ ctx, type, next }) => {
     if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
     if (type === "mutation" && ctx.user.method === "session") {

@@ -3,8 +3,10 @@ import {
   changeMediaAsset,
   lockMediaAssetForChange,
   publishMediaEvent,
+  TERMINAL_STATUSES,
   updateMediaAsset,
 } from "@streamline/db";
+import { inSpan, metrics } from "@streamline/telemetry";
 import type { Kysely } from "kysely";
 import {
   type GenerationAsset,
@@ -45,6 +47,36 @@ export async function changeAsset(
   patch: MediaAssetUpdate,
   event: MediaEventPayload | null,
   where: TransitionGuard = {},
+): Promise<MediaAsset | undefined> {
+  // Bookkeeping nobody hears of gets no span; every published change is one ("…to the event").
+  const updated = event
+    ? await inSpan(
+        "media.event",
+        { attributes: { "streamline.event.kind": event.kind, "streamline.status": event.status } },
+        () => writeChange(db, asset, patch, event, where),
+      )
+    : await writeChange(db, asset, patch, event, where);
+  if (updated && patch.status && TERMINAL_STATUSES.includes(patch.status)) countTerminal(updated);
+  return updated;
+}
+
+/** One generation reached a terminal status (README "Observability": streamline.generations). */
+function countTerminal(asset: MediaAsset): void {
+  metrics().generations.add(1, {
+    "gen_ai.provider.name": asset.provider,
+    "gen_ai.request.model": asset.model,
+    "media.type": asset.type,
+    status: asset.status,
+    ...(asset.status === "failed" ? { "error.type": asset.error_code ?? "UNKNOWN" } : {}),
+  });
+}
+
+async function writeChange(
+  db: Kysely<Database>,
+  asset: Pick<MediaAsset, "id" | "user_id">,
+  patch: MediaAssetUpdate,
+  event: MediaEventPayload | null,
+  where: TransitionGuard,
 ): Promise<MediaAsset | undefined> {
   if (!LEGACY_ROUND_TRIPS) {
     return changeMediaAsset(db, { id: asset.id, userId: asset.user_id }, patch, event, where);

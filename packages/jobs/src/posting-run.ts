@@ -28,6 +28,7 @@ import {
   transitionPost,
   zernioPostBody,
 } from "@streamline/social";
+import { metrics } from "@streamline/telemetry";
 import type { PostingDeps } from "./posting";
 import { assertOwnedTargets, mediaItemsFor, PostingFailure } from "./posting-media";
 
@@ -42,7 +43,27 @@ export async function changePost(
   post: ScheduledPost,
   event: PostEvent,
 ): Promise<ScheduledPost | undefined> {
-  return applyPostTransition(db, post.id, transitionPost(post, event), postEventOf);
+  const updated = await applyPostTransition(db, post.id, transitionPost(post, event), postEventOf);
+  if (updated) countOutcome(post, updated);
+  return updated;
+}
+
+/** A post that reached an outcome: one count per platform (streamline.posts). */
+function countOutcome(before: ScheduledPost, after: ScheduledPost): void {
+  if (TERMINAL_POST_STATUSES.includes(before.status)) return;
+  if (!TERMINAL_POST_STATUSES.includes(after.status)) return;
+  for (const target of after.targets) {
+    const result = after.results.find(
+      (r) => r.platform === target.platform && r.accountId === target.accountId,
+    );
+    const outcome =
+      result && ["published", "failed", "cancelled"].includes(result.status)
+        ? result.status
+        : after.status === "partial"
+          ? "failed"
+          : after.status;
+    metrics().posts.add(1, { platform: target.platform, outcome });
+  }
 }
 
 /** A posting line: to the injected logger (tests), else the process logger at `level`. */

@@ -11,12 +11,19 @@ import type { MediaStorage } from "@streamline/storage";
 import type { Kysely } from "kysely";
 import { fromKysely, type PgBoss } from "pg-boss";
 import { type JobOrigin, jobOrigin, runJobInContext } from "./job-context";
+import { runTakenJob, traceData } from "./job-telemetry";
 import { followPost, sendPost } from "./posting-run";
 
 export const POSTING_QUEUE = "social-post";
 
-/** The post, and the request id and user of the call (or job) that enqueued it (log context). */
-export type PostingJobData = { postId: string } & JobOrigin;
+/**
+ * The post, the request id and user of the call (or job) that enqueued it (log context), and its
+ * trace context (when tracing is on).
+ */
+export type PostingJobData = {
+  postId: string;
+  trace?: Record<string, string> | undefined;
+} & JobOrigin;
 
 export interface PostingQueueOptions {
   /** Seconds without a heartbeat before a post job counts as abandoned (pg-boss minimum 10). */
@@ -53,7 +60,7 @@ export async function createPostingQueue(
   return {
     boss,
     async enqueue(tx, postId, opts = {}) {
-      const data: PostingJobData = { postId, ...jobOrigin() };
+      const data: PostingJobData = { postId, ...jobOrigin(), ...traceData() };
       return boss.send(POSTING_QUEUE, data, {
         db: fromKysely(tx),
         ...(opts.startAfter ? { startAfter: opts.startAfter } : {}),
@@ -136,12 +143,15 @@ export async function startPostingWorker(
       localConcurrency: options.concurrency ?? 4,
       pollingIntervalSeconds: polling,
       notifyPollingIntervalSeconds: polling,
+      includeMetadata: true,
     },
     async ([job]) => {
       if (!job) return;
       const { postId } = job.data;
-      await runJobInContext(job, { queue: POSTING_QUEUE, postId }, () =>
-        runPost(postId, deps, job.signal, draining.signal),
+      await runTakenJob(POSTING_QUEUE, job, { "streamline.post.id": postId }, () =>
+        runJobInContext(job, { queue: POSTING_QUEUE, postId }, () =>
+          runPost(postId, deps, job.signal, draining.signal),
+        ),
       );
     },
   );

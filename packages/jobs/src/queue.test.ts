@@ -3,6 +3,7 @@
 // would leave them waiting 30 s).
 import { ensureUserRow, findMediaAsset, insertMediaAsset } from "@streamline/db";
 import { createTestDb, type TestDb, testBackends } from "@streamline/db/testing";
+import { currentContext, type LogContext, runInNewContext } from "@streamline/log";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { retryPlan } from "./generation/provider-job";
 import { createGenerationQueue, type GenerationQueue } from "./queue";
@@ -60,6 +61,54 @@ describe.each(testBackends())("generation queue on %s", (backend) => {
       await worker.stop();
     }
   }, 40_000);
+});
+
+describe.each(testBackends())("a job's log context on %s", (backend) => {
+  let db: TestDb;
+  let queue: GenerationQueue;
+  beforeAll(async () => {
+    db = await createTestDb(backend);
+    queue = await createGenerationQueue(db);
+  }, 60_000);
+  afterAll(async () => {
+    await queue?.stop({ graceful: false, timeoutMs: 1_000 });
+    await db?.close();
+  });
+
+  it("runs in the request id and user of the call that enqueued it, with its own job id", async () => {
+    const seen = new Map<string, LogContext | undefined>();
+    const worker = await startGenerationWorker(queue, {} as never, {
+      runJob: async (assetId) => {
+        seen.set(assetId, currentContext() && ({ ...currentContext() } as LogContext));
+      },
+    });
+    const fromCall = "00000000-0000-4000-8000-0000000000a1";
+    const fromNowhere = "00000000-0000-4000-8000-0000000000a2";
+    try {
+      await runInNewContext({ requestId: "call-42", userId: "user-42" }, () =>
+        db.db.transaction().execute((tx) => queue.enqueue(tx, fromCall)),
+      );
+      await db.db.transaction().execute((tx) => queue.enqueue(tx, fromNowhere));
+      const deadline = Date.now() + 20_000;
+      while (seen.size < 2 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(seen.get(fromCall)).toMatchObject({
+        requestId: "call-42",
+        userId: "user-42",
+        queue: "media-generate",
+        assetId: fromCall,
+        jobId: expect.any(String),
+      });
+      // Enqueued outside any call: a request id of its own, and no user it did not have.
+      const other = seen.get(fromNowhere);
+      expect(other?.requestId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(other?.userId).toBeUndefined();
+      expect(other?.jobId).not.toBe(seen.get(fromCall)?.jobId);
+    } finally {
+      await worker.stop();
+    }
+  }, 60_000);
 });
 
 describe.each(testBackends())("abandoned generation jobs on %s", (backend) => {

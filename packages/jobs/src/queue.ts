@@ -3,6 +3,7 @@ import { logger } from "@streamline/log";
 import type { Kysely } from "kysely";
 import { fromKysely, fromPglite, type Db as IDatabase, PgBoss } from "pg-boss";
 import { type JobOrigin, jobOrigin } from "./job-context";
+import { traceData } from "./job-telemetry";
 
 export const GENERATION_QUEUE = "media-generate";
 /**
@@ -12,8 +13,14 @@ export const GENERATION_QUEUE = "media-generate";
  */
 export const GENERATION_DEAD_LETTER = "media-generate-abandoned";
 
-/** The asset, and the request id and user of the call that asked for it (log context). */
-export type GenerationJobData = { assetId: string } & JobOrigin;
+/**
+ * The asset, the request id and user of the call that asked for it (log context), and its trace
+ * context (when tracing is on).
+ */
+export type GenerationJobData = {
+  assetId: string;
+  trace?: Record<string, string> | undefined;
+} & JobOrigin;
 
 export interface QueueOptions {
   /** Seconds without a worker heartbeat before its job counts as abandoned (pg-boss minimum 10). */
@@ -86,7 +93,7 @@ export async function createGenerationQueue(handle: DbHandle, options: QueueOpti
     boss,
     /** Sends the job inside the caller's transaction: it exists exactly when the asset row does. */
     async enqueue(tx: Kysely<Database>, assetId: string): Promise<string | null> {
-      const data: GenerationJobData = { assetId, ...jobOrigin() };
+      const data: GenerationJobData = { assetId, ...jobOrigin(), ...traceData() };
       return boss.send(GENERATION_QUEUE, data, {
         db: fromKysely(tx),
         singletonKey: assetId,

@@ -1,6 +1,7 @@
 import { ShuttingDown } from "./generation/context";
 import { abandonGeneration, type GenerationDeps, runGeneration } from "./generation/run";
 import { runJobInContext } from "./job-context";
+import { runTakenJob } from "./job-telemetry";
 import {
   DEFAULT_QUEUE_TIMING,
   GENERATION_DEAD_LETTER,
@@ -45,14 +46,18 @@ export async function startGenerationWorker(
       // without makes a freed slot take the next job within a second.
       pollingIntervalSeconds: polling,
       notifyPollingIntervalSeconds: polling,
+      // createdOn/startAfter/startedOn for the queue-wait metric.
+      includeMetadata: true,
     },
     async ([job]) => {
       if (!job) return;
       const runJob =
         options.runJob ?? ((id, signal, drain) => runGeneration(id, deps, signal, drain));
       const { assetId } = job.data;
-      await runJobInContext(job, { queue: GENERATION_QUEUE, assetId }, () =>
-        runJob(assetId, job.signal, draining.signal),
+      await runTakenJob(GENERATION_QUEUE, job, { "streamline.asset.id": assetId }, () =>
+        runJobInContext(job, { queue: GENERATION_QUEUE, assetId }, () =>
+          runJob(assetId, job.signal, draining.signal),
+        ),
       );
     },
   );

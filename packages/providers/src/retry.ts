@@ -1,5 +1,9 @@
+import { inSpan, metrics } from "@streamline/telemetry";
 import pRetry from "p-retry";
+import { findCaptionModel } from "./catalog/captions";
+import { findModelSpec } from "./catalog/index";
 import { MediaGenError } from "./errors";
+import type { ProviderId } from "./types";
 
 export interface RetryPolicy {
   /** Total attempts per provider call, the first included. We promise 3. */
@@ -36,7 +40,71 @@ export async function withRetry<T>(
      * created the job, and trying again could create and charge a second one.
      */
     createsJob?: boolean | undefined;
+    /** What the call is, for its span and the provider-call metrics (README "Observability"). */
+    measure?: ProviderCall | undefined;
   } = {},
+): Promise<T> {
+  const measure = options.measure;
+  if (!measure) return retried(call, options);
+  const attributes = callAttributes(measure);
+  const started = performance.now();
+  let outcome = "ok";
+  return inSpan(`provider.${measure.kind}`, { kind: "client", attributes }, async (span) => {
+    let attempts = 0;
+    const counted = async (attempt: number) => {
+      // Stopped before this attempt could send anything: not an attempt.
+      if (options.signal?.aborted) throw options.signal.reason;
+      attempts++;
+      try {
+        const result = await call(attempt);
+        metrics().providerAttempts.add(1, { ...attributes, outcome: "ok" });
+        return result;
+      } catch (error) {
+        metrics().providerAttempts.add(1, { ...attributes, outcome: outcomeOf(error) });
+        throw error;
+      }
+    };
+    try {
+      return await retried(counted, options);
+    } catch (error) {
+      outcome = outcomeOf(error);
+      throw error;
+    } finally {
+      span.setAttribute("streamline.provider.attempts", attempts);
+      metrics().providerCallDuration.record((performance.now() - started) / 1000, {
+        ...attributes,
+        outcome,
+      });
+    }
+  });
+}
+
+/** One provider call as the metrics and spans name it. */
+export interface ProviderCall {
+  provider: ProviderId;
+  model: string;
+  /** create | status | download | caption | cancel */
+  kind: string;
+}
+
+/** Provider, API shape (from the catalog) and call kind: low-cardinality attributes only. */
+function callAttributes(call: ProviderCall) {
+  const api = findModelSpec(call.model)?.api ?? findCaptionModel(call.model)?.api ?? "unknown";
+  return {
+    "streamline.provider": call.provider,
+    "streamline.api": api,
+    "streamline.call.kind": call.kind,
+  };
+}
+
+/** An attempt's or call's outcome: ok, an error code, or aborted (the caller stopped it). */
+function outcomeOf(error: unknown): string {
+  return error instanceof MediaGenError ? error.code : "aborted";
+}
+
+async function retried<T>(
+  call: (attempt: number) => Promise<T>,
+  options: Parameters<typeof withRetry>[1] & object,
 ): Promise<T> {
   const policy = { ...DEFAULT_RETRY_POLICY, ...options.policy };
   try {

@@ -147,20 +147,24 @@ function InsightsBody(props: {
   return (
     <>
       <p className="insights-summary" data-insights-posts={data.posts}>
-        <strong>{data.posts}</strong> posts on <strong>{data.pairs}</strong> platforms with figures.
-        Groups need {data.minSample} posts to be compared; test: {data.test}.
+        <strong>{data.posts}</strong> posts with figures ({data.pairs} post–platform pairs, each
+        counted with its latest figures). Groups need {data.minSample} posts to be compared; test:{" "}
+        {data.test}.
       </p>
       {data.top.length > 0 && <TopPosts top={data.top} format={format} variants={variants} />}
       <div className="insights-grid">
-        {data.dimensions.map((d) => (
-          <DimensionCard
-            key={d.key}
-            dimension={d}
-            minSample={data.minSample}
-            format={format}
-            variants={variants}
-          />
-        ))}
+        {/* What makes a difference first; the rest keep their order. */}
+        {[...data.dimensions]
+          .sort((a, b) => Number(Boolean(b.sentence)) - Number(Boolean(a.sentence)))
+          .map((d) => (
+            <DimensionCard
+              key={d.key}
+              dimension={d}
+              minSample={data.minSample}
+              format={format}
+              variants={variants}
+            />
+          ))}
       </div>
       <BestTimes zone={props.zone} />
     </>

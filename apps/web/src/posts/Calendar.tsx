@@ -9,7 +9,7 @@ import { cellKey, daysOf, focusAfterKey, type Mode, placePosts, rangeFor } from 
 import { filterInput } from "./Filters";
 import { type FreeSlot, placeSlots, useFreeSlots } from "./free-slots";
 import { PostCard } from "./PostCard";
-import type { ListedPost, PostFilters } from "./types";
+import { followWhileInFlight, type ListedPost, type PostFilters } from "./types";
 import type { PostActions } from "./usePostActions";
 import { dayLabel, dayOf, monthLabel } from "./zone";
 
@@ -72,6 +72,7 @@ function useRangePosts(props: Props, mode: Mode, day: string) {
   const pages = trpc.social.list.useInfiniteQuery(input, {
     getNextPageParam: (last) => last.nextCursor,
     staleTime: 15_000,
+    refetchInterval: followWhileInFlight,
   });
   const all = pages.data?.pages.flatMap((page) => page.items) ?? [];
   const items = props.filters.status ? all : all.filter((p) => p.status !== "cancelled");

@@ -92,7 +92,8 @@ export function CalendarCell(props: CellProps) {
             data-account-id={slot.accountId}
           >
             {slot.platform && <PlatformIcon platform={slot.platform} />}
-            <span>{slotText(slot, zone)}</span>
+            <span aria-hidden="true">{timeOf(slot.at, zone)} free</span>
+            <span className="visually-hidden">{slotText(slot, zone)}</span>
           </li>
         ))}
       </ul>

@@ -2,12 +2,19 @@
 // platform (a link once published; Zernio's message and category when it failed), its captions,
 // and what can be done with it. `selection` (the list) adds a checkbox; `extra` is room for more
 // about the post (figures) under its captions.
-import { type KeyboardEvent, type ReactNode, useLayoutEffect, useRef, useState } from "react";
+import {
+  type KeyboardEvent,
+  lazy,
+  type ReactNode,
+  Suspense,
+  useLayoutEffect,
+  useRef,
+  useState,
+} from "react";
 import { PostFigures } from "../insights/PostFigures";
 import { afterRender } from "../lib/page";
 import { PLATFORM_LABEL, PlatformIcon } from "../social/platforms";
 import { ConfirmDialog } from "../studio/ConfirmDialog";
-import { CaptionsDialog } from "./CaptionsDialog";
 import { MoveDialog } from "./MoveDialog";
 import type { Selection } from "./selection";
 import { type ListedPost, POSTS_TITLE_ID, STATUS_LABEL } from "./types";
@@ -15,6 +22,11 @@ import type { PostActions } from "./usePostActions";
 import { whenText } from "./zone";
 
 type Target = ListedPost["platforms"][number];
+
+// The caption editor (with twitter-text's counters) loads on first use, not with the page.
+const CaptionsDialog = lazy(() =>
+  import("./CaptionsDialog").then((m) => ({ default: m.CaptionsDialog })),
+);
 
 type CardProps = {
   post: ListedPost;
@@ -249,7 +261,9 @@ function PostButtons(props: { post: ListedPost; zone: string; actions: PostActio
         It will not go out on {post.platforms.map((p) => PLATFORM_LABEL[p.platform]).join(", ")}.
       </ConfirmDialog>
       {editing && (
-        <CaptionsDialog post={post} actions={actions} onClose={() => setEditing(false)} />
+        <Suspense fallback={null}>
+          <CaptionsDialog post={post} actions={actions} onClose={() => setEditing(false)} />
+        </Suspense>
       )}
       {moving && (
         <MoveDialog

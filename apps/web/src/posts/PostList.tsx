@@ -6,7 +6,7 @@ import { BulkBar } from "./BulkBar";
 import { filterInput } from "./Filters";
 import { PostCard } from "./PostCard";
 import { useSelection } from "./selection";
-import type { ListedPost, PostFilters } from "./types";
+import { followWhileInFlight, type ListedPost, type PostFilters } from "./types";
 import type { PostActions } from "./usePostActions";
 
 const NO_POSTS: ListedPost[] = [];
@@ -23,6 +23,7 @@ export function PostList(props: {
   const pages = trpc.social.list.useInfiniteQuery(input, {
     getNextPageParam: (last) => last.nextCursor,
     staleTime: 15_000,
+    refetchInterval: followWhileInFlight,
   });
   const posts = pages.data?.pages.flatMap((page) => page.items) ?? NO_POSTS;
   const selection = useSelection(posts.map((p) => p.id));

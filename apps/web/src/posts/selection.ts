@@ -37,7 +37,9 @@ export function useSelection(order: readonly string[]) {
   const ids = useMemo(() => order.filter((id) => picked.has(id)), [order, picked]);
   const toggle = useCallback(
     (id: string, range: boolean) => {
-      setPicked((now) => toggled(now, order, anchor.current, id, range));
+      // Read the anchor now: the updater runs later, after it has moved to `id`.
+      const from = anchor.current;
+      setPicked((now) => toggled(now, order, from, id, range));
       anchor.current = id;
     },
     [order],

@@ -36,3 +36,16 @@ export const STATUS_LABEL: Record<string, string> = {
 
 /** The page's heading: focus lands there when the focused post leaves the list. */
 export const POSTS_TITLE_ID = "posts-title";
+
+/** A post on its way out: the listing is read again every few seconds while one is shown. */
+const IN_FLIGHT = new Set(["queued", "sending", "publishing"]);
+export const FOLLOW_MS = 4_000;
+
+export function followWhileInFlight(query: {
+  state: { data?: { pages: Array<{ items: ListedPost[] }> } | undefined };
+}): number | false {
+  const pages = query.state.data?.pages ?? [];
+  return pages.some((page) => page.items.some((post) => IN_FLIGHT.has(post.status)))
+    ? FOLLOW_MS
+    : false;
+}

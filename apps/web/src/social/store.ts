@@ -63,9 +63,13 @@ const FROM_ZERNIO: Record<string, string> = { twitter: "x" };
  */
 export function keepDialogForConnect(request: ScheduleRequest, draft: ScheduleDraft): void {
   const { restore: _restore, connectedAccountId: _connected, ...rest } = request;
-  // The lightbox is not reopened after a page load; the grid card shows the same asset.
+  // The lightbox (and a selection) is not reopened after a page load; the grid card of the
+  // (first) asset shows the same dialog, a carousel keeping its assetIds.
   session.set(CONNECT_KEY, {
-    request: { ...rest, variant: rest.variant === "lightbox" ? "grid" : rest.variant },
+    request: {
+      ...rest,
+      variant: rest.variant === "lightbox" || rest.variant === "selection" ? "grid" : rest.variant,
+    },
     draft,
   });
 }

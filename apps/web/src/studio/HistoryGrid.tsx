@@ -1,13 +1,17 @@
 import { keepPreviousData } from "@tanstack/react-query";
-import { type RefObject, useEffect, useRef, useState } from "react";
+import { lazy, type RefObject, Suspense, useEffect, useRef, useState } from "react";
 import { afterRender } from "../lib/page";
 import { type MediaAsset, type MediaStatus, type MediaType, trpc } from "../trpc";
 import { AssetCard } from "./AssetCard";
 import { StarIcon } from "./ResultActions";
-import { SelectionBar } from "./SelectionBar";
 import { EMPTY_SELECTION, keepShown, pick, pickAll } from "./selection";
 import { studio } from "./store";
 import "./selection.css";
+
+// The bar of actions on picked results (and the .zip, the delete dialog) loads with the first pick.
+const SelectionBar = lazy(() =>
+  import("./SelectionBar").then((m) => ({ default: m.SelectionBar })),
+);
 
 const PAGE_SIZE = 12;
 const TYPE_FILTERS: { value: MediaType | ""; label: string }[] = [
@@ -101,17 +105,19 @@ export function HistoryGrid(props: {
         />
       </div>
       {select.ids.length > 0 && (
-        <SelectionBar
-          selected={select.ids.flatMap((id) => assets.find((a) => a.id === id) ?? [])}
-          shown={assets.length}
-          onSelectAll={select.all}
-          onClear={select.clear}
-          onDeleted={(ids) => {
-            select.clear();
-            ids.forEach(props.onDeleted);
-            afterRender(() => heading.current?.focus());
-          }}
-        />
+        <Suspense fallback={null}>
+          <SelectionBar
+            selected={select.ids.flatMap((id) => assets.find((a) => a.id === id) ?? [])}
+            shown={assets.length}
+            onSelectAll={select.all}
+            onClear={select.clear}
+            onDeleted={(ids) => {
+              select.clear();
+              ids.forEach(props.onDeleted);
+              afterRender(() => heading.current?.focus());
+            }}
+          />
+        </Suspense>
       )}
       {history.isPending || history.isError || assets.length === 0 ? (
         <HistoryStatus history={history} empty={emptyText(search, starred, filtered)} />

@@ -26,6 +26,11 @@ const processLeases = new WeakMap<MediaEventListener, Leases>();
  * or refuses with TOO_MANY_REQUESTS when all are taken. Returns the release function (call it
  * exactly once, in `finally`).
  */
+/** Progress streams open on this process (the streamline.sse.streams.open gauge). */
+export function openStreamsOf(events: ApiContext["events"]): number {
+  return processLeases.get(events)?.ids.size ?? 0;
+}
+
 export async function acquireStream(ctx: ApiContext & { user: SessionUser }): Promise<() => void> {
   const max = ctx.streams?.maxPerUser ?? DEFAULT_STREAM_LIMITS.maxPerUser;
   const recheckMs = ctx.streams?.recheckMs ?? DEFAULT_STREAM_LIMITS.recheckMs;

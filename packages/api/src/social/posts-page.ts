@@ -6,7 +6,7 @@ import {
   type ScheduledPost,
   type ScheduledPostStatus,
 } from "@streamline/db";
-import { canRestore, type Platform } from "@streamline/social";
+import { canRestore, type Platform, pinterestSettingsOf } from "@streamline/social";
 import { TRPCError } from "@trpc/server";
 import type { ApiContext, SessionUser } from "../context";
 import { fieldError } from "../media/upload";
@@ -146,6 +146,8 @@ export async function duplicatePost(ctx: Ctx, input: DuplicatePostInput) {
     })),
     captions,
     tiktok,
+    // The Pinterest board picked for the original (issue 19 item 7).
+    pinterest: pinterestSettingsOf(post.metadata),
     publishNow: input.publishNow,
     scheduledFor: input.scheduledFor,
     timezone: input.timezone,

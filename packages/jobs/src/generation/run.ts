@@ -13,6 +13,7 @@ import {
   type MediaOutput,
   wasFailureLogged,
 } from "@streamline/providers";
+import { inSpan } from "@streamline/telemetry";
 import { changeAsset } from "../events";
 import { advance, Canceled, type GenerationDeps, type GenerationRun } from "./context";
 import { providerJobOf } from "./provider-job";
@@ -66,7 +67,9 @@ export async function runGeneration(
   try {
     const model = deps.providers.getModel(asset.model);
     const output = await follow(run, model);
-    await store(run, output, model);
+    await inSpan("media.store", { attributes: { "streamline.asset.id": assetId } }, () =>
+      store(run, output, model),
+    );
   } catch (error) {
     if (error instanceof Canceled) return;
     if (signal?.aborted) throw error; // shutting down: the job is retried and resumes

@@ -63,7 +63,12 @@ export function googleCaptionBackend(
         // Billed like a create: re-sent only after an answer proving nothing ran (429, HTTP 5xx).
         // Each attempt keeps the bound captions always had (the default status timeout), whatever
         // the media calls on the same connection are given: the caption's own timer is above.
-        { signal, createsJob: true, timeoutMs: DEFAULT_PROVIDER_TIMEOUTS.statusMs },
+        {
+          signal,
+          createsJob: true,
+          timeoutMs: DEFAULT_PROVIDER_TIMEOUTS.statusMs,
+          measureAs: "caption",
+        },
       );
       return { parsed: readJson(response, model), usage: usageOf(response) };
     },

@@ -51,6 +51,8 @@ export interface RequestOptions {
   createsJob?: boolean | undefined;
   /** Bounds each attempt instead of the timeout `kind` picks (captions, which have their own). */
   timeoutMs?: number | undefined;
+  /** The call kind metrics and spans name (default `kind`): caption, cancel. */
+  measureAs?: string | undefined;
 }
 
 export interface GoogleConnection {
@@ -159,7 +161,12 @@ export function createGoogleConnection(settings: GoogleProviderSettings): Google
           timer.clear();
         }
       },
-      { policy: settings.retry, signal: options.signal, createsJob: options.createsJob },
+      {
+        policy: settings.retry,
+        signal: options.signal,
+        createsJob: options.createsJob,
+        measure: { provider: "google", model, kind: options.measureAs ?? kind },
+      },
     );
   };
 
@@ -277,7 +284,7 @@ async function downloadFile(
         throw toGoogleError(error, { model, apiKey: currentKey(), missing: "operation" });
       }
     },
-    { policy: c.retry, signal },
+    { policy: c.retry, signal, measure: { provider: "google", model, kind: "download" } },
   );
   const length = Number(response.headers.get("content-length"));
   return {

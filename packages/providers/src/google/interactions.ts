@@ -88,7 +88,7 @@ export function omniVideoModel(connection: GoogleConnection, spec: ModelSpec): M
             ...NO_SDK_RETRIES,
             signal: probe.signal,
           }),
-        { signal: options.signal, kind: "status" },
+        { signal: options.signal, kind: "status", measureAs: "cancel" },
       );
     },
 

@@ -4,6 +4,7 @@ import {
   OPENAI_MOCK_API_KEY,
   OPENAI_MOCK_MARKERS,
 } from "@streamline/fakes/providers";
+import { runInNewContext } from "@streamline/log";
 import { setupServer } from "msw/node";
 import sharp from "sharp";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -40,6 +41,16 @@ afterEach(() => {
 afterAll(() => server.close());
 
 describe("OpenAI images", () => {
+  it("sends the request id of the work in progress as X-Client-Request-Id, and none outside one", async () => {
+    await runInNewContext({ requestId: "call-7f3a", jobId: "job-1" }, () =>
+      imageModel().start({ prompt: "a lighthouse at dusk", options: {} }),
+    );
+    await imageModel().start({ prompt: "a lighthouse at dawn", options: {} });
+    const [inCall, outside] = mock.requestsTo("images.generate");
+    expect(inCall?.headers["x-client-request-id"]).toBe("call-7f3a");
+    expect(outside?.headers).not.toHaveProperty("x-client-request-id");
+  });
+
   it("generates with the chosen model and options and measures the PNG it gets back", async () => {
     const started = await imageModel().start({
       prompt: "a lighthouse at dusk",

@@ -115,6 +115,7 @@ function createOpenAIRuntime(settings: ProviderSettings, client: OpenAI): OpenAI
   const retried = async <T>(
     attempt: () => Promise<T>,
     { signal, assetId: _assetId, ...context }: CallOptions,
+    kind: string,
   ): Promise<T> => {
     try {
       requireKey(context.model);
@@ -122,6 +123,7 @@ function createOpenAIRuntime(settings: ProviderSettings, client: OpenAI): OpenAI
         policy: settings.retry,
         signal,
         createsJob: context.createsJob,
+        measure: { provider: "openai", model: context.model, kind },
       });
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
@@ -138,7 +140,7 @@ function createOpenAIRuntime(settings: ProviderSettings, client: OpenAI): OpenAI
     kind: CallKind = "create",
   ): Promise<T> => {
     try {
-      return await retried(attempt, options);
+      return await retried(attempt, options, kind);
     } catch (error) {
       if (options.signal?.aborted) throw error;
       const failure = error as MediaGenError;
@@ -188,7 +190,7 @@ function createOpenAIRuntime(settings: ProviderSettings, client: OpenAI): OpenAI
       return guarded(timed(request, options, kind, ms), options, kind);
     },
     send(request, { kind, ms, ...options }) {
-      return retried(timed(request, options, kind, ms), options);
+      return retried(timed(request, options, kind, ms), options, kind);
     },
     download(request, options) {
       return guarded(() => downloadAttempt(request, options, timeouts), options, "download");

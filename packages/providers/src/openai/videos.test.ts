@@ -18,7 +18,17 @@ import { createOpenAI } from "./index";
 const GATEWAY = "https://sora-gateway.test/v1";
 const mock = createOpenAIMock({ baseURL: GATEWAY, videoPollsToComplete: 3 });
 const slowMock = createOpenAIMock({ baseURL: "https://slow.test/v1", videoPollsToComplete: 1_000 });
-const server = setupServer(...mock.handlers, ...slowMock.handlers);
+// The offline demo's hook: the finished video is whatever renderVideo made for the asked size.
+const rendered: Array<{ prompt: string; width: number; height: number; seconds: number }> = [];
+const renderMock = createOpenAIMock({
+  baseURL: "https://render.test/v1",
+  videoPollsToComplete: 1,
+  renderVideo: async (request) => {
+    rendered.push(request);
+    return new Uint8Array([request.width % 256, request.height % 256, request.seconds]);
+  },
+});
+const server = setupServer(...mock.handlers, ...slowMock.handlers, ...renderMock.handlers);
 const logLines: string[] = [];
 const settings: ProviderSettings = {
   apiKey: OPENAI_MOCK_API_KEY,
@@ -45,6 +55,19 @@ afterEach(() => {
 afterAll(() => server.close());
 
 describe("Sora videos", () => {
+  it("a mock with renderVideo serves what it rendered for the asked size and seconds", async () => {
+    const model = sora("sora-2", { baseURL: "https://render.test/v1" });
+    const { operationId } = await model.start({
+      prompt: "city lights",
+      options: { seconds: 8, size: "1280x720" },
+    });
+    const output = await pollUntilDone(model, operationId, fast);
+    const video = await model.fetchResult(output);
+    const bytes = new Uint8Array(await new Response(video?.body).arrayBuffer());
+    expect(rendered).toEqual([{ prompt: "city lights", width: 1280, height: 720, seconds: 8 }]);
+    expect([...bytes]).toEqual([1280 % 256, 720 % 256, 8]);
+  });
+
   it("creates a job with string seconds, the size, and a reference cropped to exactly that size", async () => {
     const model = sora();
     const started = await model.start({

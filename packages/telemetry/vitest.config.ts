@@ -1,0 +1,3 @@
+import { defineStreamlineProject } from "@streamline/vitest-config";
+
+export default defineStreamlineProject("telemetry");
