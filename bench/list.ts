@@ -403,6 +403,29 @@ export async function listBench(
       `Ratios: throughput **${fmt(ratio50, 2)}×** the baseline at 50 connections (target ≥ 0.5), **${fmt(ratio2, 2)}×** at 2; p99 at 2 connections **${fmt(p99Ratio2, 1)}×** the baseline's (target ≤ 3; from the precise µs-resolution run, 2 × 600 requests — autocannon's histogram has whole milliseconds). CPU per request: product **${fmt(med("product@50", (r) => r.cpuMsPerReq) / med("baseline@50", (r) => r.cpuMsPerReq), 1)}×** the baseline's (server) and ${dbName ? `**${fmt(med("product@50", (r) => r.pgMsPerReq) / med("baseline@50", (r) => r.pgMsPerReq), 1)}×** (PostgreSQL)` : "(PGlite: in process)"} — steadier than req/s on a shared machine. Idle RSS after GC: product ${fmt(idle.product / 2 ** 20, 0)} MB${Number.isFinite(idle.baseline) ? `, baseline ${fmt(idle.baseline / 2 ** 20, 0)} MB` : ""}.`,
     );
     out.line();
+    const cpu50 = med("product@50", (r) => r.cpuMsPerReq);
+    const pg50 = dbName ? med("product@50", (r) => r.pgMsPerReq) : undefined;
+    const targets: [string, number, boolean, string][] = [
+      ["req/s at 50 connections vs the bare server", ratio50, ratio50 >= 0.5, "≥ 0.5×"],
+      ["req/s at 2 connections vs the bare server", ratio2, ratio2 >= 0.5, "≥ 0.5×"],
+      ["p99 at 2 connections vs the bare server's", p99Ratio2, p99Ratio2 <= 3, "≤ 3×"],
+      ["server CPU per request (ms, 50 connections)", cpu50, cpu50 <= 1, "≤ 1.0 ms"],
+    ];
+    if (pg50 !== undefined) {
+      targets.push(["PostgreSQL CPU per request (ms)", pg50, pg50 <= 0.5, "≤ 0.5 ms"]);
+    }
+    out.table(
+      ["issue 18 target (product as shipped)", "measured", "wanted", "result"],
+      targets.map(([name, value, ok, wanted]) => {
+        const limit = Number(wanted.replace(/[^0-9.]/g, ""));
+        return [
+          name,
+          fmt(value, 2),
+          wanted,
+          `**${ok ? "met" : "missed"}** (${fmt(value / limit, 2)}× the limit)`,
+        ];
+      }),
+    );
     return { ratio50, ratio2, p99Ratio2 };
   } finally {
     await baseline?.stop();

@@ -179,19 +179,75 @@ const VARIANTS = [
   { label: "after", env: { MEDIA_LEGACY_ROUND_TRIPS: "0", MEDIA_SSE_FANOUT: "1" } },
 ] as const;
 
+/** One variant's figures for one generation type (the targets compare after with before). */
+type PipelineFigures = {
+  label: string;
+  type: "image" | "video";
+  perSecond: number;
+  serverCpuMs: number;
+  postgresCpuMs: number | undefined;
+  statements: number;
+};
+
 export async function pipelineBench(backend: Backend, out: Section): Promise<void> {
   const rows: string[][] = [];
+  const figures: PipelineFigures[] = [];
   let stageTables: { type: string; stages: Record<string, number[]> }[] = [];
   for (const variant of process.env.BENCH_PIPELINE_AFTER_ONLY ? VARIANTS.slice(1) : VARIANTS) {
-    stageTables = await pipelineRun(backend, variant, rows);
+    stageTables = await pipelineRun(backend, variant, rows, figures);
   }
   printPipeline(backend, out, rows, stageTables);
+  printPipelineTargets(out, figures);
+}
+
+/** Issue 18's generation targets, met or missed, from the before/after rows of this run. */
+function printPipelineTargets(out: Section, figures: PipelineFigures[]): void {
+  const of = (label: string) => figures.find((f) => f.label === label && f.type === "image");
+  const before = of("before");
+  const after = of("after");
+  if (!after) return;
+  const cpu = (f: PipelineFigures) => f.serverCpuMs + (f.postgresCpuMs ?? 0);
+  const verdict = (ok: boolean, by: string) => (ok ? `**met** (${by})` : `**missed** (${by})`);
+  const rows: string[][] = [
+    [
+      "SQL statements per image",
+      before ? fmt(before.statements, 1) : "—",
+      fmt(after.statements, 1),
+      "≤ 20",
+      verdict(after.statements <= 20, `${fmt(after.statements / 20, 2)}× the limit`),
+    ],
+  ];
+  if (before) {
+    const cpuRatio = cpu(after) / cpu(before);
+    const speedup = after.perSecond / before.perSecond;
+    const wanted = cpu(before) / cpu(after);
+    rows.push(
+      [
+        `server${after.postgresCpuMs === undefined ? " (PGlite in process)" : " + PostgreSQL"} CPU per image`,
+        `${fmt(cpu(before), 1)} ms`,
+        `${fmt(cpu(after), 1)} ms`,
+        "halved (≤ 0.5×)",
+        verdict(cpuRatio <= 0.5, `${fmt(cpuRatio, 2)}× before`),
+      ],
+      [
+        "images/s at 50 clients",
+        fmt(before.perSecond, 1),
+        fmt(after.perSecond, 1),
+        `up by the CPU factor (≥ ${fmt(wanted, 2)}×) and by 2×`,
+        `${fmt(speedup, 2)}× before: ${speedup >= wanted ? "met" : "missed"} against the CPU factor, ${speedup >= 2 ? "met" : "missed"} against 2×`,
+      ],
+    );
+  }
+  out.line("Issue 18 targets for a generation (image rows above, before vs after in this run):");
+  out.line();
+  out.table(["target", "before", "after", "wanted", "result"], rows);
 }
 
 async function pipelineRun(
   backend: Backend,
   variant: (typeof VARIANTS)[number],
   rows: string[][],
+  figures: PipelineFigures[],
 ): Promise<{ type: string; stages: Record<string, number[]> }[]> {
   const CLIENTS = 50;
   const concurrency = process.env.BENCH_WORKER_CONCURRENCY ?? "50";
@@ -227,6 +283,14 @@ async function pipelineRun(
         (cpu1.cpu.user + cpu1.cpu.system - cpu0.cpu.user - cpu0.cpu.system) / 1000 / n;
       const lat = (t: Timing[]) => t.map((x) => x.t2 - x.t0);
       const failed = loaded.timings.filter((t) => t.status !== "succeeded").length;
+      figures.push({
+        label: variant.label,
+        type,
+        perSecond: (n / loaded.wallMs) * 1000,
+        serverCpuMs,
+        postgresCpuMs: dbName ? ((pg1 - pg0) * 1000) / n : undefined,
+        statements: (cpu1.statements - cpu0.statements) / n,
+      });
       rows.push([
         `${variant.label}: ${type === "image" ? "image (gpt-image-2 shape)" : "video (Sora shape, done on 1st poll)"}`,
         fmt(median(lat(unloaded.timings))),

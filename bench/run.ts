@@ -3,6 +3,7 @@
 // PGlite (embedded) always. BENCH_ONLY=pipeline,list … runs a subset.
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import os from "node:os";
 import path from "node:path";
 import { economyBench } from "./economy";
 import { fanoutBench } from "./fanout";
@@ -15,10 +16,12 @@ import { listBench } from "./list";
 import { paginationBench } from "./pagination";
 import { pipelineBench } from "./pipeline";
 import { postsBench } from "./posts";
+import { probeBench } from "./probe";
 import { storageBench } from "./storage";
 import { chromiumAvailable, studioBench } from "./studio";
 
 const startedAt = Date.now();
+const loadAtStart = os.loadavg();
 const only = new Set((process.env.BENCH_ONLY ?? "").split(",").filter(Boolean));
 const wanted = (name: string) => only.size === 0 || only.has(name);
 const pgUrl = postgresAdminUrl();
@@ -51,6 +54,11 @@ if (wanted("posts")) {
     "Posts page list (social.list, 10,000 posts over 100 users, vs a bare server)",
   );
   for (const backend of backends) await postsBench(backend, out);
+}
+if (wanted("probe")) {
+  await probeBench(
+    section("Video probing (size and duration of a stored video): ffmpeg child vs MP4 header"),
+  );
 }
 if (wanted("economy")) {
   await economyBench(section("Provider economy (calls per generation against the fakes)"));
@@ -89,6 +97,13 @@ const file = await writeResults({
   startedAt,
   pgliteVersion,
   partial: only.size > 0 || Boolean(process.env.BENCH_BACKENDS),
+  force: process.env.BENCH_RESULTS === "1" || process.env.BENCH_RESULTS === "merge",
+  merge: process.env.BENCH_RESULTS === "merge",
+  loadAtStart,
+  parts:
+    only.size > 0 || process.env.BENCH_BACKENDS
+      ? `${only.size > 0 ? [...only].join(", ") : "all parts"} on ${backends.join(" + ")} (BENCH_ONLY / BENCH_BACKENDS: a full run is too slow on this loaded machine; with BENCH_RESULTS=merge the sections marked “from the run of …” are an earlier run's, else the other parts' last figures are in git history)`
+      : `all parts on ${backends.join(" + ")}`,
 });
 console.log(`\nwrote ${file} in ${((Date.now() - startedAt) / 1000).toFixed(0)} s`);
 process.exit(0);

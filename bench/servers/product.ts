@@ -3,7 +3,9 @@
 // loopback port. The parent drives it over IPC (seed data, make users and keys, read timestamps,
 // publish an event, report memory and CPU). Started by bench/lib/child.ts.
 
+import { existsSync, readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
+import v8 from "node:v8";
 import { PGlite } from "@electric-sql/pglite";
 import { progressFanoutOf } from "@streamline/api";
 import { createTestDb } from "@streamline/db/testing";
@@ -113,6 +115,10 @@ const commands: Record<string, (args: Record<string, unknown>) => Promise<unknow
     }
     return { at, committedAt };
   },
+  /** This process's clock (timeOrigin + now), for the parent to measure the offset to its own. */
+  now() {
+    return performance.timeOrigin + performance.now();
+  },
   fanout() {
     return progressFanoutOf(runtime.api.events, 1_000).stats();
   },
@@ -128,7 +134,14 @@ const commands: Record<string, (args: Record<string, unknown>) => Promise<unknow
   gc() {
     globalThis.gc?.();
     globalThis.gc?.();
-    return process.memoryUsage();
+    // Where the memory is, by V8 heap space (new space grows under bursts and stays grown).
+    const spaces = Object.fromEntries(
+      v8.getHeapSpaceStatistics().map((s) => [s.space_name, s.space_size]),
+    );
+    const status = existsSync("/proc/self/status") ? readFileSync("/proc/self/status", "utf8") : "";
+    const kb = (name: string) =>
+      Number(new RegExp(`^${name}:\\s+(\\d+)`, "m").exec(status)?.[1] ?? 0);
+    return { ...process.memoryUsage(), spaces, rssAnonKb: kb("RssAnon"), rssFileKb: kb("RssFile") };
   },
   /** Sampling heap profiler: `start`, then `stop` returns live bytes by allocating package/function. */
   async heapSampling(args) {

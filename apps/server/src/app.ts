@@ -6,7 +6,6 @@ import zlib from "node:zlib";
 import {
   appRouter,
   createContextFactory,
-  createProgressStreamHandler,
   handleZernioWebhook,
   retryAfterSecondsOf,
 } from "@streamline/api";
@@ -20,6 +19,7 @@ import compression from "compression";
 import express, { type Express } from "express";
 import rangeParser from "range-parser";
 import { requestContext } from "./logging";
+import { progressFirst } from "./progress-route";
 import type { Runtime } from "./runtime";
 import { securityHeaders } from "./security-headers";
 
@@ -36,7 +36,11 @@ export function createApp(
   // Servers come from app.listen: with room for long batched GET URLs, and a JSON tRPC-shaped
   // answer when a request's headers are still too large (Node's own 431 has no body at all).
   app.listen = ((...args: Parameters<Server["listen"]>) => {
-    const server = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, app);
+    // Progress streams are served before Express, on the raw server (progress-route.ts).
+    const listener = runtime.env.MEDIA_SSE_FANOUT
+      ? progressFirst(app, runtime, SSE_RECONNECT_MS)
+      : app;
+    const server = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, listener);
     server.on("clientError", answerClientError);
     const done = args.at(-1);
     if (typeof done === "function") server.once("error", done as (error: Error) => void);
@@ -88,15 +92,8 @@ export function createApp(
 
   zernioWebhook(app, runtime);
 
-  // Progress streams on the process's one SSE fan-out (same wire, rules and errors as tRPC's).
-  if (runtime.env.MEDIA_SSE_FANOUT) {
-    const progress = createProgressStreamHandler(runtime.api);
-    app.get(
-      "/trpc/media.onProgress",
-      endStreamsWhenDraining(runtime.draining),
-      (req, res, next) => void progress(req, res, next),
-    );
-  }
+  // Progress streams on the process's one SSE fan-out are answered before Express (app.listen,
+  // progress-route.ts); what the fan-out does not take comes here, to tRPC's own stream.
   app.use(
     "/trpc",
     endStreamsWhenDraining(runtime.draining),

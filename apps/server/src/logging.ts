@@ -55,6 +55,8 @@ export const REQUEST_ID_HEADER = "X-Request-Id";
  */
 export function requestContext(): express.RequestHandler {
   return (req, res, next) => {
+    // Already in its context: a progress-stream request the raw route (progress-route.ts) handed on.
+    if (res.hasHeader(REQUEST_ID_HEADER)) return next();
     const requestId = acceptRequestId(req.headers["x-request-id"]) ?? newRequestId();
     res.setHeader(REQUEST_ID_HEADER, requestId);
     const context: LogContext = { requestId };

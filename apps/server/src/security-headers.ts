@@ -76,18 +76,7 @@ export function securityHeaders(
   storage: Pick<MediaStorage, "urlFor">,
 ): express.RequestHandler {
   const https = servedOverHttps(env);
-  const headers = mediaOrigins(storage, env).then((media) =>
-    helmet({
-      contentSecurityPolicy: {
-        useDefaults: false,
-        directives: contentSecurityPolicy({ media, https }),
-      },
-      strictTransportSecurity: false,
-      xFrameOptions: { action: "deny" },
-      referrerPolicy: { policy: "no-referrer" },
-      crossOriginEmbedderPolicy: false,
-    }),
-  );
+  const headers = helmetFor(env, storage);
   const hsts = helmet.strictTransportSecurity({ maxAge: 365 * 24 * 3600 });
   return (req, res, next) => {
     headers.then(
@@ -100,4 +89,52 @@ export function securityHeaders(
       next,
     );
   };
+}
+
+function helmetFor(
+  env: Pick<Env, "APP_ORIGIN" | "S3_PUBLIC_BASE_URL" | "MEDIA_PUBLIC_BASE_URL">,
+  storage: Pick<MediaStorage, "urlFor">,
+) {
+  const https = servedOverHttps(env);
+  return mediaOrigins(storage, env).then((media) =>
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: contentSecurityPolicy({ media, https }),
+      },
+      strictTransportSecurity: false,
+      xFrameOptions: { action: "deny" },
+      referrerPolicy: { policy: "no-referrer" },
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+}
+
+/**
+ * The same headers as plain values, made once: for an answer written without Express (the
+ * progress streams on the raw server), over plain http and over https (with HSTS under the same
+ * rule as above). Our policy has no per-request part, so helmet writes the same set every time.
+ */
+export async function securityHeaderValues(
+  env: Pick<Env, "APP_ORIGIN" | "S3_PUBLIC_BASE_URL" | "MEDIA_PUBLIC_BASE_URL">,
+  storage: Pick<MediaStorage, "urlFor">,
+): Promise<{ plain: Record<string, string>; secure: Record<string, string> }> {
+  const apply = await helmetFor(env, storage);
+  const hsts = helmet.strictTransportSecurity({ maxAge: 365 * 24 * 3600 });
+  const collect = (secure: boolean) => {
+    const values: Record<string, string> = {};
+    const res = {
+      setHeader(name: string, value: unknown) {
+        values[name] = String(value);
+      },
+      removeHeader(name: string) {
+        delete values[name];
+      },
+    } as unknown as express.Response;
+    const req = {} as express.Request;
+    apply(req, res, () => {});
+    if (secure && servedOverHttps(env)) hsts(req, res, () => {});
+    return values;
+  };
+  return { plain: collect(false), secure: collect(true) };
 }

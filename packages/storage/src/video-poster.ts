@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { type MediaBody, toNodeReadable } from "./media-storage";
+import { readMp4Info } from "./mp4-header";
 
 export type VideoPosterResult =
   | { jpeg: Uint8Array; reason?: undefined }
@@ -61,24 +62,19 @@ export async function createVideoPoster(
 /**
  * Reads a video's real size and duration and, when asked, cuts a poster frame, spooling the video
  * once. Neither may fail a generation: what could not be read comes back as null with a reason.
+ * The size and duration come from the MP4 header in process (mp4-header.ts) when it can be read —
+ * no ffmpeg child at all when the provider gave a thumbnail — else from `ffmpeg -i`
+ * (`probe: "ffmpeg"` forces it: tests and benchmarks compare the two).
  */
 export async function inspectVideo(
   video: string | MediaBody,
-  options: VideoPosterOptions & { poster?: boolean } = {},
+  options: VideoPosterOptions & { poster?: boolean; probe?: "header" | "ffmpeg" } = {},
 ): Promise<{ info: VideoInfo | null; poster: VideoPosterResult | null; reason?: string }> {
-  const found = options.ffmpegPath ? { path: options.ffmpegPath } : findFfmpeg();
-  const refuse = (reason: string) => ({
-    info: null,
+  const refuse = (reason: string, info: VideoInfo | null = null) => ({
+    info,
     poster: options.poster ? { jpeg: null, reason } : null,
     reason,
   });
-  if (found.path === null) return refuse(found.reason);
-  try {
-    await access(found.path, constants.X_OK);
-  } catch {
-    return refuse(`ffmpeg is not executable at ${found.path}`);
-  }
-
   let spooled: string | undefined;
   try {
     let input: string;
@@ -89,8 +85,17 @@ export async function inspectVideo(
       input = spooled;
       await pipeline(toNodeReadable(video), createWriteStream(spooled, { flags: "wx" }));
     }
+    const header = options.probe === "ffmpeg" ? null : await readMp4Info(input);
+    if (header && !options.poster) return { info: header, poster: null };
+    const found = options.ffmpegPath ? { path: options.ffmpegPath } : findFfmpeg();
+    if (found.path === null) return refuse(found.reason, header);
+    try {
+      await access(found.path, constants.X_OK);
+    } catch {
+      return refuse(`ffmpeg is not executable at ${found.path}`, header);
+    }
     const timeoutMs = options.timeoutMs ?? 20_000;
-    const info = await probeVideo(found.path, input, timeoutMs);
+    const info = header ?? (await probeVideo(found.path, input, timeoutMs));
     if (!options.poster) return { info, poster: null };
     const at = options.atSeconds ?? 0.5;
     let frame = await extractFrame(found.path, input, at, timeoutMs);

@@ -13,7 +13,7 @@ import { getErrorShape, getTRPCErrorFromUnknown } from "@trpc/server/unstable-co
 import { type ApiContext, type ApiDeps, createContextFactory, type SessionUser } from "../context";
 import { createCallerFactory, createTRPCRouter, protectedProcedure } from "../trpc";
 import { onProgressInput } from "./schemas";
-import { acquireStream, callerCheck, DEFAULT_STREAM_LIMITS } from "./streams";
+import { acquireStream, type CallerCheck, callerCheck, DEFAULT_STREAM_LIMITS } from "./streams";
 
 // `media.onProgress` without a tRPC stream pipeline per connection: one fan-out per process
 // (one LISTEN through the process's event listener), each event serialised once and the same
@@ -54,19 +54,87 @@ const MAX_BUFFERED_BYTES = 1024 * 1024;
 
 type ProgressInput = { assetId?: string | undefined; lastEventId?: string | null | undefined };
 
-type Stream = {
-  userId: string;
-  assetId: string | undefined;
-  res: ServerResponse;
-  lastId: number;
+/** Where a stream's state hangs on its response (the one `close` listener is shared by all). */
+const STREAM = Symbol("progressStream");
+type StreamResponse = ServerResponse & { [STREAM]?: Stream };
+
+/**
+ * One open stream: small, flat state and no closures of its own (1,000 of them are what the
+ * process holds beside the sockets). Its credential's re-check is shared (callerCheck).
+ */
+class Stream {
+  lastId = 0;
   /** Events held while the stream replays its backlog or waits for its caller's re-check. */
-  pending: MediaEventRecord[] | undefined;
-  caller: ReturnType<typeof callerCheck> | undefined;
-  fail(error: unknown): void;
-  lastWrite: number;
-  closed: boolean;
-  release: (() => void) | undefined;
-};
+  pending: MediaEventRecord[] | undefined = [];
+  caller: CallerCheck | undefined = undefined;
+  lastWrite = Date.now();
+  closed = false;
+  release: (() => void) | undefined = undefined;
+
+  constructor(
+    readonly fanout: ProgressFanout,
+    readonly userId: string,
+    readonly assetId: string | undefined,
+    readonly res: StreamResponse,
+  ) {
+    res[STREAM] = this;
+    res.once("close", onResponseClose);
+  }
+
+  /** Writes one whole event; a shutting-down process ends the stream right after it. */
+  write(chunk: string): void {
+    if (this.closed) return;
+    this.lastWrite = Date.now();
+    this.res.write(chunk);
+    if (this.fanout.reconnectMs !== undefined) this.endForReconnect(this.fanout.reconnectMs);
+    // A client that stopped reading is let go instead of buffered without bound; it reconnects
+    // with its lastEventId and replays what it missed.
+    else if (this.res.writableLength > MAX_BUFFERED_BYTES) this.res.destroy();
+  }
+
+  /** Ends with tRPC's error event (UNAUTHORIZED after a failed re-check, NOT_FOUND, the cap). */
+  fail(error: unknown): void {
+    endWithError(this.res, error, undefined, undefined);
+    this.end();
+  }
+
+  /**
+   * Shutdown: ends at an event boundary (every write is a whole event) with a `retry:` hint and
+   * no `return` event, so the client reconnects — to a server still up — after its last event id.
+   */
+  endForReconnect(retryMs: number): void {
+    const res = this.res;
+    if (!res.writableEnded && !res.destroyed) res.end(`retry: ${retryMs}\n\n`);
+    this.end();
+  }
+
+  end(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.res[STREAM] = undefined;
+    this.fanout.remove(this);
+    this.release?.();
+    this.release = undefined;
+  }
+}
+
+function onResponseClose(this: StreamResponse): void {
+  this[STREAM]?.end();
+}
+
+/** tRPC's `serialized-error` event, then the end of the response. */
+function endWithError(res: ServerResponse, error: unknown, ctx: unknown, input: unknown): void {
+  if (res.writableEnded || res.destroyed) return;
+  const shape = getErrorShape({
+    config,
+    ctx: ctx as never,
+    error: getTRPCErrorFromUnknown(error),
+    input,
+    path: "media.onProgress",
+    type: "subscription",
+  });
+  res.end(`event: serialized-error\ndata: ${serializeForWire(shape)}\n\n\n`);
+}
 
 const toMessage = (event: MediaEventRecord) => ({
   eventId: String(event.id),
@@ -88,6 +156,8 @@ export class ProgressFanout {
   private readonly chunks = new WeakMap<MediaEventRecord, string>();
   /** Serialisations made (live events): one per event, however many streams get it. */
   serialized = 0;
+  /** Set once the process shuts down: the reconnect hint every stream ends with. */
+  reconnectMs: number | undefined = undefined;
 
   constructor(
     private readonly events: MediaEventListener,
@@ -167,7 +237,18 @@ export class ProgressFanout {
       this.chunks.set(event, chunk);
       this.serialized++;
     }
-    write(stream, chunk);
+    stream.write(chunk);
+  }
+
+  /**
+   * Shutdown: every stream ends now with a reconnect hint (a stream still opening ends at its
+   * next write or when it goes live), and so does every stream opened from here on.
+   */
+  drain(reconnectMs: number): void {
+    this.reconnectMs ??= reconnectMs;
+    for (const set of [...this.byUser.values()]) {
+      for (const stream of [...set]) stream.endForReconnect(this.reconnectMs);
+    }
   }
 
   /** Re-checks the stream's caller (shared per credential), then delivers what it held. */
@@ -190,18 +271,10 @@ export class ProgressFanout {
       for (const stream of set) {
         if (stream.pending || stream.closed) continue;
         if (stream.caller && stream.caller.msUntilDue() === 0) void this.recheck(stream);
-        else if (PING_MS > 0 && now - stream.lastWrite >= PING_MS) write(stream, PING);
+        else if (PING_MS > 0 && now - stream.lastWrite >= PING_MS) stream.write(PING);
       }
     }
   }
-}
-
-function write(stream: Stream, chunk: string): void {
-  stream.lastWrite = Date.now();
-  stream.res.write(chunk);
-  // A client that stopped reading is let go instead of buffered without bound; it reconnects
-  // with its lastEventId and replays what it missed.
-  if (stream.res.writableLength > MAX_BUFFERED_BYTES) stream.res.destroy();
 }
 
 const fanouts = new WeakMap<MediaEventListener, ProgressFanout>();
@@ -237,13 +310,46 @@ function readInput(url: URL, headers: IncomingMessage["headers"]): unknown {
   return input;
 }
 
+/** What the process tells the stream handler besides the API's dependencies. */
+export type ProgressStreamOptions = {
+  /** Aborted when the process shuts down: open streams end with a `retry:` hint. */
+  draining?: AbortSignal | undefined;
+  /** The hint's milliseconds (how soon the client reconnects). */
+  reconnectMs?: number;
+  /**
+   * Headers the stream's answer carries besides the SSE ones (the server's security headers),
+   * made once: the same object for every request it applies to.
+   */
+  headersFor?: ((req: IncomingMessage) => Readonly<Record<string, string>>) | undefined;
+};
+
 /**
- * The Node handler for `GET /trpc/media.onProgress` (mount it before tRPC's). A request it does
- * not take (a batch, input tRPC itself would refuse, a failing context) goes to `next`, so tRPC
- * answers it exactly as before.
+ * The Node handler for `GET /trpc/media.onProgress` (mount it before tRPC's; it reads only
+ * `req.url`, `req.method` and `req.headers`, so it runs on a raw node:http request). A request it
+ * does not take (a batch, input tRPC itself would refuse, a failing context) goes to `next`, so
+ * tRPC answers it exactly as before.
  */
-export function createProgressStreamHandler(deps: ApiDeps) {
+export function createProgressStreamHandler(deps: ApiDeps, options: ProgressStreamOptions = {}) {
   const createContext = createContextFactory(deps);
+  const fanout = progressFanoutOf(
+    deps.events,
+    deps.streams?.recheckMs ?? DEFAULT_STREAM_LIMITS.recheckMs,
+  );
+  const { draining, reconnectMs = 1_000, headersFor } = options;
+  // The answer's headers, merged once per distinct set (no per-request header object).
+  const merged = new WeakMap<object, Readonly<Record<string, string>>>();
+  const headersOf = (req: IncomingMessage) => {
+    const extra = headersFor?.(req);
+    if (!extra) return sseHeaders;
+    let all = merged.get(extra);
+    if (!all) {
+      all = { ...extra, ...sseHeaders };
+      merged.set(extra, all);
+    }
+    return all;
+  };
+  if (draining?.aborted) fanout.drain(reconnectMs);
+  else draining?.addEventListener("abort", () => fanout.drain(reconnectMs), { once: true });
   return async (req: IncomingMessage, res: ServerResponse, next: () => void): Promise<void> => {
     const url = new URL(req.url ?? "/", "http://localhost");
     if (req.method !== "GET" || url.searchParams.has("batch")) return next();
@@ -255,62 +361,26 @@ export function createProgressStreamHandler(deps: ApiDeps) {
     } catch {
       return next();
     }
-    const fail = (error: unknown) => {
-      if (res.writableEnded || res.destroyed) return;
-      const shape = getErrorShape({
-        config,
-        ctx,
-        error: getTRPCErrorFromUnknown(error),
-        input: rawInput,
-        path: "media.onProgress",
-        type: "subscription",
-      });
-      res.end(`event: serialized-error\ndata: ${serializeForWire(shape)}\n\n\n`);
-    };
     let setup: { ctx: ApiContext & { user: SessionUser }; input: ProgressInput };
     try {
       setup = await callSetup(ctx).onProgress(rawInput as never);
     } catch (error) {
-      res.writeHead(200, sseHeaders).write(CONNECTED);
-      return fail(error);
+      res.writeHead(200, headersOf(req)).write(CONNECTED);
+      return endWithError(res, error, ctx, rawInput);
     }
-    res.writeHead(200, sseHeaders).write(CONNECTED);
-    await openStream(setup.ctx, setup.input, res, fail);
+    res.writeHead(200, headersOf(req)).write(CONNECTED);
+    const stream = new Stream(fanout, setup.ctx.user.id, setup.input.assetId, res);
+    if (fanout.reconnectMs !== undefined) return stream.endForReconnect(fanout.reconnectMs);
+    await openStream(fanout, stream, setup.ctx, setup.input);
   };
 }
 
 async function openStream(
+  fanout: ProgressFanout,
+  stream: Stream,
   ctx: ApiContext & { user: SessionUser },
   input: ProgressInput,
-  res: ServerResponse,
-  fail: (error: unknown) => void,
 ): Promise<void> {
-  const fanout = progressFanoutOf(
-    ctx.events,
-    ctx.streams?.recheckMs ?? DEFAULT_STREAM_LIMITS.recheckMs,
-  );
-  const stream: Stream = {
-    userId: ctx.user.id,
-    assetId: input.assetId,
-    res,
-    lastId: 0,
-    pending: [],
-    caller: undefined,
-    fail: (error) => {
-      fail(error);
-      end();
-    },
-    lastWrite: Date.now(),
-    closed: false,
-    release: undefined,
-  };
-  const end = () => {
-    if (stream.closed) return;
-    stream.closed = true;
-    fanout.remove(stream);
-    stream.release?.();
-  };
-  res.once("close", end);
   try {
     if (
       input.assetId &&
@@ -319,8 +389,9 @@ async function openStream(
       throw new TRPCError({ code: "NOT_FOUND", message: "No such asset." });
     }
     if (stream.closed) return;
-    stream.release = await acquireStream(ctx);
-    if (stream.closed) return stream.release();
+    const release = await acquireStream(ctx);
+    if (stream.closed) return release();
+    stream.release = release;
     stream.caller = callerCheck(ctx);
     // Listening before the backlog is read, so no event falls in between.
     fanout.add(stream);
@@ -338,11 +409,13 @@ async function openStream(
     if (stream.closed) return;
     for (const event of backlog) {
       lastId = event.id;
-      write(stream, dataChunk(event));
+      stream.write(dataChunk(event));
     }
     stream.lastId = Math.max(stream.lastId, lastId);
     // Held events go out after the caller's check, as every live event does once one is due.
     await fanout.recheck(stream);
+    // A shutdown that began while the stream opened ends it now (it may have written nothing).
+    if (fanout.reconnectMs !== undefined) stream.endForReconnect(fanout.reconnectMs);
   } catch (error) {
     stream.fail(error);
   }

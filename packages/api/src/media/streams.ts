@@ -47,50 +47,111 @@ export async function acquireStream(ctx: ApiContext & { user: SessionUser }): Pr
     leases = { ids: new Set() };
     processLeases.set(ctx.events, leases);
   }
-  const own = leases;
-  own.ids.add(claim.id);
-  if (!own.timer) {
-    own.timer = setInterval(() => {
-      // A failed renewal is retried next time; the lease has room for two more.
-      renewMediaStreams(ctx.db, [...own.ids], leaseMs).catch(() => {});
-    }, recheckMs);
-    own.timer.unref?.();
-  }
+  leases.ids.add(claim.id);
+  if (!leases.timer) leases.timer = renewEvery(ctx.db, leases, recheckMs, leaseMs);
+  return releaser(ctx.db, leases, claim.id);
+}
+
+// The two closures below are made apart from acquireStream so that they hold the database handle
+// and the lease alone, not the request's context (its headers and user) for the stream's life.
+
+function renewEvery(
+  db: ApiContext["db"],
+  leases: Leases,
+  recheckMs: number,
+  leaseMs: number,
+): ReturnType<typeof setInterval> {
+  const timer = setInterval(() => {
+    // A failed renewal is retried next time; the lease has room for two more.
+    renewMediaStreams(db, [...leases.ids], leaseMs).catch(() => {});
+  }, recheckMs);
+  timer.unref?.();
+  return timer;
+}
+
+function releaser(db: ApiContext["db"], leases: Leases, id: string): () => void {
   let released = false;
   return () => {
     if (released) return;
     released = true;
-    own.ids.delete(claim.id);
-    if (own.ids.size === 0 && own.timer) {
-      clearInterval(own.timer);
-      own.timer = undefined;
+    leases.ids.delete(id);
+    if (leases.ids.size === 0 && leases.timer) {
+      clearInterval(leases.timer);
+      leases.timer = undefined;
     }
     // Not awaited: the stream is over either way; an undeleted lease expires by itself.
-    releaseMediaStream(ctx.db, claim.id).catch(() => {});
+    releaseMediaStream(db, id).catch(() => {});
   };
 }
 
-type SharedCheck = {
+/** Refused for good: the stream's credential no longer signs this user in. */
+const refusal = () =>
+  new TRPCError({
+    code: "UNAUTHORIZED",
+    message: "Your session ended (signed out, expired or key revoked). Sign in again.",
+  });
+
+/**
+ * One credential's re-check (user + Authorization + Cookie), shared by every stream opened with it
+ * in this process: a stream holds this object alone (no closure, no request context of its own).
+ */
+class SharedCheck {
   /** When the next check of this credential is due. */
   due: number;
   /** The check in flight, shared by every stream that reaches it. */
-  running?: Promise<boolean> | undefined;
+  running: Promise<boolean> | undefined = undefined;
   /** Once refused, refused for good: every stream on it ends. */
-  refused: boolean;
+  refused = false;
   lastUsed: number;
-};
 
-// One re-check per credential (user + Authorization + Cookie) and interval, shared by all the
-// streams opened with it in this process: a studio with 10 tabs, or an app with 10 streams on one
-// key, costs one lookup per interval instead of ten. Kept beside the process's event listener.
+  constructor(
+    /** The first stream's context: its headers stand for the credential's. */
+    private readonly ctx: ApiContext & { user: SessionUser },
+    private readonly every: number,
+    now: number,
+  ) {
+    this.due = now + every;
+    this.lastUsed = now;
+  }
+
+  /** Milliseconds until the next check is due (a waiting stream wakes up for it). */
+  msUntilDue(): number {
+    return Math.max(0, this.due - Date.now());
+  }
+
+  async assertStillSignedIn(): Promise<void> {
+    this.lastUsed = Date.now();
+    if (this.refused) throw refusal();
+    if (Date.now() < this.due) return;
+    this.running ??= this.ctx
+      .resolveUser({ headers: this.ctx.headers })
+      .then((caller) => Boolean(caller && caller.id === this.ctx.user.id))
+      .finally(() => {
+        this.running = undefined;
+      });
+    const ok = await this.running;
+    if (!ok) {
+      this.refused = true;
+      throw refusal();
+    }
+    this.due = Math.max(this.due, Date.now() + this.every);
+  }
+}
+
+export type CallerCheck = Pick<SharedCheck, "msUntilDue" | "assertStillSignedIn">;
+
+// One re-check per credential and interval, shared by all the streams opened with it in this
+// process: a studio with 10 tabs, or an app with 10 streams on one key, costs one lookup per
+// interval instead of ten. Kept beside the process's event listener.
 const sharedChecks = new WeakMap<MediaEventListener, Map<string, SharedCheck>>();
 
 /**
  * A stream outlives the request that opened it, so the credential it was opened with is checked
  * again while it runs: after sign-out or key revocation the stream ends with UNAUTHORIZED. Every
- * stream is re-checked at least every `recheckMs`; streams on the same credential share the check.
+ * stream is re-checked at least every `recheckMs`; streams on the same credential share the check
+ * (the same object: the first stream's headers are the credential's, the key says they are equal).
  */
-export function callerCheck(ctx: ApiContext & { user: SessionUser }) {
+export function callerCheck(ctx: ApiContext & { user: SessionUser }): CallerCheck {
   const every = ctx.streams?.recheckMs ?? DEFAULT_STREAM_LIMITS.recheckMs;
   let checks = sharedChecks.get(ctx.events);
   if (!checks) {
@@ -108,34 +169,11 @@ export function callerCheck(ctx: ApiContext & { user: SessionUser }) {
   ].join("\n");
   let shared = checks.get(key);
   if (!shared) {
-    shared = { due: now + every, refused: false, lastUsed: now };
+    // The first stream's context stands for the credential (the key says its parts are equal);
+    // later streams keep no request context of their own.
+    shared = new SharedCheck(ctx, every, now);
     checks.set(key, shared);
   }
-  const entry = shared;
-  const refuse = () =>
-    new TRPCError({
-      code: "UNAUTHORIZED",
-      message: "Your session ended (signed out, expired or key revoked). Sign in again.",
-    });
-  return {
-    /** Milliseconds until the next check is due (a waiting stream wakes up for it). */
-    msUntilDue: () => Math.max(0, entry.due - Date.now()),
-    async assertStillSignedIn(): Promise<void> {
-      entry.lastUsed = Date.now();
-      if (entry.refused) throw refuse();
-      if (Date.now() < entry.due) return;
-      entry.running ??= ctx
-        .resolveUser({ headers: ctx.headers })
-        .then((caller) => Boolean(caller && caller.id === ctx.user.id))
-        .finally(() => {
-          entry.running = undefined;
-        });
-      const ok = await entry.running;
-      if (!ok) {
-        entry.refused = true;
-        throw refuse();
-      }
-      entry.due = Math.max(entry.due, Date.now() + every);
-    },
-  };
+  shared.lastUsed = now;
+  return shared;
 }
