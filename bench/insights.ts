@@ -48,6 +48,15 @@ export async function insightsBench(backend: Backend, out: Pick<Section, "line">
          ((40 + (hashtext(t.post_id) & 63)) / 10.0)
   from post_analytics_targets t cross join generate_series(0, ${SLOTS - 1}) s
   where t.user_id = ${USER}`.execute(t.db);
+    // The pairs' latest_* figures, as insertSnapshot leaves them (the highest slot of each pair).
+    await sql`update post_analytics_targets t
+  set latest_slot = s.slot, latest_taken_at = s.taken_at, latest_impressions = s.impressions,
+      latest_reach = s.reach, latest_views = s.views, latest_likes = s.likes,
+      latest_comments = s.comments, latest_shares = s.shares, latest_saves = s.saves,
+      latest_clicks = s.clicks, latest_engagement_rate = s.engagement_rate
+  from post_metric_snapshots s
+  where s.post_id = t.post_id and s.platform = t.platform and s.slot = ${SLOTS - 1}
+    and t.user_id = ${USER}`.execute(t.db);
     await sql`analyze`.execute(t.db);
     const seeded = await sql<{
       n: number;

@@ -1,17 +1,20 @@
 // Snapshot storage (PGlite and PostgreSQL): a slot is written once whatever re-runs it (a retried
 // job, a crash after the write, two workers at once); a deleted pair stays deleted and is never
 // claimed; claims are fair across users and leased; the shared call budget holds.
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { insertMediaAsset } from "./queries/media-assets";
 import {
   claimDueTargets,
   findUntrackedPublished,
+  insertSnapshot,
   recordSnapshot,
   reserveAnalyticsCalls,
   snapshotsOf,
   stopTargets,
   trackPublishedPlatform,
 } from "./queries/post-analytics";
+import { insightRows } from "./queries/post-insights";
 import { ensureUserRow } from "./queries/users";
 import { createTestDb, type TestDb, testBackends } from "./testing";
 
@@ -119,6 +122,77 @@ describe.each(testBackends())("post analytics storage on %s", (backend) => {
       .where("platform", "=", "instagram")
       .executeTakeFirstOrThrow();
     expect(target).toMatchObject({ step: 1, status: "active" });
+  });
+
+  it("keeps each pair's latest figures at its highest slot under retries, stale writers and crashes", async () => {
+    const post = await publishedPost(t, "u-latest", ["instagram", "x"]);
+    for (const platform of ["instagram", "x"]) {
+      await trackPublishedPlatform(t.db, {
+        postId: post.id,
+        userId: "u-latest",
+        platform,
+        accountId: `acc_${platform}`,
+        publishedAt: new Date("2026-12-01T10:00:00Z"),
+        firstRefreshAt: new Date("2026-12-01T11:00:00Z"),
+      });
+    }
+    const pair = { postId: post.id, platform: "instagram", userId: "u-latest" };
+    const latest = async () =>
+      t.db
+        .selectFrom("post_analytics_targets")
+        .select(["latest_slot", "latest_likes", "latest_views", "latest_engagement_rate"])
+        .where("post_id", "=", post.id)
+        .where("platform", "=", "instagram")
+        .executeTakeFirstOrThrow();
+    const figures = (likes: number) => ({ ...FIGURES, likes, views: likes * 10 });
+    // Nothing read yet: no latest figures, and the pair is not in the insights.
+    expect(await latest()).toMatchObject({ latest_slot: null, latest_likes: null });
+    const range = { userId: "u-latest", from: new Date("2026-11-01"), to: new Date("2027-01-01") };
+    expect(await insightRows(t.db, range)).toEqual([]);
+
+    expect(await insertSnapshot(t.db, { ...pair, slot: 1, figures: figures(50) })).toBe(true);
+    expect(await latest()).toMatchObject({ latest_slot: 1, latest_likes: 50 });
+    // A stale worker writes an earlier slot afterwards: stored, but the latest stays slot 1.
+    expect(await insertSnapshot(t.db, { ...pair, slot: 0, figures: figures(10) })).toBe(true);
+    expect(await latest()).toMatchObject({ latest_slot: 1, latest_likes: 50 });
+    // A retried / doubled write of slot 1 with other figures: nothing changes.
+    const twice = await Promise.all([
+      insertSnapshot(t.db, { ...pair, slot: 1, figures: figures(99) }),
+      recordSnapshot(t.db, { ...pair, slot: 1, figures: figures(99), next: null }),
+    ]);
+    expect(twice[0] || twice[1].inserted).toBe(false);
+    expect(await latest()).toMatchObject({ latest_slot: 1, latest_likes: 50 });
+
+    // A crash before the transaction commits: neither the snapshot nor the latest figures.
+    await expect(
+      t.db.transaction().execute(async (tx) => {
+        await insertSnapshot(tx, { ...pair, slot: 2, figures: figures(70) });
+        throw new Error("worker died");
+      }),
+    ).rejects.toThrow("worker died");
+    expect(await latest()).toMatchObject({ latest_slot: 1, latest_likes: 50 });
+    expect(await insertSnapshot(t.db, { ...pair, slot: 2, figures: figures(70) })).toBe(true);
+    expect(await latest()).toMatchObject({ latest_slot: 2, latest_likes: 70, latest_views: 700 });
+
+    // A snapshot stored without its latest figures (a crash between the two writes of an older
+    // build, or a row from before the migration): the retry of that slot mends them from the row.
+    await sql`insert into post_metric_snapshots (post_id, platform, user_id, slot, likes, views,
+      engagement_rate) values (${post.id}, 'instagram', 'u-latest', 3, 80, 800, 6.5)`.execute(t.db);
+    expect(await latest()).toMatchObject({ latest_slot: 2, latest_likes: 70 });
+    expect(await insertSnapshot(t.db, { ...pair, slot: 3, figures: figures(1) })).toBe(false);
+    expect(await latest()).toMatchObject({ latest_slot: 3, latest_likes: 80, latest_views: 800 });
+
+    // The insights read exactly the highest slot of each pair, as a DISTINCT ON over every
+    // snapshot does.
+    await insertSnapshot(t.db, { ...pair, platform: "x", slot: 0, figures: figures(5) });
+    const { rows: expected } = await sql<{ platform: string; slot: number; likes: string }>`
+      select distinct on (platform) platform, slot, likes from post_metric_snapshots
+      where post_id = ${post.id} order by platform, slot desc`.execute(t.db);
+    const rows = await insightRows(t.db, range);
+    expect(rows.map((r) => ({ platform: r.platform, slot: r.slot, likes: r.likes }))).toEqual(
+      expected.map((e) => ({ platform: e.platform, slot: Number(e.slot), likes: Number(e.likes) })),
+    );
+    expect(rows[0]).toMatchObject({ engagementRate: 6.5, views: 800, model: "gpt-image-2" });
   });
 
   it("claims fairly across users, leases what it claims, and never claims a deleted pair", async () => {

@@ -372,6 +372,21 @@ export interface PostAnalyticsTargetsTable {
   deleted_at: Timestamp | null;
   created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;
+  /**
+   * The figures of the pair's highest snapshot slot (null before any): written by recordSnapshot in
+   * the statement that inserts the snapshot, read by the insights (one row per pair).
+   */
+  latest_slot: number | null;
+  latest_taken_at: Timestamp | null;
+  latest_impressions: Counter | null;
+  latest_reach: Counter | null;
+  latest_views: Counter | null;
+  latest_likes: Counter | null;
+  latest_comments: Counter | null;
+  latest_shares: Counter | null;
+  latest_saves: Counter | null;
+  latest_clicks: Counter | null;
+  latest_engagement_rate: number | null;
 }
 
 /** The figures of one (post, platform) at one schedule slot; unique per (post_id, platform, slot). */

@@ -149,13 +149,14 @@ export interface BestTimesInput {
 export async function bestTimesFor(ctx: Ctx, input: BestTimesInput) {
   const now = ctx.social?.now?.() ?? new Date();
   const { from, to } = rangeOf(input, now);
-  const rows = await insightRows(ctx.db, {
+  // Only the account's pairs when one is asked (filtered in SQL).
+  const mine = await insightRows(ctx.db, {
     userId: ctx.user.id,
     from,
     to,
     platform: input.platform,
+    accountId: input.accountId,
   });
-  const mine = input.accountId ? rows.filter((r) => r.accountId === input.accountId) : rows;
   const metric = input.metric ?? "engagementRate";
   return {
     timezone: input.timezone,

@@ -16,6 +16,7 @@ import * as m1310 from "./2026_12_08_110_post_media_items";
 import * as m1320 from "./2026_12_08_120_posts_page_index";
 import * as m1330 from "./2026_12_08_130_queue_slots";
 import * as m1300 from "./2026_12_08_200_post_analytics";
+import * as m1700 from "./2026_12_09_700_latest_figures";
 
 /**
  * Every migration, by its date-prefixed name. A static record (not a folder scan) so a bundled
@@ -39,6 +40,7 @@ export const migrations: Record<string, Migration> = {
   "2026_12_08_120_posts_page_index": m1320,
   "2026_12_08_130_queue_slots": m1330,
   "2026_12_08_200_post_analytics": m1300,
+  "2026_12_09_700_latest_figures": m1700,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -171,28 +171,7 @@ export async function recordSnapshot(
   },
 ): Promise<{ inserted: boolean }> {
   return db.transaction().execute(async (tx) => {
-    const f = values.figures;
-    const result = await tx
-      .insertInto("post_metric_snapshots")
-      .values({
-        post_id: values.postId,
-        platform: values.platform,
-        user_id: values.userId,
-        slot: values.slot,
-        ...(values.takenAt ? { taken_at: values.takenAt } : {}),
-        impressions: f.impressions,
-        reach: f.reach,
-        views: f.views,
-        likes: f.likes,
-        comments: f.comments,
-        shares: f.shares,
-        saves: f.saves,
-        clicks: f.clicks,
-        engagement_rate: f.engagementRate,
-        extras: JSON.stringify(f.extras),
-      })
-      .onConflict((oc) => oc.columns(["post_id", "platform", "slot"]).doNothing())
-      .executeTakeFirst();
+    const inserted = await insertSnapshot(tx, values);
     await tx
       .updateTable("post_analytics_targets")
       .set({
@@ -208,8 +187,63 @@ export async function recordSnapshot(
       .where("status", "=", "active")
       .where("step", "=", values.slot)
       .execute();
-    return { inserted: Number(result.numInsertedOrUpdatedRows ?? 0) > 0 };
+    return { inserted };
   });
+}
+
+/**
+ * One statement: inserts the slot's snapshot (ON CONFLICT DO NOTHING) and raises the pair's
+ * latest_* figures to it when it is the highest slot seen. The figures come from the row inserted
+ * or, on a conflict, from the row already there: a retry after anything that left a snapshot
+ * without its latest_* (a crash of an older build, a row written before migration 2026_12_09_700)
+ * mends them. Whether the snapshot was inserted (false: the slot was already written).
+ */
+export async function insertSnapshot(
+  db: Executor,
+  values: {
+    postId: string;
+    platform: string;
+    userId: string;
+    slot: number;
+    figures: SnapshotFigures;
+    takenAt?: Date | undefined;
+  },
+): Promise<boolean> {
+  const f = values.figures;
+  const takenAt = values.takenAt ? sql`${values.takenAt}::timestamptz` : sql`now()`;
+  const { rows } = await sql<{ inserted: number | string }>`
+    with ins as (
+      insert into post_metric_snapshots (post_id, platform, user_id, slot, taken_at, impressions,
+        reach, views, likes, comments, shares, saves, clicks, engagement_rate, extras)
+      values (${values.postId}, ${values.platform}, ${values.userId}, ${values.slot}, ${takenAt},
+        ${f.impressions}, ${f.reach}, ${f.views}, ${f.likes}, ${f.comments}, ${f.shares},
+        ${f.saves}, ${f.clicks}, ${f.engagementRate}, ${JSON.stringify(f.extras)}::jsonb)
+      on conflict (post_id, platform, slot) do nothing
+      returning post_id, platform, slot, taken_at, impressions, reach, views, likes, comments,
+        shares, saves, clicks, engagement_rate
+    ), snapshot as (
+      select * from ins
+      union all
+      select post_id, platform, slot, taken_at, impressions, reach, views, likes, comments,
+        shares, saves, clicks, engagement_rate
+      from post_metric_snapshots
+      where post_id = ${values.postId} and platform = ${values.platform} and slot = ${values.slot}
+        and not exists (select 1 from ins)
+    ), latest as (
+      update post_analytics_targets t
+      set latest_slot = s.slot, latest_taken_at = s.taken_at, latest_impressions = s.impressions,
+          latest_reach = s.reach, latest_views = s.views, latest_likes = s.likes,
+          latest_comments = s.comments, latest_shares = s.shares, latest_saves = s.saves,
+          latest_clicks = s.clicks, latest_engagement_rate = s.engagement_rate
+      from snapshot s
+      where t.post_id = s.post_id and t.platform = s.platform
+        and (t.latest_slot is null or t.latest_slot < s.slot)
+      returning t.post_id
+    )
+    select (select count(*) from ins) as inserted, (select count(*) from latest) as raised`.execute(
+    db,
+  );
+  return Number(rows[0]?.inserted ?? 0) > 0;
 }
 
 /** Tries the pair again at `at` (202 pending, 404 not yet, a transient error); `pending` counts 202s. */
