@@ -1,5 +1,7 @@
 // What one post job does, and the crash rules where they apply:
 // - the row is written (and this job enqueued) before anything reaches Zernio;
+// - a first send asks Zernio's validation (validate/media per new URL, validate/post on the exact
+//   create body) first: its errors fail the post with no create; a re-send only replays;
 // - every create carries x-request-id = the row id, so a re-sent create (timeout, crash, retry)
 //   replays the first post instead of making a second, and a 409 duplicate links the existing one;
 // - Zernio's post id is saved the moment it is known; from then on the job only follows it;
