@@ -78,8 +78,7 @@ describe.each(testBackends())("Zernio's validation when a post is sent (%s)", (b
     logger: (line) => lines.push(line),
   });
 
-  /** A post of one stored image to X and Instagram, tomorrow (the job hands the follow-up off). */
-  async function newPost(text = "Morning light over the harbour"): Promise<ScheduledPost> {
+  async function newAsset(): Promise<string> {
     const stored = await storage.putObject({ body: IMAGE, contentType: "image/png" });
     const asset = await insertMediaAsset(t.db, {
       user_id: "val-user",
@@ -89,6 +88,15 @@ describe.each(testBackends())("Zernio's validation when a post is sent (%s)", (b
       prompt: "p",
       metadata: { storage: { resultKey: stored.key }, bytes: stored.size, mimeType: "image/png" },
     });
+    return asset.id;
+  }
+
+  /** A post of one stored image to X and Instagram, tomorrow (the job hands the follow-up off). */
+  async function newPost(
+    text = "Morning light over the harbour",
+    assetId?: string,
+  ): Promise<ScheduledPost> {
+    const asset = { id: assetId ?? (await newAsset()) };
     const tomorrow = new Date(Date.now() + 24 * 3600_000);
     const captions = Object.fromEntries(
       TARGETS.map((target) => [target.platform, { captionId: "", text, title: null }]),
@@ -256,5 +264,37 @@ describe.each(testBackends())("Zernio's validation when a post is sent (%s)", (b
     // The media uploaded by the first attempt is posted again, not re-uploaded or re-validated.
     expect(zernio.requestsTo("media.presign")).toHaveLength(1);
     expect(zernio.requestsTo("tools.validateMedia")).toHaveLength(1);
+  });
+
+  it("an earlier upload refused by the create is uploaded afresh, and that new body validated too", async () => {
+    const assetId = await newAsset();
+    await sendPost(await newPost("First of this image", assetId), deps());
+    const again = await newPost("Same image, a second post", assetId);
+    zernio.failNext("posts.create", {
+      status: 400,
+      body: { error: "Media URL has expired", code: "invalid_field_value" },
+    });
+    await sendPost(again, deps());
+    expect((await reread(again)).status).toBe("scheduled");
+    const ours = (r: { json: unknown }) =>
+      (r.json as { content?: string }).content === "Same image, a second post";
+    const validated = zernio.requestsTo("tools.validatePost").filter(ours);
+    const sent = creates().filter((r) => r.requestId === again.id);
+    expect(validated).toHaveLength(2);
+    expect(sent).toHaveLength(2);
+    const contentOf = (json: unknown) => {
+      const { content, mediaItems, platforms } = json as Record<string, unknown>;
+      return JSON.stringify({ content, mediaItems, platforms });
+    };
+    expect(validated.map((r) => JSON.stringify(r.json))).toEqual(
+      sent.map((r) => contentOf(r.json)),
+    );
+    // The first try reused the earlier upload; the second carries a fresh one.
+    const urls = sent.map(
+      (r) => (r.json as { mediaItems: Array<{ url: string }> }).mediaItems[0]?.url,
+    );
+    expect(urls[0]).not.toBe(urls[1]);
+    expect(zernio.requestsTo("media.presign")).toHaveLength(2);
+    expect(zernio.listPosts()).toHaveLength(2);
   });
 });
