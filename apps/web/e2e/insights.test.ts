@@ -18,6 +18,7 @@ import { http, type RequestHandler } from "msw";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AuditCount, auditPage, LAPTOP } from "./audit";
+import { call, until } from "./page-api";
 import {
   CHROMIUM,
   cspViolations,
@@ -67,34 +68,6 @@ async function startZernio() {
       await uploads.close();
     },
   };
-}
-
-/** A tRPC call from the signed-in page (its session cookie), on the plain-JSON wire. */
-async function call<T>(page: Page, proc: string, input: unknown, mutation: boolean): Promise<T> {
-  return page.evaluate(
-    async ({ proc, input, mutation }) => {
-      const body = JSON.stringify(input);
-      const response = mutation
-        ? await fetch(`/trpc/${proc}`, {
-            method: "POST",
-            headers: { "content-type": "application/json" },
-            body,
-          })
-        : await fetch(`/trpc/${proc}?input=${encodeURIComponent(body)}`);
-      const json = (await response.json()) as { result?: { data?: unknown } };
-      if (!response.ok) throw new Error(`${proc}: ${response.status} ${JSON.stringify(json)}`);
-      return json.result?.data as never;
-    },
-    { proc, input, mutation },
-  ) as Promise<T>;
-}
-
-async function until(done: () => boolean | Promise<boolean>, timeoutMs: number) {
-  const end = Date.now() + timeoutMs;
-  while (!(await done())) {
-    if (Date.now() > end) throw new Error(`Timed out after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
 }
 
 type ListedPost = {

@@ -18,6 +18,7 @@ import type { RequestHandler } from "msw";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AuditCount, auditPage, LAPTOP, PHONE } from "./audit";
+import { call, until } from "./page-api";
 import {
   CHROMIUM,
   cspViolations,
@@ -67,35 +68,6 @@ function dayIn(zone: string, days: number): string {
 
 const plusDays = (day: string, n: number) =>
   new Date(Date.parse(`${day}T12:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
-
-/** A tRPC call from the signed-in page (its session cookie), on the plain-JSON wire. */
-async function call<T>(page: Page, proc: string, input: unknown, mutation: boolean): Promise<T> {
-  return page.evaluate(
-    async ({ proc, input, mutation }) => {
-      const body = JSON.stringify(input);
-      const response = mutation
-        ? await fetch(`/trpc/${proc}`, {
-            method: "POST",
-            headers: { "content-type": "application/json" },
-            body,
-          })
-        : await fetch(`/trpc/${proc}?input=${encodeURIComponent(body)}`);
-      const json = (await response.json()) as { result?: { data?: unknown } };
-      if (!response.ok) throw new Error(`${proc}: ${response.status} ${JSON.stringify(json)}`);
-      return json.result?.data as never;
-    },
-    { proc, input, mutation },
-  ) as Promise<T>;
-}
-
-/** Waits for `done` outside a test (expect.poll is for tests only). */
-async function until(done: () => boolean | Promise<boolean>, timeoutMs: number) {
-  const end = Date.now() + timeoutMs;
-  while (!(await done())) {
-    if (Date.now() > end) throw new Error(`Timed out after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
 
 describe.each(WEB_MODES)("the posts page (%s)", (mode) => {
   let page: Page;
