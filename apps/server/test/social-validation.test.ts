@@ -2,6 +2,8 @@
 // and social.schedule / update send the body a create would send to POST /v1/tools/validate/post;
 // Zernio's errors block (BAD_REQUEST naming the field), its warnings show (source "zernio"); when it
 // cannot be reached the local rules decide alone and say so; the validated body is the created one.
+// When the post job sends it, Zernio validates again (the real media URL, validate/media): its
+// refusal fails the post with its words per platform, and nothing is created.
 // Item 7: TikTok privacy levels from the creator info, Pinterest boards, X Premium's longer limit.
 import { testBackends } from "@streamline/db/testing";
 import {
@@ -353,5 +355,95 @@ describe.each(testBackends())("Zernio validation on %s", (backend) => {
     );
     expect(board.data?.zodError?.fieldErrors["pinterest.boardId"]).toHaveLength(1);
     noWrites();
+  });
+
+  describe("again when the post job sends it", () => {
+    const postOf = async (id: string) =>
+      (await server.client("alice").social.posts.query({})).find((p) => p.id === id);
+    /** No post of earlier tests is still being sent (they would take the answers set up next). */
+    const idle = () =>
+      waitFor(
+        async () =>
+          (await server.client("alice").social.posts.query({})).every(
+            (p) => !["queued", "sending"].includes(p.status),
+          ),
+        15_000,
+        "earlier posts sent",
+      );
+    const failedPost = (id: string) =>
+      waitFor(
+        async () => {
+          const post = await postOf(id);
+          return post?.status === "failed" ? post : undefined;
+        },
+        15_000,
+        "failed",
+      );
+    const schedule = (assetId: string, label: string) =>
+      server.client("alice").social.schedule.mutate({
+        assetId,
+        targets: [
+          { accountId: "acc_instagram_1", platform: "instagram" },
+          { accountId: "acc_twitter_1", platform: "x" },
+        ],
+        captions: {
+          instagram: { text: "Harbour at dawn" },
+          x: { text: "Harbour at dawn" },
+        },
+        scheduledFor: `${tomorrowIn("Europe/Berlin")}T11:00`,
+        timezone: "Europe/Berlin",
+        idempotencyKey: key(label),
+      });
+
+    it("Zernio's error on the real body fails the post with its words on its platform: no create", async () => {
+      await idle();
+      const asset = await image();
+      // Scheduling passes (the stand-in body); the body with the uploaded URL is refused.
+      zernio.failNext("tools.validatePost", {
+        status: 200,
+        body: { valid: true, message: "Post is valid", warnings: [] },
+      });
+      zernio.failNext("tools.validatePost", {
+        status: 200,
+        body: {
+          valid: false,
+          errors: [{ platform: "instagram", error: "Instagram cannot fetch this image" }],
+          warnings: [],
+        },
+      });
+      const row = await schedule(asset.id, "send-refused");
+      expect(row.validation).toEqual({ by: "zernio" });
+      const failed = await failedPost(row.id);
+      expect(zernio.requestsTo("posts.create").filter((r) => r.requestId === row.id)).toEqual([]);
+      expect(failed.platforms.find((p) => p.platform === "instagram")).toMatchObject({
+        status: "failed",
+        errorMessage: "Instagram cannot fetch this image",
+        errorCategory: "user_content",
+      });
+      expect(failed.platforms.find((p) => p.platform === "x")?.errorMessage).toMatch(
+        /Instagram: Instagram cannot fetch this image/,
+      );
+      // The body refused is the one the create would have sent: the uploaded URL, not a stand-in.
+      const sent = zernio.requestsTo("tools.validatePost").at(-1)?.json as {
+        mediaItems: Array<{ url: string }>;
+      };
+      expect(sent.mediaItems[0]?.url).toMatch(/^https:\/\/.*zernio\.mock\//);
+    });
+
+    it("media Zernio's validate/media refuses fails the post without a create", async () => {
+      await idle();
+      const asset = await image();
+      zernio.failNext("tools.validateMedia", {
+        status: 200,
+        body: { valid: false, url: "https://x.invalid/a.png", error: "URL returned HTTP 403" },
+      });
+      const row = await schedule(asset.id, "media-refused");
+      const failed = await failedPost(row.id);
+      expect(zernio.requestsTo("posts.create").filter((r) => r.requestId === row.id)).toEqual([]);
+      expect(failed.platforms.map((p) => [p.errorMessage, p.errorCategory])).toEqual([
+        ["Zernio cannot use the media: URL returned HTTP 403", "user_content"],
+        ["Zernio cannot use the media: URL returned HTTP 403", "user_content"],
+      ]);
+    });
   });
 });

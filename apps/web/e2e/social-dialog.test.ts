@@ -22,6 +22,7 @@ import { HttpResponse, http, type RequestHandler } from "msw";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AuditCount, auditPage, LAPTOP, PHONE } from "./audit";
+import { call } from "./page-api";
 import {
   CHROMIUM,
   cspViolations,
@@ -77,26 +78,6 @@ async function startZernio() {
       await uploads.close();
     },
   };
-}
-
-/** A tRPC call from the signed-in page (its session cookie), on the plain-JSON wire. */
-async function call<T>(page: Page, proc: string, input: unknown, mutation: boolean): Promise<T> {
-  return page.evaluate(
-    async ({ proc, input, mutation }) => {
-      const body = JSON.stringify(input);
-      const response = mutation
-        ? await fetch(`/trpc/${proc}`, {
-            method: "POST",
-            headers: { "content-type": "application/json" },
-            body,
-          })
-        : await fetch(`/trpc/${proc}?input=${encodeURIComponent(body)}`);
-      const json = (await response.json()) as { result?: { data?: unknown } };
-      if (!response.ok) throw new Error(`${proc}: ${response.status} ${JSON.stringify(json)}`);
-      return json.result?.data as never;
-    },
-    { proc, input, mutation },
-  ) as Promise<T>;
 }
 
 describe.each(WEB_MODES)("the Post dialog (%s)", (mode) => {

@@ -320,6 +320,9 @@ describe.each(WEB_MODES)("captions and posting in the browser (%s)", (mode) => {
     await dialog.getByText(/TikTok: confirm that you agree/).waitFor();
     await dialog.getByRole("checkbox", { name: "Allow comments" }).check();
     await dialog.getByRole("checkbox", { name: /I agree to publish this to TikTok/ }).check();
+    // "Who can view": the creator's privacy levels (creator-info), none pre-selected.
+    await dialog.getByText("Choose who can view the TikTok post").first().waitFor();
+    await dialog.getByLabel("Who can view").selectOption({ label: "Followers" });
     await s.shot("post-now-dialog");
     await dialog.getByRole("button", { name: "Post now", exact: true }).click();
     await dialog.waitFor({ state: "detached" });
@@ -341,6 +344,7 @@ describe.each(WEB_MODES)("captions and posting in the browser (%s)", (mode) => {
             allowStitch: false,
             contentPreviewConfirmed: true,
             expressConsentGiven: true,
+            privacyLevel: "FOLLOWER_OF_CREATOR",
           },
         },
       ],

@@ -22,7 +22,8 @@ describe.each(testBackends())("a post job meeting a held lease (%s)", (backend) 
     await t?.close();
   });
 
-  it("looks again within LEASE_RECHECK_MS and sends nothing meanwhile", async () => {
+  /** A queued post of one image to X, for a fresh idempotency key. */
+  async function newPost(key: string) {
     await ensureUserRow(t.db, "lease-user");
     const asset = await insertMediaAsset(t.db, {
       user_id: "lease-user",
@@ -34,10 +35,15 @@ describe.each(testBackends())("a post job meeting a held lease (%s)", (backend) 
     const { post } = await insertScheduledPostOnce(t.db, {
       asset_id: asset.id,
       user_id: "lease-user",
-      idempotency_key: "lease-key",
+      idempotency_key: key,
       targets: JSON.stringify([{ accountId: "acc", platform: "x" }]),
       scheduled_for: null,
     });
+    return post;
+  }
+
+  it("looks again within LEASE_RECHECK_MS and sends nothing meanwhile", async () => {
+    const post = await newPost("lease-key");
     // Another runner holds the row for a whole minute (it is about to let go).
     expect(
       await leaseScheduledPost(t.db, { id: post.id, runner: "holder", ms: 60_000 }),
@@ -66,21 +72,7 @@ describe.each(testBackends())("a post job meeting a held lease (%s)", (backend) 
   });
 
   it("keeps its own lease alive through a long wait (a heartbeat), and lets go after", async () => {
-    await ensureUserRow(t.db, "lease-user");
-    const asset = await insertMediaAsset(t.db, {
-      user_id: "lease-user",
-      provider: "openai",
-      type: "image",
-      model: "gpt-image-2",
-      prompt: "p",
-    });
-    const { post } = await insertScheduledPostOnce(t.db, {
-      asset_id: asset.id,
-      user_id: "lease-user",
-      idempotency_key: "heartbeat-key",
-      targets: JSON.stringify([{ accountId: "acc", platform: "x" }]),
-      scheduled_for: null,
-    });
+    const post = await newPost("heartbeat-key");
     const sent = await t.db
       .updateTable("scheduled_posts")
       .set({ status: "publishing", zernio_post_id: "zp_heartbeat" })

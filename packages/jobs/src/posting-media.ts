@@ -15,7 +15,15 @@ import {
   setPostMediaUrl,
   setScheduledPostMediaUrl,
 } from "@streamline/db";
-import type { MediaUpload } from "@streamline/social";
+import { logger } from "@streamline/log";
+import {
+  isPlatform,
+  isSocialError,
+  type MediaUpload,
+  type MediaValidation,
+  platformLabel,
+  toZernioPlatform,
+} from "@streamline/social";
 import { streamStoredObject, toNodeReadable } from "@streamline/storage";
 import type { PostingDeps } from "./posting";
 
@@ -102,6 +110,9 @@ async function mediaUrlFor(
       signal,
     );
   }
+  // A URL new to this post (uploaded, linked or an earlier upload): Zernio's validate/media first.
+  // Before it is saved on the row, so a URL a (re-sent) create could carry is one Zernio accepted.
+  await assertMediaAccepted(post, url, deps, signal);
   await setPostMediaUrl(deps.db, { postId: post.id, position: item.position }, url);
   if (item.position === 0) await setScheduledPostMediaUrl(deps.db, post.id, url);
   return { url, type, reused };
@@ -187,12 +198,101 @@ export async function assertOwnedTargets(
   }
 }
 
-/** A failure of ours (not Zernio's): never retried. */
+/** How long the post job waits for one of Zernio's validation verdicts before going on without it. */
+export const SEND_VALIDATION_DEADLINE_MS = 10_000;
+
+/** The job's signal, cut off at SEND_VALIDATION_DEADLINE_MS (a validation is never worth a stall). */
+export function validationSignal(signal: AbortSignal | undefined): AbortSignal {
+  const deadline = AbortSignal.timeout(SEND_VALIDATION_DEADLINE_MS);
+  return signal ? AbortSignal.any([signal, deadline]) : deadline;
+}
+
+/** A posting line: to the injected logger (tests), else the process logger at `level`. */
+export const postingLog = (deps: PostingDeps, line: string, level: "error" | "warn" = "error") =>
+  deps.logger ? deps.logger(line) : logger[level](line);
+
+/**
+ * POST /v1/tools/validate/media on a URL about to go on this post. Its documented answer
+ * (ValidateMediaResponse): `valid: false` with `error` (unreachable, not media, private URL) and
+ * `platformLimits[platform].withinLimit: false` (too large for a network the post goes to) fail the
+ * post with Zernio's words, before any create. A 400 (private/localhost URL, refused for SSRF) is
+ * Zernio's verdict too. Validation that cannot be reached (timeout, 5xx, 404 of a gateway without
+ * it, network), or an answer without a reason, lets the post go on: the create decides then.
+ * A 429 is thrown (the post is sent again after the reset, nothing was created).
+ */
+export async function assertMediaAccepted(
+  post: Pick<ScheduledPost, "id" | "targets">,
+  url: string,
+  deps: PostingDeps,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const zernio = deps.zernio as NonNullable<PostingDeps["zernio"]>;
+  let verdict: MediaValidation;
+  try {
+    verdict = await zernio.validateMedia(url, { signal: validationSignal(signal) });
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    if (isSocialError(error) && error.code === "RATE_LIMITED") throw error;
+    if (isSocialError(error) && error.code === "VALIDATION") {
+      throw new PostingFailure("VALIDATION", `Zernio refused the media: ${error.message}`, {
+        category: "user_content",
+      });
+    }
+    const why = isSocialError(error) ? error.code : "unreachable";
+    postingLog(
+      deps,
+      `[Posting] post ${post.id}: Zernio's media validation could not be reached (${why}); going on`,
+      "warn",
+    );
+    return;
+  }
+  if (!verdict.valid) {
+    if (!verdict.error) return; // no documented reason given: the create decides
+    throw new PostingFailure("VALIDATION", `Zernio cannot use the media: ${verdict.error}`, {
+      category: "user_content",
+    });
+  }
+  const byPlatform: Record<string, string> = {};
+  for (const target of post.targets) {
+    if (!isPlatform(target.platform)) continue;
+    const limit = verdict.platformLimits[toZernioPlatform(target.platform)];
+    if (limit?.withinLimit !== false) continue;
+    const max = limit.limit ? ` (limit ${formatBytes(limit.limit)})` : "";
+    const size = verdict.size ? `${formatBytes(verdict.size)} ` : "";
+    byPlatform[target.platform] =
+      `The ${size}${verdict.type ?? "file"} is too large for ${platformLabel(target.platform)}${max}.`;
+  }
+  const messages = Object.values(byPlatform);
+  if (messages.length) {
+    throw new PostingFailure("VALIDATION", `Zernio: ${[...new Set(messages)].join(" ")}`, {
+      category: "user_content",
+      byPlatform,
+    });
+  }
+}
+
+const formatBytes = (bytes: number) =>
+  bytes >= 1024 ** 3
+    ? `${Math.round((bytes / 1024 ** 3) * 10) / 10} GB`
+    : bytes >= 1024 ** 2
+      ? `${Math.round((bytes / 1024 ** 2) * 10) / 10} MB`
+      : `${Math.round((bytes / 1024) * 10) / 10} KB`;
+
+/**
+ * A failure of ours, or Zernio's validation refusing the post before its create: never retried.
+ * `category` goes on every platform's result; `byPlatform` replaces the message of the platforms
+ * a finding names (the others keep `message`, which names them all).
+ */
 export class PostingFailure extends Error {
+  readonly category: string | null;
+  readonly byPlatform: Readonly<Record<string, string>> | undefined;
   constructor(
     readonly code: string,
     message: string,
+    options: { category?: string | null; byPlatform?: Record<string, string> } = {},
   ) {
     super(message);
+    this.category = options.category ?? null;
+    this.byPlatform = options.byPlatform;
   }
 }

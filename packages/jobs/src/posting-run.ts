@@ -1,5 +1,7 @@
 // What one post job does, and the crash rules where they apply:
 // - the row is written (and this job enqueued) before anything reaches Zernio;
+// - a first send asks Zernio's validation (validate/media per new URL, validate/post on the exact
+//   create body) first: its errors fail the post with no create; a re-send only replays;
 // - every create carries x-request-id = the row id, so a re-sent create (timeout, crash, retry)
 //   replays the first post instead of making a second, and a 409 duplicate links the existing one;
 // - Zernio's post id is saved the moment it is known; from then on the job only follows it;
@@ -15,12 +17,17 @@ import {
   type ScheduledPost,
   TERMINAL_POST_STATUSES,
 } from "@streamline/db";
-import { logger } from "@streamline/log";
 import { sleep } from "@streamline/providers";
 import {
+  fromZernioPlatform,
+  isPlatform,
   isSocialError,
+  type PostContentBody,
   type PostEvent,
+  type PostFailure,
   type PostStatus,
+  type PostValidation,
+  platformLabel,
   postEventOf,
   requestIdOf,
   type SocialError,
@@ -30,7 +37,14 @@ import {
 } from "@streamline/social";
 import { metrics } from "@streamline/telemetry";
 import type { PostingDeps } from "./posting";
-import { assertOwnedTargets, mediaItemsFor, PostingFailure } from "./posting-media";
+import {
+  assertOwnedTargets,
+  mediaItemsFor,
+  PostingFailure,
+  postingLog,
+  type SentMediaItem,
+  validationSignal,
+} from "./posting-media";
 
 const DEFAULT_POLL = { minIntervalMs: 2_000, maxIntervalMs: 30_000, followForMs: 30 * 60_000 };
 
@@ -66,9 +80,7 @@ function countOutcome(before: ScheduledPost, after: ScheduledPost): void {
   }
 }
 
-/** A posting line: to the injected logger (tests), else the process logger at `level`. */
-const log = (deps: PostingDeps, line: string, level: "error" | "warn" = "error") =>
-  deps.logger ? deps.logger(line) : logger[level](line);
+const log = postingLog;
 
 const lease = (deps: PostingDeps, id: string, runner: string, ms: number) =>
   leaseScheduledPost(deps.db, { id, runner, ms });
@@ -158,15 +170,22 @@ export async function sendPost(
       await renew();
       const { content, platforms } = zernioPostBody(current);
       const sending = current;
+      // The content body of the create: what validate/post checks is what createPost sends.
+      const bodyOf = (items: SentMediaItem[]): PostContentBody => ({
+        content,
+        // Every item, in the post's order (a carousel).
+        mediaItems: items.map((item) => ({ type: item.type, url: item.url })),
+        platforms,
+      });
+      // Only a post whose create was never attempted is validated (see validateBeforeCreate).
+      const firstSend = sending.attempts <= 1;
+      if (firstSend) await validateBeforeCreate(sending, bodyOf(media.items), zernio, deps, signal);
       const create = () =>
         zernio.createPost({
           requestId: requestIdOf(sending),
           // Webhooks echo it: an event that beats the saved Zernio id still finds this row.
           metadata: { studioPostId: sending.id },
-          content,
-          // Every item, in the post's order (a carousel).
-          mediaItems: media.items.map((item) => ({ type: item.type, url: item.url })),
-          platforms,
+          ...bodyOf(media.items),
           ...timingOf(sending),
           signal,
         });
@@ -178,6 +197,9 @@ export async function sendPost(
         // upload the file afresh and send once more (a refused create made no post to replay).
         if (!media.reused || !isSocialError(error) || error.code !== "VALIDATION") throw error;
         media = await mediaItemsFor(sending, deps, signal, { fresh: true });
+        // Zernio holds no post of this request (refused): the new body is validated like the first.
+        if (firstSend)
+          await validateBeforeCreate(sending, bodyOf(media.items), zernio, deps, signal);
         created = await create();
       }
       // Saved before anything else: from here on this post is only ever followed, never re-sent.
@@ -194,6 +216,76 @@ export async function sendPost(
     if (await withdrawIfAssetDeleted(current, deps)) return;
     await follow(current, deps, renew, signal, drain);
   });
+}
+
+/**
+ * Zernio's validation as the authority at send time (issue 19 item 5): POST /v1/tools/validate/post
+ * with the exact content body the create is about to send (real media URLs now, where scheduling
+ * validated stand-ins). Its errors fail the post with Zernio's words on each platform (category
+ * user_content, like a create Zernio refuses) and nothing is created; its warnings were shown when
+ * the post was scheduled and are not repeated. A 400 is a verdict too (the create has the same
+ * schema). Validation that cannot be reached (timeout, 5xx, a gateway's 404, the network) lets the
+ * create go: the local rules and the schedule-time validation already passed. A 429 is thrown: the
+ * create would meet the same limit, and the post is sent again after the reset.
+ *
+ * Called only on a post's first send (attempts = 1). From the second on, an earlier attempt may
+ * have reached Zernio with this x-request-id (a create that timed out, a runner killed mid-create):
+ * that send must be replayed as it is, so Zernio answers with the post it already made (or a 409
+ * links it). A verdict in between (a changed rule, an expired upload) could otherwise fail a row
+ * whose post Zernio holds and will publish. The first send's verdict covered the same body anyway.
+ */
+async function validateBeforeCreate(
+  post: ScheduledPost,
+  body: PostContentBody,
+  zernio: NonNullable<PostingDeps["zernio"]>,
+  deps: PostingDeps,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  let verdict: PostValidation;
+  try {
+    verdict = await zernio.validatePost(body, { signal: validationSignal(signal) });
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    if (isSocialError(error) && error.code === "RATE_LIMITED") throw error;
+    if (!(isSocialError(error) && error.code === "VALIDATION")) {
+      const why = isSocialError(error) ? error.code : "unreachable";
+      log(
+        deps,
+        `[Posting] post ${post.id}: Zernio's validation could not be reached (${why}); creating on the checks made when it was scheduled`,
+        "warn",
+      );
+      return;
+    }
+    verdict = { valid: false, errors: [{ platform: "", message: error.message }], warnings: [] };
+  }
+  if (verdict.valid || verdict.errors.length === 0) return;
+  throw validationRefusal(post, verdict.errors);
+}
+
+/** Zernio's validation errors as the post's failure: each platform gets its own findings. */
+function validationRefusal(post: ScheduledPost, errors: PostValidation["errors"]): PostingFailure {
+  const labelled: string[] = [];
+  const byPlatform: Record<string, string[]> = {};
+  const general: string[] = [];
+  for (const finding of errors) {
+    const platform = fromZernioPlatform(finding.platform);
+    const target = post.targets.find((t) => t.platform === platform);
+    if (!target) {
+      general.push(finding.message);
+      labelled.push(finding.message);
+      continue;
+    }
+    const own = byPlatform[target.platform] ?? [];
+    byPlatform[target.platform] = [...own, finding.message];
+    const label = isPlatform(target.platform) ? platformLabel(target.platform) : target.platform;
+    labelled.push(`${label}: ${finding.message}`);
+  }
+  const message = `Zernio refused the post, so nothing was posted — ${labelled.join("; ")}`;
+  const own: Record<string, string> = {};
+  for (const [platform, messages] of Object.entries(byPlatform)) {
+    own[platform] = [...messages, ...general].join("; ");
+  }
+  return new PostingFailure("VALIDATION", message, { category: "user_content", byPlatform: own });
 }
 
 async function failSend(post: ScheduledPost, error: unknown, deps: PostingDeps): Promise<void> {
@@ -217,13 +309,11 @@ async function failSend(post: ScheduledPost, error: unknown, deps: PostingDeps):
   await changePost(deps.db, post, { type: "sendFailed", failure });
 }
 
-function describeSendFailure(error: unknown): {
-  code: string;
-  message: string;
-  category: string | null;
-} {
-  if (error instanceof PostingFailure)
-    return { code: error.code, message: error.message, category: null };
+function describeSendFailure(error: unknown): PostFailure {
+  if (error instanceof PostingFailure) {
+    const { code, message, category, byPlatform } = error;
+    return { code, message, category, ...(byPlatform ? { byPlatform } : {}) };
+  }
   if (isSocialError(error)) {
     const category =
       error.code === "ACCOUNT_DISCONNECTED" || error.code === "AUTH"

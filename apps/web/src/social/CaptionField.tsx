@@ -55,10 +55,13 @@ export function CaptionField(props: {
   /** Server-side problems for this platform (live checks). */
   problems?: string[];
   rows?: number;
+  /** The limits for this post (X Premium's longer one); the server's defaults otherwise. */
+  limits?: CaptionLimits | undefined;
 }) {
   const { platform, draft } = props;
   const id = useId();
-  const m = measure(platform, draft, useCaptionLimits());
+  const served = useCaptionLimits();
+  const m = measure(platform, draft, props.limits ?? served);
   const label = PLATFORM_LABEL[platform];
   const textName = m.name.charAt(0).toUpperCase() + m.name.slice(1);
   return (

@@ -10,6 +10,7 @@ import type { Platform } from "./platforms";
 import { MediaOrder } from "./preview/MediaOrder";
 import { PostPreview } from "./preview/PostPreview";
 import { useMediaItems } from "./preview/useMediaItems";
+import { PinterestOptions, TikTokOptions } from "./schedule/PlatformOptions";
 import { PostCaptions } from "./schedule/PostCaptions";
 import { PostTiming } from "./schedule/PostTiming";
 import {
@@ -17,7 +18,6 @@ import {
   ScheduleFooter,
   ScheduleStatus,
   ScheduleTargets,
-  ScheduleTikTok,
 } from "./schedule/ScheduleViews";
 import { type ScheduleForm, useScheduleForm } from "./schedule/useScheduleForm";
 import type { ScheduleRequest } from "./store";
@@ -43,7 +43,8 @@ function PostForm({ form, asset }: { form: ScheduleForm; asset: MediaAsset }) {
       <ScheduleTargets form={form} />
       <MediaOrder items={items} onMove={form.editing ? undefined : form.moveItem} />
       <PostCaptions form={form} />
-      <ScheduleTikTok form={form} />
+      <TikTokOptions form={form} />
+      <PinterestOptions form={form} />
       <PostTiming form={form} />
       <PostPreview
         platforms={form.platforms}

@@ -15,7 +15,16 @@ export type ScheduleDraft = {
   order?: string[];
   zone: string;
   when: string;
-  tiktok: { allowComment: boolean; allowDuet: boolean; allowStitch: boolean; consent: boolean };
+  tiktok: {
+    allowComment: boolean;
+    allowDuet: boolean;
+    allowStitch: boolean;
+    consent: boolean;
+    /** "Who can view": one of the creator's privacy levels; none until the user picks one. */
+    privacyLevel?: string | undefined;
+  };
+  /** The Pinterest board picked (none: the account's first, Zernio's default). */
+  boardId?: string | undefined;
 };
 
 /** When a post goes out: now, at a chosen time, or in each account's next free queue slot. */

@@ -1,7 +1,10 @@
 // twitter-text's ESM build exports only a default object, so the studio imports the two functions
 // it counts with from their own modules (tree-shaken; the same code the server runs).
 declare module "twitter-text/dist/esm/parseTweet.js" {
-  export default function parseTweet(text: string): {
+  export default function parseTweet(
+    text: string,
+    options?: { maxWeightedTweetLength: number } & Record<string, unknown>,
+  ): {
     weightedLength: number;
     valid: boolean;
     permillage: number;
@@ -12,4 +15,8 @@ declare module "twitter-text/dist/esm/parseTweet.js" {
 }
 declare module "twitter-text/dist/esm/extractHashtags.js" {
   export default function extractHashtags(text: string): string[];
+}
+declare module "twitter-text/dist/esm/configs.js" {
+  const configs: { defaults: { maxWeightedTweetLength: number } & Record<string, unknown> };
+  export default configs;
 }

@@ -182,6 +182,22 @@ describe("transitionPost: the crash and retry rules", () => {
     expect(final?.patch.results?.map((r) => r.status)).toEqual(["failed", "failed"]);
   });
 
+  it("a final failure with a platform's own message (Zernio's validation finding) puts it there", () => {
+    const failure = {
+      code: "VALIDATION",
+      message: "Zernio refused the post — X: Too long",
+      category: "user_content",
+      byPlatform: { x: "Too long" },
+    };
+    const final = transitionPost(post("sending", false), { type: "sendFailed", failure }, NOW);
+    expect(final?.patch.results?.map((r) => [r.platform, r.errorMessage, r.errorCategory])).toEqual(
+      [
+        ["x", "Too long", "user_content"],
+        ["instagram", "Zernio refused the post — X: Too long", "user_content"],
+      ],
+    );
+  });
+
   it("a Zernio answer that changes nothing writes nothing", () => {
     const current = post("publishing", true);
     const first = transitionPost(

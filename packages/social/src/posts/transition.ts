@@ -12,7 +12,13 @@ import type { CreatedPost, PostStatus } from "../types";
 import type { PostCaptionRecord, PostPatch, PostRecord, PostState } from "./record";
 import { failedResults, patchFromZernio, pendingResults, sameState } from "./zernio-answer";
 
-export type PostFailure = { code: string; message: string; category: string | null };
+export type PostFailure = {
+  code: string;
+  message: string;
+  category: string | null;
+  /** A platform's own message (Zernio's validation finding for it); the others get `message`. */
+  byPlatform?: Readonly<Record<string, string>> | undefined;
+};
 
 export type PostEvent =
   /** Posting is not configured (no ZERNIO_API_KEY): the job fails its post. */
@@ -225,7 +231,10 @@ function sendFailedTransition(
       status: "failed",
       error_code: failure.code,
       error_message: failure.message,
-      results: failedResults(post, failure.message, failure.category),
+      results: failedResults(post, failure.message, failure.category).map((result) => ({
+        ...result,
+        errorMessage: failure.byPlatform?.[result.platform] ?? result.errorMessage,
+      })),
       completed_at: now,
     },
     guard: ["sending", "queued"],

@@ -45,6 +45,15 @@ describe("cutForPreview", () => {
     expect(cut.folded).toBe("");
   });
 
+  it("cuts X Premium at its longer limit, weighted the same way", () => {
+    const premium = { ...limits, x: rules(25_000, "twitter-weighted") } as unknown as CaptionLimits;
+    const text = `${"Leg day, then gummies. ".repeat(20)}😀`;
+    expect(cutForPreview("x", text, premium)).toMatchObject({ shown: text, over: "" });
+    expect(cutForPreview("x", text, limits).over).not.toBe("");
+    const long = "a".repeat(25_010);
+    expect(cutForPreview("x", long, premium).over).toBe("a".repeat(10));
+  });
+
   it("cuts at the limit in code points, not UTF-16 units", () => {
     const text = "😀".repeat(510);
     const cut = cutForPreview("threads", text, limits);

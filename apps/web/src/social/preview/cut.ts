@@ -2,6 +2,7 @@
 // conventions, approximate: the networks publish them in their help pages and they vary a little
 // by device), and where the platform's limit cuts it off for good (the limits are the shared rule
 // data from the server, social.captionModels; X counts weighted, by twitter-text, like the server).
+import configs from "twitter-text/dist/esm/configs.js";
 import parseTweet from "twitter-text/dist/esm/parseTweet.js";
 import type { CaptionLimits } from "../CaptionField";
 import type { Platform } from "../platforms";
@@ -53,7 +54,9 @@ const chars = (text: string) => [...text];
 function fitEnd(platform: Platform, text: string, limits: CaptionLimits | undefined): number {
   const rules = limits?.[platform];
   if (rules?.counting === "twitter-weighted") {
-    const parsed = parseTweet(text);
+    // X Premium: the same weighting up to the account's longer limit.
+    const max = rules.limit ?? configs.defaults.maxWeightedTweetLength;
+    const parsed = parseTweet(text, { ...configs.defaults, maxWeightedTweetLength: max });
     return parsed.valid || text.length === 0 ? text.length : parsed.validRangeEnd + 1;
   }
   const limit = rules?.limit;

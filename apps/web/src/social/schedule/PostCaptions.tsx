@@ -86,6 +86,7 @@ export function PostCaptions({ form }: { form: ScheduleForm }) {
             platform={p}
             rows={3}
             draft={form.draftOf(p)}
+            limits={form.limits}
             onChange={(next) => form.setDraft(p, next)}
           />
           <PlatformIssues form={form} platform={p} />

@@ -1,12 +1,12 @@
-// The Post dialog's parts, each a view over `useScheduleForm()`: the accounts to post to, TikTok's
-// per-post choices, the server's checks, and the buttons (captions, timing, media order and the
-// preview have files of their own).
+// The Post dialog's parts, each a view over `useScheduleForm()`: the accounts to post to, the
+// server's checks, and the buttons (captions, timing, media order and the
+// preview have files of their own; TikTok's and Pinterest's choices are in PlatformOptions).
 import { useId, useState } from "react";
 import { messageOf, toastApiError } from "../../lib/errors";
 import { Hint } from "../../studio/Hint";
 import { trpc } from "../../trpc";
 import { PLATFORM_LABEL, PLATFORMS, type Platform, PlatformIcon } from "../platforms";
-import type { ScheduleForm, TikTokChoice } from "./useScheduleForm";
+import type { ScheduleForm } from "./useScheduleForm";
 
 /** Why the dialog cannot show the form yet: loading, an error, or posting not set up. */
 export function ScheduleStatus({ form }: { form: ScheduleForm }) {
@@ -86,34 +86,6 @@ export function ScheduleTargets({ form }: { form: ScheduleForm }) {
         </ul>
       )}
       {!editing && <ConnectAccount beforeLeaving={form.keepForConnect} />}
-    </fieldset>
-  );
-}
-
-const TIKTOK_CHOICES = [
-  ["allowComment", "Allow comments"],
-  ["allowDuet", "Allow Duet"],
-  ["allowStitch", "Allow Stitch"],
-  ["consent", "I agree to publish this to TikTok (TikTok's Music Usage Confirmation applies)"],
-] as const satisfies readonly (readonly [keyof TikTokChoice, string])[];
-
-export function ScheduleTikTok({ form }: { form: ScheduleForm }) {
-  if (!form.askTiktok) return null;
-  const box = ([key, label]: (typeof TIKTOK_CHOICES)[number]) => (
-    <label key={key} className="check">
-      <input
-        type="checkbox"
-        checked={form.tiktok[key]}
-        onChange={(e) => form.setTiktok((t) => ({ ...t, [key]: e.target.checked }))}
-      />
-      {label}
-    </label>
-  );
-  return (
-    <fieldset className="schedule-tiktok">
-      <legend className="label">TikTok</legend>
-      <p className="hint">Who may interact with this post:</p>
-      {TIKTOK_CHOICES.map(box)}
     </fieldset>
   );
 }

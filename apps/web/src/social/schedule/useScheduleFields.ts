@@ -1,5 +1,5 @@
 // What the user picked and typed in the Post dialog: accounts, captions per platform, the media
-// order, when (now / at a time / the queue), timezone and TikTok's choices. Restored after
+// order, when (now / at a time / the queue), timezone, TikTok's choices and the Pinterest board. Restored after
 // "Connect an account" as it was, and seeded from the post when rescheduling.
 import { useEffect, useRef, useState } from "react";
 import type { CaptionDraft } from "../CaptionField";
@@ -59,6 +59,7 @@ export function useScheduleFields(request: ScheduleRequest, editing: ScheduledPo
   // TikTok asks the creator, per post, which interactions to allow (none pre-ticked) and for
   // their consent to publish.
   const [tiktok, setTiktok] = useState<TikTokChoice>(() => restore?.tiktok ?? NO_TIKTOK);
+  const [boardId, setBoardId] = useState<string | undefined>(() => restore?.boardId);
 
   // Reschedule: start from the post as it stands.
   const seeded = useRef(false);
@@ -101,9 +102,10 @@ export function useScheduleFields(request: ScheduleRequest, editing: ScheduledPo
       zone,
       when,
       tiktok,
+      boardId,
     });
   return {
     ...{ picked, togglePicked, drafts, setDraft, clearDrafts, mode, setMode, order, moveItem },
-    ...{ zone, setZone, when, setWhen, tiktok, setTiktok, keepForConnect },
+    ...{ zone, setZone, when, setWhen, tiktok, setTiktok, boardId, setBoardId, keepForConnect },
   };
 }

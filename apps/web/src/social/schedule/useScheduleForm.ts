@@ -9,8 +9,10 @@ import { type MediaAsset, trpc } from "../../trpc";
 import { type CaptionDraft, useCaptionLimits } from "../CaptionField";
 import { PLATFORMS, type Platform, type ScheduledPost, TITLED } from "../platforms";
 import type { PostMode, ScheduleRequest } from "../store";
+import { boardToSend, tiktokBlockedReason, tiktokToSend } from "./account-options";
 import { readCheck } from "./issues";
 import { isZone, offsetName } from "./time";
+import { useAccountOptions } from "./useAccountOptions";
 import { useDialogCaptions } from "./useDialogCaptions";
 import { type QueueState, useQueueSlots } from "./useQueue";
 import { useScheduleFields } from "./useScheduleFields";
@@ -33,6 +35,8 @@ function useDebounced<T>(value: T, ms: number): T {
 function blockedReasonOf(state: {
   configured: boolean;
   targets: number;
+  /** Why an account's own options stop the post (TikTok's privacy level, …). */
+  options: string | null;
   mode: PostMode;
   zoneOk: boolean;
   when: string;
@@ -42,6 +46,7 @@ function blockedReasonOf(state: {
 }): string | null {
   if (!state.configured) return "Posting is not set up";
   if (state.targets === 0) return "Pick at least one account";
+  if (state.options) return state.options;
   if (state.mode === "at" && !state.zoneOk) return "Choose a valid timezone";
   if (state.mode === "at" && !state.when) return "Choose a date and time";
   if (state.mode === "queue" && state.queue.loading) return "Finding the next free slots…";
@@ -125,7 +130,7 @@ export function useScheduleForm(props: {
   const fields = useScheduleFields(request, editing);
   const { drafts, mode, zone, when, tiktok, picked, order } = fields;
   const coverId = order[0] ?? props.asset.id;
-  const limits = useCaptionLimits();
+  const served = useCaptionLimits();
 
   const list = accounts.data?.accounts ?? [];
   const targets = editing
@@ -134,6 +139,13 @@ export function useScheduleForm(props: {
         .filter((a) => picked.has(a.id) && a.connected)
         .map((a) => ({ accountId: a.id, platform: a.platform }));
   const platforms = PLATFORMS.filter((p) => targets.some((t) => t.platform === p));
+  const options = useAccountOptions(
+    targets,
+    props.asset.type === "video" ? "video" : "photo",
+    served,
+    !editing,
+  );
+  const limits = options.limits;
   const draftOf = useDraftOf(drafts, editing, coverId);
   const captions = useDialogCaptions({
     assetId: coverId,
@@ -158,12 +170,15 @@ export function useScheduleForm(props: {
   const zoneOk = isZone(zone);
   const timing = timingOf(mode, when, zone, queue);
   const askTiktok = platforms.includes("tiktok") && !editing;
+  const askPinterest = platforms.includes("pinterest") && !editing;
+  const boardId = askPinterest ? boardToSend(fields.boardId, options.boards) : undefined;
   const media = order.length > 1 ? { assetIds: order } : { assetId: coverId };
   const body = {
     ...media,
     targets,
     captions: captionInput,
-    ...(askTiktok ? { tiktok } : {}),
+    ...(askTiktok ? { tiktok: tiktokToSend(tiktok, options.tiktok) } : {}),
+    ...(boardId ? { pinterest: { boardId } } : {}),
   };
   const configured = accounts.data?.configured === true;
   const check = useScheduleCheck({ ...body, ...timing }, configured);
@@ -171,6 +186,7 @@ export function useScheduleForm(props: {
 
   const blockedReason = blockedReasonOf({
     ...{ configured, targets: targets.length, mode, zoneOk, when, queue },
+    options: askTiktok ? tiktokBlockedReason(tiktok, options.tiktok, options.tiktokLoading) : null,
     checked: check.checked,
     refusals: check.refusals.length,
   });
@@ -189,6 +205,7 @@ export function useScheduleForm(props: {
   const offset = useMemo(() => offsetName(zone), [zone]);
   return {
     ...{ accounts, editing, list, platforms, draftOf, askTiktok, zoneOk, offset, check },
+    ...{ options, askPinterest, sentBoardId: boardId, fieldErrors: send.fieldErrors },
     ...{ captions, queue, limits, coverId },
     ...fields,
     publishNow: mode === "now",

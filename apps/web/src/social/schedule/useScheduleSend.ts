@@ -19,10 +19,15 @@ export function queuedSummary(posts: readonly ScheduledPost[]): string {
     .join("; ");
 }
 
+/** Field errors the dialog shows on their own field rather than in the list at the bottom. */
+const SHOWN_ON_FIELD = new Set(["tiktok.privacyLevel", "pinterest.boardId"]);
+
 export function useScheduleSend(assetId: string, close: () => void) {
   const utils = trpc.useUtils();
   const inFlight = useRef(false);
   const [serverErrors, setServerErrors] = useState<string[]>([]);
+  /** Errors on the fields shown next to them (TikTok's privacy level, the Pinterest board). */
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
   const onDone = (message: string) => {
     toast.success(message);
     void utils.social.posts.invalidate();
@@ -31,8 +36,15 @@ export function useScheduleSend(assetId: string, close: () => void) {
     close();
   };
   const onFail = (error: unknown) => {
-    const fields = Object.values(fieldErrorsOf(error)).flat() as string[];
-    setServerErrors(fields.length ? fields : [messageOf(error)]);
+    const byField = fieldErrorsOf(error) as Record<string, string[]>;
+    const onFields = Object.fromEntries(
+      Object.entries(byField).filter(([field]) => SHOWN_ON_FIELD.has(field)),
+    );
+    const rest = Object.entries(byField)
+      .filter(([field]) => !SHOWN_ON_FIELD.has(field))
+      .flatMap(([, list]) => list);
+    setFieldErrors(onFields);
+    setServerErrors(rest.length || Object.keys(onFields).length ? rest : [messageOf(error)]);
     toastApiError(error);
   };
   const onSettled = () => {
@@ -63,10 +75,11 @@ export function useScheduleSend(assetId: string, close: () => void) {
     if (inFlight.current) return false;
     inFlight.current = true;
     setServerErrors([]);
+    setFieldErrors({});
     return true;
   };
   return {
-    ...{ schedule, queue, update, begin, serverErrors },
+    ...{ schedule, queue, update, begin, serverErrors, fieldErrors },
     pending: schedule.isPending || update.isPending || queue.isPending,
   };
 }
