@@ -330,4 +330,18 @@ describe.each(WEB_MODES)("post analytics and insights (%s)", (mode) => {
     await shot("deleted");
     expect(audited.states).toBeGreaterThanOrEqual(3);
   });
+
+  it("the queue-slot editor offers the account's best hours (the same suggestions)", async () => {
+    await page.goto(`${web.url}/posts`);
+    await page.getByRole("button", { name: "Queue slots…" }).click();
+    const dialog = page.getByRole("dialog", { name: "Queue slots" });
+    const suggested = dialog.getByRole("region", { name: "Suggested from your posts" });
+    await suggested.waitFor();
+    expect(await suggested.textContent()).toContain(
+      "Not enough data yet: at least two hours of the week need 3 posts with figures each.",
+    );
+    await auditPage(page, "queue slots with suggestions", audited);
+    await page.keyboard.press("Escape");
+    await dialog.waitFor({ state: "hidden" });
+  });
 });

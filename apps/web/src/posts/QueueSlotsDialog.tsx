@@ -1,10 +1,13 @@
 // "Queue slots…": one account's weekly posting times (e.g. Mon–Fri 09:00 and 18:00) in a chosen
 // timezone, replaced whole through social.setQueueSlots. "Add to queue" then books the account's
-// next free one; the calendar shows the free ones.
+// next free one; the calendar shows the free ones. The account's best posting hours (from its
+// posts' figures) are offered as slots to add.
 import { type FormEvent, useState } from "react";
 import { toast } from "sonner";
+import { SuggestedSlots } from "../insights/SuggestedSlots";
 import { toastApiError } from "../lib/errors";
 import { PLATFORM_LABEL } from "../social/platforms";
+import { isZone } from "../social/schedule/time";
 import ModalDialog from "../studio/ModalDialog";
 import { trpc } from "../trpc";
 
@@ -171,6 +174,15 @@ function SlotsEditor(props: {
         >
           Add a slot
         </button>
+        {/* The account's best hours so far (analytics.bestTimes), one click from a slot. */}
+        {isZone(timezone) && (
+          <SuggestedSlots
+            timezone={timezone}
+            accountId={props.accountId}
+            taken={slots}
+            onAdd={(slot) => setSlots(tidySlots([...slots, slot]))}
+          />
+        )}
       </div>
       <div className="dialog-actions">
         <button type="button" className="button" onClick={props.onClose}>
