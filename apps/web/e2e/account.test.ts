@@ -8,9 +8,6 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { startMockProviderServer } from "@streamline/fakes/providers";
-import { createZernioFake } from "@streamline/fakes/zernio";
-import type { RequestHandler } from "msw";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditPage } from "./audit";
@@ -22,6 +19,7 @@ import {
   type ServerRun,
   type StudioWeb,
   serverEnv,
+  startFakeZernio,
   startProviderMocks,
   startStudio,
   WEB_MODES,
@@ -41,23 +39,7 @@ function tomorrowIn(zone: string): string {
 }
 
 /** The Zernio fake on loopback (its API and its presigned uploads), per-user profiles. */
-async function startZernio() {
-  const apiHandlers: RequestHandler[] = [];
-  const uploadHandlers: RequestHandler[] = [];
-  const api = await startMockProviderServer(apiHandlers);
-  const uploads = await startMockProviderServer(uploadHandlers);
-  const fake = createZernioFake({ baseURL: api.url, uploadOrigin: uploads.url });
-  apiHandlers.push(...fake.handlers);
-  uploadHandlers.push(...fake.handlers);
-  return {
-    fake,
-    env: { ZERNIO_API_KEY: fake.apiKey, ZERNIO_BASE_URL: api.url },
-    close: async () => {
-      await api.close();
-      await uploads.close();
-    },
-  };
-}
+const startZernio = () => startFakeZernio({ sharedAccounts: false });
 
 /** A tRPC call from the signed-in page (its cookie, its origin), answering the data. */
 async function trpcFromPage(page: Page, procedure: string, input?: unknown): Promise<unknown> {

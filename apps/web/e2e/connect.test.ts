@@ -11,9 +11,6 @@ import { mkdir, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { startMockProviderServer } from "@streamline/fakes/providers";
-import { createZernioFake } from "@streamline/fakes/zernio";
-import type { RequestHandler } from "msw";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -24,6 +21,7 @@ import {
   type ServerRun,
   type StudioWeb,
   serverEnv,
+  startFakeZernio,
   startProviderMocks,
   startStudio,
   WEB_MODES,
@@ -34,29 +32,9 @@ const ARTIFACTS = path.resolve(webDir, "e2e-artifacts");
 const TOKYO = "Asia/Tokyo";
 
 /** The Zernio fake on loopback: its API, its presigned uploads and its hosted sign-in page. */
-async function startZernio() {
-  const handlers: RequestHandler[] = [];
-  const api = await startMockProviderServer(handlers);
-  const uploads = await startMockProviderServer(handlers);
-  const connect = await startMockProviderServer(handlers);
-  const fake = createZernioFake({
-    baseURL: api.url,
-    uploadOrigin: uploads.url,
-    connectOrigin: connect.url,
-    publishDurationMs: 300,
-  });
-  handlers.push(...fake.handlers);
-  return {
-    fake,
-    // Per-user profiles (the default): a new user has no account until they connect one.
-    env: { ZERNIO_API_KEY: fake.apiKey, ZERNIO_BASE_URL: api.url },
-    close: async () => {
-      await connect.close();
-      await uploads.close();
-      await api.close();
-    },
-  };
-}
+// Per-user profiles (the default): a new user has no account until they connect one.
+const startZernio = () =>
+  startFakeZernio({ sharedAccounts: false, connect: true, fake: { publishDurationMs: 300 } });
 
 describe("Vite on a taken port", () => {
   it("stops with a message naming WEB_PORT instead of moving to another port", async () => {

@@ -12,9 +12,7 @@ import { existsSync } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { startMockProviderServer } from "@streamline/fakes/providers";
-import { createZernioFake } from "@streamline/fakes/zernio";
-import { http, type RequestHandler } from "msw";
+import { http } from "msw";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AuditCount, auditPage, LAPTOP } from "./audit";
@@ -27,6 +25,7 @@ import {
   makeDataDirs,
   type ServerRun,
   serverEnv,
+  startFakeZernio,
   startProviderMocks,
   startStudio,
   WEB_MODES,
@@ -39,35 +38,20 @@ const WEBHOOK_SECRET = "whsec_e2e_insights";
 const POSTS_EACH = 8;
 
 async function startZernio() {
-  const apiHandlers: RequestHandler[] = [];
-  const uploadHandlers: RequestHandler[] = [];
-  const api = await startMockProviderServer(apiHandlers);
-  const uploads = await startMockProviderServer(uploadHandlers);
-  // The fake's clock stands two days back: what it publishes now was published two days ago.
-  const fake = createZernioFake({
-    baseURL: api.url,
-    uploadOrigin: uploads.url,
-    startAt: Date.now() - 2 * 86_400_000,
-  });
   // Before every GET /v1/analytics the test's figures are pinned on the fake (then the fake answers).
   const control = { beforeAnalytics: () => {} };
-  apiHandlers.push(
-    http.get(`${api.url}/v1/analytics`, () => {
-      control.beforeAnalytics();
-      return undefined;
-    }),
-    ...fake.handlers,
-  );
-  uploadHandlers.push(...fake.handlers);
-  return {
-    fake,
-    control,
-    env: { ZERNIO_API_KEY: fake.apiKey, ZERNIO_BASE_URL: api.url, ZERNIO_SHARED_ACCOUNTS: "1" },
-    close: async () => {
-      await api.close();
-      await uploads.close();
-    },
-  };
+  const zernio = await startFakeZernio({
+    sharedAccounts: true,
+    // The fake's clock stands two days back: what it publishes now was published two days ago.
+    fake: { startAt: Date.now() - 2 * 86_400_000 },
+    before: (url) => [
+      http.get(`${url}/v1/analytics`, () => {
+        control.beforeAnalytics();
+        return undefined;
+      }),
+    ],
+  });
+  return { ...zernio, control };
 }
 
 type ListedPost = {

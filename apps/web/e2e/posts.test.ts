@@ -12,9 +12,6 @@ import { existsSync } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { startMockProviderServer } from "@streamline/fakes/providers";
-import { createZernioFake } from "@streamline/fakes/zernio";
-import type { RequestHandler } from "msw";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AuditCount, auditPage, LAPTOP, PHONE } from "./audit";
@@ -27,6 +24,7 @@ import {
   makeDataDirs,
   type ServerRun,
   serverEnv,
+  startFakeZernio,
   startProviderMocks,
   startStudio,
   WEB_MODES,
@@ -38,23 +36,7 @@ const DOCS_SHOT = path.resolve(HERE, "../../../docs/posts.png");
 const ZONE = "America/New_York";
 const BERLIN = "Europe/Berlin";
 
-async function startZernio() {
-  const apiHandlers: RequestHandler[] = [];
-  const uploadHandlers: RequestHandler[] = [];
-  const api = await startMockProviderServer(apiHandlers);
-  const uploads = await startMockProviderServer(uploadHandlers);
-  const fake = createZernioFake({ baseURL: api.url, uploadOrigin: uploads.url });
-  apiHandlers.push(...fake.handlers);
-  uploadHandlers.push(...fake.handlers);
-  return {
-    fake,
-    env: { ZERNIO_API_KEY: fake.apiKey, ZERNIO_BASE_URL: api.url, ZERNIO_SHARED_ACCOUNTS: "1" },
-    close: async () => {
-      await api.close();
-      await uploads.close();
-    },
-  };
-}
+const startZernio = () => startFakeZernio({ sharedAccounts: true });
 
 /** "YYYY-MM-DD" `days` from now in `zone`. */
 function dayIn(zone: string, days: number): string {

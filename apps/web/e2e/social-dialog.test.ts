@@ -17,7 +17,6 @@ import {
   createOpenAIResponsesMock,
   startMockProviderServer,
 } from "@streamline/fakes/providers";
-import { createZernioFake } from "@streamline/fakes/zernio";
 import { HttpResponse, http, type RequestHandler } from "msw";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -32,6 +31,7 @@ import {
   type ProviderMocks,
   type ServerRun,
   serverEnv,
+  startFakeZernio,
   startStudio,
   WEB_MODES,
 } from "./stack";
@@ -62,23 +62,7 @@ async function startMocks() {
   return { url: server.url, openai, google, openaiCaptions, close: () => server.close() };
 }
 
-async function startZernio() {
-  const apiHandlers: RequestHandler[] = [];
-  const uploadHandlers: RequestHandler[] = [];
-  const api = await startMockProviderServer(apiHandlers);
-  const uploads = await startMockProviderServer(uploadHandlers);
-  const fake = createZernioFake({ baseURL: api.url, uploadOrigin: uploads.url });
-  apiHandlers.push(...fake.handlers);
-  uploadHandlers.push(...fake.handlers);
-  return {
-    fake,
-    env: { ZERNIO_API_KEY: fake.apiKey, ZERNIO_BASE_URL: api.url, ZERNIO_SHARED_ACCOUNTS: "1" },
-    close: async () => {
-      await api.close();
-      await uploads.close();
-    },
-  };
-}
+const startZernio = () => startFakeZernio({ sharedAccounts: true });
 
 describe.each(WEB_MODES)("the Post dialog (%s)", (mode) => {
   let page: Page;

@@ -9,9 +9,7 @@ import { existsSync } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { startMockProviderServer } from "@streamline/fakes/providers";
-import { createZernioFake, ZERNIO_MOCK_ACCOUNTS } from "@streamline/fakes/zernio";
-import type { RequestHandler } from "msw";
+import { ZERNIO_MOCK_ACCOUNTS } from "@streamline/fakes/zernio";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AuditCount, auditPage, LAPTOP } from "./audit";
@@ -23,6 +21,7 @@ import {
   makeDataDirs,
   type ServerRun,
   serverEnv,
+  startFakeZernio,
   startProviderMocks,
   startStudio,
   WEB_MODES,
@@ -37,27 +36,7 @@ const ACCOUNTS = ZERNIO_MOCK_ACCOUNTS.map((account) =>
     : { ...account },
 );
 
-async function startZernio() {
-  const apiHandlers: RequestHandler[] = [];
-  const uploadHandlers: RequestHandler[] = [];
-  const api = await startMockProviderServer(apiHandlers);
-  const uploads = await startMockProviderServer(uploadHandlers);
-  const fake = createZernioFake({
-    baseURL: api.url,
-    uploadOrigin: uploads.url,
-    accounts: ACCOUNTS,
-  });
-  apiHandlers.push(...fake.handlers);
-  uploadHandlers.push(...fake.handlers);
-  return {
-    fake,
-    env: { ZERNIO_API_KEY: fake.apiKey, ZERNIO_BASE_URL: api.url, ZERNIO_SHARED_ACCOUNTS: "1" },
-    close: async () => {
-      await api.close();
-      await uploads.close();
-    },
-  };
-}
+const startZernio = () => startFakeZernio({ sharedAccounts: true, fake: { accounts: ACCOUNTS } });
 
 type Created = {
   content?: string;

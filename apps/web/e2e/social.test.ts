@@ -14,7 +14,7 @@ import {
   createOpenAIResponsesMock,
   startMockProviderServer,
 } from "@streamline/fakes/providers";
-import { createZernioFake, type ZernioFake } from "@streamline/fakes/zernio";
+import type { ZernioFake } from "@streamline/fakes/zernio";
 import { delay, HttpResponse, http, type RequestHandler } from "msw";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -27,6 +27,7 @@ import {
   type ProviderMocks,
   type ServerRun,
   serverEnv,
+  startFakeZernio,
   startStudio,
   WEB_MODES,
 } from "./stack";
@@ -60,28 +61,9 @@ async function startMocks() {
 }
 
 /** The Zernio fake on loopback: its API on one port, its presigned uploads on another. */
-async function startZernio() {
-  const apiHandlers: RequestHandler[] = [];
-  const uploadHandlers: RequestHandler[] = [];
-  const api = await startMockProviderServer(apiHandlers);
-  const uploads = await startMockProviderServer(uploadHandlers);
-  const fake = createZernioFake({
-    baseURL: api.url,
-    uploadOrigin: uploads.url,
-    publishDurationMs: 300,
-  });
-  apiHandlers.push(...fake.handlers);
-  uploadHandlers.push(...fake.handlers);
-  return {
-    fake,
-    // Single-team mode: every account of the workspace is the user's (no per-user profile to connect).
-    env: { ZERNIO_API_KEY: fake.apiKey, ZERNIO_BASE_URL: api.url, ZERNIO_SHARED_ACCOUNTS: "1" },
-    close: async () => {
-      await api.close();
-      await uploads.close();
-    },
-  };
-}
+// Single-team mode: every account of the workspace is the user's (no per-user profile to connect).
+const startZernio = () =>
+  startFakeZernio({ sharedAccounts: true, fake: { publishDurationMs: 300 } });
 
 /** "YYYY-MM-DD" of tomorrow in a timezone. */
 function tomorrowIn(zone: string): string {
@@ -377,8 +359,9 @@ describe("posting without a Zernio key (dist)", () => {
     // Escape closes it; focus is back on the button that opened it.
     await page.keyboard.press("Escape");
     await dialog.waitFor({ state: "detached" });
-    expect(await page.evaluate(() => document.activeElement?.textContent?.trim() ?? "")).toBe(
-      "Post",
-    );
+    // Radix gives focus back in the effect after the dialog unmounts: look until it has.
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.textContent?.trim() ?? ""))
+      .toBe("Post");
   });
 });

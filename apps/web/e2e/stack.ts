@@ -14,6 +14,7 @@ import {
   OPENAI_MOCK_API_KEY,
   startMockProviderServer,
 } from "@streamline/fakes/providers";
+import { createZernioFake } from "@streamline/fakes/zernio";
 import { delay, HttpResponse, http, type RequestHandler } from "msw";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 
@@ -290,4 +291,43 @@ export function freePort(): Promise<number> {
       probe.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * The fake Zernio on loopback servers — its API, the origin uploads go to and, with `connect`, the
+ * origin "Connect an account" passes through — and the settings that point the studio at it.
+ * `sharedAccounts`: single-team mode (every account of the workspace is the user's); otherwise
+ * per-user profiles, where a new user has no account until they connect one. `before`: handlers
+ * ahead of the fake's on its API server (they may look at a request, then answer undefined).
+ */
+export async function startFakeZernio(options: {
+  sharedAccounts: boolean;
+  connect?: boolean;
+  fake?: Omit<Parameters<typeof createZernioFake>[0], "baseURL" | "uploadOrigin" | "connectOrigin">;
+  before?: (apiUrl: string) => RequestHandler[];
+}) {
+  const handlers: RequestHandler[] = [];
+  const api = await startMockProviderServer(handlers);
+  const uploads = await startMockProviderServer(handlers);
+  const connect = options.connect ? await startMockProviderServer(handlers) : undefined;
+  const fake = createZernioFake({
+    ...options.fake,
+    baseURL: api.url,
+    uploadOrigin: uploads.url,
+    ...(connect ? { connectOrigin: connect.url } : {}),
+  });
+  handlers.push(...(options.before?.(api.url) ?? []), ...fake.handlers);
+  return {
+    fake,
+    env: {
+      ZERNIO_API_KEY: fake.apiKey,
+      ZERNIO_BASE_URL: api.url,
+      ...(options.sharedAccounts ? { ZERNIO_SHARED_ACCOUNTS: "1" } : {}),
+    },
+    close: async () => {
+      await connect?.close();
+      await uploads.close();
+      await api.close();
+    },
+  };
 }
