@@ -9,13 +9,11 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { startMockProviderServer } from "@streamline/fakes/providers";
-import { createZernioFake } from "@streamline/fakes/zernio";
 import { unzipSync } from "fflate";
-import type { RequestHandler } from "msw";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type AuditCount, auditPage, LAPTOP, PHONE } from "./audit";
+import { call } from "./page-api";
 import {
   CHROMIUM,
   cspViolations,
@@ -25,6 +23,7 @@ import {
   type ProviderMocks,
   type ServerRun,
   serverEnv,
+  startFakeZernio,
   startProviderMocks,
   startStudio,
   WEB_MODES,
@@ -34,27 +33,8 @@ const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..
 const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47];
 
 /** The Zernio fake on loopback (API and presigned uploads), every account shared with the user. */
-async function startZernio() {
-  const apiHandlers: RequestHandler[] = [];
-  const uploadHandlers: RequestHandler[] = [];
-  const api = await startMockProviderServer(apiHandlers);
-  const uploads = await startMockProviderServer(uploadHandlers);
-  const fake = createZernioFake({
-    baseURL: api.url,
-    uploadOrigin: uploads.url,
-    publishDurationMs: 300,
-  });
-  apiHandlers.push(...fake.handlers);
-  uploadHandlers.push(...fake.handlers);
-  return {
-    fake,
-    env: { ZERNIO_API_KEY: fake.apiKey, ZERNIO_BASE_URL: api.url, ZERNIO_SHARED_ACCOUNTS: "1" },
-    close: async () => {
-      await api.close();
-      await uploads.close();
-    },
-  };
-}
+const startZernio = () =>
+  startFakeZernio({ sharedAccounts: true, fake: { publishDurationMs: 300 } });
 
 describe.each(WEB_MODES)("studio details (%s)", (WEB_MODE) => {
   let mocks: ProviderMocks;
@@ -315,5 +295,37 @@ describe.each(WEB_MODES)("studio details (%s)", (WEB_MODE) => {
       .or(preview().getByText("appears here"))
       .first()
       .waitFor();
+  });
+
+  it("shows a result that finished before the live feed connected", async () => {
+    // The progress stream is held back until the generation has finished on the server, so its
+    // events went out before this page listened: the preview must still end on the result.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route("**/trpc/media.onProgress**", async (route) => {
+      await held;
+      await route.continue();
+    });
+    try {
+      await page.reload();
+      await prompt().fill("Gummies before the feed");
+      await page.getByRole("button", { name: "Generate Media" }).click();
+      const card = preview().locator("article").filter({ hasText: "Gummies before the feed" });
+      await card.waitFor();
+      const id = (await card.getAttribute("data-asset-id")) as string;
+      await expect
+        .poll(
+          async () => (await call<{ status: string }>(page, "media.byId", { id }, false)).status,
+          { timeout: 30_000 },
+        )
+        .toBe("succeeded");
+      release();
+      await card.locator('img[src^="/media/image/"]').waitFor({ timeout: 20_000 });
+    } finally {
+      release();
+      await page.unroute("**/trpc/media.onProgress**");
+    }
   });
 });

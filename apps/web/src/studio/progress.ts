@@ -60,8 +60,11 @@ export function useProgressFeed(enabled: boolean): FeedState {
       enabled,
       onStarted() {
         setStarted(true);
-        // Anything that changed before the stream opened (or while it was down) is in the list.
+        // Anything that changed before the stream opened (or while it was down) is in the list,
+        // and in the rows shown on their own (the preview, the lightbox): a generation that
+        // finished before the first connection has no event to replay.
         void utils.media.list.invalidate();
+        void utils.media.byId.invalidate();
       },
       onData({ data: event }) {
         progressStore.put(event);
