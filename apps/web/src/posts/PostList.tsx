@@ -48,7 +48,7 @@ export function PostList(props: {
           ? view === "upcoming"
             ? "Nothing is scheduled. Post or schedule from the studio."
             : "No published, failed or cancelled posts yet."
-          : `${posts.length}${pages.hasNextPage ? "+" : ""} posts`}
+          : `${posts.length}${pages.hasNextPage ? "+" : ""} post${posts.length === 1 && !pages.hasNextPage ? "" : "s"}`}
       </p>
       {posts.length > 0 && (
         <BulkBar posts={posts} selection={selection} zone={zone} actions={props.actions} />
