@@ -292,3 +292,63 @@ describe("the fan-out writes tRPC's own SSE wire (pglite)", () => {
     expect(badInput).toBe(await bytes(trpc, { assetId: 42 }, me));
   });
 });
+
+describe.runIf(Boolean(process.env.TEST_DATABASE_URL))(
+  "the fan-out says `connected` only once it listens (postgres)",
+  () => {
+    let db: TestDb;
+    let server: TestServer;
+    beforeAll(async () => {
+      db = await createTestDb("postgres");
+      server = await startTestServer("postgres", {}, { worker: false, db });
+    }, 60_000);
+    afterAll(async () => {
+      await server?.close();
+      await db?.close().catch(() => {});
+    });
+
+    it("never loses an event committed right after `connected`, however slow the stream's set-up", async () => {
+      // The studio re-reads what it shows on `connected` (a first connection has no lastEventId to
+      // replay from), so every event committed after that moment must come down the stream. The
+      // stream's set-up is held up here (its slot claim waits on the per-user lock, as on a busy
+      // database); an event published the moment `connected` is heard must still arrive. Before
+      // the fix, `connected` went out first and that event was neither replayed nor delivered.
+      const user = "first-connection";
+      await ensureUserRow(db.db, user);
+      const asset = await insertMediaAsset(db.db, {
+        user_id: user,
+        provider: "openai",
+        type: "image",
+        model: "gpt-image-2",
+        prompt: "first connection",
+        status: "running",
+        progress: 1,
+      });
+      const publish = (progress: number) =>
+        changeAsset(
+          db.db,
+          asset,
+          { progress },
+          { kind: "progress", status: "running", phase: "generating", progress, estimated: false },
+        );
+      if (db.kind !== "postgres") throw new Error("a PostgreSQL test database");
+      const lock = await db.pool.connect();
+      try {
+        await lock.query("select pg_advisory_lock(hashtext($1))", [`media-streams:${user}`]);
+        const sse = openSse(server.url, {}, { "x-streamline-user": user });
+        const onConnected = sse.connected.then(() => publish(42));
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        await lock.query("select pg_advisory_unlock(hashtext($1))", [`media-streams:${user}`]);
+        await onConnected;
+        await until(
+          () => progressOf(sse).includes(42),
+          "the event published after `connected`",
+          10_000,
+        );
+        sse.request.destroy();
+      } finally {
+        lock.release();
+      }
+    });
+  },
+);

@@ -150,7 +150,7 @@ describe.each(WEB_MODES)("caption spend in the browser (%s)", (mode) => {
     const open = second.getByRole("button", { name: "Generate Caption" });
     const again = second.getByRole("region", { name: "Captions" });
     const generate = again.getByRole("button", { name: "Generate captions" });
-    await open.or(generate).first().waitFor();
+    await open.or(generate).first().waitFor({ timeout: 60_000 });
     if (await open.isVisible()) await open.click();
     await generate.click();
     await page.getByText(/Daily spend cap reached: \$0\.1\d of \$0\.14/).waitFor();

@@ -328,4 +328,19 @@ describe.each(WEB_MODES)("studio details (%s)", (WEB_MODE) => {
       await page.unroute("**/trpc/media.onProgress**");
     }
   });
+
+  it("shows the result when the live feed cannot connect at all (a proxy that drops SSE)", async () => {
+    // No progress stream at all: the preview re-reads its in-flight row now and then
+    // (rereadWhileInFlight), so the result still arrives without a reload.
+    await page.route("**/trpc/media.onProgress**", (route) => route.abort());
+    try {
+      await page.reload();
+      await prompt().fill("Gummies without a feed");
+      await page.getByRole("button", { name: "Generate Media" }).click();
+      const card = preview().locator("article").filter({ hasText: "Gummies without a feed" });
+      await card.locator('img[src^="/media/image/"]').waitFor({ timeout: 45_000 });
+    } finally {
+      await page.unroute("**/trpc/media.onProgress**");
+    }
+  });
 });

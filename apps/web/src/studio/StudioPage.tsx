@@ -12,7 +12,7 @@ import { GenerateForm } from "./GenerateForm";
 import { Hint } from "./Hint";
 import { HistoryGrid } from "./HistoryGrid";
 import { type NotifyState, toggleNotify, useNotifyState } from "./notify";
-import { type FeedState, useProgressFeed } from "./progress";
+import { type FeedState, rereadWhileInFlight, useProgressFeed } from "./progress";
 import { studio } from "./store";
 
 const CURRENT_KEY = "streamline.studio.current";
@@ -168,7 +168,10 @@ function useNewestWhenNoneKept(ids: string[], set: (ids: string[]) => void) {
 }
 
 function CurrentAsset({ id, onGone }: { id: string; onGone: (id: string) => void }) {
-  const asset = trpc.media.byId.useQuery({ id }, { retry: false });
+  const asset = trpc.media.byId.useQuery(
+    { id },
+    { retry: false, refetchInterval: rereadWhileInFlight },
+  );
   if (asset.data) return <AssetCard asset={asset.data} variant="preview" onDeleted={onGone} />;
   if (asset.isError) {
     return (
@@ -190,7 +193,9 @@ function CurrentAsset({ id, onGone }: { id: string; onGone: (id: string) => void
 
 /** The variants of one submission side by side, each with its own progress, result and cost. */
 function VariantGroup({ ids, onGone }: { ids: string[]; onGone: (id: string) => void }) {
-  const queries = trpc.useQueries((t) => ids.map((id) => t.media.byId({ id }, { retry: false })));
+  const queries = trpc.useQueries((t) =>
+    ids.map((id) => t.media.byId({ id }, { retry: false, refetchInterval: rereadWhileInFlight })),
+  );
   const assets = queries.flatMap((q) => (q.data ? [q.data] : []));
   const ready = assets.filter((a) => a.status === "succeeded").length;
   return (

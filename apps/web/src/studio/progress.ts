@@ -32,6 +32,22 @@ export function useLiveProgress(assetId: string): ProgressEvent | undefined {
 
 const TERMINAL = ["succeeded", "failed", "canceled"];
 
+/**
+ * How often a row shown in the preview is re-read while it is in flight. The live feed brings
+ * every change at once; this is the floor under it for when the feed cannot: a proxy that
+ * buffers or drops SSE, a stream that is down while a job finishes. A few small reads per
+ * generation, and none once the row is terminal.
+ */
+export const IN_FLIGHT_REREAD_MS = 10_000;
+
+/** TanStack Query's `refetchInterval` for a `media.byId` row: re-read only while in flight. */
+export const rereadWhileInFlight = (query: {
+  state: { data?: { status: string } | undefined };
+}) => {
+  const status = query.state.data?.status;
+  return status !== undefined && !TERMINAL.includes(status) ? IN_FLIGHT_REREAD_MS : false;
+};
+
 /** What a card shows: the server's row, overlaid with the newest live event while in flight. */
 export function useAssetState(asset: MediaAsset) {
   const event = useLiveProgress(asset.id);

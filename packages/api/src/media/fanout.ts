@@ -69,6 +69,8 @@ class Stream {
   caller: CallerCheck | undefined = undefined;
   lastWrite = Date.now();
   closed = false;
+  /** Whether the answer's head and `connected` went out (see `start`). */
+  started = false;
   release: (() => void) | undefined = undefined;
 
   constructor(
@@ -76,14 +78,29 @@ class Stream {
     readonly userId: string,
     readonly assetId: string | undefined,
     readonly res: StreamResponse,
+    /** The answer's headers (one shared object per distinct set). */
+    readonly headers: Readonly<Record<string, string>>,
   ) {
     res[STREAM] = this;
     res.once("close", onResponseClose);
   }
 
+  /**
+   * The head and tRPC's `connected` event. The client takes `connected` as "listening from now
+   * on" (the studio re-reads what it shows at that moment), so it goes out only once the stream
+   * hears live events and its backlog start is fixed: an event committed after the client's
+   * re-read is then either in the backlog or delivered live, never in between.
+   */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    if (!this.res.headersSent) this.res.writeHead(200, this.headers).write(CONNECTED);
+  }
+
   /** Writes one whole event; a shutting-down process ends the stream right after it. */
   write(chunk: string): void {
     if (this.closed) return;
+    this.start();
     this.lastWrite = Date.now();
     this.res.write(chunk);
     if (this.fanout.reconnectMs !== undefined) this.endForReconnect(this.fanout.reconnectMs);
@@ -94,6 +111,7 @@ class Stream {
 
   /** Ends with tRPC's error event (UNAUTHORIZED after a failed re-check, NOT_FOUND, the cap). */
   fail(error: unknown): void {
+    if (!this.closed) this.start();
     endWithError(this.res, error, undefined, undefined);
     this.end();
   }
@@ -104,7 +122,10 @@ class Stream {
    */
   endForReconnect(retryMs: number): void {
     const res = this.res;
-    if (!res.writableEnded && !res.destroyed) res.end(`retry: ${retryMs}\n\n`);
+    if (!this.closed && !res.writableEnded && !res.destroyed) {
+      this.start();
+      res.end(`retry: ${retryMs}\n\n`);
+    }
     this.end();
   }
 
@@ -368,8 +389,8 @@ export function createProgressStreamHandler(deps: ApiDeps, options: ProgressStre
       res.writeHead(200, headersOf(req)).write(CONNECTED);
       return endWithError(res, error, ctx, rawInput);
     }
-    res.writeHead(200, headersOf(req)).write(CONNECTED);
-    const stream = new Stream(fanout, setup.ctx.user.id, setup.input.assetId, res);
+    // `connected` goes out once the stream listens (Stream.start), not before.
+    const stream = new Stream(fanout, setup.ctx.user.id, setup.input.assetId, res, headersOf(req));
     if (fanout.reconnectMs !== undefined) return stream.endForReconnect(fanout.reconnectMs);
     await openStream(fanout, stream, setup.ctx, setup.input);
   };
@@ -407,6 +428,8 @@ async function openStream(
       assetId: input.assetId,
     });
     if (stream.closed) return;
+    // Listening, and the backlog read: from here the client may re-read what it shows.
+    stream.start();
     for (const event of backlog) {
       lastId = event.id;
       stream.write(dataChunk(event));
