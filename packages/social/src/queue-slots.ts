@@ -3,6 +3,9 @@
 // hour skipped when clocks go forward) is skipped that day; one that happens twice (clocks go
 // back) is its first occurrence.
 import { instantOf } from "./schedule-time";
+import { localDateTimeOf } from "./wall-clock";
+
+export { localDateTimeOf };
 
 export interface WeeklySlot {
   /** ISO weekday: 1 = Monday … 7 = Sunday. */
@@ -18,21 +21,6 @@ export interface SlotInstant {
 }
 
 const pad = (n: number) => String(n).padStart(2, "0");
-
-/** The local "YYYY-MM-DDTHH:mm" of an instant in a timezone. */
-export function localDateTimeOf(at: Date, timezone: string): string {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone: timezone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-  }).formatToParts(at);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "00";
-  return `${get("year")}-${get("month")}-${get("day")}T${get("hour")}:${get("minute")}`;
-}
 
 /** Every slot instant after `after`, over `days` local days from `after`'s day, in order. */
 export function slotInstants(

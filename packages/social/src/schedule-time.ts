@@ -1,6 +1,8 @@
 // Reading a scheduled time the way Zernio does: an ISO 8601 value with `Z` or an offset is taken as
 // is; one without is local time in the IANA `timezone` (createPost's `scheduledFor` description).
 
+import { instantOfWallClock } from "./wall-clock";
+
 const LOCAL = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$/;
 const WITH_OFFSET = /(Z|[+-]\d{2}:?\d{2})$/i;
 
@@ -21,33 +23,16 @@ export function instantOf(scheduledFor: string, timezone?: string): Date | undef
   }
   const match = LOCAL.exec(scheduledFor);
   if (!match || !timezone || !isValidTimezone(timezone)) return undefined;
-  const [, y, mo, d, h, mi, s] = match.map(Number) as number[];
-  const wallClock = Date.UTC(y as number, (mo as number) - 1, d, h, mi, s || 0);
-  // Two passes settle the offset even next to a DST change.
-  let guess = wallClock;
-  for (let i = 0; i < 2; i++) guess = wallClock - offsetMs(guess, timezone);
-  return new Date(guess);
-}
-
-function offsetMs(instant: number, timezone: string): number {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone: timezone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-  }).formatToParts(new Date(instant));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const asUtc = Date.UTC(
-    get("year"),
-    get("month") - 1,
-    get("day"),
-    get("hour"),
-    get("minute"),
-    get("second"),
+  const [, year, month, day, hour, minute, second] = match.map(Number) as number[];
+  return instantOfWallClock(
+    {
+      year: year as number,
+      month: month as number,
+      day: day as number,
+      hour: hour as number,
+      minute: minute as number,
+      second: second || 0,
+    },
+    timezone,
   );
-  return asUtc - Math.floor(instant / 1000) * 1000;
 }

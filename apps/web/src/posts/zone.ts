@@ -1,42 +1,13 @@
 // Calendar arithmetic in the user's IANA timezone with the Intl APIs only: no hard-coded offsets,
 // so a day that is 23 or 25 hours long (a DST change) still starts and ends at local midnight.
+import { instantOfWallClock, wallParts } from "@streamline/social/wall-clock";
 import { WHEN_FORMAT } from "../social/schedule/time";
 
 /** A calendar day as "YYYY-MM-DD" (no zone: pure date arithmetic runs in UTC). */
 export type DayKey = string;
 
-const partsFormats = new Map<string, Intl.DateTimeFormat>();
-function partsFormat(zone: string) {
-  let format = partsFormats.get(zone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-CA", {
-      timeZone: zone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    });
-    partsFormats.set(zone, format);
-  }
-  return format;
-}
-
-/** The wall clock in `zone` at `instant`. */
-export function wallParts(instant: Date, zone: string) {
-  const parts = partsFormat(zone).formatToParts(instant);
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  return {
-    year: get("year"),
-    month: get("month"),
-    day: get("day"),
-    hour: get("hour") % 24,
-    minute: get("minute"),
-    second: get("second"),
-  };
-}
+/** The wall clock in `zone` at `instant` (shared with the server: packages/social/wall-clock). */
+export { wallParts };
 
 const pad = (n: number) => String(n).padStart(2, "0");
 
@@ -56,24 +27,17 @@ export function timeOf(instant: Date, zone: string): string {
 export const hourOf = (instant: Date, zone: string) => wallParts(instant, zone).hour;
 
 /**
- * The instant a wall clock "YYYY-MM-DDTHH:mm" names in `zone`: the offset is read from Intl at a
- * first guess and corrected once; a time a DST jump skips lands after the jump (02:30 → 03:30).
+ * The instant a wall clock "YYYY-MM-DDTHH:mm" names in `zone` (the server reads it the same way):
+ * a time a DST jump skips lands after the jump (02:30 → 03:30).
  */
 export function instantOf(local: string, zone: string): Date {
   const [date = "", time = "00:00"] = local.split("T");
-  const [y, mo, d] = date.split("-").map(Number);
-  const [h, mi] = time.split(":").map(Number);
-  const asUtc = Date.UTC(y ?? 1970, (mo ?? 1) - 1, d ?? 1, h ?? 0, mi ?? 0);
-  const offsetAt = (t: number) => {
-    const p = wallParts(new Date(t), zone);
-    return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - t;
-  };
-  const first = asUtc - offsetAt(asUtc);
-  const second = asUtc - offsetAt(first);
-  const wall = wallParts(new Date(second), zone);
-  if (wall.hour === (h ?? 0) && wall.minute === (mi ?? 0)) return new Date(second);
-  // A time the spring-forward jump skips: the later reading (after the jump).
-  return new Date(Math.max(first, second));
+  const [year, month, day] = date.split("-").map(Number);
+  const [hour, minute] = time.split(":").map(Number);
+  return instantOfWallClock(
+    { year: year ?? 1970, month: month ?? 1, day: day ?? 1, hour: hour ?? 0, minute: minute ?? 0 },
+    zone,
+  );
 }
 
 /** `day` moved by `days` calendar days. */
