@@ -3,14 +3,9 @@
 // asset is terminal (none lost or stuck), the provider saw at most one create per asset and exactly
 // one per succeeded asset (an asset interrupted between its claim and the create's answer is failed,
 // never created twice), and the takeover time from each kill to the resumed work is measured.
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { createTestDb, type TestDb } from "@streamline/db/testing";
-import { createOpenAIMock, startMockProviderServer } from "@streamline/fakes/providers";
-import { http, type RequestHandler } from "msw";
+import { http } from "msw";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "../test/harness";
+import { type PostgresStack, startPostgresStack } from "../test/pg-stack";
 import { type ChildRun, startProcess, stopProcess } from "../test/processes";
 import {
   captureOutput,
@@ -30,12 +25,7 @@ const METRICS_INTERVAL_MS = 250;
 const LOST_WINDOW_MS = 6 * METRICS_INTERVAL_MS;
 
 describe.runIf(Boolean(process.env.TEST_DATABASE_URL))("crash soak on PostgreSQL", () => {
-  let db: TestDb;
-  let api: TestServer;
-  let providerServer: Awaited<ReturnType<typeof startMockProviderServer>>;
-  let openai: ReturnType<typeof createOpenAIMock>;
-  let mediaDir: string;
-  let env: Record<string, string>;
+  let stack: PostgresStack;
   let workerEnv: Record<string, string>;
   let collector: Awaited<ReturnType<typeof startOtlpCollector>>;
   const output = captureOutput();
@@ -44,43 +34,29 @@ describe.runIf(Boolean(process.env.TEST_DATABASE_URL))("crash soak on PostgreSQL
   const retired: ChildRun[] = [];
 
   beforeAll(async () => {
-    const handlers: RequestHandler[] = [];
-    providerServer = await startMockProviderServer(handlers);
-    openai = createOpenAIMock({
-      baseURL: `${providerServer.url}/v1`,
-      apiKey: SENTINEL.openai,
-      videoPollsToComplete: 16,
+    stack = await startPostgresStack({
+      name: "soak-crash",
+      openai: { apiKey: SENTINEL.openai, videoPollsToComplete: 16 },
+      // When each provider request arrived (answers nothing: the fake's handlers answer).
+      before: () => [
+        http.all("*", () => {
+          providerRequests.push(Date.now());
+        }),
+      ],
+      env: {
+        MEDIA_ENABLE_MODELS: "sora-2",
+        MEDIA_POLL_MIN_MS: "250",
+        MEDIA_POLL_MAX_MS: "250",
+        MEDIA_MAX_CONCURRENT_PER_USER: "1000",
+        MEDIA_DAILY_SPEND_USD: "100000",
+        WORKER_CONCURRENCY: "4",
+        // Takeover timing is the product's defaults (heartbeat 10 s, supervision 5 s, retry 1 s).
+      },
     });
-    // When each provider request arrived (answers nothing: the fake's handlers below answer).
-    handlers.push(
-      http.all("*", () => {
-        providerRequests.push(Date.now());
-      }),
-      ...openai.handlers,
-    );
-    db = await createTestDb("postgres");
-    mediaDir = await mkdtemp(path.join(tmpdir(), "streamline-soak-crash-"));
-    env = {
-      NODE_ENV: "test",
-      DATABASE_URL: db.databaseUrl as string,
-      OPENAI_API_KEY: SENTINEL.openai,
-      OPENAI_BASE_URL: `${providerServer.url}/v1`,
-      GEMINI_API_KEY: "",
-      MEDIA_ENABLE_MODELS: "sora-2",
-      MEDIA_DIR: mediaDir,
-      MEDIA_POLL_MIN_MS: "250",
-      MEDIA_POLL_MAX_MS: "250",
-      PROVIDER_RETRY_MIN_DELAY_MS: "5",
-      MEDIA_MAX_CONCURRENT_PER_USER: "1000",
-      MEDIA_DAILY_SPEND_USD: "100000",
-      WORKER_CONCURRENCY: "4",
-      // Takeover timing is the product's defaults (heartbeat 10 s, supervision 5 s, retry delay 1 s).
-    };
-    api = await startTestServer("postgres", env, { worker: false, db });
     // The workers push their metrics over OTLP every 250 ms to a receiver here.
     collector = await startOtlpCollector();
     workerEnv = {
-      ...env,
+      ...stack.env,
       METRICS_EXPORTER: "otlp",
       OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
       OTEL_METRIC_EXPORT_INTERVAL: String(METRICS_INTERVAL_MS),
@@ -92,15 +68,13 @@ describe.runIf(Boolean(process.env.TEST_DATABASE_URL))("crash soak on PostgreSQL
 
   afterAll(async () => {
     for (const w of [...workers, ...retired]) await stopProcess(w, "SIGKILL");
-    await api?.close();
-    await db?.close();
-    await providerServer?.close();
+    await stack?.close();
     await collector?.close();
     output.stop();
-    if (mediaDir) await rm(mediaDir, { recursive: true, force: true });
   });
 
   it(`${GENERATIONS} generations survive ${KILLS} worker SIGKILLs`, async () => {
+    const { api, db, openai } = stack;
     const client = api.client("crash-soak");
     const assetIds: string[] = [];
     const startedAt = Date.now();

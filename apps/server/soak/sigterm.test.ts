@@ -4,17 +4,11 @@
 // SIGTERM every few seconds and restarted. Afterwards: every asset succeeded (none lost, none
 // interrupted mid-submit), one provider create per asset, every post published once, each worker
 // exited on its own (code 0) within its grace period.
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { createTestDb, type TestDb } from "@streamline/db/testing";
-import { createOpenAIMock, startMockProviderServer } from "@streamline/fakes/providers";
-import { createZernioFake, ZERNIO_MOCK_API_KEY } from "@streamline/fakes/zernio";
-import { delay, http, type RequestHandler } from "msw";
+import { delay, http } from "msw";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "../test/harness";
+import { type PostgresStack, startPostgresStack } from "../test/pg-stack";
 import { type ChildRun, startProcess, stopProcess, waitFor } from "../test/processes";
-import { giveMockAccounts, makeAsset } from "../test/social-helpers";
+import { makeAsset } from "../test/social-helpers";
 import { recordFigures, SENTINEL, sleep } from "./helpers";
 
 const GENERATIONS = Number(process.env.SOAK_SIGTERM_GENERATIONS ?? 60);
@@ -24,85 +18,48 @@ const WORKERS = 3;
 const GRACE_SECONDS = 15;
 
 describe.runIf(Boolean(process.env.TEST_DATABASE_URL))("SIGTERM soak on PostgreSQL", () => {
-  let db: TestDb;
-  let api: TestServer;
-  let providers: Awaited<ReturnType<typeof startMockProviderServer>>;
-  let uploads: Awaited<ReturnType<typeof startMockProviderServer>>;
-  let openai: ReturnType<typeof createOpenAIMock>;
-  let zernio: ReturnType<typeof createZernioFake>;
-  let mediaDir: string;
-  let env: Record<string, string>;
+  let stack: PostgresStack;
   const workers: (ChildRun | undefined)[] = [];
   const retired: ChildRun[] = [];
 
   beforeAll(async () => {
-    const handlers: RequestHandler[] = [];
-    providers = await startMockProviderServer(handlers);
-    uploads = await startMockProviderServer(handlers);
-    openai = createOpenAIMock({
-      baseURL: `${providers.url}/v1`,
-      apiKey: SENTINEL.openai,
-      videoPollsToComplete: 16,
-    });
-    zernio = createZernioFake({
-      baseURL: `${providers.url}/zernio`,
-      uploadOrigin: uploads.url,
-      publishDurationMs: 3_000,
-    });
     const slow = async () => {
       await delay(800 + Math.random() * 1_200);
       return undefined;
     };
-    handlers.push(
-      http.post(`${providers.url}/v1/videos`, slow),
-      http.post(`${providers.url}/v1/images/generations`, slow),
-      ...openai.handlers,
-      ...zernio.handlers,
-    );
-    db = await createTestDb("postgres");
-    mediaDir = await mkdtemp(path.join(tmpdir(), "streamline-soak-sigterm-"));
-    env = {
-      NODE_ENV: "test",
-      DATABASE_URL: db.databaseUrl as string,
-      OPENAI_API_KEY: SENTINEL.openai,
-      OPENAI_BASE_URL: `${providers.url}/v1`,
-      GEMINI_API_KEY: "",
-      MEDIA_ENABLE_MODELS: "sora-2",
-      MEDIA_DIR: mediaDir,
-      MEDIA_POLL_MIN_MS: "250",
-      MEDIA_POLL_MAX_MS: "250",
-      PROVIDER_RETRY_MIN_DELAY_MS: "5",
-      MEDIA_MAX_CONCURRENT_PER_USER: "1000",
-      MEDIA_DAILY_SPEND_USD: "100000",
-      WORKER_CONCURRENCY: "4",
-      ZERNIO_API_KEY: ZERNIO_MOCK_API_KEY,
-      ZERNIO_BASE_URL: `${providers.url}/zernio`,
-      ZERNIO_RETRY_MIN_DELAY_MS: "5",
-      POST_POLL_MIN_MS: "250",
-      POST_POLL_MAX_MS: "500",
-      SHUTDOWN_GRACE_SECONDS: String(GRACE_SECONDS),
-    };
-    api = await startTestServer(
-      "postgres",
-      { ...env, AUTH_DEV_HEADER: "1" },
-      { worker: false, db },
-    );
-    await giveMockAccounts(api, zernio, "sigterm-soak");
+    stack = await startPostgresStack({
+      name: "soak-sigterm",
+      openai: { apiKey: SENTINEL.openai, videoPollsToComplete: 16 },
+      zernio: { publishDurationMs: 3_000 },
+      before: (url) => [
+        http.post(`${url}/v1/videos`, slow),
+        http.post(`${url}/v1/images/generations`, slow),
+      ],
+      env: {
+        MEDIA_ENABLE_MODELS: "sora-2",
+        MEDIA_POLL_MIN_MS: "250",
+        MEDIA_POLL_MAX_MS: "250",
+        MEDIA_MAX_CONCURRENT_PER_USER: "1000",
+        MEDIA_DAILY_SPEND_USD: "100000",
+        WORKER_CONCURRENCY: "4",
+        POST_POLL_MIN_MS: "250",
+        POST_POLL_MAX_MS: "500",
+        SHUTDOWN_GRACE_SECONDS: String(GRACE_SECONDS),
+      },
+      accountsFor: "sigterm-soak",
+    });
     for (let i = 0; i < WORKERS; i++) {
-      workers.push(await startProcess("worker", env, /generation worker started/));
+      workers.push(await startProcess("worker", stack.env, /generation worker started/));
     }
   }, 180_000);
 
   afterAll(async () => {
     for (const w of [...workers, ...retired]) await stopProcess(w, "SIGKILL");
-    await api?.close();
-    await db?.close();
-    await providers?.close();
-    await uploads?.close();
-    if (mediaDir) await rm(mediaDir, { recursive: true, force: true });
+    await stack?.close();
   });
 
   it(`${GENERATIONS} generations and ${POSTS} posts survive ${STOPS} worker SIGTERMs`, async () => {
+    const { api, db, env, openai, zernio } = stack;
     const client = api.client("sigterm-soak");
     const assetIds: string[] = [];
     const postIds: string[] = [];

@@ -2,71 +2,32 @@
 // post is re-sent by another worker within seconds of the lease's end (15 s, renewed every 5 s by
 // the holder), with the same x-request-id, so Zernio replays the first post instead of making a
 // second. Before the heartbeat the lease was 90 s and the re-send waited it out.
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { createTestDb, type TestDb } from "@streamline/db/testing";
-import { startMockProviderServer } from "@streamline/fakes/providers";
-import { createZernioFake, ZERNIO_MOCK_API_KEY } from "@streamline/fakes/zernio";
-import type { RequestHandler } from "msw";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "./harness";
+import { type PostgresStack, startPostgresStack } from "./pg-stack";
 import { type ChildRun, startProcess, stopProcess, waitFor } from "./processes";
-import { giveMockAccounts, makeAsset } from "./social-helpers";
+import { makeAsset } from "./social-helpers";
 
 describe.runIf(Boolean(process.env.TEST_DATABASE_URL))("a worker killed mid-create", () => {
-  let db: TestDb;
-  let api: TestServer;
-  let providers: Awaited<ReturnType<typeof startMockProviderServer>>;
-  let uploads: Awaited<ReturnType<typeof startMockProviderServer>>;
-  let zernio: ReturnType<typeof createZernioFake>;
-  let mediaDir: string;
-  let env: Record<string, string>;
+  let stack: PostgresStack;
   const children: ChildRun[] = [];
 
   beforeAll(async () => {
-    const handlers: RequestHandler[] = [];
-    providers = await startMockProviderServer(handlers);
-    uploads = await startMockProviderServer(handlers);
-    zernio = createZernioFake({
-      baseURL: `${providers.url}/zernio`,
-      uploadOrigin: uploads.url,
-      publishDurationMs: 500,
-    });
-    handlers.push(...zernio.handlers);
-    db = await createTestDb("postgres");
-    mediaDir = await mkdtemp(path.join(tmpdir(), "streamline-posting-crash-"));
     // Takeover timing is the product's defaults (job heartbeat 10 s, supervision 5 s, lease 15 s).
-    env = {
-      NODE_ENV: "test",
-      DATABASE_URL: db.databaseUrl as string,
-      OPENAI_API_KEY: "",
-      GEMINI_API_KEY: "",
-      MEDIA_DIR: mediaDir,
-      ZERNIO_API_KEY: ZERNIO_MOCK_API_KEY,
-      ZERNIO_BASE_URL: `${providers.url}/zernio`,
-      ZERNIO_RETRY_MIN_DELAY_MS: "5",
-      POST_POLL_MIN_MS: "250",
-      POST_POLL_MAX_MS: "500",
-    };
-    api = await startTestServer(
-      "postgres",
-      { ...env, AUTH_DEV_HEADER: "1" },
-      { worker: false, db },
-    );
-    await giveMockAccounts(api, zernio, "crash-poster");
+    stack = await startPostgresStack({
+      name: "posting-crash",
+      zernio: { publishDurationMs: 500 },
+      env: { POST_POLL_MIN_MS: "250", POST_POLL_MAX_MS: "500" },
+      accountsFor: "crash-poster",
+    });
   }, 120_000);
 
   afterAll(async () => {
     for (const child of children) await stopProcess(child, "SIGKILL");
-    await api?.close();
-    await db?.close();
-    await providers?.close();
-    await uploads?.close();
-    if (mediaDir) await rm(mediaDir, { recursive: true, force: true });
+    await stack?.close();
   });
 
   it("re-sends it within ~15 s of the kill, as a replay: one post at Zernio", async () => {
+    const { api, db, env, zernio } = stack;
     const worker = await startProcess("worker", env, /generation worker started/);
     children.push(worker);
     const image = await makeAsset(api, "crash-poster", {

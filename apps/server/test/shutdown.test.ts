@@ -9,17 +9,16 @@ import { mkdtemp, rm } from "node:fs/promises";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createTestDb, type TestDb } from "@streamline/db/testing";
-import { createOpenAIMock, startMockProviderServer } from "@streamline/fakes/providers";
-import { createZernioFake, ZERNIO_MOCK_API_KEY } from "@streamline/fakes/zernio";
-import { delay, HttpResponse, http, type RequestHandler } from "msw";
+import { createTestDb } from "@streamline/db/testing";
+import { delay, HttpResponse, http } from "msw";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../src/app";
 import { loadEnv } from "../src/env";
 import { createRuntime } from "../src/runtime";
-import { startTestServer, TEST_KEYS, type TestServer } from "./harness";
+import { startTestServer, TEST_KEYS } from "./harness";
+import { type PostgresStack, startPostgresStack } from "./pg-stack";
 import { type ChildRun, startProcess, stopProcess, waitFor } from "./processes";
-import { giveMockAccounts, makeAsset } from "./social-helpers";
+import { makeAsset } from "./social-helpers";
 
 const TERMINAL = ["succeeded", "failed", "canceled"];
 
@@ -98,84 +97,46 @@ describe.runIf(Boolean(process.env.TEST_DATABASE_URL))("readiness on PostgreSQL"
 });
 
 describe.runIf(Boolean(process.env.TEST_DATABASE_URL))("SIGTERM on PostgreSQL", () => {
-  let db: TestDb;
-  let api: TestServer;
-  let providers: Awaited<ReturnType<typeof startMockProviderServer>>;
-  let uploads: Awaited<ReturnType<typeof startMockProviderServer>>;
-  let openai: ReturnType<typeof createOpenAIMock>;
-  let zernio: ReturnType<typeof createZernioFake>;
-  let mediaDir: string;
-  let env: Record<string, string>;
+  let stack: PostgresStack;
   const children: ChildRun[] = [];
 
   beforeAll(async () => {
-    const handlers: RequestHandler[] = [];
-    providers = await startMockProviderServer(handlers);
-    // Zernio's presigned upload URLs live on an origin of their own.
-    uploads = await startMockProviderServer(handlers);
-    openai = createOpenAIMock({
-      baseURL: `${providers.url}/v1`,
-      apiKey: TEST_KEYS.openai,
-      videoPollsToComplete: 30,
-    });
-    zernio = createZernioFake({
-      baseURL: `${providers.url}/zernio`,
-      uploadOrigin: uploads.url,
-      publishDurationMs: 4_000,
-    });
     // Creates take 1.5 s, so a SIGTERM finds some in flight: they must be let to answer.
     const slow = async () => {
       await delay(1_500);
       return undefined;
     };
-    handlers.push(
-      http.post(`${providers.url}/v1/videos`, slow),
-      http.post(`${providers.url}/v1/images/generations`, slow),
-      ...openai.handlers,
-      ...zernio.handlers,
-      http.all(`${providers.url}/*`, () => HttpResponse.json({}, { status: 404 })),
-    );
-    db = await createTestDb("postgres");
-    mediaDir = await mkdtemp(path.join(tmpdir(), "streamline-sigterm-"));
-    env = {
-      NODE_ENV: "test",
-      DATABASE_URL: db.databaseUrl as string,
-      OPENAI_API_KEY: TEST_KEYS.openai,
-      OPENAI_BASE_URL: `${providers.url}/v1`,
-      GEMINI_API_KEY: "",
-      MEDIA_ENABLE_MODELS: "sora-2",
-      MEDIA_DIR: mediaDir,
-      MEDIA_POLL_MIN_MS: "100",
-      MEDIA_POLL_MAX_MS: "100",
-      PROVIDER_RETRY_MIN_DELAY_MS: "5",
-      MEDIA_MAX_CONCURRENT_PER_USER: "100",
-      MEDIA_DAILY_SPEND_USD: "10000",
-      WORKER_CONCURRENCY: "8",
-      ZERNIO_API_KEY: ZERNIO_MOCK_API_KEY,
-      ZERNIO_BASE_URL: `${providers.url}/zernio`,
-      ZERNIO_RETRY_MIN_DELAY_MS: "5",
-      POST_POLL_MIN_MS: "200",
-      POST_POLL_MAX_MS: "400",
-      SHUTDOWN_GRACE_SECONDS: "10",
-    };
-    api = await startTestServer(
-      "postgres",
-      { ...env, AUTH_DEV_HEADER: "1" },
-      { worker: false, db },
-    );
-    await giveMockAccounts(api, zernio, "sigterm");
+    stack = await startPostgresStack({
+      name: "sigterm",
+      openai: { apiKey: TEST_KEYS.openai, videoPollsToComplete: 30 },
+      zernio: { publishDurationMs: 4_000 },
+      before: (url) => [
+        http.post(`${url}/v1/videos`, slow),
+        http.post(`${url}/v1/images/generations`, slow),
+      ],
+      after: (url) => [http.all(`${url}/*`, () => HttpResponse.json({}, { status: 404 }))],
+      env: {
+        MEDIA_ENABLE_MODELS: "sora-2",
+        MEDIA_POLL_MIN_MS: "100",
+        MEDIA_POLL_MAX_MS: "100",
+        MEDIA_MAX_CONCURRENT_PER_USER: "100",
+        MEDIA_DAILY_SPEND_USD: "10000",
+        WORKER_CONCURRENCY: "8",
+        POST_POLL_MIN_MS: "200",
+        POST_POLL_MAX_MS: "400",
+        SHUTDOWN_GRACE_SECONDS: "10",
+      },
+      accountsFor: "sigterm",
+    });
   }, 120_000);
 
   afterAll(async () => {
     for (const c of children) await stopProcess(c, "SIGKILL");
-    await api?.close();
-    await db?.close();
-    await providers?.close();
-    await uploads?.close();
-    if (mediaDir) await rm(mediaDir, { recursive: true, force: true });
+    await stack?.close();
   });
 
   it("a worker drains at safe points: nothing lost, nothing created twice", async () => {
+    const { api, db, env, openai, zernio } = stack;
     const client = api.client("sigterm");
     const first = await startProcess("worker", env, /generation worker started/);
     children.push(first);
