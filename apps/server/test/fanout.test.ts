@@ -293,14 +293,19 @@ describe("the fan-out writes tRPC's own SSE wire (pglite)", () => {
   });
 });
 
-describe.runIf(Boolean(process.env.TEST_DATABASE_URL))(
-  "the fan-out says `connected` only once it listens (postgres)",
-  () => {
+const STREAM_PATHS = [
+  { path: "the fan-out", env: {} },
+  { path: "tRPC's own stream (MEDIA_SSE_FANOUT=0)", env: { MEDIA_SSE_FANOUT: "0" } },
+];
+
+describe.runIf(Boolean(process.env.TEST_DATABASE_URL)).each(STREAM_PATHS)(
+  "$path says `connected` only once it listens (postgres)",
+  ({ env }) => {
     let db: TestDb;
     let server: TestServer;
     beforeAll(async () => {
       db = await createTestDb("postgres");
-      server = await startTestServer("postgres", {}, { worker: false, db });
+      server = await startTestServer("postgres", env, { worker: false, db });
     }, 60_000);
     afterAll(async () => {
       await server?.close();

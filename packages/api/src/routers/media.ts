@@ -186,42 +186,67 @@ export const mediaRouter = {
 
   /**
    * Live progress: status changes, progress %, results and errors of the user's assets (or one).
-   * Listens first, then replays what the client missed since `lastEventId`, so no event falls in
-   * between; each event is `tracked` so a reconnecting client resumes where it left off.
+   * Listens first, then fixes where the backlog starts and reads it, and only then returns the
+   * stream — tRPC says `connected` once it has it, and the studio re-reads what it shows at that
+   * moment, so an event committed after that re-read is always delivered (the fan-out,
+   * media/fanout.ts, keeps the same order). Each event is `tracked`, so a reconnecting client
+   * resumes where it left off.
    */
-  onProgress: protectedProcedure.input(onProgressInput).subscription(async function* ({
-    ctx,
-    input,
-    signal,
-  }) {
-    if (
-      input.assetId &&
-      !(await findMediaAsset(ctx.db, { id: input.assetId, userId: ctx.user.id }))
-    ) {
-      throw notFound();
-    }
-    const release = await acquireStream(ctx);
-    const caller = callerCheck(ctx);
-    const pending: MediaEventRecord[] = [];
-    let wake: (() => void) | undefined;
-    const unsubscribe = ctx.events.subscribe(
-      (event) => {
-        if (event.userId !== ctx.user.id) return;
-        if (input.assetId && event.assetId !== input.assetId) return;
-        pending.push(event);
+  onProgress: protectedProcedure
+    .input(onProgressInput)
+    .subscription(async ({ ctx, input, signal }) => {
+      if (
+        input.assetId &&
+        !(await findMediaAsset(ctx.db, { id: input.assetId, userId: ctx.user.id }))
+      ) {
+        throw notFound();
+      }
+      const release = await acquireStream(ctx);
+      const caller = callerCheck(ctx);
+      const pending: MediaEventRecord[] = [];
+      let wake: (() => void) | undefined;
+      const unsubscribe = ctx.events.subscribe(
+        (event) => {
+          if (event.userId !== ctx.user.id) return;
+          if (input.assetId && event.assetId !== input.assetId) return;
+          pending.push(event);
+          wake?.();
+        },
+        { userId: ctx.user.id },
+      );
+      // Once, from the stream's end or from an abort that comes before tRPC starts reading it
+      // (a stream never read never runs its `finally`).
+      let ended = false;
+      const end = () => {
+        if (ended) return;
+        ended = true;
+        unsubscribe();
+        release();
+        signal?.removeEventListener("abort", stop);
+      };
+      const stop = () => {
         wake?.();
-      },
-      { userId: ctx.user.id },
-    );
-    const stop = () => wake?.();
-    signal?.addEventListener("abort", stop);
-    try {
-      await ctx.events.ready;
-      let lastId = input.lastEventId
-        ? Number(input.lastEventId)
-        : input.assetId
-          ? 0 // one asset: everything it went through, so a late subscriber sees its state
-          : await latestMediaEventId(ctx.db, ctx.user.id);
+        end();
+      };
+      signal?.addEventListener("abort", stop);
+      let lastId: number;
+      let backlog: MediaEventRecord[];
+      try {
+        await ctx.events.ready;
+        lastId = input.lastEventId
+          ? Number(input.lastEventId)
+          : input.assetId
+            ? 0 // one asset: everything it went through, so a late subscriber sees its state
+            : await latestMediaEventId(ctx.db, ctx.user.id);
+        backlog = await listMediaEventsAfter(ctx.db, {
+          userId: ctx.user.id,
+          afterId: lastId,
+          assetId: input.assetId,
+        });
+      } catch (error) {
+        end();
+        throw error;
+      }
       const toMessage = (event: MediaEventRecord) =>
         tracked(String(event.id), {
           eventId: String(event.id),
@@ -230,39 +255,36 @@ export const mediaRouter = {
           // Generation events, and the posting job's (kind "post") for the asset's social posts.
           ...(event.payload as MediaEventPayload | PostEventPayload),
         });
-      for (const event of await listMediaEventsAfter(ctx.db, {
-        userId: ctx.user.id,
-        afterId: lastId,
-        assetId: input.assetId,
-      })) {
-        lastId = event.id;
-        yield toMessage(event);
-      }
-      while (!signal?.aborted) {
-        // Re-checked at least every recheck interval, and before any event once a check is due.
-        await caller.assertStillSignedIn();
-        const event = pending.shift();
-        if (!event) {
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, caller.msUntilDue() + 5);
-            wake = () => {
-              clearTimeout(timer);
-              resolve();
-            };
-          });
-          wake = undefined;
-          continue;
+      return (async function* () {
+        try {
+          for (const event of backlog) {
+            lastId = event.id;
+            yield toMessage(event);
+          }
+          while (!signal?.aborted && !ended) {
+            // Re-checked at least every recheck interval, and before any event once a check is due.
+            await caller.assertStillSignedIn();
+            const event = pending.shift();
+            if (!event) {
+              await new Promise<void>((resolve) => {
+                const timer = setTimeout(resolve, caller.msUntilDue() + 5);
+                wake = () => {
+                  clearTimeout(timer);
+                  resolve();
+                };
+              });
+              wake = undefined;
+              continue;
+            }
+            // Ids of one user's events commit in order (see publishMediaEvent), so anything at or
+            // below the last one seen was already replayed.
+            if (event.id <= lastId) continue;
+            lastId = event.id;
+            yield toMessage(event);
+          }
+        } finally {
+          end();
         }
-        // Ids of one user's events commit in order (see publishMediaEvent), so anything at or
-        // below the last one seen was already replayed.
-        if (event.id <= lastId) continue;
-        lastId = event.id;
-        yield toMessage(event);
-      }
-    } finally {
-      unsubscribe();
-      release();
-      signal?.removeEventListener("abort", stop);
-    }
-  }),
+      })();
+    }),
 } satisfies TRPCRouterRecord;
