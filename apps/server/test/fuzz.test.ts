@@ -223,6 +223,7 @@ describe.each(testBackends())("fuzz: every procedure's input (%s)", (backend) =>
         { numRuns: perCall, endOnFailure: true },
       );
     },
-    120_000,
+    // A subscription case waits out its 300 ms before it aborts: ~60 s for the soak's share.
+    300_000,
   );
 });
