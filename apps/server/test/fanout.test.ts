@@ -6,6 +6,7 @@ import { progressFanoutOf } from "@streamline/api";
 import {
   countMediaStreams,
   createApiKey,
+  type Database,
   ensureUserRow,
   insertMediaAsset,
   type MediaAsset,
@@ -13,6 +14,7 @@ import {
 } from "@streamline/db";
 import { createTestDb, type TestDb } from "@streamline/db/testing";
 import { changeAsset } from "@streamline/jobs";
+import type { Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "./harness";
 
@@ -92,6 +94,29 @@ async function until(check: () => boolean | Promise<boolean>, what: string, ms =
   }
 }
 
+type Db = Kysely<Database>;
+
+/** A running image of `user`'s (the events below are published for it). */
+const runningImage = (db: Db, user: string, prompt: string) =>
+  insertMediaAsset(db, {
+    user_id: user,
+    provider: "openai",
+    type: "image",
+    model: "gpt-image-2",
+    prompt,
+    status: "running",
+    progress: 1,
+  });
+
+/** Moves the asset's progress, publishing its progress event in the same transaction. */
+const publishProgress = (db: Db, asset: MediaAsset, progress: number) =>
+  changeAsset(
+    db,
+    asset,
+    { progress },
+    { kind: "progress", status: "running", phase: "generating", progress, estimated: false },
+  );
+
 const USERS = 100;
 const PER_USER = 10;
 
@@ -112,16 +137,7 @@ describe("media.onProgress on the shared fan-out, 1,000 streams (pglite)", () =>
       const id = `fan-${String(i).padStart(3, "0")}`;
       await ensureUserRow(db, id);
       const { key, apiKey } = await createApiKey(db, { userId: id, name: "fan" });
-      const asset = (kind: string) =>
-        insertMediaAsset(db, {
-          user_id: id,
-          provider: "openai",
-          type: "image",
-          model: "gpt-image-2",
-          prompt: `fan-out ${kind}`,
-          status: "running",
-          progress: 1,
-        });
+      const asset = (kind: string) => runningImage(db, id, `fan-out ${kind}`);
       users.push({ id, key, keyId: apiKey.id, asset: await asset("a"), other: await asset("b") });
     }
   }, 120_000);
@@ -132,14 +148,7 @@ describe("media.onProgress on the shared fan-out, 1,000 streams (pglite)", () =>
 
   const publish = async (progress: number, which: "asset" | "other" = "asset") => {
     await server.runtime.handle.db.transaction().execute(async (tx) => {
-      for (const user of users) {
-        await changeAsset(
-          tx,
-          user[which],
-          { progress },
-          { kind: "progress", status: "running", phase: "generating", progress, estimated: false },
-        );
-      }
+      for (const user of users) await publishProgress(tx, user[which], progress);
     });
   };
   const open = (user: (typeof users)[number], input: Record<string, unknown>, extra = {}) =>
@@ -259,23 +268,8 @@ describe("the fan-out writes tRPC's own SSE wire (pglite)", () => {
   it("answers the same bytes for a replay, a refusal and a missing credential", async () => {
     const user = "wire-user";
     await ensureUserRow(db.db, user);
-    const asset = await insertMediaAsset(db.db, {
-      user_id: user,
-      provider: "openai",
-      type: "image",
-      model: "gpt-image-2",
-      prompt: "wire",
-      status: "running",
-      progress: 1,
-    });
-    for (const progress of [5, 6, 7]) {
-      await changeAsset(
-        db.db,
-        asset,
-        { progress },
-        { kind: "progress", status: "running", phase: "generating", progress, estimated: false },
-      );
-    }
+    const asset = await runningImage(db.db, user, "wire");
+    for (const progress of [5, 6, 7]) await publishProgress(db.db, asset, progress);
     const me = { "x-streamline-user": user };
     const replay = await bytes(fanout, { assetId: asset.id }, me);
     expect(replay).toMatch(/^event: connected\ndata: \{.*\}\n\n\ndata: .*\nid: \d+\n\n\n/);
@@ -293,7 +287,7 @@ describe("the fan-out writes tRPC's own SSE wire (pglite)", () => {
   });
 });
 
-const STREAM_PATHS = [
+const STREAM_PATHS: { path: string; env: Record<string, string> }[] = [
   { path: "the fan-out", env: {} },
   { path: "tRPC's own stream (MEDIA_SSE_FANOUT=0)", env: { MEDIA_SSE_FANOUT: "0" } },
 ];
@@ -320,28 +314,13 @@ describe.runIf(Boolean(process.env.TEST_DATABASE_URL)).each(STREAM_PATHS)(
       // the fix, `connected` went out first and that event was neither replayed nor delivered.
       const user = "first-connection";
       await ensureUserRow(db.db, user);
-      const asset = await insertMediaAsset(db.db, {
-        user_id: user,
-        provider: "openai",
-        type: "image",
-        model: "gpt-image-2",
-        prompt: "first connection",
-        status: "running",
-        progress: 1,
-      });
-      const publish = (progress: number) =>
-        changeAsset(
-          db.db,
-          asset,
-          { progress },
-          { kind: "progress", status: "running", phase: "generating", progress, estimated: false },
-        );
+      const asset = await runningImage(db.db, user, "first connection");
       if (db.kind !== "postgres") throw new Error("a PostgreSQL test database");
       const lock = await db.pool.connect();
       try {
         await lock.query("select pg_advisory_lock(hashtext($1))", [`media-streams:${user}`]);
         const sse = openSse(server.url, {}, { "x-streamline-user": user });
-        const onConnected = sse.connected.then(() => publish(42));
+        const onConnected = sse.connected.then(() => publishProgress(db.db, asset, 42));
         await new Promise((resolve) => setTimeout(resolve, 500));
         await lock.query("select pg_advisory_unlock(hashtext($1))", [`media-streams:${user}`]);
         await onConnected;
