@@ -11,6 +11,7 @@ import {
   captureOutput,
   recordFigures,
   SENTINEL,
+  SOAK_WORKER_ENV,
   secretsIn,
   sleep,
   startOtlpCollector,
@@ -44,12 +45,7 @@ describe.runIf(Boolean(process.env.TEST_DATABASE_URL))("crash soak on PostgreSQL
         }),
       ],
       env: {
-        MEDIA_ENABLE_MODELS: "sora-2",
-        MEDIA_POLL_MIN_MS: "250",
-        MEDIA_POLL_MAX_MS: "250",
-        MEDIA_MAX_CONCURRENT_PER_USER: "1000",
-        MEDIA_DAILY_SPEND_USD: "100000",
-        WORKER_CONCURRENCY: "4",
+        ...SOAK_WORKER_ENV,
         // Takeover timing is the product's defaults (heartbeat 10 s, supervision 5 s, retry 1 s).
       },
     });

@@ -99,6 +99,19 @@ export function recordFigures(name: string, figures: Record<string, unknown>): v
   );
 }
 
+/**
+ * What the worker-restart soaks (crash, SIGTERM) run with: Sora enabled, videos polled every
+ * 250 ms, limits out of the way (the soak is one user with hundreds of generations), 4 jobs each.
+ */
+export const SOAK_WORKER_ENV = {
+  MEDIA_ENABLE_MODELS: "sora-2",
+  MEDIA_POLL_MIN_MS: "250",
+  MEDIA_POLL_MAX_MS: "250",
+  MEDIA_MAX_CONCURRENT_PER_USER: "1000",
+  MEDIA_DAILY_SPEND_USD: "100000",
+  WORKER_CONCURRENCY: "4",
+} as const;
+
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 type OtlpValue = { stringValue?: string; intValue?: string | number; doubleValue?: number };

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type PostgresStack, startPostgresStack } from "../test/pg-stack";
 import { type ChildRun, startProcess, stopProcess, waitFor } from "../test/processes";
 import { makeAsset } from "../test/social-helpers";
-import { recordFigures, SENTINEL, sleep } from "./helpers";
+import { recordFigures, SENTINEL, SOAK_WORKER_ENV, sleep } from "./helpers";
 
 const GENERATIONS = Number(process.env.SOAK_SIGTERM_GENERATIONS ?? 60);
 const POSTS = Number(process.env.SOAK_SIGTERM_POSTS ?? 12);
@@ -36,12 +36,7 @@ describe.runIf(Boolean(process.env.TEST_DATABASE_URL))("SIGTERM soak on PostgreS
         http.post(`${url}/v1/images/generations`, slow),
       ],
       env: {
-        MEDIA_ENABLE_MODELS: "sora-2",
-        MEDIA_POLL_MIN_MS: "250",
-        MEDIA_POLL_MAX_MS: "250",
-        MEDIA_MAX_CONCURRENT_PER_USER: "1000",
-        MEDIA_DAILY_SPEND_USD: "100000",
-        WORKER_CONCURRENCY: "4",
+        ...SOAK_WORKER_ENV,
         POST_POLL_MIN_MS: "250",
         POST_POLL_MAX_MS: "500",
         SHUTDOWN_GRACE_SECONDS: String(GRACE_SECONDS),
