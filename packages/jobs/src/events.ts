@@ -61,7 +61,9 @@ export async function changeAsset(
 }
 
 /** One generation reached a terminal status (README "Observability": streamline.generations). */
-function countTerminal(asset: MediaAsset): void {
+export function countTerminal(
+  asset: Pick<MediaAsset, "provider" | "model" | "type" | "status" | "error_code">,
+): void {
   metrics().generations.add(1, {
     "gen_ai.provider.name": asset.provider,
     "gen_ai.request.model": asset.model,

@@ -19,6 +19,7 @@ export {
 export {
   changeAsset,
   changeGeneration,
+  countTerminal,
   type GenerationPhase,
   LEGACY_ROUND_TRIPS,
   type MediaEventPayload,

@@ -21,6 +21,7 @@ import {
   listPostsInStatus,
   retireUserAssets,
 } from "@streamline/db";
+import { countTerminal } from "@streamline/jobs";
 import { isSocialError, type ZernioClient } from "@streamline/social";
 import { TRPCError } from "@trpc/server";
 import type { ApiContext, SessionUser } from "../context";
@@ -57,7 +58,9 @@ async function checkPassword(ctx: Ctx, password: string): Promise<void> {
  * bulk form of the generation's "delete" transition, without events: the account's streams end.
  */
 async function retireAssets(ctx: Ctx): Promise<void> {
-  await retireUserAssets(ctx.db, ctx.user.id, new Date());
+  const canceled = await retireUserAssets(ctx.db, ctx.user.id, new Date());
+  // Each ended generation counts as canceled (streamline.generations), as media.cancel's do.
+  for (const asset of canceled) countTerminal(asset);
 }
 
 /** Runs a Zernio call where "already gone" (404) is what we wanted anyway. */

@@ -1,6 +1,8 @@
 // account.* through a caller: the export's shape (no key, no hash, only the caller's rows) and the
 // password check before deletion.
 import { countUserRows, testBackends } from "@streamline/db/testing";
+import { METRIC } from "@streamline/telemetry";
+import { installTestTelemetry, total } from "@streamline/telemetry/testing";
 import { describe, expect, it } from "vitest";
 import { EXPORT_FORMAT } from "../account/export";
 import { createCaller } from "../root";
@@ -44,6 +46,30 @@ describe.each(testBackends())("account procedures (%s)", (backend) => {
     const app = await api.as("export-app", { method: "api-key" });
     expect((await refusalOf(app.account.exportData())).code).toBe("FORBIDDEN");
     expect((await refusalOf(app.account.delete({ password: "x" }))).code).toBe("FORBIDDEN");
+  });
+
+  it("counts the generations a deletion ends as canceled (streamline.generations)", async () => {
+    const otel = await installTestTelemetry();
+    try {
+      await api.insertAsset("delete-erin", { status: "running", progress: 40 });
+      await api.insertAsset("delete-erin", { status: "queued", model: "sora-2", type: "video" });
+      await api.insertAsset("delete-erin"); // finished: not counted again
+      const caller = createCaller({
+        ...api.deps,
+        verifyPassword: async () => ({ ok: true }),
+        user: { id: "delete-erin", method: "session" },
+        headers: new Headers({ origin: STUDIO_ORIGIN }),
+      });
+      await caller.account.delete({ password: "right one" });
+      const points = await otel.collect();
+      const canceled = { "gen_ai.provider.name": "openai", status: "canceled" };
+      expect(total(points, METRIC.generations, canceled)).toBe(2);
+      expect(
+        total(points, METRIC.generations, { ...canceled, "gen_ai.request.model": "sora-2" }),
+      ).toBe(1);
+    } finally {
+      await otel.uninstall();
+    }
   });
 
   it("deletes only with the right password, naming the field otherwise", async () => {

@@ -147,12 +147,18 @@ export async function lockMediaAssetForChange(
  * Account deletion's first step: every running generation of the user is canceled and every asset
  * soft-deleted (what media.delete does to one asset, for all of them at once).
  */
-export async function retireUserAssets(db: Executor, userId: string, now: Date): Promise<void> {
-  await db
+export async function retireUserAssets(
+  db: Executor,
+  userId: string,
+  now: Date,
+): Promise<Pick<MediaAsset, "provider" | "model" | "type" | "status" | "error_code">[]> {
+  // The generations this ends (they count as canceled, as one canceled alone does).
+  const canceled = await db
     .updateTable("media_assets")
     .set({ status: "canceled", completed_at: now })
     .where("user_id", "=", userId)
     .where("status", "not in", [...TERMINAL_STATUSES])
+    .returning(["provider", "model", "type", "status", "error_code"])
     .execute();
   await db
     .updateTable("media_assets")
@@ -160,6 +166,7 @@ export async function retireUserAssets(db: Executor, userId: string, now: Date):
     .where("user_id", "=", userId)
     .where("deleted_at", "is", null)
     .execute();
+  return canceled;
 }
 
 /**
