@@ -13,11 +13,16 @@ const KEY = "sk-proj-CATALOGSENTINEL0123456789abcdef";
 const server = setupServer();
 const now = new Date("2026-11-20T12:00:00Z");
 
-function setUp(options: OpenAIMockOptions = {}, { withKey = true } = {}) {
+function setUp(options: OpenAIMockOptions = {}, { withKey = true, statusMs = 30_000 } = {}) {
   const mock = createOpenAIMock({ baseURL: BASE, apiKey: KEY, ...options });
   server.use(...mock.handlers);
   const apiKey = withKey ? KEY : undefined;
-  const kit = createOpenAI({ apiKey, baseURL: BASE, retry: { minDelayMs: 1, maxDelayMs: 2 } });
+  const kit = createOpenAI({
+    apiKey,
+    baseURL: BASE,
+    retry: { minDelayMs: 1, maxDelayMs: 2 },
+    timeouts: { statusMs },
+  });
   return { mock, kit };
 }
 let logs: ReturnType<typeof captureLogs>;
@@ -156,6 +161,24 @@ describe("the catalog check against OpenAI's model list", () => {
       expect(catalogLines("info")[0]?.msg).toMatch(/could not be read: .*MEDIA_CATALOG_CHECK=0/);
     },
   );
+
+  it("a list that does not answer in time (the kit's status timeout, per attempt) is one info line", async () => {
+    logs = captureLogs({ quiet: true });
+    const { mock, kit } = setUp({}, { statusMs: 50 });
+    mock.failNext("models.list", { hang: true }, { hang: true }, { hang: true });
+    expect(await checkOpenAICatalog(kit, { now })).toEqual({
+      checked: false,
+      reason: "unanswered",
+    });
+    expect(mock.requestsTo("models.list")).toHaveLength(3);
+    expect(catalogLines("warn")).toEqual([]);
+    expect(catalogLines("info")).toEqual([
+      expect.objectContaining({
+        code: "TIMEOUT",
+        msg: expect.stringMatching(/did not answer the model list request within 0\.1 s/),
+      }),
+    ]);
+  });
 
   it("a 200 that is no model list compares nothing", async () => {
     logs = captureLogs({ quiet: true });
