@@ -58,6 +58,15 @@ export function loadEnv(runtimeEnv: NodeJS.ProcessEnv = process.env) {
        * (docs: README "Adding a model without a release"); validated at start-up.
        */
       MEDIA_CATALOG_FILE: optional,
+      /**
+       * At each API server start, compare the catalog's OpenAI models with OpenAI's own list
+       * (GET /v1/models, `shutdown_date`) in the background and warn about a model going away;
+       * "0" turns it off (README "Adding a model without a release").
+       */
+      MEDIA_CATALOG_CHECK: z
+        .enum(["0", "1", "true", "false"])
+        .default("1")
+        .transform((v) => v === "1" || v === "true"),
       MEDIA_ENABLE_MODELS: list,
       /** Models to refuse although the catalog offers them (comma-separated ids). */
       MEDIA_DISABLE_MODELS: list,

@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { logger } from "@streamline/log";
 import { createApp } from "./app";
+import { startCatalogCheck } from "./catalog-check";
 import { loadedDotEnvFiles } from "./dotenv";
 import { loadEnv } from "./env";
 import { setUpLogging } from "./logging";
@@ -26,6 +27,8 @@ runProcess("server", async () => {
       if (reason) logger.warn(`[server] ${reason}; its models are shown as unavailable.`);
     }
   }
+  // OpenAI's model list against the catalog: in the background, once per server process.
+  const catalogCheck = startCatalogCheck(runtime);
   if (env.WORKER_IN_PROCESS) await runtime.startWorker();
   const server = createApp(runtime).listen(env.PORT, env.HOST, () => {
     const address = server.address();
@@ -49,6 +52,7 @@ runProcess("server", async () => {
     // progress streams ended with a reconnect hint; then jobs get the grace period to reach a
     // safe point (their provider job id saved) and the process exits.
     async close() {
+      catalogCheck.stop();
       runtime.drain();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

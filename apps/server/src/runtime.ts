@@ -60,10 +60,12 @@ export async function createRuntime(
   assertSafeForProduction(env);
   setUpLogging(env);
   // Before any connection: a catalog file that does not validate stops start-up at once.
+  const catalogFileModels: string[] = [];
   if (env.MEDIA_CATALOG_FILE) {
     const added = loadCatalogFile(env.MEDIA_CATALOG_FILE);
-    const ids = [...added.models, ...added.captionModels];
-    if (ids.length) logger.info(`[server] MEDIA_CATALOG_FILE added ${ids.join(", ")}`);
+    catalogFileModels.push(...added.models, ...added.captionModels);
+    if (catalogFileModels.length)
+      logger.info(`[server] MEDIA_CATALOG_FILE added ${catalogFileModels.join(", ")}`);
   }
   const webDistDir = env.WEB_DIST_DIR ?? path.join(workspaceRoot(), "apps", "web", "dist");
   const handle: DbHandle =
@@ -167,6 +169,10 @@ export async function createRuntime(
     events,
     storage,
     providers,
+    /** The OpenAI kit (the start-up catalog check reads its model list). */
+    openai: kits.openai,
+    /** The model ids MEDIA_CATALOG_FILE added. */
+    catalogFileModels,
     posting,
     social,
     /** OpenTelemetry's exporters (undefined when both are `none`). */

@@ -41,7 +41,12 @@ function run(entry: "main" | "worker", cwd: string, env: Record<string, string>,
   const child = spawn(
     process.execPath,
     ["--import", import.meta.resolve("tsx"), path.join(serverDir, "src", `${entry}.ts`)],
-    { cwd, env: { ...inherited, ...env }, stdio: ["ignore", "pipe", "pipe"] },
+    // MEDIA_CATALOG_CHECK=0: the file's made-up key must not send GET /v1/models to OpenAI itself.
+    {
+      cwd,
+      env: { ...inherited, MEDIA_CATALOG_CHECK: "0", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
   );
   let output = "";
   return new Promise<string>((resolve, reject) => {

@@ -79,6 +79,12 @@ export {
   catalogIssues,
   modelSpecSchema,
 } from "./catalog/schema";
+export {
+  type CatalogCheckOptions,
+  type CatalogCheckResult,
+  type CatalogFinding,
+  checkOpenAICatalog,
+} from "./catalog-check";
 export { notConfiguredError, notConfiguredMessage, PROVIDER_KEY_VARIABLES } from "./configuration";
 export { startWithinDeadline } from "./deadline";
 export {
@@ -104,7 +110,12 @@ export {
   type GoogleProvider,
   type GoogleProviderSettings,
 } from "./google";
-export { createOpenAI, OPENAI_DEFAULT_BASE_URL, type OpenAIProvider } from "./openai";
+export {
+  createOpenAI,
+  OPENAI_DEFAULT_BASE_URL,
+  type OpenAIListedModel,
+  type OpenAIProvider,
+} from "./openai";
 export { DEFAULT_POLL_POLICY, type PollPolicy, pollUntilDone } from "./poll";
 export {
   DEFAULT_REFERENCE_IMAGE_LIMITS,

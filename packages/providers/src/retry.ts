@@ -83,7 +83,7 @@ export async function withRetry<T>(
 export interface ProviderCall {
   provider: ProviderId;
   model: string;
-  /** create | status | download | caption | cancel */
+  /** create | status | download | caption | cancel | models (the start-up model list) */
   kind: string;
 }
 

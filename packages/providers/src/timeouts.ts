@@ -33,8 +33,8 @@ export function resolveTimeouts(settings: ProviderTimeoutSettings | undefined): 
 
 export type CallKind = "create" | "status" | "download";
 
-/** What a TIMEOUT names: a kind of media call, or a caption request. */
-export type TimeoutKind = CallKind | "caption";
+/** What a TIMEOUT names: a kind of media call, a caption request, or the model list (start-up check). */
+export type TimeoutKind = CallKind | "caption" | "models";
 
 const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 
@@ -51,7 +51,9 @@ export function timeoutError(
         ? `did not answer a status request within ${seconds(ms)}.`
         : kind === "caption"
           ? `did not answer the caption request within ${seconds(ms)}.`
-          : `sent no bytes of the download for ${seconds(ms)}.`;
+          : kind === "models"
+            ? `did not answer the model list request within ${seconds(ms)}.`
+            : `sent no bytes of the download for ${seconds(ms)}.`;
   const label = context.provider === "openai" ? "OpenAI" : "Google";
   return new MediaGenError("TIMEOUT", `${label} ${what}`, context);
 }

@@ -4,10 +4,14 @@
 //   developers.openai.com/api/reference/resources/videos/methods/{create,retrieve,download_content}
 //   developers.openai.com/api/docs/guides/video-generation (variants: video mp4, thumbnail webp,
 //     spritesheet jpg; input_reference must match `size`), /api/docs/models/sora-2 (sora-2 is 720p only)
-//   openai-node 7.57 src/resources/images.ts, src/resources/videos.ts, src/core/error.ts
+//   developers.openai.com/api/reference/resources/models/methods/{list,retrieve} and
+//     /api/docs/deprecations (`shutdown_date`: YYYY-MM-DD, or null when none is announced)
+//   openai-node 7.57 src/resources/images.ts, src/resources/videos.ts, src/resources/models.ts,
+//     src/core/error.ts
 // Error bodies follow OpenAI's `{ error: { message, type, param, code } }`. Each route can be told to
 // fail next; prompts containing a marker exercise moderation (see OPENAI_MOCK_MARKERS).
 import { randomBytes } from "node:crypto";
+import { CAPTION_MODELS } from "@streamline/providers";
 import { HttpResponse, http } from "msw";
 import sharp from "sharp";
 import { hangUntilAborted, type MockTransportFault, truncated } from "./faults";
@@ -36,7 +40,9 @@ export type OpenAIMockRoute =
   | "images.edit"
   | "videos.create"
   | "videos.retrieve"
-  | "videos.content";
+  | "videos.content"
+  | "models.list"
+  | "models.retrieve";
 export interface UploadedFileRecord {
   filename: string;
   type: string;
@@ -72,6 +78,17 @@ export interface OpenAIMockOptions {
   /** Retrieves until a video completes: queued, then in_progress with rising progress (default 3). */
   videoPollsToComplete?: number;
   models?: readonly string[];
+  /**
+   * What GET /models lists (and GET /models/{model} knows): default `models` plus OpenAI's caption
+   * models in the catalog (the Responses API's, served by the same account).
+   */
+  listedModels?: readonly string[] | undefined;
+  /**
+   * `shutdown_date` per listed model: a YYYY-MM-DD date, or null (none announced). A model not named
+   * here answers `shutdown_date: null`; `omitShutdownDate` leaves the optional field out instead.
+   */
+  shutdownDates?: Readonly<Record<string, string | null>> | undefined;
+  omitShutdownDate?: boolean | undefined;
   /** Draws the PNG an image request answers with (the offline demo shows the prompt); default a gradient. */
   renderImage?: RenderMockImage | undefined;
   /** Makes the MP4 a finished video serves (the offline demo renders the prompt); default the sample. */
@@ -226,8 +243,34 @@ export function createOpenAIMock(options: OpenAIMockOptions = {}) {
   const requests: RecordedOpenAIRequest[] = [];
   const queued = new Map<OpenAIMockRoute, OpenAIMockFailure[]>();
   const videos = new Map<string, OpenAIMockVideo>();
+  const listed = [
+    ...new Set(
+      options.listedModels ?? [
+        ...models,
+        ...CAPTION_MODELS.filter((m) => m.provider === "openai").map((m) => m.id),
+      ],
+    ),
+  ];
+  /** A Model object as the reference documents it; `created` is fixed so answers are stable. */
+  const modelObject = (id: string) => ({
+    id,
+    object: "model",
+    created: 1_767_225_600,
+    owned_by: "system",
+    ...(options.omitShutdownDate ? {} : { shutdown_date: options.shutdownDates?.[id] ?? null }),
+  });
+  function retrieveModel(id: string): Response {
+    if (listed.includes(id)) return HttpResponse.json(modelObject(id));
+    const message = `The model '${id}' does not exist`;
+    throw errorJson(404, {
+      message,
+      type: "invalid_request_error",
+      param: "model",
+      code: "model_not_found",
+    });
+  }
 
-  type Answer = (r: RecordedOpenAIRequest, videoId: string) => Promise<Response> | Response;
+  type Answer = (r: RecordedOpenAIRequest, param: string) => Promise<Response> | Response;
   type Info = { request: Request; params: Record<string, string | readonly string[] | undefined> };
   /** Records the request, then answers a queued failure or a 401 before the route's own rules. */
   const route =
@@ -274,7 +317,7 @@ export function createOpenAIMock(options: OpenAIMockOptions = {}) {
       }
       let response: Response;
       try {
-        response = await answer(record, String(params.videoId ?? ""));
+        response = await answer(record, String(params.videoId ?? params.model ?? ""));
       } catch (refusal) {
         if (!(refusal instanceof Response)) throw refusal;
         response = refusal;
@@ -472,6 +515,16 @@ export function createOpenAIMock(options: OpenAIMockOptions = {}) {
     http.get(
       `${base}/videos/:videoId/content`,
       route("videos.content", (r, id) => videoContent(id, r.query.variant ?? "video")),
+    ),
+    http.get(
+      `${base}/models`,
+      route("models.list", () =>
+        HttpResponse.json({ object: "list", data: listed.map(modelObject) }),
+      ),
+    ),
+    http.get(
+      `${base}/models/:model`,
+      route("models.retrieve", (_r, id) => retrieveModel(id)),
     ),
   ];
 

@@ -22,9 +22,11 @@ import type { MediaType, ProviderKit, ProviderSettings } from "../types";
 import { createOpenAIClient } from "./client";
 import { type FailureContext, toMediaGenError } from "./errors";
 import { createImageModel } from "./images";
+import { listOpenAIModels, type OpenAIListedModel } from "./models";
 import { createVideoModel } from "./videos";
 
 export { OPENAI_DEFAULT_BASE_URL } from "./client";
+export type { OpenAIListedModel } from "./models";
 
 /** What the image and video models share: one SDK client and one way to call it. */
 export interface OpenAIRuntime {
@@ -71,8 +73,17 @@ type CallOptions = FailureContext & {
   assetId?: string | undefined;
 };
 
-/** The OpenAI vendor kit: GPT Image (images.generate / edit), Sora (the Videos API), captions (Responses API). */
-export type OpenAIProvider = ProviderKit<"openai">;
+/**
+ * The OpenAI vendor kit: GPT Image (images.generate / edit), Sora (the Videos API), captions
+ * (Responses API), and the model list (GET /models) the start-up catalog check reads.
+ */
+export type OpenAIProvider = ProviderKit<"openai"> & {
+  /**
+   * Every model the key may use, with OpenAI's `shutdown_date`. Throws a MediaGenError (nothing is
+   * logged): PROVIDER_AUTH before any request when no key is set, else what the call failed with.
+   */
+  listModels(options?: { signal?: AbortSignal | undefined }): Promise<OpenAIListedModel[]>;
+};
 
 export function createOpenAI(settings: ProviderSettings): OpenAIProvider {
   const client = createOpenAIClient(settings);
@@ -98,6 +109,7 @@ export function createOpenAI(settings: ProviderSettings): OpenAIProvider {
       );
     },
     caption: ({ timeoutMs }) => openaiCaptionBackend({ runtime, timeoutMs }),
+    listModels: (options) => listOpenAIModels(runtime, options),
   };
 }
 

@@ -157,4 +157,51 @@ describe("OpenAI mock", () => {
     expect((await fetch(`${BASE}/videos/nope`, { headers: auth })).status).toBe(500);
     expect((await fetch(`${BASE}/videos/nope`, { headers: auth })).status).toBe(404);
   });
+
+  it("lists its models with shutdown_date (GET /models) and retrieves one (GET /models/{model})", async () => {
+    const dated = createOpenAIMock({
+      baseURL: "https://dated.test/v1",
+      listedModels: ["gpt-image-2", "gpt-image-1.5"],
+      shutdownDates: { "gpt-image-1.5": "2026-12-01" },
+    });
+    server.use(...dated.handlers);
+    const list = await fetch("https://dated.test/v1/models", { headers: auth });
+    expect(await list.json()).toEqual({
+      object: "list",
+      data: [
+        {
+          id: "gpt-image-2",
+          object: "model",
+          created: expect.any(Number),
+          owned_by: "system",
+          shutdown_date: null,
+        },
+        {
+          id: "gpt-image-1.5",
+          object: "model",
+          created: expect.any(Number),
+          owned_by: "system",
+          shutdown_date: "2026-12-01",
+        },
+      ],
+    });
+    const one = await fetch("https://dated.test/v1/models/gpt-image-1.5", { headers: auth });
+    expect(await one.json()).toMatchObject({ id: "gpt-image-1.5", shutdown_date: "2026-12-01" });
+    const unknown = await fetch("https://dated.test/v1/models/gpt-image-9", { headers: auth });
+    expect(await errorOf(unknown)).toMatchObject({
+      status: 404,
+      error: { code: "model_not_found" },
+    });
+    expect((await fetch("https://dated.test/v1/models")).status).toBe(401);
+    expect(dated.requestsTo("models.list")).toHaveLength(2);
+    expect(dated.requestsTo("models.retrieve").map((r) => r.path)).toEqual([
+      "/models/gpt-image-1.5",
+      "/models/gpt-image-9",
+    ]);
+    // By default it lists what it serves and OpenAI's caption models.
+    const ids = (await (await fetch(`${BASE}/models`, { headers: auth })).json()).data.map(
+      (m: { id: string }) => m.id,
+    );
+    expect(ids).toEqual(expect.arrayContaining(["gpt-image-2", "sora-2", "gpt-6.1-terra"]));
+  });
 });
