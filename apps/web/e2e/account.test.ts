@@ -10,15 +10,7 @@ import { fileURLToPath } from "node:url";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditPage } from "./audit";
-import {
-  type BrowserStack,
-  type FakeZernio,
-  type ProviderMocks,
-  startBrowserStack,
-  startFakeZernio,
-  startProviderMocks,
-  WEB_MODES,
-} from "./stack";
+import { startBrowserStack, startFakeZernio, WEB_MODES, type ZernioStack } from "./stack";
 import { chooseModel, dayIn, PASSWORD, signUp } from "./steps";
 
 const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../e2e-artifacts");
@@ -44,7 +36,7 @@ async function trpcFromPage(page: Page, procedure: string, input?: unknown): Pro
 }
 
 describe.each(WEB_MODES)("deleting an image and an account in the browser (%s)", (mode) => {
-  let s: BrowserStack<ProviderMocks, FakeZernio>;
+  let s: ZernioStack;
   let page: Page;
   const audited = { runs: 0, states: 0 };
   const audit = (state: string) => auditPage(page, state, audited);
@@ -54,7 +46,7 @@ describe.each(WEB_MODES)("deleting an image and an account in the browser (%s)",
     s = await startBrowserStack({
       mode,
       artifacts: path.join(ARTIFACTS, `account-${mode}`),
-      mocks: () => startProviderMocks({ imageDelayMs: 300 }),
+      imageDelayMs: 300,
       zernio: startZernio,
       env: { POST_POLL_MIN_MS: "200", POST_POLL_MAX_MS: "500", ZERNIO_RETRY_MIN_DELAY_MS: "5" },
       context: {

@@ -11,15 +11,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type BrowserStack,
-  type FakeZernio,
-  type ProviderMocks,
-  startBrowserStack,
-  startFakeZernio,
-  startProviderMocks,
-  WEB_MODES,
-} from "./stack";
+import { startBrowserStack, startFakeZernio, WEB_MODES, type ZernioStack } from "./stack";
 import { signUp } from "./steps";
 
 const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -63,14 +55,14 @@ describe("Vite on a taken port", () => {
 });
 
 describe.each(WEB_MODES)("Connect an account round trip (%s)", (mode) => {
-  let s: BrowserStack<ProviderMocks, FakeZernio>;
+  let s: ZernioStack;
   let page: Page;
 
   beforeAll(async () => {
     s = await startBrowserStack({
       mode,
       artifacts: path.join(ARTIFACTS, `connect-${mode}`),
-      mocks: () => startProviderMocks({ imageDelayMs: 300 }),
+      imageDelayMs: 300,
       zernio: startZernio,
       // As `pnpm dev` runs it: no APP_ORIGIN, the studio on WEB_PORT (not 5173) in front of the API.
       env: ({ APP_ORIGIN: _none, ...env }, webPort) => ({

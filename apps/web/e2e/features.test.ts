@@ -9,14 +9,7 @@ import { fileURLToPath } from "node:url";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AuditCount, auditPage } from "./audit";
-import {
-  type BrowserStack,
-  type ProviderMocks,
-  skipAfterFailure,
-  startBrowserStack,
-  startProviderMocks,
-  WEB_MODES,
-} from "./stack";
+import { type BrowserStack, skipAfterFailure, startBrowserStack, WEB_MODES } from "./stack";
 import { chooseModel } from "./steps";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -25,7 +18,7 @@ const DOCS_SHOT = path.resolve(HERE, "../../../docs/studio.png");
 const TITLE = "AI Studio · Streamline AI Studio";
 
 describe.each(WEB_MODES)("AI Studio, beyond one image (%s)", (WEB_MODE) => {
-  let s: BrowserStack<ProviderMocks, undefined>;
+  let s: BrowserStack;
   let page: Page;
   const audited: AuditCount = { runs: 0, states: 0 };
   const requested: string[] = [];
@@ -56,7 +49,7 @@ describe.each(WEB_MODES)("AI Studio, beyond one image (%s)", (WEB_MODE) => {
     s = await startBrowserStack({
       mode: WEB_MODE,
       artifacts: path.join(ARTIFACTS, `features-${WEB_MODE}`),
-      mocks: () => startProviderMocks({ imageDelayMs: 1_200 }),
+      imageDelayMs: 1_200,
       // Three variants at once: room for them under the concurrency limit.
       env: { MEDIA_MAX_CONCURRENT_PER_USER: "4" },
       context: { acceptDownloads: true },

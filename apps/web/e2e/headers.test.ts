@@ -6,25 +6,18 @@
 import { gradientPng } from "@streamline/fakes/providers";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type BrowserStack,
-  cspViolations,
-  type ProviderMocks,
-  startBrowserStack,
-  startProviderMocks,
-  WEB_MODES,
-} from "./stack";
+import { type BrowserStack, cspViolations, startBrowserStack, WEB_MODES } from "./stack";
 import { chooseModel } from "./steps";
 
 describe.each(WEB_MODES)("security headers in the browser (%s)", (mode) => {
-  let s: BrowserStack<ProviderMocks, undefined>;
+  let s: BrowserStack;
   let page: Page;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
     s = await startBrowserStack({
       mode,
-      mocks: () => startProviderMocks({ imageDelayMs: 200 }),
+      imageDelayMs: 200,
       // Motion as the browser has it (not reduced).
       context: { reducedMotion: null },
       // The framing test below meets the one violation on purpose; the tests assert the rest.

@@ -20,7 +20,6 @@ import {
   type ProviderMocks,
   startBrowserStack,
   startFakeZernio,
-  startProviderMocks,
   WEB_MODES,
 } from "./stack";
 import { signUp } from "./steps";
@@ -77,7 +76,7 @@ describe.each(WEB_MODES)("post analytics and insights (%s)", (mode) => {
     s = await startBrowserStack({
       mode,
       artifacts,
-      mocks: () => startProviderMocks({ imageDelayMs: 200 }),
+      imageDelayMs: 200,
       zernio: startZernio,
       env: {
         MEDIA_MAX_CONCURRENT_PER_USER: "2",

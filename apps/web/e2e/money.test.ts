@@ -30,7 +30,7 @@ async function generateImage(page: Page, prompt: string, count: number) {
 }
 
 describe.each(WEB_MODES)("caption spend in the browser (%s)", (mode) => {
-  let s: BrowserStack<CaptionMocks, undefined>;
+  let s: BrowserStack<CaptionMocks>;
   let page: Page;
 
   beforeAll(async () => {

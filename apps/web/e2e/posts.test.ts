@@ -14,14 +14,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AuditCount, auditPage } from "./audit";
 import { call, until } from "./page-api";
-import {
-  type BrowserStack,
-  type FakeZernio,
-  type ProviderMocks,
-  startBrowserStack,
-  startFakeZernio,
-  WEB_MODES,
-} from "./stack";
+import { startBrowserStack, startFakeZernio, WEB_MODES, type ZernioStack } from "./stack";
 import { dayIn, signUp } from "./steps";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -36,7 +29,7 @@ const plusDays = (day: string, n: number) =>
   new Date(Date.parse(`${day}T12:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 describe.each(WEB_MODES)("the posts page (%s)", (mode) => {
-  let s: BrowserStack<ProviderMocks, FakeZernio>;
+  let s: ZernioStack;
   let page: Page;
   const audited: AuditCount = { runs: 0, states: 0 };
   const ids: Record<"a" | "b" | "c", string> = { a: "", b: "", c: "" };

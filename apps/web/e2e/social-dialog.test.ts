@@ -13,14 +13,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AuditCount, auditPage, LAPTOP, PHONE } from "./audit";
 import { call } from "./page-api";
 import {
-  type BrowserStack,
   type CaptionMocks,
   cspViolations,
-  type FakeZernio,
   startBrowserStack,
   startCaptionMocks,
   startFakeZernio,
   WEB_MODES,
+  type ZernioStack,
 } from "./stack";
 import { signUp } from "./steps";
 
@@ -35,7 +34,7 @@ const EVERY_DAY = [1, 2, 3, 4, 5, 6, 7].flatMap((weekday) => [
 const startZernio = () => startFakeZernio({ sharedAccounts: true });
 
 describe.each(WEB_MODES)("the Post dialog (%s)", (mode) => {
-  let s: BrowserStack<CaptionMocks, FakeZernio>;
+  let s: ZernioStack<CaptionMocks>;
   let page: Page;
   const audited: AuditCount = { runs: 0, states: 0 };
   /** The image that took Instagram's first slot, and the one posted from the dialog. */
@@ -306,7 +305,7 @@ describe.each(WEB_MODES)("the Post dialog (%s)", (mode) => {
 const CAP_MODE = WEB_MODES.includes("dist") ? "dist" : (WEB_MODES[0] ?? "dist");
 
 describe(`the Post dialog at the daily spend cap (${CAP_MODE})`, () => {
-  let s: BrowserStack<CaptionMocks, FakeZernio> | undefined;
+  let s: ZernioStack<CaptionMocks> | undefined;
 
   afterAll(async () => {
     await s?.close();

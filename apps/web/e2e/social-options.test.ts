@@ -11,15 +11,7 @@ import { ZERNIO_MOCK_ACCOUNTS } from "@streamline/fakes/zernio";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AuditCount, auditPage } from "./audit";
-import {
-  type BrowserStack,
-  type FakeZernio,
-  type ProviderMocks,
-  startBrowserStack,
-  startFakeZernio,
-  startProviderMocks,
-  WEB_MODES,
-} from "./stack";
+import { startBrowserStack, startFakeZernio, WEB_MODES, type ZernioStack } from "./stack";
 import { signUp } from "./steps";
 
 const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../e2e-artifacts");
@@ -39,7 +31,7 @@ type Created = {
 };
 
 describe.each(WEB_MODES)("each account's options in the Post dialog (%s)", (mode) => {
-  let s: BrowserStack<ProviderMocks, FakeZernio>;
+  let s: ZernioStack;
   let page: Page;
   const audited: AuditCount = { runs: 0, states: 0 };
   const created = () => s.zernio.fake.requestsTo("posts.create").map((r) => r.json as Created);
@@ -48,7 +40,7 @@ describe.each(WEB_MODES)("each account's options in the Post dialog (%s)", (mode
     s = await startBrowserStack({
       mode,
       artifacts: path.join(ARTIFACTS, `social-options-${mode}`),
-      mocks: () => startProviderMocks({ imageDelayMs: 200 }),
+      imageDelayMs: 200,
       zernio: startZernio,
       shots: { settleMs: 250 },
     });

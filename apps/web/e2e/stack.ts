@@ -377,6 +377,9 @@ export async function startFakeZernio(options: {
 
 export type FakeZernio = Awaited<ReturnType<typeof startFakeZernio>>;
 
+/** A stack with the Zernio fake. */
+export type ZernioStack<M = ProviderMocks> = BrowserStack<M, FakeZernio>;
+
 export type BrowserStackOptions<
   M extends { url: string; close(): Promise<void> },
   Z extends { env: Record<string, string>; close(): Promise<void> } | undefined,
@@ -384,8 +387,10 @@ export type BrowserStackOptions<
   mode: "dev" | "dist";
   /** The screenshot folder, emptied first; without it `shot` throws. */
   artifacts?: string;
-  /** Starts the provider mocks (default: `startProviderMocks()`). */
+  /** Starts the provider mocks (default: `startProviderMocks({ imageDelayMs })`). */
   mocks?: () => Promise<M>;
+  /** How long the default mocks' image calls take (startProviderMocks: 1.5 s). */
+  imageDelayMs?: number;
   /** Starts the Zernio fake (none by default); its settings go into the server's env. */
   zernio?: () => Promise<Z>;
   /**
@@ -405,7 +410,7 @@ export type BrowserStackOptions<
   assertNoCsp?: boolean;
 };
 
-export type BrowserStack<M, Z> = {
+export type BrowserStack<M = ProviderMocks, Z = undefined> = {
   mocks: M;
   zernio: Z;
   dirs: Awaited<ReturnType<typeof makeDataDirs>>;
@@ -450,7 +455,9 @@ export async function startBrowserStack<
     await started.dirs?.remove();
   };
   try {
-    const mocks = await (options.mocks ?? (startProviderMocks as unknown as () => Promise<M>))();
+    const mocks = options.mocks
+      ? await options.mocks()
+      : ((await startProviderMocks({ imageDelayMs: options.imageDelayMs })) as unknown as M);
     started.mocks = mocks;
     const zernio = (await options.zernio?.()) as Z;
     started.zernio = zernio;

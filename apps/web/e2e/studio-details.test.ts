@@ -14,14 +14,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AuditCount, auditPage, PHONE } from "./audit";
 import { call } from "./page-api";
 import {
-  type BrowserStack,
-  type FakeZernio,
-  type ProviderMocks,
   skipAfterFailure,
   startBrowserStack,
   startFakeZernio,
-  startProviderMocks,
   WEB_MODES,
+  type ZernioStack,
 } from "./stack";
 import { openModelPicker, signUp } from "./steps";
 
@@ -33,7 +30,7 @@ const startZernio = () =>
   startFakeZernio({ sharedAccounts: true, fake: { publishDurationMs: 300 } });
 
 describe.each(WEB_MODES)("studio details (%s)", (WEB_MODE) => {
-  let s: BrowserStack<ProviderMocks, FakeZernio>;
+  let s: ZernioStack;
   let page: Page;
   const audited: AuditCount = { runs: 0, states: 0 };
   const shots = path.join(ARTIFACTS, `details-${WEB_MODE}`);
@@ -61,7 +58,7 @@ describe.each(WEB_MODES)("studio details (%s)", (WEB_MODE) => {
     s = await startBrowserStack({
       mode: WEB_MODE,
       artifacts: shots,
-      mocks: () => startProviderMocks({ imageDelayMs: 300 }),
+      imageDelayMs: 300,
       zernio: startZernio,
       env: {
         MEDIA_MAX_CONCURRENT_PER_USER: "4",

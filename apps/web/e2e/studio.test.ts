@@ -10,7 +10,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditPage, LAPTOP, PHONE } from "./audit";
 import {
   type BrowserStack,
-  type ProviderMocks,
   skipAfterFailure,
   startBrowserStack,
   startStudioServer,
@@ -22,7 +21,7 @@ const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..
 const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47];
 
 describe.each(WEB_MODES)("AI Studio in the browser (%s)", (WEB_MODE) => {
-  let s: BrowserStack<ProviderMocks, undefined>;
+  let s: BrowserStack;
   let page: Page;
   const audited = { runs: 0, states: 0 };
   let preview: Locator;
