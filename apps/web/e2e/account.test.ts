@@ -4,39 +4,17 @@
 // account page exports the data as JSON and deletes the account with the password — the files
 // 404, the API key is refused, the scheduled post is cancelled and the Zernio profile deleted.
 // axe runs on each dialog and the account page. Screenshots under e2e-artifacts/account-<mode>/.
-import { existsSync } from "node:fs";
-import { mkdir, readFile, rm } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditPage } from "./audit";
-import {
-  CHROMIUM,
-  freePort,
-  launchChromium,
-  makeDataDirs,
-  type ServerRun,
-  type StudioWeb,
-  serverEnv,
-  startFakeZernio,
-  startProviderMocks,
-  startStudio,
-  WEB_MODES,
-} from "./stack";
+import { startBrowserStack, startFakeZernio, WEB_MODES, type ZernioStack } from "./stack";
+import { chooseModel, dayIn, PASSWORD, signUp } from "./steps";
 
 const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../e2e-artifacts");
-const PASSWORD = "gummies4ever";
 const BERLIN = "Europe/Berlin";
-
-function tomorrowIn(zone: string): string {
-  return new Intl.DateTimeFormat("en-CA", {
-    timeZone: zone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-  }).format(new Date(Date.now() + 86_400_000));
-}
 
 /** The Zernio fake on loopback (its API and its presigned uploads), per-user profiles. */
 const startZernio = () => startFakeZernio({ sharedAccounts: false });
@@ -58,98 +36,58 @@ async function trpcFromPage(page: Page, procedure: string, input?: unknown): Pro
 }
 
 describe.each(WEB_MODES)("deleting an image and an account in the browser (%s)", (mode) => {
-  let mocks: Awaited<ReturnType<typeof startProviderMocks>>;
-  let zernio: Awaited<ReturnType<typeof startZernio>>;
-  let dirs: Awaited<ReturnType<typeof makeDataDirs>>;
-  let server: ServerRun;
-  let web: StudioWeb;
-  let browser: Browser;
+  let s: ZernioStack;
   let page: Page;
-  const artifacts = path.join(ARTIFACTS, `account-${mode}`);
   const audited = { runs: 0, states: 0 };
   const audit = (state: string) => auditPage(page, state, audited);
-  let step = 0;
-  const shot = async (name: string) => {
-    await page.waitForTimeout(300);
-    await page.screenshot({
-      path: path.join(artifacts, `${String(++step).padStart(2, "0")}-${name}.png`),
-      fullPage: true,
-    });
-  };
   const preview = () => page.getByRole("region", { name: "Preview" });
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM} (set CHROMIUM_PATH).`);
-    await rm(artifacts, { recursive: true, force: true });
-    await mkdir(artifacts, { recursive: true });
-    mocks = await startProviderMocks({ imageDelayMs: 300 });
-    zernio = await startZernio();
-    dirs = await makeDataDirs();
-    const webPort = await freePort();
-    const env = {
-      ...serverEnv(mocks, dirs, `http://127.0.0.1:${webPort}`),
-      ...zernio.env,
-      POST_POLL_MIN_MS: "200",
-      POST_POLL_MAX_MS: "500",
-      ZERNIO_RETRY_MIN_DELAY_MS: "5",
-    };
-    ({ server, web } = await startStudio(mode, env, dirs, webPort));
-    browser = await launchChromium();
-    const context = await browser.newContext({
-      viewport: { width: 1280, height: 900 },
-      reducedMotion: "reduce",
-      timezoneId: BERLIN,
-      acceptDownloads: true,
+    s = await startBrowserStack({
+      mode,
+      artifacts: path.join(ARTIFACTS, `account-${mode}`),
+      imageDelayMs: 300,
+      zernio: startZernio,
+      env: { POST_POLL_MIN_MS: "200", POST_POLL_MAX_MS: "500", ZERNIO_RETRY_MIN_DELAY_MS: "5" },
+      context: {
+        viewport: { width: 1280, height: 900 },
+        timezoneId: BERLIN,
+        acceptDownloads: true,
+      },
+      assertNoCsp: false,
     });
-    page = await context.newPage();
-    page.setDefaultTimeout(20_000);
+    page = s.page;
 
     // Sign up, then put one of the fake's accounts into this user's own Zernio profile.
-    await page.goto(`${web.url}/`);
-    await page.waitForURL(/\/sign-in/);
-    await page.getByRole("link", { name: "Create an account" }).click();
-    await page.getByLabel("Name").fill("Ada Leaving");
-    await page.getByLabel("Email").fill(`leaving-${mode}@example.com`);
-    await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
-    await page.getByRole("button", { name: "Create account" }).click();
-    await page.waitForURL(/\/ai-studio$/);
+    await signUp(page, s.web.url, { name: "Ada Leaving", email: `leaving-${mode}@example.com` });
     await trpcFromPage(page, "social.accounts"); // makes the profile
-    const profile = [...zernio.fake.profiles.values()].find((p) =>
+    const profile = [...s.zernio.fake.profiles.values()].find((p) =>
       p.name.startsWith("Streamline user "),
     );
     if (!profile) throw new Error("the user's Zernio profile was not created");
-    zernio.fake.moveAccounts(profile._id, ["acc_instagram_1"]);
+    s.zernio.fake.moveAccounts(profile._id, ["acc_instagram_1"]);
   }, 240_000);
 
   afterAll(async () => {
     console.log(`[e2e account ${mode}] axe: ${audited.states} states, ${audited.runs} runs`);
-    await browser?.close();
-    await web?.stop();
-    await server?.stop();
-    await zernio?.close();
-    await mocks?.close();
-    await dirs?.remove();
+    await s?.close();
   });
 
   /** Generates an image and schedules it to Instagram for tomorrow 09:00 Berlin. */
   async function imageScheduledTomorrow(prompt: string) {
-    const trigger = page.getByRole("button", { name: /^Model\b/ });
-    if ((await trigger.getAttribute("aria-expanded")) !== "true") await trigger.click();
-    const models = page.getByRole("group", { name: "Choose a model" });
-    await models.getByRole("button", { name: /^GPT Image 2 OpenAI/ }).click();
-    await models.waitFor({ state: "detached" });
+    await chooseModel(page, /^GPT Image 2 OpenAI/);
     await page.getByLabel("Describe your product / scene").fill(prompt);
     await page.getByRole("button", { name: "Generate Media" }).click();
     const image = preview().locator('img[src^="/media/image/"]');
     await image.waitFor({ timeout: 30_000 });
-    const before = zernio.fake.requestsTo("posts.create").length;
+    const before = s.zernio.fake.requestsTo("posts.create").length;
     await preview().getByRole("button", { name: "Post", exact: true }).click();
     const dialog = page.getByRole("dialog", { name: "Post", exact: true });
     await dialog.waitFor();
     await dialog.getByRole("radio", { name: "At a time" }).check();
     await dialog.getByRole("checkbox", { name: /^Instagram @streamline\.studio/ }).check();
     await dialog.getByLabel("Instagram caption").fill(`${prompt} #gummies`);
-    await dialog.getByLabel("Date and time").fill(`${tomorrowIn(BERLIN)}T09:00`);
+    await dialog.getByLabel("Date and time").fill(`${dayIn(BERLIN, 1)}T09:00`);
     const schedule = dialog.getByRole("button", { name: "Schedule", exact: true });
     // social.check runs as the fields change (debounced): Schedule turns on once it passes.
     await expect.poll(() => schedule.isEnabled(), { timeout: 15_000 }).toBe(true);
@@ -160,9 +98,9 @@ describe.each(WEB_MODES)("deleting an image and an account in the browser (%s)",
       .first()
       .waitFor({ timeout: 20_000 });
     await expect
-      .poll(() => zernio.fake.requestsTo("posts.create").length, { timeout: 20_000 })
+      .poll(() => s.zernio.fake.requestsTo("posts.create").length, { timeout: 20_000 })
       .toBe(before + 1);
-    const scheduled = zernio.fake.listPosts().filter((p) => p.status === "scheduled");
+    const scheduled = s.zernio.fake.listPosts().filter((p) => p.status === "scheduled");
     return { src: (await image.getAttribute("src")) as string, scheduled };
   }
 
@@ -177,16 +115,16 @@ describe.each(WEB_MODES)("deleting an image and an account in the browser (%s)",
     expect(text).toContain("cancelled, at Zernio too, so they are never published");
     expect(text).toContain("Posts already published stay on the networks");
     await audit("delete image dialog");
-    await shot("delete-image-dialog");
+    await s.shot("delete-image-dialog");
     await dialog.getByRole("button", { name: "Delete", exact: true }).click();
     await page.getByText("Deleted; its scheduled post was cancelled").waitFor();
     // The fake's paths are relative to its base URL (here the loopback root).
-    expect(zernio.fake.requestsTo("posts.delete").map((r) => r.path)).toEqual([
+    expect(s.zernio.fake.requestsTo("posts.delete").map((r) => r.path)).toEqual([
       expect.stringMatching(new RegExp(`v1/posts/${scheduled[0]?._id}$`)),
     ]);
-    expect(zernio.fake.listPosts().filter((p) => p.status === "scheduled")).toHaveLength(0);
-    expect((await fetch(`${web.url}${src}`)).status).toBe(404);
-    await shot("image-deleted");
+    expect(s.zernio.fake.listPosts().filter((p) => p.status === "scheduled")).toHaveLength(0);
+    expect((await fetch(`${s.web.url}${src}`)).status).toBe(404);
+    await s.shot("image-deleted");
   });
 
   it("exports the data, then deletes the account with the password: files 404, key refused, post cancelled", async () => {
@@ -197,11 +135,11 @@ describe.each(WEB_MODES)("deleting an image and an account in the browser (%s)",
       key: string;
     };
     const withKey = () =>
-      fetch(`${web.url}/trpc/media.list?input=${encodeURIComponent(JSON.stringify({}))}`, {
+      fetch(`${s.web.url}/trpc/media.list?input=${encodeURIComponent(JSON.stringify({}))}`, {
         headers: { authorization: `Bearer ${created.key}` },
       });
     expect((await withKey()).status).toBe(200);
-    expect((await fetch(`${web.url}${src}`)).status).toBe(200);
+    expect((await fetch(`${s.web.url}${src}`)).status).toBe(200);
 
     // The account menu → Account and data.
     await page.getByRole("button", { name: /Ada Leaving/ }).click();
@@ -209,7 +147,7 @@ describe.each(WEB_MODES)("deleting an image and an account in the browser (%s)",
     await page.waitForURL(/\/settings\/account$/);
     await page.getByRole("heading", { name: "Account", level: 1 }).waitFor();
     await audit("account page");
-    await shot("account-page");
+    await s.shot("account-page");
 
     // Export: a JSON file with the assets' metadata and captions.
     const [download] = await Promise.all([
@@ -230,25 +168,25 @@ describe.each(WEB_MODES)("deleting an image and an account in the browser (%s)",
     await dialog.getByLabel("Password").fill("not-my-password-1");
     await dialog.getByRole("button", { name: "Delete my account" }).click();
     await dialog.getByText("That password is not right.").waitFor();
-    await shot("delete-account-wrong-password");
+    await s.shot("delete-account-wrong-password");
     await dialog.getByLabel("Password").fill(PASSWORD);
     await dialog.getByRole("button", { name: "Delete my account" }).click();
     await page.waitForURL(/\/sign-in/);
     await page.getByText("Your account was deleted.").waitFor();
-    await shot("account-deleted");
+    await s.shot("account-deleted");
 
-    expect((await fetch(`${web.url}${src}`)).status).toBe(404);
+    expect((await fetch(`${s.web.url}${src}`)).status).toBe(404);
     expect((await withKey()).status).toBe(401);
-    expect(zernio.fake.requestsTo("posts.delete").map((r) => r.path)).toContainEqual(
+    expect(s.zernio.fake.requestsTo("posts.delete").map((r) => r.path)).toContainEqual(
       expect.stringMatching(new RegExp(`v1/posts/${scheduled[0]?._id}$`)),
     );
-    expect(zernio.fake.listPosts().filter((p) => p.status === "scheduled")).toHaveLength(0);
-    expect(zernio.fake.requestsTo("accounts.delete").map((r) => r.path)).toEqual([
+    expect(s.zernio.fake.listPosts().filter((p) => p.status === "scheduled")).toHaveLength(0);
+    expect(s.zernio.fake.requestsTo("accounts.delete").map((r) => r.path)).toEqual([
       expect.stringMatching(/v1\/accounts\/acc_instagram_1$/),
     ]);
-    expect(zernio.fake.requestsTo("profiles.delete")).toHaveLength(1);
+    expect(s.zernio.fake.requestsTo("profiles.delete")).toHaveLength(1);
     // Signed out for good: the studio sends the browser back to sign-in.
-    await page.goto(`${web.url}/ai-studio`);
+    await page.goto(`${s.web.url}/ai-studio`);
     await page.waitForURL(/\/sign-in/);
   });
 });

@@ -6,26 +6,13 @@
 // on a taken port stops and names WEB_PORT instead of moving to an origin nobody trusts.
 // Screenshots under e2e-artifacts/connect-<mode>/.
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
-import { mkdir, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  CHROMIUM,
-  freePort,
-  launchChromium,
-  makeDataDirs,
-  type ServerRun,
-  type StudioWeb,
-  serverEnv,
-  startFakeZernio,
-  startProviderMocks,
-  startStudio,
-  WEB_MODES,
-} from "./stack";
+import { startBrowserStack, startFakeZernio, WEB_MODES, type ZernioStack } from "./stack";
+import { signUp } from "./steps";
 
 const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const ARTIFACTS = path.resolve(webDir, "e2e-artifacts");
@@ -68,69 +55,32 @@ describe("Vite on a taken port", () => {
 });
 
 describe.each(WEB_MODES)("Connect an account round trip (%s)", (mode) => {
-  let mocks: Awaited<ReturnType<typeof startProviderMocks>>;
-  let zernio: Awaited<ReturnType<typeof startZernio>>;
-  let dirs: Awaited<ReturnType<typeof makeDataDirs>>;
-  let server: ServerRun;
-  let web: StudioWeb;
-  let browser: Browser;
+  let s: ZernioStack;
   let page: Page;
-  let step = 0;
-  const artifacts = path.join(ARTIFACTS, `connect-${mode}`);
-  const shot = async (name: string) => {
-    await page.waitForTimeout(300);
-    await page.screenshot({
-      path: path.join(artifacts, `${String(++step).padStart(2, "0")}-${name}.png`),
-      fullPage: true,
-    });
-  };
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM} (set CHROMIUM_PATH).`);
-    await rm(artifacts, { recursive: true, force: true });
-    await mkdir(artifacts, { recursive: true });
-    mocks = await startProviderMocks({ imageDelayMs: 300 });
-    zernio = await startZernio();
-    dirs = await makeDataDirs();
-    const webPort = await freePort();
-    const { APP_ORIGIN: _none, ...env } = serverEnv(mocks, dirs, `http://127.0.0.1:${webPort}`);
-    // As `pnpm dev` runs it: no APP_ORIGIN, the studio on WEB_PORT (not 5173) in front of the API.
-    const started = await startStudio(
+    s = await startBrowserStack({
       mode,
-      { ...env, ...zernio.env, ...(mode === "dev" ? { WEB_PORT: String(webPort) } : {}) },
-      dirs,
-      webPort,
-    );
-    server = started.server;
-    web = started.web;
-    browser = await launchChromium();
-    const context = await browser.newContext({
-      viewport: { width: 1280, height: 900 },
-      reducedMotion: "reduce",
+      artifacts: path.join(ARTIFACTS, `connect-${mode}`),
+      imageDelayMs: 300,
+      zernio: startZernio,
+      // As `pnpm dev` runs it: no APP_ORIGIN, the studio on WEB_PORT (not 5173) in front of the API.
+      env: ({ APP_ORIGIN: _none, ...env }, webPort) => ({
+        ...env,
+        ...(mode === "dev" ? { WEB_PORT: String(webPort) } : {}),
+      }),
+      context: { viewport: { width: 1280, height: 900 } },
+      assertNoCsp: false,
     });
-    page = await context.newPage();
-    page.setDefaultTimeout(20_000);
+    page = s.page;
   }, 240_000);
   afterAll(async () => {
-    await browser?.close();
-    await web?.stop();
-    await server?.stop();
-    await zernio?.close();
-    await mocks?.close();
-    await dirs?.remove();
+    await s?.close();
   });
 
   it("comes back to the studio saying TikTok connected, with the dialog reopened as it was", async () => {
     // Sign up on the studio's own origin (refused as "Invalid origin" when not trusted).
-    await page.goto(`${web.url}/`);
-    await page.waitForURL(/\/sign-in/);
-    await page.getByRole("link", { name: "Create an account" }).click();
-    await page.getByLabel("Name").fill("Connie Connect");
-    await page.getByLabel("Email").fill(`connect-${mode}@example.com`);
-    await page.getByLabel("Password", { exact: true }).fill("gummies4ever");
-    await page.getByRole("button", { name: "Create account" }).click();
-    await page.waitForURL(/\/ai-studio$/);
-    await page.getByRole("heading", { name: "Create" }).waitFor();
+    await signUp(page, s.web.url, { name: "Connie Connect", email: `connect-${mode}@example.com` });
 
     const prompt = "Creatine gummies on a kitchen counter";
     await page.getByLabel("Describe your product / scene").fill(prompt);
@@ -147,15 +97,15 @@ describe.each(WEB_MODES)("Connect an account round trip (%s)", (mode) => {
     await dialog.getByLabel("Timezone").fill(TOKYO);
     await dialog.getByText(`Times are in ${TOKYO}`, { exact: false }).waitFor();
     await dialog.getByLabel("Platform to connect").selectOption("tiktok");
-    await shot("before-connect");
+    await s.shot("before-connect");
     await dialog.getByRole("button", { name: "Connect an account" }).click();
 
     // Zernio's page sends the browser back to the studio it came from, never the API port.
     await page.getByText(/TikTok connected/).waitFor({ timeout: 30_000 });
-    expect(new URL(page.url()).origin).toBe(web.url);
+    expect(new URL(page.url()).origin).toBe(s.web.url);
     expect(new URL(page.url()).pathname).toBe("/ai-studio");
-    const [connectCall] = zernio.fake.requestsTo("connect.url");
-    expect(connectCall?.query.redirect_url).toBe(`${web.url}/ai-studio`);
+    const [connectCall] = s.zernio.fake.requestsTo("connect.url");
+    expect(connectCall?.query.redirect_url).toBe(`${s.web.url}/ai-studio`);
     const reopened = page.getByRole("dialog", { name: "Post", exact: true });
     await reopened.waitFor();
     // The same asset (its preview card hosts the dialog), as it was, with the new account picked.
@@ -166,6 +116,6 @@ describe.each(WEB_MODES)("Connect an account round trip (%s)", (mode) => {
     await expect.poll(() => tiktok.isChecked()).toBe(true);
     // The address bar no longer carries Zernio's query (a reload does not reopen it again).
     expect(new URL(page.url()).search).toBe("");
-    await shot("connected");
+    await s.shot("connected");
   }, 120_000);
 });

@@ -4,26 +4,13 @@
 // notification after "Notify me"). Both the dev server and the production build; axe in every
 // new state; screenshots in e2e-artifacts/features-<mode>/ (E2E_DOCS_SHOT=1 also writes the
 // README's docs/studio.png from the production build).
-import { existsSync } from "node:fs";
-import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type AuditCount, auditPage, LAPTOP } from "./audit";
-import {
-  CHROMIUM,
-  cspViolations,
-  freePort,
-  launchChromium,
-  makeDataDirs,
-  type ProviderMocks,
-  type ServerRun,
-  serverEnv,
-  startProviderMocks,
-  startStudio,
-  WEB_MODES,
-} from "./stack";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type AuditCount, auditPage } from "./audit";
+import { type BrowserStack, skipAfterFailure, startBrowserStack, WEB_MODES } from "./stack";
+import { chooseModel } from "./steps";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ARTIFACTS = path.resolve(HERE, "../e2e-artifacts");
@@ -31,42 +18,17 @@ const DOCS_SHOT = path.resolve(HERE, "../../../docs/studio.png");
 const TITLE = "AI Studio · Streamline AI Studio";
 
 describe.each(WEB_MODES)("AI Studio, beyond one image (%s)", (WEB_MODE) => {
-  let mocks: ProviderMocks;
-  let dirs: Awaited<ReturnType<typeof makeDataDirs>>;
-  let server: ServerRun;
-  let web: { url: string; stop(): Promise<void> };
-  let browser: Browser;
-  let context: BrowserContext;
+  let s: BrowserStack;
   let page: Page;
   const audited: AuditCount = { runs: 0, states: 0 };
-  let step = 0;
   const requested: string[] = [];
 
   const audit = (state: string) => auditPage(page, state, audited);
-  const shot = async (name: string) => {
-    await page.evaluate(() => window.scrollTo(0, 0));
-    await page.waitForTimeout(300);
-    await page.screenshot({
-      path: path.join(
-        ARTIFACTS,
-        `features-${WEB_MODE}`,
-        `${String(++step).padStart(2, "0")}-${name}.png`,
-      ),
-      fullPage: true,
-    });
-  };
   const prompt = () => page.getByLabel("Describe your product / scene");
   const preview = () => page.getByRole("region", { name: "Preview" });
   const history = () => page.getByRole("list", { name: "Your generations" });
   const focusedIs = (selector: string) =>
     page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector);
-  const chooseModel = async (name: RegExp) => {
-    const trigger = page.getByRole("button", { name: /^Model\b/ });
-    if ((await trigger.getAttribute("aria-expanded")) !== "true") await trigger.click();
-    const panel = page.getByRole("group", { name: "Choose a model" });
-    await panel.getByRole("button", { name }).click();
-    await panel.waitFor({ state: "detached" });
-  };
   /** document.visibilityState as the browser would report it for a background tab. */
   const setHidden = (hidden: boolean) =>
     page.evaluate((hidden) => {
@@ -84,71 +46,50 @@ describe.each(WEB_MODES)("AI Studio, beyond one image (%s)", (WEB_MODE) => {
     }, hidden);
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}.`);
-    await rm(path.join(ARTIFACTS, `features-${WEB_MODE}`), { recursive: true, force: true });
-    await mkdir(path.join(ARTIFACTS, `features-${WEB_MODE}`), { recursive: true });
-    mocks = await startProviderMocks({ imageDelayMs: 1_200 });
-    dirs = await makeDataDirs();
-    const webPort = await freePort();
-    // Three variants at once: room for them under the concurrency limit.
-    const env = {
-      ...serverEnv(mocks, dirs, `http://127.0.0.1:${webPort}`),
-      MEDIA_MAX_CONCURRENT_PER_USER: "4",
-    };
-    ({ server, web } = await startStudio(WEB_MODE, env, dirs, webPort));
-    browser = await launchChromium();
-    context = await browser.newContext({
-      viewport: LAPTOP,
-      acceptDownloads: true,
-      reducedMotion: "reduce",
+    s = await startBrowserStack({
+      mode: WEB_MODE,
+      artifacts: path.join(ARTIFACTS, `features-${WEB_MODE}`),
+      imageDelayMs: 1_200,
+      // Three variants at once: room for them under the concurrency limit.
+      env: { MEDIA_MAX_CONCURRENT_PER_USER: "4" },
+      context: { acceptDownloads: true },
+      prepare: async (context, web) => {
+        // The permission the "Notify me" click asks for (the browser would show its prompt then).
+        await context.grantPermissions(["notifications"], { origin: web.url });
+        // Count permission requests and record notifications, from the first script on.
+        await context.addInitScript(() => {
+          const w = window as unknown as { __asked: number; __notes: string[] };
+          w.__asked = 0;
+          w.__notes = [];
+          const Real = window.Notification;
+          class Recorded extends Real {
+            constructor(title: string, options?: NotificationOptions) {
+              super(title, options);
+              w.__notes.push(`${title} | ${options?.body ?? ""}`);
+            }
+            static override requestPermission(...args: Parameters<typeof Real.requestPermission>) {
+              w.__asked++;
+              return Real.requestPermission(...args);
+            }
+          }
+          window.Notification = Recorded as unknown as typeof Notification;
+        });
+      },
+      shots: { scrollToTop: true },
     });
-    // The permission the "Notify me" click asks for (the browser would show its prompt then).
-    await context.grantPermissions(["notifications"], { origin: web.url });
-    // Count permission requests and record notifications, from the first script on.
-    await context.addInitScript(() => {
-      const w = window as unknown as { __asked: number; __notes: string[] };
-      w.__asked = 0;
-      w.__notes = [];
-      const Real = window.Notification;
-      class Recorded extends Real {
-        constructor(title: string, options?: NotificationOptions) {
-          super(title, options);
-          w.__notes.push(`${title} | ${options?.body ?? ""}`);
-        }
-        static override requestPermission(...args: Parameters<typeof Real.requestPermission>) {
-          w.__asked++;
-          return Real.requestPermission(...args);
-        }
-      }
-      window.Notification = Recorded as unknown as typeof Notification;
-    });
-    page = await context.newPage();
-    page.setDefaultTimeout(20_000);
+    page = s.page;
     page.on("request", (r) => requested.push(r.url()));
   });
 
-  let broken = false;
-  beforeEach((test) => {
-    if (broken) test.skip();
-  });
-  afterEach((test) => {
-    if (test.task.result?.state === "fail") broken = true;
-  });
+  skipAfterFailure();
 
   afterAll(async () => {
     console.log(`[e2e features ${WEB_MODE}] axe: ${audited.states} states, ${audited.runs} runs`);
-    const csp = browser ? cspViolations(browser) : [];
-    await browser?.close();
-    await web?.stop();
-    await server?.stop();
-    await mocks?.close();
-    await dirs?.remove();
-    // The built studio runs under the server's Content-Security-Policy (stack.ts records it).
-    expect(csp).toEqual([]);
+    await s?.close();
   });
 
   it("signs up; nothing asks for notification permission on load", async () => {
-    await page.goto(`${web.url}/sign-up`);
+    await page.goto(`${s.web.url}/sign-up`);
     await page.getByLabel("Name").fill("Vera Variant");
     await page.getByLabel("Email").fill("vera@example.com");
     await page.getByLabel("Password", { exact: true }).fill("gummies4ever");
@@ -162,7 +103,7 @@ describe.each(WEB_MODES)("AI Studio, beyond one image (%s)", (WEB_MODE) => {
   });
 
   it("social formats: the destination sets the model's option, shows the mapping, follows a model change", async () => {
-    await chooseModel(/^GPT Image 2 OpenAI/);
+    await chooseModel(page, /^GPT Image 2 OpenAI/);
     const format = page.locator('select[name="format"]');
     // GPT Image 2 has 9:16 itself…
     await format.selectOption({ label: "9:16 · Reels, TikTok, Shorts, Stories" });
@@ -176,16 +117,16 @@ describe.each(WEB_MODES)("AI Studio, beyond one image (%s)", (WEB_MODE) => {
     expect(await page.locator('select[name="option-size"]').inputValue()).toBe("1024x1536");
     await page.locator("#format-mapping").getByText("→ 1024×1536, nearest to 4:5").waitFor();
     await audit("format chosen (nearest)");
-    await shot("format-nearest");
+    await s.shot("format-nearest");
     await format.selectOption({ label: "9:16 · Reels, TikTok, Shorts, Stories" });
     // Another model: the same destination, that model's own exact aspect ratio.
-    await chooseModel(/^Gemini 3\.1 Flash Image/);
+    await chooseModel(page, /^Gemini 3\.1 Flash Image/);
     expect(await page.locator('select[name="option-aspectRatio"]').inputValue()).toBe("9:16");
     await page
       .locator("#format-mapping")
       .getByText(/^→ 9:16$/)
       .waitFor();
-    await chooseModel(/^GPT Image 2 OpenAI/);
+    await chooseModel(page, /^GPT Image 2 OpenAI/);
     expect(await page.locator('select[name="option-size"]').inputValue()).toBe("864x1536");
     // Pixels picked by hand leave the format.
     await page.locator('select[name="option-size"]').selectOption("1024x1024");
@@ -202,13 +143,13 @@ describe.each(WEB_MODES)("AI Studio, beyond one image (%s)", (WEB_MODE) => {
     await page.locator('select[name="variants"]').selectOption("3");
     await page.getByText(/× 3 variants/).waitFor();
     await prompt().fill("Gummies on a striped beach towel");
-    const before = mocks.openai.requestsTo("images.generate").length;
+    const before = s.mocks.openai.requestsTo("images.generate").length;
     await page.getByRole("button", { name: "Generate Media" }).dblclick();
     const group = preview().getByRole("list", { name: "Variants of this prompt" });
     await expect.poll(() => group.getByRole("listitem").count()).toBe(3);
     await group.getByRole("progressbar").first().waitFor();
     await audit("variants in progress");
-    await shot("variants-progress");
+    await s.shot("variants-progress");
     await expect
       .poll(() => group.locator('img[src^="/media/image/"]').count(), { timeout: 30_000 })
       .toBe(3);
@@ -216,7 +157,7 @@ describe.each(WEB_MODES)("AI Studio, beyond one image (%s)", (WEB_MODE) => {
     for (const n of [1, 2, 3]) await group.getByText(`Variant ${n} of 3`).waitFor();
     // Each its own charge, and one provider call each (the double click made no fourth).
     expect(await group.getByText(/\$0\.0\d+/).count()).toBeGreaterThanOrEqual(3);
-    expect(mocks.openai.requestsTo("images.generate").length - before).toBe(3);
+    expect(s.mocks.openai.requestsTo("images.generate").length - before).toBe(3);
     // In the history each one says which of the group it is.
     await expect
       .poll(() =>
@@ -226,7 +167,7 @@ describe.each(WEB_MODES)("AI Studio, beyond one image (%s)", (WEB_MODE) => {
       )
       .toBe(3);
     await audit("variants ready");
-    await shot("variants-ready");
+    await s.shot("variants-ready");
     if (WEB_MODE === "dist" && process.env.E2E_DOCS_SHOT) {
       await page.evaluate(() => window.scrollTo(0, 0));
       await page.screenshot({ path: DOCS_SHOT });
@@ -259,7 +200,7 @@ describe.each(WEB_MODES)("AI Studio, beyond one image (%s)", (WEB_MODE) => {
     await page.keyboard.press("ArrowLeft");
     await expect.poll(() => box.locator(".lightbox-title").textContent()).toMatch(/· 2 of 3$/);
     await audit("lightbox open");
-    await shot("lightbox");
+    await s.shot("lightbox");
     const [download] = await Promise.all([
       page.waitForEvent("download"),
       box.getByRole("link", { name: "Download" }).click(),
@@ -305,7 +246,7 @@ describe.each(WEB_MODES)("AI Studio, beyond one image (%s)", (WEB_MODE) => {
     await page.getByText("From your result “Gummies on a striped beach towel”").waitFor();
     expect(await focusedIs("#prompt")).toBe(true);
     await audit("reference from a result");
-    await shot("reference-from-result");
+    await s.shot("reference-from-result");
     // Removable; set again from a history card.
     await page.getByRole("button", { name: "Remove" }).click();
     await page.locator(".dropzone").waitFor();
@@ -328,7 +269,7 @@ describe.each(WEB_MODES)("AI Studio, beyond one image (%s)", (WEB_MODE) => {
         sent.push(`${r.headers()["content-type"]} ${r.postData()}`);
     };
     page.on("request", onRequest);
-    const edits = mocks.openai.requestsTo("images.edit").length;
+    const edits = s.mocks.openai.requestsTo("images.edit").length;
     await page.getByRole("button", { name: "Generate Media" }).click();
     await preview()
       .locator("article", { hasText: "picnic blanket" })
@@ -339,7 +280,7 @@ describe.each(WEB_MODES)("AI Studio, beyond one image (%s)", (WEB_MODE) => {
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatch(/^application\/json/);
     expect(sent[0]).toContain("referenceAssetId");
-    expect(mocks.openai.requestsTo("images.edit").length - edits).toBe(1);
+    expect(s.mocks.openai.requestsTo("images.edit").length - edits).toBe(1);
     await preview().getByText("with reference").waitFor();
 
     // Reuse prompt: a variant's prompt, model, options and variant count back in the form.
@@ -364,7 +305,7 @@ describe.each(WEB_MODES)("AI Studio, beyond one image (%s)", (WEB_MODE) => {
     await search.fill("zeppelin");
     await page.getByText("Nothing in your history matches “zeppelin”.").waitFor();
     await audit("search, nothing found");
-    await shot("search-empty");
+    await s.shot("search-empty");
     await page.getByRole("button", { name: "Clear search" }).click();
     await expect.poll(() => items.count()).toBe(all);
     expect(await focusedIs('input[type="search"]')).toBe(true);
@@ -380,7 +321,7 @@ describe.each(WEB_MODES)("AI Studio, beyond one image (%s)", (WEB_MODE) => {
     expect(await starred.getAttribute("aria-pressed")).toBe("true");
     await expect.poll(() => items.count()).toBe(2);
     await audit("starred filter");
-    await shot("starred");
+    await s.shot("starred");
     // Unstarred from the filtered list, it leaves it.
     await picnic.getByRole("button", { name: "Star" }).click();
     await expect.poll(() => items.count()).toBe(1);

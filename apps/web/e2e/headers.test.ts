@@ -4,59 +4,35 @@
 // strands a signed-in user on the sign-in page. Dev (Vite's own HTML, inline React Refresh
 // preamble, HMR websocket) runs without a policy by choice: the server's policy is for the build.
 import { gradientPng } from "@streamline/fakes/providers";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  cspViolations,
-  freePort,
-  launchChromium,
-  makeDataDirs,
-  type ProviderMocks,
-  type ServerRun,
-  type StudioWeb,
-  serverEnv,
-  startProviderMocks,
-  startStudio,
-  WEB_MODES,
-} from "./stack";
+import { type BrowserStack, cspViolations, startBrowserStack, WEB_MODES } from "./stack";
+import { chooseModel } from "./steps";
 
 describe.each(WEB_MODES)("security headers in the browser (%s)", (mode) => {
-  let mocks: ProviderMocks;
-  let dirs: Awaited<ReturnType<typeof makeDataDirs>>;
-  let server: ServerRun;
-  let web: StudioWeb;
-  let browser: Browser;
-  let context: BrowserContext;
+  let s: BrowserStack;
   let page: Page;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    mocks = await startProviderMocks({ imageDelayMs: 200 });
-    dirs = await makeDataDirs();
-    const webPort = await freePort();
-    ({ server, web } = await startStudio(
+    s = await startBrowserStack({
       mode,
-      serverEnv(mocks, dirs, `http://127.0.0.1:${webPort}`),
-      dirs,
-      webPort,
-    ));
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    page = await context.newPage();
-    page.setDefaultTimeout(20_000);
+      imageDelayMs: 200,
+      // Motion as the browser has it (not reduced).
+      context: { reducedMotion: null },
+      // The framing test below meets the one violation on purpose; the tests assert the rest.
+      assertNoCsp: false,
+    });
+    page = s.page;
     page.on("pageerror", (error) => pageErrors.push(error.message));
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await web?.stop();
-    await server?.stop();
-    await mocks?.close();
-    await dirs?.remove();
+    await s?.close();
   });
 
   it("serves the studio page with its policy (build) — Vite's dev page without one", async () => {
-    const response = await page.goto(`${web.url}/sign-in`);
+    const response = await page.goto(`${s.web.url}/sign-in`);
     const headers = (await response?.allHeaders()) ?? {};
     if (mode === "dist") {
       const csp = headers["content-security-policy"] ?? "";
@@ -80,11 +56,7 @@ describe.each(WEB_MODES)("security headers in the browser (%s)", (mode) => {
     await page.getByRole("button", { name: "Create account" }).click();
     await page.waitForURL(/\/ai-studio$/);
     await page.getByRole("heading", { name: "Create" }).waitFor();
-    const trigger = page.getByRole("button", { name: /^Model\b/ });
-    await trigger.click();
-    const panel = page.getByRole("group", { name: "Choose a model" });
-    await panel.getByRole("button", { name: /^GPT Image 2 OpenAI/ }).click();
-    await panel.waitFor({ state: "detached" });
+    await chooseModel(page, /^GPT Image 2 OpenAI/);
     // The preview of a dropped photo is a blob: URL.
     await page.locator('input[type="file"]').setInputFiles({
       name: "gummies.png",
@@ -107,34 +79,34 @@ describe.each(WEB_MODES)("security headers in the browser (%s)", (mode) => {
       .toBeGreaterThan(0);
     // Toasts (sonner injects its stylesheet at run time) and the history have rendered.
     await page.waitForTimeout(500);
-    expect(cspViolations(browser)).toEqual([]);
+    expect(cspViolations(s.browser)).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
 
   it("keeps a signed-in user in the studio when ?next= points at another host", async () => {
     for (const next of ["/\\evil.example", "/\t/evil.example", "//evil.example/x"]) {
-      await page.goto(`${web.url}/sign-in?next=${encodeURIComponent(next)}`);
+      await page.goto(`${s.web.url}/sign-in?next=${encodeURIComponent(next)}`);
       await page.waitForURL(/\/ai-studio$/);
       await page.getByRole("heading", { name: "Create" }).waitFor();
     }
     // A path of our own is still honoured, query and all.
-    await page.goto(`${web.url}/sign-in?next=${encodeURIComponent("/ai-studio?from=next")}`);
+    await page.goto(`${s.web.url}/sign-in?next=${encodeURIComponent("/ai-studio?from=next")}`);
     await page.waitForURL(/\/ai-studio\?from=next$/);
     expect(pageErrors).toEqual([]);
-    expect(cspViolations(browser)).toEqual([]);
+    expect(cspViolations(s.browser)).toEqual([]);
   });
 
   it.runIf(mode === "dist")("cannot be framed by another site", async () => {
-    const framer = await context.newPage();
+    const framer = await s.context.newPage();
     // about:blank with an iframe: an origin other than the studio's.
-    await framer.setContent(`<iframe title="studio" src="${web.url}/ai-studio"></iframe>`);
+    await framer.setContent(`<iframe title="studio" src="${s.web.url}/ai-studio"></iframe>`);
     const frame = await (await framer.waitForSelector("iframe")).contentFrame();
     await expect.poll(() => frame?.url()).not.toBe("about:blank");
     await framer.waitForTimeout(500);
-    expect(frame?.url()).not.toContain(web.url);
+    expect(frame?.url()).not.toContain(s.web.url);
     expect(await frame?.locator("#root").count()).toBe(0);
     // The recorder sees the refusal: the only violation of the whole run.
-    expect(cspViolations(browser).join("\n")).toMatch(/frame-ancestors/);
+    expect(cspViolations(s.browser).join("\n")).toMatch(/frame-ancestors/);
     await framer.close();
   });
 });

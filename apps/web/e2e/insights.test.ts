@@ -8,28 +8,21 @@
 // Instagram". axe at 1280 and 390 px in each state. E2E_DOCS_SHOT=1 writes docs/insights.png
 // (production build).
 import { createHmac } from "node:crypto";
-import { existsSync } from "node:fs";
-import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { http } from "msw";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AuditCount, auditPage, LAPTOP } from "./audit";
 import { call, until } from "./page-api";
 import {
-  CHROMIUM,
-  cspViolations,
-  freePort,
-  launchChromium,
-  makeDataDirs,
-  type ServerRun,
-  serverEnv,
+  type BrowserStack,
+  type ProviderMocks,
+  startBrowserStack,
   startFakeZernio,
-  startProviderMocks,
-  startStudio,
   WEB_MODES,
 } from "./stack";
+import { signUp } from "./steps";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ARTIFACTS = path.resolve(HERE, "../e2e-artifacts");
@@ -72,65 +65,40 @@ const indexOf = (caption: string | undefined) =>
   Number(/Gummies post (\d+)/.exec(caption ?? "")?.[1]) - 1;
 
 describe.each(WEB_MODES)("post analytics and insights (%s)", (mode) => {
+  let s: BrowserStack<ProviderMocks, Awaited<ReturnType<typeof startZernio>>>;
   let page: Page;
-  let browser: Browser;
-  let server: ServerRun;
-  let web: { url: string; stop(): Promise<void> };
-  let zernio: Awaited<ReturnType<typeof startZernio>>;
-  let mocks: Awaited<ReturnType<typeof startProviderMocks>>;
-  let dirs: Awaited<ReturnType<typeof makeDataDirs>>;
   const artifacts = path.join(ARTIFACTS, `insights-${mode}`);
   const audited: AuditCount = { runs: 0, states: 0 };
-  let step = 0;
-  const shot = async (name: string) => {
-    await page.waitForTimeout(250);
-    const file = `${String(++step).padStart(2, "0")}-${name}.png`;
-    await page.screenshot({ path: path.join(artifacts, file), fullPage: true });
-  };
   const assets = { tall: "", square: "" };
   let posts: ListedPost[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM} (set CHROMIUM_PATH).`);
-    await rm(artifacts, { recursive: true, force: true });
-    await mkdir(artifacts, { recursive: true });
-    mocks = await startProviderMocks({ imageDelayMs: 200 });
-    zernio = await startZernio();
-    dirs = await makeDataDirs();
-    const webPort = await freePort();
-    const env = {
-      ...serverEnv(mocks, dirs, `http://127.0.0.1:${webPort}`),
-      ...zernio.env,
-      MEDIA_MAX_CONCURRENT_PER_USER: "2",
-      POST_POLL_MIN_MS: "200",
-      POST_POLL_MAX_MS: "500",
-      ZERNIO_ANALYTICS_PER_MINUTE: "60",
-      ZERNIO_ANALYTICS_TICK_SECONDS: "2",
-      ZERNIO_WEBHOOK_SECRET: WEBHOOK_SECRET,
-    };
-    ({ server, web } = await startStudio(mode, env, dirs, webPort));
-    browser = await launchChromium();
-    const context = await browser.newContext({
-      viewport: LAPTOP,
-      reducedMotion: "reduce",
-      locale: "en-US",
-      timezoneId: "Europe/Berlin",
-      acceptDownloads: true,
+    s = await startBrowserStack({
+      mode,
+      artifacts,
+      imageDelayMs: 200,
+      zernio: startZernio,
+      env: {
+        MEDIA_MAX_CONCURRENT_PER_USER: "2",
+        POST_POLL_MIN_MS: "200",
+        POST_POLL_MAX_MS: "500",
+        ZERNIO_ANALYTICS_PER_MINUTE: "60",
+        ZERNIO_ANALYTICS_TICK_SECONDS: "2",
+        ZERNIO_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      },
+      context: {
+        locale: "en-US",
+        timezoneId: "Europe/Berlin",
+        acceptDownloads: true,
+      },
+      shots: { settleMs: 250 },
     });
-    page = await context.newPage();
-    page.setDefaultTimeout(20_000);
+    page = s.page;
     await signUpAndPublish();
   }, 300_000);
 
   afterAll(async () => {
-    const csp = browser ? cspViolations(browser) : [];
-    await browser?.close();
-    await web?.stop();
-    await server?.stop();
-    await zernio?.close();
-    await mocks?.close();
-    await dirs?.remove();
-    expect(csp).toEqual([]);
+    await s?.close();
   });
 
   async function generate(prompt: string, size: string) {
@@ -156,19 +124,18 @@ describe.each(WEB_MODES)("post analytics and insights (%s)", (mode) => {
   }
 
   async function signUpAndPublish() {
-    await page.goto(`${web.url}/sign-up`);
-    await page.getByLabel("Name").fill("Ana Lytics");
-    await page.getByLabel("Email").fill(`insights-${mode}@example.com`);
-    await page.getByLabel("Password", { exact: true }).fill("gummies4ever");
-    await page.getByRole("button", { name: "Create account" }).click();
-    await page.waitForURL(/\/ai-studio$/);
+    await signUp(page, s.web.url, {
+      name: "Ana Lytics",
+      email: `insights-${mode}@example.com`,
+      from: "/sign-up",
+    });
     assets.tall = await generate("Creatine gummies in a gym bag, landscape", "1536x1024");
     assets.square = await generate("Creatine gummies on a white plate", "1024x1024");
     // Advance the fake's metrics: every post Zernio holds gets its figures before it is read.
-    zernio.control.beforeAnalytics = () => {
-      for (const post of zernio.fake.listPosts()) {
+    s.zernio.control.beforeAnalytics = () => {
+      for (const post of s.zernio.fake.listPosts()) {
         const i = indexOf(post.content);
-        if (i >= 0) zernio.fake.analytics.setMetrics(post._id, "instagram", figuresOf(i));
+        if (i >= 0) s.zernio.fake.analytics.setMetrics(post._id, "instagram", figuresOf(i));
       }
     };
     for (let i = 0; i < POSTS_EACH * 2; i++) {
@@ -202,9 +169,9 @@ describe.each(WEB_MODES)("post analytics and insights (%s)", (mode) => {
       );
       return figures.posts.every((p) => p.totals !== null);
     }, 90_000);
-    expect(zernio.fake.requestsTo("analytics.get").length).toBeGreaterThanOrEqual(posts.length);
+    expect(s.zernio.fake.requestsTo("analytics.get").length).toBeGreaterThanOrEqual(posts.length);
 
-    await page.goto(`${web.url}/posts`);
+    await page.goto(`${s.web.url}/posts`);
     await page.getByRole("button", { name: "History" }).click();
     const first = posts.find((p) => indexOf(p.captions.instagram?.text) === 0) as ListedPost;
     expect(first.assetId).toBe(assets.tall);
@@ -213,7 +180,7 @@ describe.each(WEB_MODES)("post analytics and insights (%s)", (mode) => {
     // 1,000 views; 78 likes of 1,300 impressions is 6.0 %.
     expect(await figures.textContent()).toMatch(/1K views · 78 likes · 6\.0% engagement/);
     await auditPage(page, "posts with figures", audited);
-    await shot("posts-figures");
+    await s.shot("posts-figures");
 
     await page
       .getByRole("navigation", { name: "Main" })
@@ -222,7 +189,7 @@ describe.each(WEB_MODES)("post analytics and insights (%s)", (mode) => {
     const card = page.locator(`[data-figures-asset="${assets.tall}"]`).first();
     await card.waitFor({ timeout: 30_000 });
     expect(await card.textContent()).toMatch(/views · \d+ likes · \d+\.\d% engagement/);
-    await shot("studio-figures");
+    await s.shot("studio-figures");
   });
 
   it("compares the formats on /insights with a sentence, charts, best times and a CSV", async () => {
@@ -233,7 +200,7 @@ describe.each(WEB_MODES)("post analytics and insights (%s)", (mode) => {
     await page.waitForURL(/\/insights$/);
     await page.getByRole("heading", { name: "Insights", level: 1 }).waitFor();
     const format = page.locator('[data-dimension="aspectRatio"]');
-    await shot("insights-loaded");
+    await s.shot("insights-loaded");
     // (Polled on the card's text, so a failure says what the card says instead.)
     await expect.poll(() => format.textContent(), { timeout: 20_000 }).toMatch(/median engagement/);
     expect(await format.locator("[data-real-difference]").textContent()).toMatch(
@@ -254,7 +221,7 @@ describe.each(WEB_MODES)("post analytics and insights (%s)", (mode) => {
       "Not enough data yet: at least two hours of the week need 3 posts with figures each.",
     );
     await auditPage(page, "insights", audited);
-    await shot("insights");
+    await s.shot("insights");
     if (mode === "dist" && process.env.E2E_DOCS_SHOT) {
       await page.evaluate(() => window.scrollTo(0, 0));
       await page.screenshot({
@@ -287,7 +254,7 @@ describe.each(WEB_MODES)("post analytics and insights (%s)", (mode) => {
     expect(await page.locator('select[name="option-size"]').inputValue()).toBe("1536x1024");
     expect(await page.locator('select[name="variants"]').inputValue()).toBe("2");
     await auditPage(page, "studio filled from insights", audited);
-    await shot("make-more");
+    await s.shot("make-more");
   });
 
   it("post.platform.deleted: the post shows as deleted on Instagram", async () => {
@@ -300,23 +267,23 @@ describe.each(WEB_MODES)("post analytics and insights (%s)", (mode) => {
       account: { accountId: "acc_instagram_1", platform: "instagram", username: "demo" },
     });
     const signature = createHmac("sha256", WEBHOOK_SECRET).update(body).digest("hex");
-    const response = await fetch(`${server.url}/webhooks/zernio`, {
+    const response = await fetch(`${s.server.url}/webhooks/zernio`, {
       method: "POST",
       headers: { "content-type": "application/json", "x-zernio-signature": signature },
       body,
     });
     expect(response.status).toBe(200);
-    await page.goto(`${web.url}/posts`);
+    await page.goto(`${s.web.url}/posts`);
     await page.getByRole("button", { name: "History" }).click();
     const deleted = page.locator(`[data-figures-post="${post.id}"] [data-figures-deleted]`);
     await deleted.waitFor({ timeout: 20_000 });
     expect(await deleted.textContent()).toBe("Deleted on Instagram");
-    await shot("deleted");
+    await s.shot("deleted");
     expect(audited.states).toBeGreaterThanOrEqual(3);
   });
 
   it("the queue-slot editor offers the account's best hours (the same suggestions)", async () => {
-    await page.goto(`${web.url}/posts`);
+    await page.goto(`${s.web.url}/posts`);
     await page.getByRole("button", { name: "Queue slots…" }).click();
     const dialog = page.getByRole("dialog", { name: "Queue slots" });
     const suggested = dialog.getByRole("region", { name: "Suggested from your posts" });

@@ -8,27 +8,14 @@
 // only X → queue slots set on the page show free on the calendar, "Add to queue" fills the first.
 // axe at 1280×800 and 390×844 in each state, screenshots at both sizes. E2E_DOCS_SHOT=1 writes
 // docs/posts.png (production build).
-import { existsSync } from "node:fs";
-import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AuditCount, auditPage, LAPTOP, PHONE } from "./audit";
+import { type AuditCount, auditPage } from "./audit";
 import { call, until } from "./page-api";
-import {
-  CHROMIUM,
-  cspViolations,
-  freePort,
-  launchChromium,
-  makeDataDirs,
-  type ServerRun,
-  serverEnv,
-  startFakeZernio,
-  startProviderMocks,
-  startStudio,
-  WEB_MODES,
-} from "./stack";
+import { startBrowserStack, startFakeZernio, WEB_MODES, type ZernioStack } from "./stack";
+import { dayIn, signUp } from "./steps";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ARTIFACTS = path.resolve(HERE, "../e2e-artifacts");
@@ -38,42 +25,13 @@ const BERLIN = "Europe/Berlin";
 
 const startZernio = () => startFakeZernio({ sharedAccounts: true });
 
-/** "YYYY-MM-DD" `days` from now in `zone`. */
-function dayIn(zone: string, days: number): string {
-  return new Intl.DateTimeFormat("en-CA", {
-    timeZone: zone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-  }).format(new Date(Date.now() + days * 86_400_000));
-}
-
 const plusDays = (day: string, n: number) =>
   new Date(Date.parse(`${day}T12:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 describe.each(WEB_MODES)("the posts page (%s)", (mode) => {
+  let s: ZernioStack;
   let page: Page;
-  let browser: Browser;
-  let server: ServerRun;
-  let web: { url: string; stop(): Promise<void> };
-  let zernio: Awaited<ReturnType<typeof startZernio>>;
-  let mocks: Awaited<ReturnType<typeof startProviderMocks>>;
-  let dirs: Awaited<ReturnType<typeof makeDataDirs>>;
-  const artifacts = path.join(ARTIFACTS, `posts-${mode}`);
   const audited: AuditCount = { runs: 0, states: 0 };
-  let step = 0;
-  const shot = async (name: string) => {
-    await page.waitForTimeout(250);
-    const file = `${String(++step).padStart(2, "0")}-${name}.png`;
-    await page.screenshot({ path: path.join(artifacts, file), fullPage: true });
-    await page.setViewportSize(PHONE);
-    await page.waitForTimeout(250);
-    await page.screenshot({
-      path: path.join(artifacts, file.replace(".png", "-390.png")),
-      fullPage: true,
-    });
-    await page.setViewportSize(LAPTOP);
-  };
   const ids: Record<"a" | "b" | "c", string> = { a: "", b: "", c: "" };
   const images: string[] = [];
   // Tomorrow in New York and the three days after it (B on the same date string in Berlin).
@@ -81,50 +39,28 @@ describe.each(WEB_MODES)("the posts page (%s)", (mode) => {
   const days = { a: base, b: plusDays(base, 1), c: plusDays(base, 2), moved: plusDays(base, 3) };
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM} (set CHROMIUM_PATH).`);
-    await rm(artifacts, { recursive: true, force: true });
-    await mkdir(artifacts, { recursive: true });
-    mocks = await startProviderMocks();
-    zernio = await startZernio();
-    dirs = await makeDataDirs();
-    const webPort = await freePort();
-    const env = {
-      ...serverEnv(mocks, dirs, `http://127.0.0.1:${webPort}`),
-      ...zernio.env,
-      POST_POLL_MIN_MS: "200",
-      POST_POLL_MAX_MS: "500",
-    };
-    ({ server, web } = await startStudio(mode, env, dirs, webPort));
-    browser = await launchChromium();
-    const context = await browser.newContext({
-      viewport: LAPTOP,
-      reducedMotion: "reduce",
-      timezoneId: ZONE,
-      locale: "en-US",
+    s = await startBrowserStack({
+      mode,
+      artifacts: path.join(ARTIFACTS, `posts-${mode}`),
+      zernio: startZernio,
+      env: { POST_POLL_MIN_MS: "200", POST_POLL_MAX_MS: "500" },
+      context: { timezoneId: ZONE, locale: "en-US" },
+      shots: { settleMs: 250, phone: true },
     });
-    page = await context.newPage();
-    page.setDefaultTimeout(20_000);
+    page = s.page;
     await signUpAndSchedule();
   });
 
   afterAll(async () => {
-    const csp = browser ? cspViolations(browser) : [];
-    await browser?.close();
-    await web?.stop();
-    await server?.stop();
-    await zernio?.close();
-    await mocks?.close();
-    await dirs?.remove();
-    expect(csp).toEqual([]);
+    await s?.close();
   });
 
   async function signUpAndSchedule() {
-    await page.goto(`${web.url}/sign-up`);
-    await page.getByLabel("Name").fill("Pat Planner");
-    await page.getByLabel("Email").fill(`planner-${mode}@example.com`);
-    await page.getByLabel("Password", { exact: true }).fill("gummies4ever");
-    await page.getByRole("button", { name: "Create account" }).click();
-    await page.waitForURL(/\/ai-studio$/);
+    await signUp(page, s.web.url, {
+      name: "Pat Planner",
+      email: `planner-${mode}@example.com`,
+      from: "/sign-up",
+    });
     // Three images, generated through the API like the studio does, one at a time (one
     // generation at a time per user): the first carries the scheduled posts; all three go out as
     // one carousel later.
@@ -170,13 +106,13 @@ describe.each(WEB_MODES)("the posts page (%s)", (mode) => {
     // 18:30 in Berlin is 12:30 in New York (6 hours behind in winter and in summer).
     ids.b = (await schedule(["x"], `${days.b}T18:30`, BERLIN, "Berlin evening B")).id;
     ids.c = (await schedule(["instagram", "x"], `${days.c}T07:15`, ZONE, "Early bird C")).id;
-    await until(() => zernio.fake.requestsTo("posts.create").length === 3, 30_000);
+    await until(() => s.zernio.fake.requestsTo("posts.create").length === 3, 30_000);
   }
 
   const item = (id: string) => page.locator(`li.posts-item[data-post-id="${id}"]`);
 
   it("lists the upcoming posts at their local times, with status and captions", async () => {
-    await page.goto(`${web.url}/ai-studio`);
+    await page.goto(`${s.web.url}/ai-studio`);
     await page
       .getByRole("navigation", { name: "Main" })
       .getByRole("link", { name: "Posts" })
@@ -202,7 +138,7 @@ describe.each(WEB_MODES)("the posts page (%s)", (mode) => {
     await page.getByLabel("Search captions").fill("");
     await expect.poll(() => page.locator("li.posts-item").count()).toBe(3);
     await auditPage(page, "posts list", audited);
-    await shot("list");
+    await s.shot("list");
   });
 
   it("places them on their local days in the month calendar", async () => {
@@ -220,7 +156,7 @@ describe.each(WEB_MODES)("the posts page (%s)", (mode) => {
       expect(await chip.textContent()).toContain(time);
     }
     await auditPage(page, "posts calendar", audited);
-    await shot("calendar");
+    await s.shot("calendar");
     // Arrow keys move between days.
     const today = dayIn(ZONE, 0);
     await grid.locator(`[data-cell="${today}"]`).focus();
@@ -242,20 +178,20 @@ describe.each(WEB_MODES)("the posts page (%s)", (mode) => {
     await expect
       .poll(() => page.evaluate(() => document.activeElement?.textContent?.trim()))
       .toBe("Cancel post");
-    expect(zernio.fake.requestsTo("posts.delete")).toHaveLength(0);
+    expect(s.zernio.fake.requestsTo("posts.delete")).toHaveLength(0);
     await cancel.click();
     await dialog.getByRole("button", { name: "Cancel post" }).click();
     await dialog.waitFor({ state: "detached" });
     await expect.poll(() => page.locator("li.posts-item").count(), { timeout: 20_000 }).toBe(2);
-    expect(zernio.fake.requestsTo("posts.delete")).toHaveLength(1);
+    expect(s.zernio.fake.requestsTo("posts.delete")).toHaveLength(1);
     // Its button went with it: focus is on the page's heading, not lost.
     await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("posts-title");
-    await shot("cancelled");
+    await s.shot("cancelled");
     // Undo (its time is ahead): the post is back and Zernio receives it again.
     await page.getByRole("button", { name: "Undo", exact: true }).click();
     await expect.poll(() => page.locator("li.posts-item").count(), { timeout: 20_000 }).toBe(3);
     await expect
-      .poll(() => zernio.fake.requestsTo("posts.create").length, { timeout: 30_000 })
+      .poll(() => s.zernio.fake.requestsTo("posts.create").length, { timeout: 30_000 })
       .toBe(4);
   });
 
@@ -269,9 +205,9 @@ describe.each(WEB_MODES)("the posts page (%s)", (mode) => {
     await dialog.getByRole("button", { name: "Move", exact: true }).click();
     await dialog.waitFor({ state: "detached" });
     await expect
-      .poll(() => zernio.fake.requestsTo("posts.update").length, { timeout: 20_000 })
+      .poll(() => s.zernio.fake.requestsTo("posts.update").length, { timeout: 20_000 })
       .toBe(1);
-    expect(zernio.fake.requestsTo("posts.update")[0]?.json).toMatchObject({
+    expect(s.zernio.fake.requestsTo("posts.update")[0]?.json).toMatchObject({
       scheduledFor: `${days.moved}T10:45`,
       timezone: ZONE,
     });
@@ -283,7 +219,7 @@ describe.each(WEB_MODES)("the posts page (%s)", (mode) => {
     const chip = page.locator(`[data-cell="${days.moved}"] [data-post-id="${ids.b}"]`);
     await chip.waitFor({ timeout: 20_000 });
     expect(await chip.textContent()).toContain("10:45");
-    await shot("moved");
+    await s.shot("moved");
     expect(audited.states).toBeGreaterThanOrEqual(4);
   });
 
@@ -292,9 +228,9 @@ describe.each(WEB_MODES)("the posts page (%s)", (mode) => {
     const chip = page.locator(`[data-cell="${days.c}"] [data-post-id="${ids.c}"]`);
     await chip.dragTo(page.locator(`[data-cell="${target}"]`));
     await expect
-      .poll(() => zernio.fake.requestsTo("posts.update").length, { timeout: 20_000 })
+      .poll(() => s.zernio.fake.requestsTo("posts.update").length, { timeout: 20_000 })
       .toBe(2);
-    expect(zernio.fake.requestsTo("posts.update")[1]?.json).toMatchObject({
+    expect(s.zernio.fake.requestsTo("posts.update")[1]?.json).toMatchObject({
       scheduledFor: `${target}T07:15`,
       timezone: ZONE,
     });
@@ -310,13 +246,13 @@ describe.each(WEB_MODES)("the posts page (%s)", (mode) => {
     expect(await x.inputValue()).toBe("Early bird C");
     await x.fill("Early bird C, now with electrolytes");
     await auditPage(page, "edit captions", audited);
-    const before = zernio.fake.requestsTo("posts.update").length;
+    const before = s.zernio.fake.requestsTo("posts.update").length;
     await dialog.getByRole("button", { name: "Save captions" }).click();
     await dialog.waitFor({ state: "detached" });
     await expect
-      .poll(() => zernio.fake.requestsTo("posts.update").length, { timeout: 20_000 })
+      .poll(() => s.zernio.fake.requestsTo("posts.update").length, { timeout: 20_000 })
       .toBe(before + 1);
-    expect(JSON.stringify(zernio.fake.requestsTo("posts.update").at(-1)?.json)).toContain(
+    expect(JSON.stringify(s.zernio.fake.requestsTo("posts.update").at(-1)?.json)).toContain(
       "now with electrolytes",
     );
     await item(ids.c).getByText("Early bird C, now with electrolytes").waitFor();
@@ -340,19 +276,19 @@ describe.each(WEB_MODES)("the posts page (%s)", (mode) => {
     await page.keyboard.press("Space");
     await page.getByText("2 posts selected").waitFor();
     await auditPage(page, "posts selected", audited);
-    await shot("selected");
+    await s.shot("selected");
     // Move the two together: each keeps its local time of day.
     const target = plusDays(base, 6);
-    const before = zernio.fake.requestsTo("posts.update").length;
+    const before = s.zernio.fake.requestsTo("posts.update").length;
     await page.getByRole("button", { name: "Move selected…" }).click();
     const move = page.getByRole("dialog", { name: "Move 2 posts to…" });
     await move.getByLabel("Date").fill(target);
     await move.getByRole("button", { name: "Move posts" }).click();
     await move.waitFor({ state: "detached" });
     await expect
-      .poll(() => zernio.fake.requestsTo("posts.update").length, { timeout: 20_000 })
+      .poll(() => s.zernio.fake.requestsTo("posts.update").length, { timeout: 20_000 })
       .toBe(before + 2);
-    for (const put of zernio.fake.requestsTo("posts.update").slice(before)) {
+    for (const put of s.zernio.fake.requestsTo("posts.update").slice(before)) {
       expect(put.json).toMatchObject({ timezone: ZONE });
       expect((put.json as { scheduledFor: string }).scheduledFor.slice(0, 10)).toBe(target);
     }
@@ -369,7 +305,7 @@ describe.each(WEB_MODES)("the posts page (%s)", (mode) => {
     await box(now[2] as string).focus();
     await page.keyboard.press("Shift+Space");
     await page.getByText("3 posts selected").waitFor();
-    const deletes = zernio.fake.requestsTo("posts.delete").length;
+    const deletes = s.zernio.fake.requestsTo("posts.delete").length;
     await page.getByRole("button", { name: "Cancel selected" }).click();
     const confirm = page.getByRole("dialog", { name: "Cancel 3 posts?" });
     await confirm.waitFor();
@@ -377,7 +313,7 @@ describe.each(WEB_MODES)("the posts page (%s)", (mode) => {
     await confirm.getByRole("button", { name: "Cancel 3 posts" }).click();
     await confirm.waitFor({ state: "detached" });
     await expect.poll(() => page.locator("li.posts-item").count(), { timeout: 20_000 }).toBe(0);
-    expect(zernio.fake.requestsTo("posts.delete").length).toBe(deletes + 3);
+    expect(s.zernio.fake.requestsTo("posts.delete").length).toBe(deletes + 3);
     // Undo puts all three back.
     await page.getByRole("button", { name: "Undo", exact: true }).click();
     await expect.poll(() => page.locator("li.posts-item").count(), { timeout: 20_000 }).toBe(3);
@@ -385,7 +321,7 @@ describe.each(WEB_MODES)("the posts page (%s)", (mode) => {
 
   it("a carousel to Instagram and X partly fails; Retry failed publishes only X", async () => {
     // Zernio's id for X is "twitter": the account id names it unambiguously.
-    zernio.fake.failPublishing("acc_twitter_1");
+    s.zernio.fake.failPublishing("acc_twitter_1");
     const post = await call<{ id: string }>(
       page,
       "social.schedule",
@@ -418,16 +354,16 @@ describe.each(WEB_MODES)("the posts page (%s)", (mode) => {
     await card.getByText(/Failed.*The platform rejected the post \(platform_rejected\)/).waitFor();
     await card.getByRole("link", { name: /Published.*on Instagram/ }).waitFor();
     await auditPage(page, "partial post", audited);
-    await shot("partial");
-    zernio.fake.clearPublishingFailures();
+    await s.shot("partial");
+    s.zernio.fake.clearPublishingFailures();
     const retriedAt = Date.now();
     await card.getByRole("button", { name: "Retry failed" }).click();
     await expect
       .poll(() => card.getAttribute("data-post-status"), { timeout: 45_000 })
       .toBe("published");
-    expect(zernio.fake.requestsTo("posts.retry")).toHaveLength(1);
+    expect(s.zernio.fake.requestsTo("posts.retry")).toHaveLength(1);
     // Instagram was published by the first attempt and not again: only X went out on the retry.
-    const sent = zernio.fake.listPosts().find((p) => p.mediaItems.length === 3);
+    const sent = s.zernio.fake.listPosts().find((p) => p.mediaItems.length === 3);
     const publishedAt = (platform: string) =>
       Date.parse(
         String(
@@ -439,7 +375,7 @@ describe.each(WEB_MODES)("the posts page (%s)", (mode) => {
     await card.getByRole("link", { name: /Published.*on X/ }).waitFor();
     // Open media: the cover's file answers.
     const href = await card.getByRole("link", { name: "Open media" }).getAttribute("href");
-    expect((await page.request.get(new URL(href as string, web.url).toString())).status()).toBe(
+    expect((await page.request.get(new URL(href as string, s.web.url).toString())).status()).toBe(
       200,
     );
     // Duplicate: a new post with the same three images in order, tomorrow 09:00 in the user's zone.
@@ -473,7 +409,7 @@ describe.each(WEB_MODES)("the posts page (%s)", (mode) => {
     expect(await free.first().textContent()).toContain("16:00");
     const slotAt = (await free.first().getAttribute("data-free-slot")) as string;
     await auditPage(page, "calendar with free slots", audited);
-    await shot("free-slots");
+    await s.shot("free-slots");
     const queued = await call<{ posts: Array<{ id: string; scheduledFor: string }> }>(
       page,
       "social.addToQueue",
@@ -496,7 +432,7 @@ describe.each(WEB_MODES)("the posts page (%s)", (mode) => {
     await expect
       .poll(() => page.locator(`[data-free-slot="${slotAt}"]`).count(), { timeout: 20_000 })
       .toBe(0);
-    await shot("queued");
+    await s.shot("queued");
     if (mode === "dist" && process.env.E2E_DOCS_SHOT) {
       await page.evaluate(() => window.scrollTo(0, 0));
       await page.screenshot({ path: DOCS_SHOT });

@@ -6,35 +6,22 @@
 // the post at that slot's local time and timezone (the slot before it was taken by another post).
 // axe (1280×800 and 390×844, light and dark) on the dialog's states; screenshots under
 // e2e-artifacts/social-dialog-<mode>/.
-import { existsSync } from "node:fs";
-import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import {
-  createGoogleCaptionsMock,
-  createGoogleMock,
-  createOpenAIMock,
-  createOpenAIResponsesMock,
-  startMockProviderServer,
-} from "@streamline/fakes/providers";
-import { HttpResponse, http, type RequestHandler } from "msw";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AuditCount, auditPage, LAPTOP, PHONE } from "./audit";
 import { call } from "./page-api";
 import {
-  CHROMIUM,
+  type CaptionMocks,
   cspViolations,
-  freePort,
-  launchChromium,
-  makeDataDirs,
-  type ProviderMocks,
-  type ServerRun,
-  serverEnv,
+  startBrowserStack,
+  startCaptionMocks,
   startFakeZernio,
-  startStudio,
   WEB_MODES,
+  type ZernioStack,
 } from "./stack";
+import { signUp } from "./steps";
 
 const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../e2e-artifacts");
 const BERLIN = "Europe/Berlin";
@@ -44,91 +31,40 @@ const EVERY_DAY = [1, 2, 3, 4, 5, 6, 7].flatMap((weekday) => [
   { weekday, time: "18:00" },
 ]);
 
-/** Media and caption mocks on one port. */
-async function startMocks() {
-  const handlers: RequestHandler[] = [];
-  const server = await startMockProviderServer(handlers);
-  const openai = createOpenAIMock({ baseURL: `${server.url}/v1` });
-  const google = createGoogleMock({ baseURL: server.url });
-  const openaiCaptions = createOpenAIResponsesMock({ baseURL: `${server.url}/v1` });
-  const googleCaptions = createGoogleCaptionsMock({ baseURL: server.url });
-  handlers.push(
-    ...openaiCaptions.handlers,
-    ...openai.handlers,
-    ...googleCaptions.handlers,
-    ...google.handlers,
-    http.all("*", () => HttpResponse.json({ error: "no mock" }, { status: 501 })),
-  );
-  return { url: server.url, openai, google, openaiCaptions, close: () => server.close() };
-}
-
 const startZernio = () => startFakeZernio({ sharedAccounts: true });
 
 describe.each(WEB_MODES)("the Post dialog (%s)", (mode) => {
+  let s: ZernioStack<CaptionMocks>;
   let page: Page;
-  let browser: Browser;
-  let server: ServerRun;
-  let web: { url: string; stop(): Promise<void> };
-  let zernio: Awaited<ReturnType<typeof startZernio>>;
-  let mocks: Awaited<ReturnType<typeof startMocks>>;
-  let dirs: Awaited<ReturnType<typeof makeDataDirs>>;
-  const artifacts = path.join(ARTIFACTS, `social-dialog-${mode}`);
   const audited: AuditCount = { runs: 0, states: 0 };
-  let step = 0;
   /** The image that took Instagram's first slot, and the one posted from the dialog. */
   let otherId = "";
   let yogaId = "";
-  const shot = async (name: string) => {
-    await page.waitForTimeout(250);
-    const file = `${String(++step).padStart(2, "0")}-${name}.png`;
-    await page.screenshot({ path: path.join(artifacts, file), fullPage: true });
-  };
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM} (set CHROMIUM_PATH).`);
-    await rm(artifacts, { recursive: true, force: true });
-    await mkdir(artifacts, { recursive: true });
-    mocks = await startMocks();
-    zernio = await startZernio();
-    dirs = await makeDataDirs();
-    const webPort = await freePort();
-    const env = {
-      ...serverEnv(mocks as unknown as ProviderMocks, dirs, `http://127.0.0.1:${webPort}`),
-      ...zernio.env,
-      POST_POLL_MIN_MS: "200",
-      POST_POLL_MAX_MS: "500",
-    };
-    ({ server, web } = await startStudio(mode, env, dirs, webPort));
-    browser = await launchChromium();
-    const context = await browser.newContext({
-      viewport: LAPTOP,
-      reducedMotion: "reduce",
-      timezoneId: BROWSER_ZONE,
-      locale: "en-US",
+    s = await startBrowserStack({
+      mode,
+      artifacts: path.join(ARTIFACTS, `social-dialog-${mode}`),
+      mocks: () => startCaptionMocks({ imageDelayMs: 0 }),
+      zernio: startZernio,
+      env: { POST_POLL_MIN_MS: "200", POST_POLL_MAX_MS: "500" },
+      context: { timezoneId: BROWSER_ZONE, locale: "en-US" },
+      shots: { settleMs: 250 },
     });
-    page = await context.newPage();
-    page.setDefaultTimeout(20_000);
+    page = s.page;
   });
 
   afterAll(async () => {
-    const csp = browser ? cspViolations(browser) : [];
-    await browser?.close();
-    await web?.stop();
-    await server?.stop();
-    await zernio?.close();
-    await mocks?.close();
-    await dirs?.remove();
-    expect(csp).toEqual([]);
+    await s?.close();
     expect(audited.states).toBeGreaterThanOrEqual(3);
   });
 
   it("writes missing captions inside it, previews the cut, and adds the post to the next free slot", async () => {
-    await page.goto(`${web.url}/sign-up`);
-    await page.getByLabel("Name").fill("Quinn Queue");
-    await page.getByLabel("Email").fill(`queue-${mode}@example.com`);
-    await page.getByLabel("Password", { exact: true }).fill("gummies4ever");
-    await page.getByRole("button", { name: "Create account" }).click();
-    await page.waitForURL(/\/ai-studio$/);
+    await signUp(page, s.web.url, {
+      name: "Quinn Queue",
+      email: `queue-${mode}@example.com`,
+      from: "/sign-up",
+    });
 
     // Another image (through the API, as the studio calls it) takes Instagram's first queue slot.
     const other = await call<{ id?: string; asset?: { id: string } }>(
@@ -183,7 +119,7 @@ describe.each(WEB_MODES)("the Post dialog (%s)", (mode) => {
     expect(next?.local).toBeDefined();
     expect(next?.local).not.toBe(taken);
     await expect
-      .poll(() => zernio.fake.requestsTo("posts.create").length, { timeout: 20_000 })
+      .poll(() => s.zernio.fake.requestsTo("posts.create").length, { timeout: 20_000 })
       .toBe(1);
 
     // A fresh image in the studio: no captions yet (on a fresh page, the other image done).
@@ -196,7 +132,7 @@ describe.each(WEB_MODES)("the Post dialog (%s)", (mode) => {
       .locator('img[src^="/media/image/"][alt="Gummies on a yoga mat"]')
       .waitFor({ timeout: 90_000 })
       .catch(async (error) => {
-        await shot("no-preview");
+        await s.shot("no-preview");
         throw error;
       });
 
@@ -220,12 +156,12 @@ describe.each(WEB_MODES)("the Post dialog (%s)", (mode) => {
 
     // Captions missing for both: one click writes them here (one caption call), with counters.
     await dialog.getByText("No caption yet for Instagram, X", { exact: false }).waitFor();
-    const callsBefore = mocks.openaiCaptions.requests.length;
+    const callsBefore = s.mocks.openaiCaptions.requests.length;
     await dialog.getByRole("button", { name: "Write captions for Instagram, X" }).click();
     const instagram = dialog.getByLabel("Instagram caption");
     await expect.poll(() => instagram.inputValue(), { timeout: 30_000 }).not.toBe("");
     await expect.poll(() => dialog.getByLabel("X post").inputValue()).not.toBe("");
-    expect(mocks.openaiCaptions.requests.length).toBe(callsBefore + 1);
+    expect(s.mocks.openaiCaptions.requests.length).toBe(callsBefore + 1);
     await dialog.getByText(/\/ 2,200$/).waitFor();
     await dialog.getByText(/\/ 280 \(weighted\)/).waitFor();
     await dialog
@@ -235,7 +171,7 @@ describe.each(WEB_MODES)("the Post dialog (%s)", (mode) => {
     await expect
       .poll(() => dialog.getByRole("button", { name: /^Write captions? for/ }).count())
       .toBe(0);
-    await shot("captions-written");
+    await s.shot("captions-written");
     await auditPage(page, "post dialog with captions", audited);
 
     // The preview: Instagram's feed folds after ~125 characters behind "… more".
@@ -265,9 +201,9 @@ describe.each(WEB_MODES)("the Post dialog (%s)", (mode) => {
     await xCard.getByText(/past X's limit are cut/).waitFor();
     const send = page.getByRole("button", { name: "Post now", exact: true });
     await expect.poll(() => send.isDisabled()).toBe(true);
-    await shot("preview-cut");
+    await s.shot("preview-cut");
     await page.setViewportSize(PHONE);
-    await shot("preview-cut-390");
+    await s.shot("preview-cut-390");
     await page.setViewportSize(LAPTOP);
     await auditPage(page, "post dialog preview", audited);
     await x.fill("Gummies after yoga #gummies");
@@ -287,7 +223,7 @@ describe.each(WEB_MODES)("the Post dialog (%s)", (mode) => {
       Date.parse(next?.at as string),
     );
     await expect.poll(() => queue.isEnabled(), { timeout: 15_000 }).toBe(true);
-    await shot("add-to-queue");
+    await s.shot("add-to-queue");
     await auditPage(page, "post dialog add to queue", audited);
     await queue.click();
     await dialog.waitFor({ state: "detached" });
@@ -295,16 +231,16 @@ describe.each(WEB_MODES)("the Post dialog (%s)", (mode) => {
 
     // Zernio received the post at that slot's local time and timezone, the caption as typed.
     await expect
-      .poll(() => zernio.fake.requestsTo("posts.create").length, { timeout: 20_000 })
+      .poll(() => s.zernio.fake.requestsTo("posts.create").length, { timeout: 20_000 })
       .toBe(2);
-    const body = zernio.fake.requestsTo("posts.create")[1]?.json as Record<string, unknown>;
+    const body = s.zernio.fake.requestsTo("posts.create")[1]?.json as Record<string, unknown>;
     expect(body).toMatchObject({ scheduledFor: next?.local, timezone: BERLIN, content: long });
     expect(body.publishNow).not.toBe(true);
     await preview
       .getByText(/Scheduled for/)
       .first()
       .waitFor({ timeout: 20_000 });
-    await shot("queued");
+    await s.shot("queued");
   }, 240_000);
 
   it("posts two history results as a carousel, in the order set in the dialog", async () => {
@@ -337,8 +273,8 @@ describe.each(WEB_MODES)("the Post dialog (%s)", (mode) => {
         .evaluateAll((imgs) => imgs.map((i) => i.getAttribute("src"))),
     ).toEqual([picked[1], picked[0]]);
     await auditPage(page, "post dialog carousel", audited);
-    await shot("carousel");
-    const before = zernio.fake.requestsTo("posts.create").length;
+    await s.shot("carousel");
+    const before = s.zernio.fake.requestsTo("posts.create").length;
     const send = dialog.getByRole("button", { name: "Post now", exact: true });
     await expect.poll(() => send.isEnabled(), { timeout: 15_000 }).toBe(true);
     await send.click();
@@ -346,9 +282,9 @@ describe.each(WEB_MODES)("the Post dialog (%s)", (mode) => {
 
     // One post, its media in the dialog's order.
     await expect
-      .poll(() => zernio.fake.requestsTo("posts.create").length, { timeout: 20_000 })
+      .poll(() => s.zernio.fake.requestsTo("posts.create").length, { timeout: 20_000 })
       .toBe(before + 1);
-    const body = zernio.fake.requestsTo("posts.create")[before]?.json as {
+    const body = s.zernio.fake.requestsTo("posts.create")[before]?.json as {
       mediaItems?: unknown[];
     };
     expect(body.mediaItems).toHaveLength(2);
@@ -369,42 +305,28 @@ describe.each(WEB_MODES)("the Post dialog (%s)", (mode) => {
 const CAP_MODE = WEB_MODES.includes("dist") ? "dist" : (WEB_MODES[0] ?? "dist");
 
 describe(`the Post dialog at the daily spend cap (${CAP_MODE})`, () => {
-  let browser: Browser;
-  let stop: (() => Promise<void>) | undefined;
+  let s: ZernioStack<CaptionMocks> | undefined;
 
   afterAll(async () => {
-    await stop?.();
+    await s?.close();
   });
 
   it("refuses to write captions with the caption panel's message, and calls no provider", async () => {
-    const mocks = await startMocks();
-    const zernio = await startZernio();
-    const dirs = await makeDataDirs();
-    const webPort = await freePort();
-    const env = {
-      ...serverEnv(mocks as unknown as ProviderMocks, dirs, `http://127.0.0.1:${webPort}`),
-      ...zernio.env,
+    s = await startBrowserStack({
+      mode: CAP_MODE,
+      mocks: () => startCaptionMocks({ imageDelayMs: 0 }),
+      zernio: startZernio,
       // One image ($0.053) reaches the cap: any caption's reservation passes it.
-      MEDIA_DAILY_SPEND_USD: "0.053",
-    };
-    const { server, web } = await startStudio(CAP_MODE, env, dirs, webPort);
-    browser = await launchChromium();
-    stop = async () => {
-      await browser.close();
-      await web.stop();
-      await server.stop();
-      await zernio.close();
-      await mocks.close();
-      await dirs.remove();
-    };
-    const page = await (await browser.newContext({ viewport: LAPTOP })).newPage();
-    page.setDefaultTimeout(20_000);
-    await page.goto(`${web.url}/sign-up`);
-    await page.getByLabel("Name").fill("Casey Cap");
-    await page.getByLabel("Email").fill("cap-dialog@example.com");
-    await page.getByLabel("Password", { exact: true }).fill("gummies4ever");
-    await page.getByRole("button", { name: "Create account" }).click();
-    await page.waitForURL(/\/ai-studio$/);
+      env: { MEDIA_DAILY_SPEND_USD: "0.053" },
+      // As before: motion not reduced.
+      context: { reducedMotion: null },
+    });
+    const { page, mocks, browser } = s;
+    await signUp(page, s.web.url, {
+      name: "Casey Cap",
+      email: "cap-dialog@example.com",
+      from: "/sign-up",
+    });
     await page.getByLabel("Describe your product / scene").fill("Gummies at the cap");
     await page.getByRole("button", { name: "Generate Media" }).click();
     const preview = page.getByRole("region", { name: "Preview" });

@@ -5,27 +5,14 @@
 // sent; a privacy level the creator no longer offers is refused by the server on that field; an X
 // Premium account counts against 25,000 and posts more than 280 characters. axe (1280×800 and
 // 390×844, light and dark); screenshots under e2e-artifacts/social-options-<mode>/.
-import { existsSync } from "node:fs";
-import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ZERNIO_MOCK_ACCOUNTS } from "@streamline/fakes/zernio";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AuditCount, auditPage, LAPTOP } from "./audit";
-import {
-  CHROMIUM,
-  cspViolations,
-  freePort,
-  launchChromium,
-  makeDataDirs,
-  type ServerRun,
-  serverEnv,
-  startFakeZernio,
-  startProviderMocks,
-  startStudio,
-  WEB_MODES,
-} from "./stack";
+import { type AuditCount, auditPage } from "./audit";
+import { startBrowserStack, startFakeZernio, WEB_MODES, type ZernioStack } from "./stack";
+import { signUp } from "./steps";
 
 const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../e2e-artifacts");
 
@@ -44,56 +31,29 @@ type Created = {
 };
 
 describe.each(WEB_MODES)("each account's options in the Post dialog (%s)", (mode) => {
+  let s: ZernioStack;
   let page: Page;
-  let browser: Browser;
-  let server: ServerRun;
-  let web: { url: string; stop(): Promise<void> };
-  let zernio: Awaited<ReturnType<typeof startZernio>>;
-  let mocks: Awaited<ReturnType<typeof startProviderMocks>>;
-  let dirs: Awaited<ReturnType<typeof makeDataDirs>>;
-  const artifacts = path.join(ARTIFACTS, `social-options-${mode}`);
   const audited: AuditCount = { runs: 0, states: 0 };
-  let step = 0;
-  const shot = async (name: string) => {
-    await page.waitForTimeout(250);
-    const file = `${String(++step).padStart(2, "0")}-${name}.png`;
-    await page.screenshot({ path: path.join(artifacts, file), fullPage: true });
-  };
-  const created = () => zernio.fake.requestsTo("posts.create").map((r) => r.json as Created);
+  const created = () => s.zernio.fake.requestsTo("posts.create").map((r) => r.json as Created);
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM} (set CHROMIUM_PATH).`);
-    await rm(artifacts, { recursive: true, force: true });
-    await mkdir(artifacts, { recursive: true });
-    mocks = await startProviderMocks({ imageDelayMs: 200 });
-    zernio = await startZernio();
-    dirs = await makeDataDirs();
-    const webPort = await freePort();
-    const env = {
-      ...serverEnv(mocks, dirs, `http://127.0.0.1:${webPort}`),
-      ...zernio.env,
-    };
-    ({ server, web } = await startStudio(mode, env, dirs, webPort));
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: LAPTOP, reducedMotion: "reduce" });
-    page = await context.newPage();
-    page.setDefaultTimeout(20_000);
+    s = await startBrowserStack({
+      mode,
+      artifacts: path.join(ARTIFACTS, `social-options-${mode}`),
+      imageDelayMs: 200,
+      zernio: startZernio,
+      shots: { settleMs: 250 },
+    });
+    page = s.page;
   });
 
   afterAll(async () => {
-    const csp = browser ? cspViolations(browser) : [];
-    await browser?.close();
-    await web?.stop();
-    await server?.stop();
-    await zernio?.close();
-    await mocks?.close();
-    await dirs?.remove();
-    expect(csp).toEqual([]);
+    await s?.close();
     expect(audited.states).toBeGreaterThanOrEqual(1);
   });
 
   it("asks TikTok's privacy level and the Pinterest board from the accounts, and sends them", async () => {
-    zernio.fake.tools.setTikTokCreator("acc_tiktok_1", {
+    s.zernio.fake.tools.setTikTokCreator("acc_tiktok_1", {
       privacyLevels: [
         { value: "FOLLOWER_OF_CREATOR", label: "Followers only" },
         { value: "MUTUAL_FOLLOW_FRIENDS", label: "Friends" },
@@ -101,16 +61,15 @@ describe.each(WEB_MODES)("each account's options in the Post dialog (%s)", (mode
       ],
       disabled: ["comment"],
     });
-    zernio.fake.tools.setPinterestBoards("acc_pinterest_1", [
+    s.zernio.fake.tools.setPinterestBoards("acc_pinterest_1", [
       { id: "board_launch_1", name: "Launch ideas", privacy: "PUBLIC" },
       { id: "board_gym_2", name: "Gym gummies", privacy: "PUBLIC" },
     ]);
-    await page.goto(`${web.url}/sign-up`);
-    await page.getByLabel("Name").fill("Olive Options");
-    await page.getByLabel("Email").fill(`options-${mode}@example.com`);
-    await page.getByLabel("Password", { exact: true }).fill("gummies4ever");
-    await page.getByRole("button", { name: "Create account" }).click();
-    await page.waitForURL(/\/ai-studio$/);
+    await signUp(page, s.web.url, {
+      name: "Olive Options",
+      email: `options-${mode}@example.com`,
+      from: "/sign-up",
+    });
     await page.getByLabel("Describe your product / scene").fill("Gummies on a gym bench");
     await page.getByRole("button", { name: "Generate Media" }).click();
     const preview = page.getByRole("region", { name: "Preview" });
@@ -159,11 +118,11 @@ describe.each(WEB_MODES)("each account's options in the Post dialog (%s)", (mode
     await board.selectOption({ label: "Gym gummies" });
     await who.selectOption({ label: "Just me" });
     await expect.poll(() => send.isEnabled(), { timeout: 15_000 }).toBe(true);
-    await shot("tiktok-pinterest");
+    await s.shot("tiktok-pinterest");
     await auditPage(page, "post dialog with TikTok and Pinterest options", audited);
 
     // The creator stops offering "Just me" after the dialog read it: the server refuses the field.
-    zernio.fake.tools.setTikTokCreator("acc_tiktok_1", {
+    s.zernio.fake.tools.setTikTokCreator("acc_tiktok_1", {
       privacyLevels: [
         { value: "FOLLOWER_OF_CREATOR", label: "Followers only" },
         { value: "MUTUAL_FOLLOW_FRIENDS", label: "Friends" },
@@ -182,7 +141,7 @@ describe.each(WEB_MODES)("each account's options in the Post dialog (%s)", (mode
       /choose one of FOLLOWER_OF_CREATOR, MUTUAL_FOLLOW_FRIENDS/,
     );
     expect(created()).toHaveLength(0);
-    await shot("privacy-refused");
+    await s.shot("privacy-refused");
 
     await who.selectOption({ label: "Followers only" });
     await expect.poll(() => send.isEnabled(), { timeout: 15_000 }).toBe(true);
@@ -212,7 +171,7 @@ describe.each(WEB_MODES)("each account's options in the Post dialog (%s)", (mode
     expect(await look.getByRole("tabpanel").locator("del.preview-over").count()).toBe(0);
     const send = dialog.getByRole("button", { name: "Post now", exact: true });
     await expect.poll(() => send.isEnabled(), { timeout: 15_000 }).toBe(true);
-    await shot("x-premium");
+    await s.shot("x-premium");
     await send.click();
     await dialog.waitFor({ state: "detached" });
     await expect.poll(() => created().length, { timeout: 20_000 }).toBe(2);

@@ -3,163 +3,43 @@
 // schedule it for tomorrow 09:00 Europe/Berlin to two accounts (Zernio gets exactly one post and
 // one upload) → "Scheduled"; a video posted now ends "Published" with a link; without a Zernio key
 // the dialog says what to configure. Screenshots under e2e-artifacts/social-<mode>/.
-import { existsSync } from "node:fs";
-import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import {
-  createGoogleCaptionsMock,
-  createGoogleMock,
-  createOpenAIMock,
-  createOpenAIResponsesMock,
-  startMockProviderServer,
-} from "@streamline/fakes/providers";
 import type { ZernioFake } from "@streamline/fakes/zernio";
-import { delay, HttpResponse, http, type RequestHandler } from "msw";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  CHROMIUM,
-  cspViolations,
-  freePort,
-  launchChromium,
-  makeDataDirs,
-  type ProviderMocks,
-  type ServerRun,
-  serverEnv,
+  type BrowserStack,
+  type CaptionMocks,
+  type FakeZernio,
+  startBrowserStack,
+  startCaptionMocks,
   startFakeZernio,
-  startStudio,
   WEB_MODES,
 } from "./stack";
+import { chooseModel, dayIn, signUp } from "./steps";
 
 const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../e2e-artifacts");
 const BERLIN = "Europe/Berlin";
 // The browser's own timezone, so the dialog's default is visibly not Berlin.
 const BROWSER_ZONE = "America/New_York";
 
-/** Media and caption mocks on one port (as stack.ts's, plus the Responses/Gemini caption routes). */
-async function startMocks() {
-  const handlers: RequestHandler[] = [];
-  const server = await startMockProviderServer(handlers);
-  const openai = createOpenAIMock({ baseURL: `${server.url}/v1`, videoPollsToComplete: 10 });
-  const google = createGoogleMock({ baseURL: server.url, videoPollsToComplete: 6 });
-  const openaiCaptions = createOpenAIResponsesMock({ baseURL: `${server.url}/v1` });
-  const googleCaptions = createGoogleCaptionsMock({ baseURL: server.url });
-  const slowImages = http.post(/\/v1\/images\/(generations|edits)$/, async () => {
-    await delay(800);
-    return undefined;
-  });
-  handlers.push(
-    slowImages,
-    ...openaiCaptions.handlers,
-    ...openai.handlers,
-    ...googleCaptions.handlers,
-    ...google.handlers,
-    http.all("*", () => HttpResponse.json({ error: "no mock" }, { status: 501 })),
-  );
-  return { url: server.url, openai, google, openaiCaptions, close: () => server.close() };
-}
-
-/** The Zernio fake on loopback: its API on one port, its presigned uploads on another. */
 // Single-team mode: every account of the workspace is the user's (no per-user profile to connect).
 const startZernio = () =>
   startFakeZernio({ sharedAccounts: true, fake: { publishDurationMs: 300 } });
 
-/** "YYYY-MM-DD" of tomorrow in a timezone. */
-function tomorrowIn(zone: string): string {
-  return new Intl.DateTimeFormat("en-CA", {
-    timeZone: zone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-  }).format(new Date(Date.now() + 86_400_000));
-}
+type Stack = BrowserStack<CaptionMocks, FakeZernio | undefined>;
 
-type Stack = {
-  mocks: Awaited<ReturnType<typeof startMocks>>;
-  zernio: Awaited<ReturnType<typeof startZernio>> | undefined;
-  dirs: Awaited<ReturnType<typeof makeDataDirs>>;
-  server: ServerRun;
-  web: { url: string; stop(): Promise<void> };
-  browser: Browser;
-  page: Page;
-  shot: (name: string) => Promise<void>;
-  close: () => Promise<void>;
-};
-
-async function startStack(mode: "dev" | "dist", withZernio: boolean, artifacts: string) {
-  if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM} (set CHROMIUM_PATH).`);
-  await rm(artifacts, { recursive: true, force: true });
-  await mkdir(artifacts, { recursive: true });
-  const mocks = await startMocks();
-  const zernio = withZernio ? await startZernio() : undefined;
-  const dirs = await makeDataDirs();
-  const webPort = await freePort();
-  const env: Record<string, string> = {
-    ...serverEnv(mocks as unknown as ProviderMocks, dirs, `http://127.0.0.1:${webPort}`),
-    ...(zernio?.env ?? {}),
-    POST_POLL_MIN_MS: "200",
-    POST_POLL_MAX_MS: "500",
-    ZERNIO_RETRY_MIN_DELAY_MS: "5",
-  };
-  const { server, web } = await startStudio(mode, env, dirs, webPort);
-  const browser = await launchChromium();
-  const context = await browser.newContext({
-    viewport: { width: 1280, height: 900 },
-    reducedMotion: "reduce",
-    timezoneId: BROWSER_ZONE,
+/** Media and caption mocks, the Zernio fake (or none), the studio and Chromium in New York. */
+function startStack(mode: "dev" | "dist", withZernio: boolean, artifacts: string) {
+  return startBrowserStack<CaptionMocks, FakeZernio | undefined>({
+    mode,
+    artifacts,
+    mocks: () => startCaptionMocks({ imageDelayMs: 800 }),
+    ...(withZernio ? { zernio: startZernio } : {}),
+    env: { POST_POLL_MIN_MS: "200", POST_POLL_MAX_MS: "500", ZERNIO_RETRY_MIN_DELAY_MS: "5" },
+    context: { viewport: { width: 1280, height: 900 }, timezoneId: BROWSER_ZONE },
   });
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  let step = 0;
-  const shot = async (name: string) => {
-    await page.waitForTimeout(300);
-    await page.screenshot({
-      path: path.join(artifacts, `${String(++step).padStart(2, "0")}-${name}.png`),
-      fullPage: true,
-    });
-  };
-  return {
-    mocks,
-    zernio,
-    dirs,
-    server,
-    web,
-    browser,
-    page,
-    shot,
-    close: async () => {
-      const csp = cspViolations(browser);
-      await browser.close();
-      await web.stop();
-      await server.stop();
-      await zernio?.close();
-      await mocks.close();
-      await dirs.remove();
-      // The built studio runs under the server's Content-Security-Policy (stack.ts records it).
-      expect(csp).toEqual([]);
-    },
-  } satisfies Stack;
-}
-
-async function signUp(page: Page, url: string, email: string) {
-  await page.goto(`${url}/`);
-  await page.waitForURL(/\/sign-in/);
-  await page.getByRole("link", { name: "Create an account" }).click();
-  await page.getByLabel("Name").fill("Sam Poster");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password", { exact: true }).fill("gummies4ever");
-  await page.getByRole("button", { name: "Create account" }).click();
-  await page.waitForURL(/\/ai-studio$/);
-  await page.getByRole("heading", { name: "Create" }).waitFor();
-}
-
-async function chooseModel(page: Page, name: RegExp) {
-  const trigger = page.getByRole("button", { name: /^Model\b/ });
-  if ((await trigger.getAttribute("aria-expanded")) !== "true") await trigger.click();
-  const panel = page.getByRole("group", { name: "Choose a model" });
-  await panel.getByRole("button", { name }).click();
-  await panel.waitFor({ state: "detached" });
 }
 
 async function generateImage(page: Page, prompt: string) {
@@ -176,7 +56,7 @@ describe.each(WEB_MODES)("captions and posting in the browser (%s)", (mode) => {
 
   beforeAll(async () => {
     s = await startStack(mode, true, path.join(ARTIFACTS, `social-${mode}`));
-    await signUp(s.page, s.web.url, `poster-${mode}@example.com`);
+    await signUp(s.page, s.web.url, { name: "Sam Poster", email: `poster-${mode}@example.com` });
   });
   afterAll(async () => {
     await s?.close();
@@ -225,7 +105,7 @@ describe.each(WEB_MODES)("captions and posting in the browser (%s)", (mode) => {
     const zone = dialog.getByLabel("Timezone");
     expect(await zone.inputValue()).toBe(BROWSER_ZONE);
     await dialog.getByText(`Times are in ${BROWSER_ZONE}`, { exact: false }).waitFor();
-    const day = tomorrowIn(BERLIN);
+    const day = dayIn(BERLIN, 1);
     await dialog.getByLabel("Date and time").fill(`${day}T09:00`);
     await zone.fill(BERLIN);
     await dialog.getByText(`Times are in ${BERLIN}`, { exact: false }).waitFor();
@@ -339,7 +219,7 @@ describe("posting without a Zernio key (dist)", () => {
   let s: Stack;
   beforeAll(async () => {
     s = await startStack("dist", false, path.join(ARTIFACTS, "social-no-key"));
-    await signUp(s.page, s.web.url, "nokey@example.com");
+    await signUp(s.page, s.web.url, { name: "Sam Poster", email: "nokey@example.com" });
   });
   afterAll(async () => {
     await s?.close();

@@ -1,22 +1,33 @@
 // The whole product on loopback for the browser suite: provider mocks (msw over real HTTP), the
 // REAL server as a child process on embedded PGlite, and the Vite dev server proxying to it.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { stripVTControlCharacters } from "node:util";
 import {
+  createGoogleCaptionsMock,
   createGoogleMock,
   createOpenAIMock,
+  createOpenAIResponsesMock,
   GOOGLE_MOCK_API_KEY,
   OPENAI_MOCK_API_KEY,
   startMockProviderServer,
 } from "@streamline/fakes/providers";
 import { createZernioFake } from "@streamline/fakes/zernio";
 import { delay, HttpResponse, http, type RequestHandler } from "msw";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import {
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  chromium,
+  type Page,
+} from "playwright-core";
+import { afterEach, beforeEach, expect } from "vitest";
+import { LAPTOP, PHONE } from "./audit";
 
 const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const serverDir = path.resolve(webDir, "../server");
@@ -34,21 +45,53 @@ export const WEB_MODES = (["dev", "dist"] as const).filter(
 );
 
 export type ProviderMocks = Awaited<ReturnType<typeof startProviderMocks>>;
+export type CaptionMocks = Awaited<ReturnType<typeof startCaptionMocks>>;
 
-/** OpenAI and Google mocks on one loopback port. Image calls take a moment, like the real ones. */
+/**
+ * OpenAI and Google mocks on one loopback port. Image calls take a moment, like the real ones
+ * (`imageDelayMs`, 1.5 s by default; 0 answers at once).
+ */
 export async function startProviderMocks(options: { imageDelayMs?: number } = {}) {
+  const { captions: _none, ...mocks } = await startMocks(options, false);
+  return mocks;
+}
+
+/** `startProviderMocks` plus the caption routes (OpenAI Responses, Gemini captions). */
+export async function startCaptionMocks(options: { imageDelayMs?: number } = {}) {
+  const { captions, ...mocks } = await startMocks(options, true);
+  if (!captions) throw new Error("caption mocks were not made");
+  return { ...mocks, openaiCaptions: captions.openai, googleCaptions: captions.google };
+}
+
+async function startMocks(options: { imageDelayMs?: number }, withCaptions: boolean) {
   const handlers: RequestHandler[] = [];
   const server = await startMockProviderServer(handlers);
   const openai = createOpenAIMock({ baseURL: `${server.url}/v1`, videoPollsToComplete: 10 });
   const google = createGoogleMock({ baseURL: server.url, videoPollsToComplete: 6 });
-  const slowImages = http.post(/\/v1\/images\/(generations|edits)$/, async () => {
-    await delay(options.imageDelayMs ?? 1_500);
-    return undefined; // fall through to the mock's real answer
-  });
-  handlers.push(slowImages, ...openai.handlers, ...google.handlers);
+  const captions = withCaptions
+    ? {
+        openai: createOpenAIResponsesMock({ baseURL: `${server.url}/v1` }),
+        google: createGoogleCaptionsMock({ baseURL: server.url }),
+      }
+    : undefined;
+  const imageDelayMs = options.imageDelayMs ?? 1_500;
+  if (imageDelayMs > 0) {
+    handlers.push(
+      http.post(/\/v1\/images\/(generations|edits)$/, async () => {
+        await delay(imageDelayMs);
+        return undefined; // fall through to the mock's real answer
+      }),
+    );
+  }
+  handlers.push(
+    ...(captions?.openai.handlers ?? []),
+    ...openai.handlers,
+    ...(captions?.google.handlers ?? []),
+    ...google.handlers,
+  );
   // Anything unexpected is loud in the server log instead of hanging.
   handlers.push(http.all("*", () => HttpResponse.json({ error: "no mock" }, { status: 501 })));
-  return { url: server.url, openai, google, close: () => server.close() };
+  return { url: server.url, openai, google, captions, close: () => server.close() };
 }
 
 export type ServerRun = {
@@ -204,7 +247,7 @@ export async function makeDataDirs() {
 
 /** The env of a server talking to the mocks; pass `GEMINI_API_KEY: ""` to leave Google out. */
 export function serverEnv(
-  mocks: ProviderMocks,
+  mocks: { url: string },
   dirs: { PGLITE_DATA_DIR: string; MEDIA_DIR: string },
   webOrigin: string,
 ) {
@@ -330,4 +373,162 @@ export async function startFakeZernio(options: {
       await api.close();
     },
   };
+}
+
+export type FakeZernio = Awaited<ReturnType<typeof startFakeZernio>>;
+
+/** A stack with the Zernio fake. */
+export type ZernioStack<M = ProviderMocks> = BrowserStack<M, FakeZernio>;
+
+export type BrowserStackOptions<
+  M extends { url: string; close(): Promise<void> },
+  Z extends { env: Record<string, string>; close(): Promise<void> } | undefined,
+> = {
+  mode: "dev" | "dist";
+  /** The screenshot folder, emptied first; without it `shot` throws. */
+  artifacts?: string;
+  /** Starts the provider mocks (default: `startProviderMocks({ imageDelayMs })`). */
+  mocks?: () => Promise<M>;
+  /** How long the default mocks' image calls take (startProviderMocks: 1.5 s). */
+  imageDelayMs?: number;
+  /** Starts the Zernio fake (none by default); its settings go into the server's env. */
+  zernio?: () => Promise<Z>;
+  /**
+   * Settings over `serverEnv` + the fake Zernio's; or a function of those (and the studio's port)
+   * answering the whole env.
+   */
+  env?:
+    | Record<string, string>
+    | ((base: Record<string, string>, webPort: number) => Record<string, string>);
+  /** Over `{ viewport: LAPTOP (1280×800), reducedMotion: "reduce" }`. */
+  context?: BrowserContextOptions;
+  /** Runs on the context before the page opens (permissions, init scripts). */
+  prepare?: (context: BrowserContext, web: StudioWeb) => Promise<void>;
+  /** Screenshots: settle time (300 ms), scroll to the top first, and also one at 390 px wide. */
+  shots?: { settleMs?: number; scrollToTop?: boolean; phone?: boolean };
+  /** close() asserts no CSP violation (default); false for a suite that checks them itself. */
+  assertNoCsp?: boolean;
+};
+
+export type BrowserStack<M = ProviderMocks, Z = undefined> = {
+  mocks: M;
+  zernio: Z;
+  dirs: Awaited<ReturnType<typeof makeDataDirs>>;
+  /** The API server; a suite that restarts it assigns the new run here (close() stops it). */
+  server: ServerRun;
+  web: StudioWeb;
+  /** The env the server runs on (to restart it with changes). */
+  env: Record<string, string>;
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  /** A numbered full-page screenshot `NN-name.png` in `artifacts` (and `NN-name-390.png`). */
+  shot: (name: string) => Promise<void>;
+  /** Stops everything (browser, studio, server, fakes, data), then asserts no CSP violation. */
+  close: () => Promise<void>;
+};
+
+/**
+ * The whole product for one browser suite: provider mocks (and the Zernio fake), fresh data
+ * folders, the studio in `mode` on a free port, Debian's Chromium with one context and one page
+ * (20 s default timeout). If a step fails, what was started is stopped before the error is thrown.
+ */
+export async function startBrowserStack<
+  M extends { url: string; close(): Promise<void> } = ProviderMocks,
+  Z extends { env: Record<string, string>; close(): Promise<void> } | undefined = undefined,
+>(options: BrowserStackOptions<M, Z>): Promise<BrowserStack<M, Z>> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`No Chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH).`);
+  }
+  const { artifacts } = options;
+  if (artifacts) {
+    await rm(artifacts, { recursive: true, force: true });
+    await mkdir(artifacts, { recursive: true });
+  }
+  const started: Partial<BrowserStack<M, Z>> = {};
+  const stop = async () => {
+    await started.browser?.close();
+    await started.web?.stop();
+    await started.server?.stop();
+    await started.zernio?.close();
+    await started.mocks?.close();
+    await started.dirs?.remove();
+  };
+  try {
+    const mocks = options.mocks
+      ? await options.mocks()
+      : ((await startProviderMocks({ imageDelayMs: options.imageDelayMs })) as unknown as M);
+    started.mocks = mocks;
+    const zernio = (await options.zernio?.()) as Z;
+    started.zernio = zernio;
+    const dirs = await makeDataDirs();
+    started.dirs = dirs;
+    const webPort = await freePort();
+    const base = { ...serverEnv(mocks, dirs, `http://127.0.0.1:${webPort}`), ...zernio?.env };
+    const env =
+      typeof options.env === "function" ? options.env(base, webPort) : { ...base, ...options.env };
+    const studio = await startStudio(options.mode, env, dirs, webPort);
+    Object.assign(started, studio);
+    const browser = await launchChromium();
+    started.browser = browser;
+    const context = await browser.newContext({
+      viewport: LAPTOP,
+      reducedMotion: "reduce",
+      ...options.context,
+    });
+    await options.prepare?.(context, studio.web);
+    const page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    const shots = { settleMs: 300, scrollToTop: false, phone: false, ...options.shots };
+    let step = 0;
+    const shot = async (name: string) => {
+      if (!artifacts) throw new Error("shot() needs the stack's artifacts folder");
+      // A full-page capture of a scrolled page would paint the sticky header mid-page.
+      if (shots.scrollToTop) await page.evaluate(() => window.scrollTo(0, 0));
+      await page.waitForTimeout(shots.settleMs); // toasts finish sliding in
+      const file = path.join(artifacts, `${String(++step).padStart(2, "0")}-${name}.png`);
+      await page.screenshot({ path: file, fullPage: true });
+      if (!shots.phone) return;
+      const size = page.viewportSize() ?? LAPTOP;
+      await page.setViewportSize(PHONE);
+      await page.waitForTimeout(shots.settleMs);
+      await page.screenshot({ path: file.replace(/\.png$/, "-390.png"), fullPage: true });
+      await page.setViewportSize(size);
+    };
+    const stack: BrowserStack<M, Z> = {
+      ...studio,
+      mocks,
+      zernio,
+      dirs,
+      browser,
+      context,
+      page,
+      shot,
+      close: async () => {
+        const csp = cspViolations(browser);
+        started.server = stack.server; // restarted by the suite, perhaps
+        await stop();
+        // The built studio runs under the server's Content-Security-Policy (see cspViolations).
+        if (options.assertNoCsp !== false) expect(csp).toEqual([]);
+      },
+    };
+    return stack;
+  } catch (error) {
+    await stop().catch(() => {});
+    throw error;
+  }
+}
+
+/**
+ * One journey: each test builds on the one before, so once a test fails the later ones are
+ * skipped, not failed again. Call it in the suite's describe.
+ */
+export function skipAfterFailure() {
+  let broken = false;
+  beforeEach((test) => {
+    if (broken) test.skip();
+  });
+  afterEach((test) => {
+    if (test.task.result?.state === "fail") broken = true;
+  });
 }

@@ -5,29 +5,22 @@
 // click, Space and Shift + Space) → posted as one Instagram carousel, downloaded as one .zip,
 // deleted with one confirm. Dev server and production build; axe in each new state at 1280×800
 // and 390×844; screenshots in e2e-artifacts/details-<mode>/.
-import { existsSync } from "node:fs";
-import { mkdir, readFile, rm } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { unzipSync } from "fflate";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type AuditCount, auditPage, LAPTOP, PHONE } from "./audit";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type AuditCount, auditPage, PHONE } from "./audit";
 import { call } from "./page-api";
 import {
-  CHROMIUM,
-  cspViolations,
-  freePort,
-  launchChromium,
-  makeDataDirs,
-  type ProviderMocks,
-  type ServerRun,
-  serverEnv,
+  skipAfterFailure,
+  startBrowserStack,
   startFakeZernio,
-  startProviderMocks,
-  startStudio,
   WEB_MODES,
+  type ZernioStack,
 } from "./stack";
+import { openModelPicker, signUp } from "./steps";
 
 const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../e2e-artifacts");
 const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47];
@@ -37,29 +30,14 @@ const startZernio = () =>
   startFakeZernio({ sharedAccounts: true, fake: { publishDurationMs: 300 } });
 
 describe.each(WEB_MODES)("studio details (%s)", (WEB_MODE) => {
-  let mocks: ProviderMocks;
-  let zernio: Awaited<ReturnType<typeof startZernio>>;
-  let dirs: Awaited<ReturnType<typeof makeDataDirs>>;
-  let server: ServerRun;
-  let web: { url: string; stop(): Promise<void> };
-  let browser: Browser;
-  let context: BrowserContext;
+  let s: ZernioStack;
   let page: Page;
   const audited: AuditCount = { runs: 0, states: 0 };
-  let step = 0;
   const shots = path.join(ARTIFACTS, `details-${WEB_MODE}`);
   /** The three results made below, newest first (the history's order). */
   let made: string[] = [];
 
   const audit = (state: string) => auditPage(page, state, audited);
-  const shot = async (name: string) => {
-    await page.evaluate(() => window.scrollTo(0, 0));
-    await page.waitForTimeout(300);
-    await page.screenshot({
-      path: path.join(shots, `${String(++step).padStart(2, "0")}-${name}.png`),
-      fullPage: true,
-    });
-  };
   const prompt = () => page.getByLabel("Describe your product / scene");
   const preview = () => page.getByRole("region", { name: "Preview" });
   const history = () => page.getByRole("list", { name: "Your generations" });
@@ -71,82 +49,57 @@ describe.each(WEB_MODES)("studio details (%s)", (WEB_MODE) => {
   const toast = (text: string | RegExp) =>
     page.locator("[data-sonner-toast]").filter({ hasText: text }).first();
   const openPicker = async () => {
-    const trigger = page.getByRole("button", { name: /^Model\b/ });
-    if ((await trigger.getAttribute("aria-expanded")) !== "true") await trigger.click();
-    const panel = page.getByRole("group", { name: "Choose a model" });
+    const panel = await openModelPicker(page);
     await panel.waitFor();
     return panel;
   };
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}.`);
-    await rm(shots, { recursive: true, force: true });
-    await mkdir(shots, { recursive: true });
-    mocks = await startProviderMocks({ imageDelayMs: 300 });
-    zernio = await startZernio();
-    dirs = await makeDataDirs();
-    const webPort = await freePort();
-    const env = {
-      ...serverEnv(mocks, dirs, `http://127.0.0.1:${webPort}`),
-      ...zernio.env,
-      MEDIA_MAX_CONCURRENT_PER_USER: "4",
-      POST_POLL_MIN_MS: "200",
-      POST_POLL_MAX_MS: "500",
-      ZERNIO_RETRY_MIN_DELAY_MS: "5",
-    };
-    ({ server, web } = await startStudio(WEB_MODE, env, dirs, webPort));
-    browser = await launchChromium();
-    context = await browser.newContext({
-      viewport: LAPTOP,
-      acceptDownloads: true,
-      reducedMotion: "reduce",
+    s = await startBrowserStack({
+      mode: WEB_MODE,
+      artifacts: shots,
+      imageDelayMs: 300,
+      zernio: startZernio,
+      env: {
+        MEDIA_MAX_CONCURRENT_PER_USER: "4",
+        POST_POLL_MIN_MS: "200",
+        POST_POLL_MAX_MS: "500",
+        ZERNIO_RETRY_MIN_DELAY_MS: "5",
+      },
+      context: { acceptDownloads: true },
+      shots: { scrollToTop: true },
     });
-    page = await context.newPage();
-    page.setDefaultTimeout(20_000);
+    page = s.page;
   });
 
-  let broken = false;
-  beforeEach((test) => {
-    if (broken) test.skip();
-  });
-  afterEach((test) => {
-    if (test.task.result?.state === "fail") broken = true;
-  });
+  skipAfterFailure();
 
   afterAll(async () => {
     console.log(`[e2e details ${WEB_MODE}] axe: ${audited.states} states, ${audited.runs} runs`);
-    const csp = browser ? cspViolations(browser) : [];
-    await browser?.close();
-    await web?.stop();
-    await server?.stop();
-    await zernio?.close();
-    await mocks?.close();
-    await dirs?.remove();
-    expect(csp).toEqual([]);
+    await s?.close();
   });
 
   it("signs up; the Ctrl/⌘ + Enter hint shows with a mouse and keyboard", async () => {
-    await page.goto(`${web.url}/sign-up`);
-    await page.getByLabel("Name").fill("Nia Newcomer");
-    await page.getByLabel("Email").fill(`nia-${WEB_MODE}@example.com`);
-    await page.getByLabel("Password", { exact: true }).fill("gummies4ever");
-    await page.getByRole("button", { name: "Create account" }).click();
-    await page.waitForURL(/\/ai-studio$/);
+    await signUp(page, s.web.url, {
+      name: "Nia Newcomer",
+      email: `nia-${WEB_MODE}@example.com`,
+      from: "/sign-up",
+    });
     await page.locator(".feed-live").waitFor();
     await page.locator("#prompt-hint").getByText("to generate").waitFor();
     expect(await prompt().getAttribute("aria-describedby")).toContain("prompt-hint");
   });
 
   it("hides the hint on a touch screen (pointer: coarse)", async () => {
-    const phone = await browser.newContext({
+    const phone = await s.browser.newContext({
       viewport: PHONE,
       hasTouch: true,
       isMobile: true,
-      storageState: await context.storageState(),
+      storageState: await s.context.storageState(),
     });
     try {
       const touch = await phone.newPage();
-      await touch.goto(`${web.url}/ai-studio`);
+      await touch.goto(`${s.web.url}/ai-studio`);
       await touch.getByRole("button", { name: "Generate Media" }).waitFor();
       expect(await touch.evaluate(() => matchMedia("(pointer: coarse)").matches)).toBe(true);
       expect(await touch.locator("#prompt-hint").count()).toBe(0);
@@ -171,7 +124,7 @@ describe.each(WEB_MODES)("studio details (%s)", (WEB_MODE) => {
       .count();
     expect(videoRows).toBeGreaterThanOrEqual(2);
     await audit("model picker, video models");
-    await shot("picker-video");
+    await s.shot("picker-video");
     await kinds.getByRole("radio", { name: "Image" }).click();
     await panel.getByRole("group", { name: "Image models" }).waitFor();
     expect(await panel.getByRole("group", { name: "Video models" }).count()).toBe(0);
@@ -200,9 +153,9 @@ describe.each(WEB_MODES)("studio details (%s)", (WEB_MODE) => {
     await preview().locator(`article[data-asset-id="${last}"] img`).waitFor();
 
     // A new tab keeps nothing of this one: it opens on the newest finished result.
-    const tab = await context.newPage();
+    const tab = await s.context.newPage();
     try {
-      await tab.goto(`${web.url}/ai-studio`);
+      await tab.goto(`${s.web.url}/ai-studio`);
       await tab
         .getByRole("region", { name: "Preview" })
         .locator(`article[data-asset-id="${last}"] img`)
@@ -228,7 +181,7 @@ describe.each(WEB_MODES)("studio details (%s)", (WEB_MODE) => {
     await page.keyboard.press("Shift+Space");
     await selectionBar().getByText("3 results selected").waitFor();
     await audit("three results selected");
-    await shot("selected");
+    await s.shot("selected");
   });
 
   it("posts them as one Instagram carousel from the Post dialog", async () => {
@@ -243,18 +196,18 @@ describe.each(WEB_MODES)("studio details (%s)", (WEB_MODE) => {
     const postNow = page.getByRole("button", { name: "Post now", exact: true });
     await expect.poll(() => postNow.isEnabled(), { timeout: 20_000 }).toBe(true);
     await audit("carousel post dialog");
-    await shot("carousel-dialog");
+    await s.shot("carousel-dialog");
     await postNow.click();
     await toast("Posting now").waitFor();
     await expect
-      .poll(() => zernio.fake.requestsTo("posts.create").length, { timeout: 20_000 })
+      .poll(() => s.zernio.fake.requestsTo("posts.create").length, { timeout: 20_000 })
       .toBe(1);
-    const body = zernio.fake.requestsTo("posts.create")[0]?.json as {
+    const body = s.zernio.fake.requestsTo("posts.create")[0]?.json as {
       mediaItems: unknown[];
     };
     // One post carrying the three images, each uploaded once.
     expect(body.mediaItems).toHaveLength(3);
-    expect(zernio.fake.uploads).toHaveLength(3);
+    expect(s.zernio.fake.uploads).toHaveLength(3);
   });
 
   it("downloads them as one .zip of the three files", async () => {
@@ -276,7 +229,7 @@ describe.each(WEB_MODES)("studio details (%s)", (WEB_MODE) => {
     await selectionBar().getByRole("button", { name: "Delete", exact: true }).click();
     const dialog = page.getByRole("dialog", { name: "Delete 3 results?" });
     await dialog.waitFor().catch(async (error) => {
-      await shot("delete-several-missing");
+      await s.shot("delete-several-missing");
       throw error;
     });
     await dialog.getByRole("list", { name: "Their posts" }).waitFor();
@@ -285,7 +238,7 @@ describe.each(WEB_MODES)("studio details (%s)", (WEB_MODE) => {
     await expect.poll(() => confirm.isEnabled(), { timeout: 30_000 }).toBe(true);
     await dialog.getByText("3 of them are in published posts").waitFor();
     await audit("delete several");
-    await shot("delete-several");
+    await s.shot("delete-several");
     await confirm.click();
     await toast(/^Deleted 3 results/).waitFor();
     await expect.poll(() => history().locator("article").count()).toBe(0);

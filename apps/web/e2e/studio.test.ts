@@ -1,54 +1,30 @@
 // The studio in Debian's Chromium against the real server (PGlite, provider mocks over loopback
 // HTTP), one user's journey in order: each step builds on the previous one and leaves a
 // screenshot in e2e-artifacts/ (git-ignored).
-import { existsSync, readFileSync } from "node:fs";
-import { mkdir, rm } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { gradientPng } from "@streamline/fakes/providers";
-import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Locator, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditPage, LAPTOP, PHONE } from "./audit";
 import {
-  CHROMIUM,
-  cspViolations,
-  freePort,
-  launchChromium,
-  makeDataDirs,
-  type ProviderMocks,
-  type ServerRun,
-  serverEnv,
-  startProviderMocks,
-  startStudio,
+  type BrowserStack,
+  skipAfterFailure,
+  startBrowserStack,
   startStudioServer,
   WEB_MODES,
 } from "./stack";
+import { chooseModel, openModelPicker } from "./steps";
 
 const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../e2e-artifacts");
 const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47];
 
 describe.each(WEB_MODES)("AI Studio in the browser (%s)", (WEB_MODE) => {
-  let mocks: ProviderMocks;
-  let dirs: Awaited<ReturnType<typeof makeDataDirs>>;
-  let env: Record<string, string>;
-  let server: ServerRun;
-  let web: { url: string; stop(): Promise<void>; output(): string };
-  let browser: Browser;
-  let context: BrowserContext;
+  let s: BrowserStack;
   let page: Page;
   const audited = { runs: 0, states: 0 };
   let preview: Locator;
-  let step = 0;
-
-  const shot = async (name: string) => {
-    // A full-page capture of a scrolled page would paint the sticky header mid-page.
-    await page.evaluate(() => window.scrollTo(0, 0));
-    await page.waitForTimeout(400); // let toasts finish sliding in
-    await page.screenshot({
-      path: path.join(ARTIFACTS, WEB_MODE, `${String(++step).padStart(2, "0")}-${name}.png`),
-      fullPage: true,
-    });
-  };
   /** axe-core at both widths and both colour schemes (audit.ts). */
   const audit = (state: string) => auditPage(page, state, audited);
   /** The sticky header's bottom edge, and whether a box lies fully between it and the fold. */
@@ -60,74 +36,37 @@ describe.each(WEB_MODES)("AI Studio in the browser (%s)", (WEB_MODE) => {
     });
   const focusedIs = (selector: string) =>
     page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector);
-  const openModelPicker = async () => {
-    const trigger = page.getByRole("button", { name: /^Model\b/ });
-    if ((await trigger.getAttribute("aria-expanded")) !== "true") await trigger.click();
-    return page.getByRole("group", { name: "Choose a model" });
-  };
-  const chooseModel = async (name: RegExp) => {
-    const panel = await openModelPicker();
-    await panel.getByRole("button", { name }).click();
-    await panel.waitFor({ state: "detached" });
-  };
   const toast = (text: string | RegExp) =>
     page.locator("[data-sonner-toast]").filter({ hasText: text }).first();
   const prompt = () => page.getByLabel("Describe your product / scene");
   const generateButton = () => page.getByRole("button", { name: "Generate Media" });
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `No Chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH).`,
-      );
-    }
-    await rm(path.join(ARTIFACTS, WEB_MODE), { recursive: true, force: true });
-    await mkdir(path.join(ARTIFACTS, WEB_MODE), { recursive: true });
-    mocks = await startProviderMocks();
-    dirs = await makeDataDirs();
-    const webPort = await freePort();
-    ({ server, web, env } = await startStudio(
-      WEB_MODE,
-      serverEnv(mocks, dirs, `http://127.0.0.1:${webPort}`),
-      dirs,
-      webPort,
-    ));
-    browser = await launchChromium();
-    context = await browser.newContext({
-      viewport: LAPTOP,
-      acceptDownloads: true,
-      // Scrolls land at once; one step below checks the smooth path too.
-      reducedMotion: "reduce",
+    s = await startBrowserStack({
+      mode: WEB_MODE,
+      artifacts: path.join(ARTIFACTS, WEB_MODE),
+      // Scrolls land at once (reduced motion); one step below checks the smooth path too.
+      context: { acceptDownloads: true },
+      prepare: (context, web) =>
+        context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: web.url }),
+      // A full-page capture of a scrolled page would paint the sticky header mid-page; toasts
+      // finish sliding in.
+      shots: { scrollToTop: true, settleMs: 400 },
     });
-    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: web.url });
-    page = await context.newPage();
-    page.setDefaultTimeout(20_000);
+    page = s.page;
     preview = page.getByRole("region", { name: "Preview" });
   });
 
   // One journey: once a step fails, the later ones (built on it) are skipped, not failed again.
-  let broken = false;
-  beforeEach((test) => {
-    if (broken) test.skip();
-  });
-  afterEach((test) => {
-    if (test.task.result?.state === "fail") broken = true;
-  });
+  skipAfterFailure();
 
   afterAll(async () => {
     console.log(`[e2e ${WEB_MODE}] axe: ${audited.states} states, ${audited.runs} runs`);
-    const csp = browser ? cspViolations(browser) : [];
-    await browser?.close();
-    await web?.stop();
-    await server?.stop();
-    await mocks?.close();
-    await dirs?.remove();
-    // The built studio runs under the server's Content-Security-Policy (stack.ts records it).
-    expect(csp).toEqual([]);
+    await s?.close();
   });
 
   it("sends a signed-out visitor to sign-in, and signs up into the studio", async () => {
-    await page.goto(`${web.url}/`);
+    await page.goto(`${s.web.url}/`);
     await page.waitForURL(/\/sign-in\?next=%2Fai-studio$/);
     await expect.poll(() => page.title()).toBe("Sign in · Streamline AI Studio");
     await audit("sign-in");
@@ -149,7 +88,7 @@ describe.each(WEB_MODES)("AI Studio in the browser (%s)", (WEB_MODE) => {
     await page.getByText("Use at least 10 characters.").waitFor();
     await audit("sign-up with an error");
     await password.fill("gummies4ever");
-    await shot("sign-up");
+    await s.shot("sign-up");
     await page.getByRole("button", { name: "Create account" }).click();
     await page.waitForURL(/\/ai-studio$/);
     await page.getByRole("heading", { name: "Create" }).waitFor();
@@ -166,13 +105,13 @@ describe.each(WEB_MODES)("AI Studio in the browser (%s)", (WEB_MODE) => {
       expect(await inView(control), "above the fold at 1280x800").toBe(true);
     }
     await audit("studio, empty");
-    await shot("studio");
+    await s.shot("studio");
     // The dev log names the address to open: Vite's studio URL, and the API server's hint.
     if (WEB_MODE === "dev") {
-      expect(web.output()).toContain(`Studio:  ${web.url}/ai-studio`);
-      expect(server.output()).toMatch(/Open the studio: http:\/\/[\w.]+:\d+\/ai-studio/);
+      expect(s.web.output()).toContain(`Studio:  ${s.web.url}/ai-studio`);
+      expect(s.server.output()).toMatch(/Open the studio: http:\/\/[\w.]+:\d+\/ai-studio/);
     } else {
-      expect(server.output()).toContain(`Open the studio: ${web.url}/ai-studio`);
+      expect(s.server.output()).toContain(`Open the studio: ${s.web.url}/ai-studio`);
     }
   });
 
@@ -185,7 +124,7 @@ describe.each(WEB_MODES)("AI Studio in the browser (%s)", (WEB_MODE) => {
     await page.reload();
     await page.getByText("Waiting for the studio server…").waitFor();
     await audit("waiting for the server");
-    await shot("waiting-for-server");
+    await s.shot("waiting-for-server");
     // No reload: the retries (1 s, 2 s) find the server and the studio appears.
     await page.getByRole("heading", { name: "Create" }).waitFor({ timeout: 15_000 });
     expect(refused).toBeGreaterThanOrEqual(3);
@@ -193,18 +132,18 @@ describe.each(WEB_MODES)("AI Studio in the browser (%s)", (WEB_MODE) => {
   });
 
   it("generates an image from a prompt and a reference photo: progress, preview, download", async () => {
-    const panel = await openModelPicker();
+    const panel = await openModelPicker(page);
     // Grouped, searchable, the defaults first.
     await panel.getByRole("group", { name: "Image models" }).waitFor();
     await panel.getByRole("group", { name: "Video models" }).waitFor();
     await audit("model picker open");
-    await shot("model-picker");
+    await s.shot("model-picker");
     await panel.getByLabel("Search models").fill("sora");
     await expect.poll(() => panel.getByRole("group", { name: "Image models" }).count()).toBe(0);
     await panel.getByLabel("Search models").fill("");
     await page.keyboard.press("Escape");
     expect(await focusedIs(".model-trigger")).toBe(true);
-    await chooseModel(/^GPT Image 2 OpenAI/);
+    await chooseModel(page, /^GPT Image 2 OpenAI/);
     await page.locator('input[type="file"]').setInputFiles({
       name: "gummies.png",
       mimeType: "image/png",
@@ -213,7 +152,7 @@ describe.each(WEB_MODES)("AI Studio in the browser (%s)", (WEB_MODE) => {
     await page.getByAltText("Your reference: gummies.png").waitFor();
     await prompt().fill("Stylized product photo of creatine gummies in a gym bag");
     await page.getByLabel("Quality").selectOption("low");
-    await shot("image-form");
+    await s.shot("image-form");
     // A double click makes one generation (and one provider call), never two.
     await generateButton().dblclick();
 
@@ -223,7 +162,7 @@ describe.each(WEB_MODES)("AI Studio in the browser (%s)", (WEB_MODE) => {
     await expect.poll(() => focusedIs("section.preview")).toBe(true);
     await expect.poll(() => inView(preview.locator(".asset-media"))).toBe(true);
     await audit("image in progress");
-    await shot("image-progress");
+    await s.shot("image-progress");
     const image = preview.locator('img[src^="/media/image/"]');
     await image.waitFor({ timeout: 30_000 });
     await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(1024);
@@ -234,7 +173,7 @@ describe.each(WEB_MODES)("AI Studio in the browser (%s)", (WEB_MODE) => {
     await page.getByText(/^Today \$0\.0\d+ of \$\d+\.00$/).waitFor();
     expect(Number(await page.locator("#spend-meter").getAttribute("value"))).toBeGreaterThan(0);
     await audit("image ready");
-    await shot("image-preview");
+    await s.shot("image-preview");
 
     const [download] = await Promise.all([
       page.waitForEvent("download"),
@@ -244,14 +183,14 @@ describe.each(WEB_MODES)("AI Studio in the browser (%s)", (WEB_MODE) => {
     const bytes = readFileSync(await download.path());
     expect([...bytes.subarray(0, 4)]).toEqual(PNG_MAGIC);
     // The photo reached the provider as an edit of the reference, with the chosen quality.
-    const edits = mocks.openai.requestsTo("images.edit");
+    const edits = s.mocks.openai.requestsTo("images.edit");
     expect(edits).toHaveLength(1);
     expect(edits[0]?.fields).toMatchObject({ model: "gpt-image-2", quality: "low" });
   });
 
   it("generates a video: the progress bar advances in view, then the video plays", async () => {
     await page.getByRole("button", { name: "Remove" }).click();
-    await chooseModel(/^Sora 2 OpenAI/);
+    await chooseModel(page, /^Sora 2 OpenAI/);
     await page.getByLabel("Duration (s)").selectOption("4");
     await prompt().fill("8-sec selfie-style video reviewing creatine gummies");
     await generateButton().click();
@@ -266,7 +205,7 @@ describe.each(WEB_MODES)("AI Studio in the browser (%s)", (WEB_MODE) => {
       if (now !== null && Number(now) !== seen.at(-1)) {
         seen.push(Number(now));
         barInView ||= await inView(bar).catch(() => false);
-        if (seen.length === 3) await shot("video-progress");
+        if (seen.length === 3) await s.shot("video-progress");
       }
       await page.waitForTimeout(80);
     }
@@ -288,7 +227,7 @@ describe.each(WEB_MODES)("AI Studio in the browser (%s)", (WEB_MODE) => {
       .poll(() => video.evaluate((v: HTMLVideoElement) => v.readyState >= 2 && v.currentTime > 0))
       .toBe(true);
     await audit("video ready");
-    await shot("video-playing");
+    await s.shot("video-playing");
 
     // In the grid the video is a still with no controls: nothing inside it takes focus.
     const history = page.getByRole("list", { name: "Your generations" });
@@ -312,7 +251,7 @@ describe.each(WEB_MODES)("AI Studio in the browser (%s)", (WEB_MODE) => {
     await note.waitFor();
     expect(await generateButton().getAttribute("aria-disabled")).toBe("true");
     await page.getByText(/the most this account runs at once/).waitFor();
-    await shot("concurrency-limit");
+    await s.shot("concurrency-limit");
     await preview.locator("video").waitFor({ timeout: 60_000 });
     await note.waitFor({ state: "detached" });
     expect(await generateButton().getAttribute("aria-disabled")).toBe("false");
@@ -323,7 +262,7 @@ describe.each(WEB_MODES)("AI Studio in the browser (%s)", (WEB_MODE) => {
     const dialog = page.getByRole("dialog", { name: "Delete this video?" });
     await dialog.waitFor();
     await audit("delete dialog");
-    await shot("delete-confirm");
+    await s.shot("delete-confirm");
     const before = await page
       .getByRole("list", { name: "Your generations" })
       .getByRole("listitem")
@@ -334,11 +273,11 @@ describe.each(WEB_MODES)("AI Studio in the browser (%s)", (WEB_MODE) => {
     await expect.poll(() => focusedIs("section.preview")).toBe(true);
     const history = page.getByRole("list", { name: "Your generations" });
     await expect.poll(() => history.getByRole("listitem").count()).toBe(before - 1);
-    await shot("deleted");
+    await s.shot("deleted");
   });
 
   it("shows field errors: a prompt too long or empty, a photo the server refuses, a PDF named .png", async () => {
-    await chooseModel(/^GPT Image 2 OpenAI/);
+    await chooseModel(page, /^GPT Image 2 OpenAI/);
     await prompt().fill("x".repeat(4_001));
     const promptError = page.locator("#prompt-error");
     await promptError.getByText("Keep the prompt under 4,000 characters.").waitFor();
@@ -347,7 +286,7 @@ describe.each(WEB_MODES)("AI Studio in the browser (%s)", (WEB_MODE) => {
     // The counter is read with the field, not announced on every keystroke.
     expect(await page.locator("#prompt-count").getAttribute("aria-live")).toBeNull();
     await audit("prompt too long");
-    await shot("prompt-too-long");
+    await s.shot("prompt-too-long");
 
     await prompt().fill("");
     await prompt().press("Control+Enter");
@@ -364,7 +303,7 @@ describe.each(WEB_MODES)("AI Studio in the browser (%s)", (WEB_MODE) => {
       .getByText("“brochure.png” is not really a PNG, JPEG or WebP image (it is a PDF).")
       .waitFor();
     expect(await page.getByAltText("Your reference: brochure.png").count()).toBe(0);
-    await shot("pdf-refused");
+    await s.shot("pdf-refused");
 
     // 8×8 passes the browser's type and size checks; the server reads the pixels and says no.
     await prompt().fill("Gummies on a bench");
@@ -376,7 +315,7 @@ describe.each(WEB_MODES)("AI Studio in the browser (%s)", (WEB_MODE) => {
     await generateButton().click();
     await fieldError.getByText(/between 16 and/).waitFor();
     await audit("reference refused by the server");
-    await shot("reference-refused");
+    await s.shot("reference-refused");
     await page.getByRole("button", { name: "Remove" }).click();
   });
 
@@ -403,10 +342,10 @@ describe.each(WEB_MODES)("AI Studio in the browser (%s)", (WEB_MODE) => {
     await page.getByRole("button", { name: "Remove" }).click();
     await put("drop", "anim.gif", "image/gif", [0x47, 0x49, 0x46, 0x38]);
     await page.locator("#reference-error").getByText("is not a PNG, JPEG or WebP image").waitFor();
-    await shot("photo-refused");
+    await s.shot("photo-refused");
 
     // Retired models are folded under "Retired", with a one-click switch to their replacement.
-    const panel = await openModelPicker();
+    const panel = await openModelPicker(page);
     await panel.getByText(/^Retired \(\d+\)$/).click();
     const retired = panel.getByRole("button", { name: /^GPT Image 1 OpenAI Retired/ });
     expect(await retired.getAttribute("aria-disabled")).toBe("true");
@@ -418,18 +357,18 @@ describe.each(WEB_MODES)("AI Studio in the browser (%s)", (WEB_MODE) => {
     // Plain words: labels, not ids, and no glued sentences ("…instead.Use …").
     expect(await note.textContent()).not.toMatch(/[a-z)]\.[A-Z]|gpt-image-1\b/);
     await audit("retired models open");
-    await shot("retired-models");
+    await s.shot("retired-models");
     // The replacement the catalog names (data, so this follows the next retirement).
     await note.getByRole("button", { name: "Use GPT Image 2.6 Sunburst instead" }).click();
     await expect
       .poll(() => page.getByRole("button", { name: /^Model\b/ }).textContent())
       .toMatch(/^GPT Image 2\.6 Sunburst/);
-    await chooseModel(/^GPT Image 2 OpenAI/);
+    await chooseModel(page, /^GPT Image 2 OpenAI/);
   });
 
   it("a provider failure: shown and announced once, in plain words, and Retry", async () => {
     const failure = { status: 500 };
-    mocks.openai.failNext("images.generate", failure, failure, failure);
+    s.mocks.openai.failNext("images.generate", failure, failure, failure);
     await prompt().fill("Gummies on a kitchen counter");
     await generateButton().click();
     await preview.getByText("Generation failed").first().waitFor({ timeout: 30_000 });
@@ -447,22 +386,22 @@ describe.each(WEB_MODES)("AI Studio in the browser (%s)", (WEB_MODE) => {
     );
     expect(announcers).toBe(1);
     await audit("provider failed");
-    await shot("provider-failed");
+    await s.shot("provider-failed");
     await preview.getByRole("button", { name: "Retry" }).click();
     const confirm = page.getByRole("dialog", { name: "Start a new generation?" });
     await confirm.getByText(/charged as\) a new generation/).waitFor();
     await audit("retry dialog");
-    await shot("retry-confirm");
+    await s.shot("retry-confirm");
     await confirm.getByRole("button", { name: "Start new generation" }).click();
     await preview.locator('img[src^="/media/image/"]').waitFor({ timeout: 30_000 });
-    await shot("retried");
+    await s.shot("retried");
 
     // Google forgetting a job reads as what happened, not as "Invalid interaction name".
-    mocks.google.failNext("interactions.get", {
+    s.mocks.google.failNext("interactions.get", {
       status: 400,
       error: { message: "Invalid interaction name: interactions/v1_abc" },
     });
-    await chooseModel(/^Gemini Omni Flash Google/);
+    await chooseModel(page, /^Gemini Omni Flash Google/);
     await prompt().fill("Gummies, handheld, golden hour");
     await generateButton().click();
     await preview
@@ -470,8 +409,8 @@ describe.each(WEB_MODES)("AI Studio in the browser (%s)", (WEB_MODE) => {
       .first()
       .waitFor({ timeout: 30_000 });
     expect(await preview.textContent()).not.toContain("Invalid interaction name");
-    await shot("provider-plain-words");
-    await chooseModel(/^GPT Image 2 OpenAI/);
+    await s.shot("provider-plain-words");
+    await chooseModel(page, /^GPT Image 2 OpenAI/);
   });
 
   it("Open from history: the result in view below the header, focus on it; the grid keeps shapes and one row of actions", async () => {
@@ -516,7 +455,7 @@ describe.each(WEB_MODES)("AI Studio in the browser (%s)", (WEB_MODE) => {
     await expect.poll(() => inView(preview.locator(".asset-media"))).toBe(true);
     await preview.getByText("with reference").waitFor();
     await page.emulateMedia({ reducedMotion: "reduce" });
-    await shot("opened-from-history");
+    await s.shot("opened-from-history");
   });
 
   it("hints are Radix tooltips: on hover, and on keyboard focus describing the control", async () => {
@@ -541,10 +480,14 @@ describe.each(WEB_MODES)("AI Studio in the browser (%s)", (WEB_MODE) => {
   });
 
   it("a provider key removed from the server: a toast, and a fallback to a model that works", async () => {
-    await server.stop();
-    server = await startStudioServer({ ...env, GEMINI_API_KEY: "", PORT: String(server.port) });
+    await s.server.stop();
+    s.server = await startStudioServer({
+      ...s.env,
+      GEMINI_API_KEY: "",
+      PORT: String(s.server.port),
+    });
     // The page still holds the catalog from before; the progress stream reconnects by itself.
-    await chooseModel(/^Gemini Omni Flash Google/);
+    await chooseModel(page, /^Gemini Omni Flash Google/);
     await prompt().fill("Unboxing the gummies, handheld, morning light");
     await prompt().press("Control+Enter");
     await toast("Google Gemini is not configured — add GEMINI_API_KEY.").waitFor();
@@ -552,17 +495,17 @@ describe.each(WEB_MODES)("AI Studio in the browser (%s)", (WEB_MODE) => {
     await expect
       .poll(() => page.getByRole("button", { name: /^Model\b/ }).textContent())
       .toMatch(/^Sora 2\b/);
-    const panel = await openModelPicker();
+    const panel = await openModelPicker(page);
     const omni = panel.getByRole("button", { name: /^Gemini Omni Flash Google/ });
     expect(await omni.getAttribute("aria-disabled")).toBe("true");
     await panel.getByText("Google Gemini is not configured — add GEMINI_API_KEY").first().waitFor();
     await audit("key missing, toasts up");
-    await shot("key-missing");
+    await s.shot("key-missing");
     await page.keyboard.press("Escape");
   });
 
   it("keeps the history, the draft and the last result across a reload", async () => {
-    await chooseModel(/^GPT Image 2 OpenAI/);
+    await chooseModel(page, /^GPT Image 2 OpenAI/);
     await page.getByLabel("Quality").selectOption("high");
     await prompt().fill("Draft: gummies on a beach towel");
     const shownId = await preview.locator("article").getAttribute("data-asset-id");
@@ -574,7 +517,7 @@ describe.each(WEB_MODES)("AI Studio in the browser (%s)", (WEB_MODE) => {
     expect(await page.getByLabel("Quality").inputValue()).toBe("high");
     expect(await preview.locator("article").getAttribute("data-asset-id")).toBe(shownId);
     await audit("after reload");
-    await shot("reload-history");
+    await s.shot("reload-history");
     const count = await history.getByRole("listitem").count();
     await page.getByLabel("Filter by type").selectOption("video");
     await expect.poll(() => history.getByRole("listitem").count()).toBeLessThan(count);
@@ -627,7 +570,7 @@ describe.each(WEB_MODES)("AI Studio in the browser (%s)", (WEB_MODE) => {
       expect(overlap, `a toast covers the account menu at ${viewport.width}`).toBe(false);
       if (viewport === PHONE) {
         await audit("account menu open");
-        await shot("account-menu-phone");
+        await s.shot("account-menu-phone");
       }
       await page.keyboard.press("ArrowDown");
       await page.keyboard.press("Escape");
@@ -658,11 +601,11 @@ describe.each(WEB_MODES)("AI Studio in the browser (%s)", (WEB_MODE) => {
     await toast("Key copied").waitFor();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(key);
     await audit("API key created");
-    await shot("api-key-created");
+    await s.shot("api-key-created");
 
     // The key works as the user…
     const me = (bearer: string) =>
-      fetch(`${web.url}/trpc/me`, { headers: { authorization: `Bearer ${bearer}` } }).then(
+      fetch(`${s.web.url}/trpc/me`, { headers: { authorization: `Bearer ${bearer}` } }).then(
         async (r) => ({ status: r.status, body: await r.text() }),
       );
     expect((await me(key)).body).toContain('"method":"api-key"');
@@ -680,7 +623,7 @@ describe.each(WEB_MODES)("AI Studio in the browser (%s)", (WEB_MODE) => {
     const dialog = page.getByRole("dialog", { name: "Revoke “CLI on my laptop”?" });
     await dialog.waitFor();
     await audit("revoke dialog");
-    await shot("api-key-revoke");
+    await s.shot("api-key-revoke");
     await dialog.getByRole("button", { name: "Revoke key" }).click();
     await row.getByText("Revoked").waitFor();
     expect((await me(key)).body).not.toContain('"method":"api-key"');
@@ -693,7 +636,7 @@ describe.each(WEB_MODES)("AI Studio in the browser (%s)", (WEB_MODE) => {
     await page.getByRole("button", { name: /Dana Maker/ }).click();
     await page.getByRole("menuitem", { name: "Sign out" }).click();
     await page.waitForURL(/\/sign-in/);
-    await page.goto(`${web.url}/ai-studio`);
+    await page.goto(`${s.web.url}/ai-studio`);
     await page.waitForURL(/\/sign-in\?next=%2Fai-studio$/);
     // Too many failed sign-ins for one address (the e2e server allows 2): when to try again.
     await page.getByLabel("Email").fill("nobody@example.com");
@@ -707,7 +650,7 @@ describe.each(WEB_MODES)("AI Studio in the browser (%s)", (WEB_MODE) => {
     }
     expect(await error.textContent()).toMatch(/Try again in \d+ (seconds?|minutes?)\./);
     await audit("sign-in rate limited");
-    await shot("sign-in-rate-limited");
+    await s.shot("sign-in-rate-limited");
     await page.getByLabel("Email").fill("dana@example.com");
     await page.getByLabel("Password", { exact: true }).fill("wrong-password-1");
     await page.getByRole("button", { name: "Sign in" }).click();
@@ -723,33 +666,33 @@ describe.each(WEB_MODES)("AI Studio in the browser (%s)", (WEB_MODE) => {
     await page.getByRole("heading", { name: "Create" }).waitFor();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(overflow).toBeLessThanOrEqual(390);
-    await shot("phone");
-    await page.goto(`${web.url}/no-such-page`);
+    await s.shot("phone");
+    await page.goto(`${s.web.url}/no-such-page`);
     await expect.poll(() => page.title()).toBe("Page not found · Streamline AI Studio");
     await audit("not found");
     await page.setViewportSize(LAPTOP);
   });
 
   it("is fast: compressed assets and API answers, a real robots.txt, layout stable (CLS ≤ 0.05)", async () => {
-    const robots = await fetch(`${web.url}/robots.txt`);
+    const robots = await fetch(`${s.web.url}/robots.txt`);
     expect(robots.headers.get("content-type")).toMatch(/^text\/plain/);
     expect(await robots.text()).toMatch(/^User-agent: \*/);
-    const api = await fetch(`${web.url}/trpc/media.models`, {
+    const api = await fetch(`${s.web.url}/trpc/media.models`, {
       headers: { "accept-encoding": "br, gzip" },
     });
     expect(api.headers.get("content-encoding")).toMatch(/^(br|gzip)$/);
     if (WEB_MODE === "dist") {
-      const html = await (await fetch(`${web.url}/ai-studio`)).text();
+      const html = await (await fetch(`${s.web.url}/ai-studio`)).text();
       const script = /src="(\/assets\/index-[^"]+\.js)"/.exec(html)?.[1];
       expect(script).toBeDefined();
-      const asset = await fetch(`${web.url}${script}`, {
+      const asset = await fetch(`${s.web.url}${script}`, {
         headers: { "accept-encoding": "br, gzip" },
       });
       expect(asset.headers.get("content-encoding")).toBe("br");
     }
     // Layout shifts of a fresh load of the studio, signed in, at both widths.
     for (const viewport of [LAPTOP, PHONE]) {
-      const fresh = await context.newPage();
+      const fresh = await s.context.newPage();
       await fresh.setViewportSize(viewport);
       await fresh.addInitScript(() => {
         const w = window as unknown as { __cls: number };
@@ -763,7 +706,7 @@ describe.each(WEB_MODES)("AI Studio in the browser (%s)", (WEB_MODE) => {
           }
         }).observe({ type: "layout-shift", buffered: true });
       });
-      await fresh.goto(`${web.url}/ai-studio`);
+      await fresh.goto(`${s.web.url}/ai-studio`);
       await fresh.getByRole("list", { name: "Your generations" }).locator("img").first().waitFor();
       await fresh.waitForTimeout(1_500);
       const cls = await fresh.evaluate(() => (window as unknown as { __cls: number }).__cls);
