@@ -48,6 +48,26 @@ export async function auditPage(page: Page, state: string, audited: AuditCount) 
       });
       audited.runs++;
       found.push(...violations.map((v) => `${state} @${viewport.width} ${colorScheme}: ${v}`));
+      // Nothing makes the page itself scroll sideways (a wide table scrolls inside its own box).
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      if (colorScheme === "light" && width > viewport.width) {
+        // What sticks out, leaving out what scrolls or is clipped inside a box of its own.
+        const wide = await page.evaluate((limit) => {
+          const clipped = (el: Element) => {
+            for (let a = el.parentElement; a; a = a.parentElement) {
+              if (getComputedStyle(a).overflowX !== "visible") return true;
+            }
+            return false;
+          };
+          const out: string[] = [];
+          for (const el of document.querySelectorAll("body *")) {
+            if (out.length >= 4 || el.getBoundingClientRect().right <= limit + 1) continue;
+            if (!clipped(el)) out.push(`${el.tagName.toLowerCase()}.${el.classList[0] ?? ""}`);
+          }
+          return out.join(", ");
+        }, viewport.width);
+        found.push(`${state} @${viewport.width}: the page is ${width} px wide (${wide})`);
+      }
     }
   }
   audited.states++;

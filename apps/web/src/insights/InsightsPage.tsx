@@ -272,25 +272,27 @@ function DimensionCard(props: {
               highlight={real ? [real.best.value, real.worst.value] : []}
             />
           </Suspense>
-          <table className="visually-hidden">
-            <caption>{d.label}: median per group</caption>
-            <thead>
-              <tr>
-                <th scope="col">Group</th>
-                <th scope="col">Posts</th>
-                <th scope="col">Median</th>
-              </tr>
-            </thead>
-            <tbody>
-              {d.groups.map((g) => (
-                <tr key={g.value}>
-                  <th scope="row">{groupLabel(d, g.value)}</th>
-                  <td>{g.n}</td>
-                  <td>{format(g.median)}</td>
+          <div className="visually-hidden">
+            <table>
+              <caption>{d.label}: median per group</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Group</th>
+                  <th scope="col">Posts</th>
+                  <th scope="col">Median</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {d.groups.map((g) => (
+                  <tr key={g.value}>
+                    <th scope="row">{groupLabel(d, g.value)}</th>
+                    <td>{g.n}</td>
+                    <td>{format(g.median)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </>
       )}
       {real && bestAsset && (
@@ -323,27 +325,29 @@ function BestTimes({ zone }: { zone: string }) {
           <Suspense fallback={<div className="chart-box chart-loading" />}>
             <HourHeatmap cells={cells} minPerCell={best.data?.minPerCell ?? 3} />
           </Suspense>
-          <table className="visually-hidden">
-            <caption>Posts and median engagement by weekday and hour</caption>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Posts</th>
-                <th scope="col">Median</th>
-              </tr>
-            </thead>
-            <tbody>
-              {cells.map((c) => (
-                <tr key={`${c.weekday}:${c.hour}`}>
-                  <th scope="row">
-                    {WEEKDAY_NAMES[c.weekday]} {String(c.hour).padStart(2, "0")}:00
-                  </th>
-                  <td>{c.n}</td>
-                  <td>{c.median.toFixed(1)}%</td>
+          <div className="visually-hidden">
+            <table>
+              <caption>Posts and median engagement by weekday and hour</caption>
+              <thead>
+                <tr>
+                  <th scope="col">When</th>
+                  <th scope="col">Posts</th>
+                  <th scope="col">Median</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {cells.map((c) => (
+                  <tr key={`${c.weekday}:${c.hour}`}>
+                    <th scope="row">
+                      {WEEKDAY_NAMES[c.weekday]} {String(c.hour).padStart(2, "0")}:00
+                    </th>
+                    <td>{c.n}</td>
+                    <td>{c.median.toFixed(1)}%</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </>
       )}
       <SuggestedSlots timezone={zone} />
