@@ -54,7 +54,6 @@ describe.each(WEB_MODES)("deleting an image and an account in the browser (%s)",
         timezoneId: BERLIN,
         acceptDownloads: true,
       },
-      assertNoCsp: false,
     });
     page = s.page;
 

@@ -70,7 +70,6 @@ describe.each(WEB_MODES)("Connect an account round trip (%s)", (mode) => {
         ...(mode === "dev" ? { WEB_PORT: String(webPort) } : {}),
       }),
       context: { viewport: { width: 1280, height: 900 } },
-      assertNoCsp: false,
     });
     page = s.page;
   }, 240_000);

@@ -40,7 +40,6 @@ describe.each(WEB_MODES)("caption spend in the browser (%s)", (mode) => {
       mocks: () => startCaptionMocks({ imageDelayMs: 0 }),
       env: { MEDIA_DAILY_SPEND_USD: "0.14" },
       context: { viewport: { width: 1280, height: 900 } },
-      assertNoCsp: false,
     });
     page = s.page;
     await signUp(page, s.web.url, { name: "Sam Budget", email: `budget-${mode}@example.com` });
